@@ -1,0 +1,62 @@
+# Jalon: `make run` serves the app with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test bench lint format translations ensure-chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Jalon needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changed since the last install.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel compile --use-fuzzy -d web/translations -f -q
+
+run: $(VENV)/.installed-run translations
+	$(BIN)/jalon db upgrade
+	$(BIN)/jalon demo --if-empty
+	$(BIN)/jalon run --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's Chromium: installed here when we are root, otherwise explained.
+ensure-chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  elif [ "$$CI" = "true" ]; then \
+	    echo "ERROR: $(CHROMIUM) is missing; install it with: sudo apt-get install chromium" >&2; exit 1; \
+	  else \
+	    echo "NOTE: $(CHROMIUM) is missing, browser tests will be skipped."; \
+	    echo "      Install it with: sudo apt-get install chromium"; \
+	  fi; \
+	fi
+
+test: $(VENV)/.installed-dev translations ensure-chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest tests/bench -m bench -s $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

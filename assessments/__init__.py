@@ -1,0 +1,1 @@
+"""Competency frameworks, item bank, adaptive engine, sessions and scoring."""

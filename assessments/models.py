@@ -1,0 +1,1 @@
+"""Assessment models (frameworks, items, campaigns, sessions)."""

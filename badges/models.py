@@ -1,0 +1,1 @@
+"""Badge models (issuers, keys, achievements, credentials)."""

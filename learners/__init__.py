@@ -1,0 +1,1 @@
+"""People and their paths: accounts, organisations, programmes, enrolments, outcomes."""

@@ -1,0 +1,132 @@
+"""Organisations, users, their role in each organisation, and beneficiary profiles."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learners.database import Base, UTCDateTime, utcnow
+
+
+class OrganisationKind(enum.StrEnum):
+    """Kinds of structure the département's call for projects funds, plus the two operators."""
+
+    ASSOCIATION = "association"
+    ESS = "ess"
+    GIP = "gip"
+    CHAMBRE_CONSULAIRE = "chambre_consulaire"
+    EPLE = "eple"
+    DEPARTEMENT = "departement"
+    PLATFORM = "platform"
+
+
+class Role(enum.StrEnum):
+    """What a member may do inside one organisation."""
+
+    LEARNER = "learner"
+    TRAINER = "trainer"
+    ORG_ADMIN = "org_admin"
+    DEPARTMENT = "department"
+    PLATFORM_ADMIN = "platform_admin"
+
+
+def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    siret: Mapped[str | None] = mapped_column(String(14), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r}>"
+
+
+class User(Base):
+    """A person who logs in: by e-mail, or by username when they have no e-mail (many do not)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str | None] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    learner: Mapped[Learner | None] = relationship(back_populates="user", uselist=False)
+
+    @property
+    def login(self) -> str:
+        """What the person types to log in."""
+        return self.username or self.email or ""
+
+    def roles_in(self, organisation_id: int) -> set[Role]:
+        return {m.role for m in self.memberships if m.organisation_id == organisation_id}
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(m.role in roles for m in self.memberships)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.login!r}>"
+
+
+class Membership(Base):
+    """A user's role in one organisation; the unit every authorisation decision looks at."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+def new_pseudonym() -> str:
+    return uuid.uuid4().hex
+
+
+class Learner(Base):
+    """A beneficiary's profile: a pseudonymous id and the name they want shown. Nothing else."""
+
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    pseudonym: Mapped[str] = mapped_column(String(32), unique=True, default=new_pseudonym)
+    display_name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="learner")

@@ -1,0 +1,115 @@
+"""Fixtures: a fresh database per test, built through the migrations, on SQLite and PostgreSQL.
+
+PostgreSQL runs when ``JALON_TEST_POSTGRES_URL`` is set (a server URL whose user may create
+databases). Each test gets its own database, cloned from a template migrated once per run, and
+dropped afterwards: no test sees another's rows, and nothing is left on the server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from learners.database import make_engine, make_session_factory
+from web.schema import upgrade
+
+POSTGRES_URL = os.environ.get("JALON_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+def _pg_admin_engine():
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    return make_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+
+
+def _pg_url_for(database: str) -> str:
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    name = f"jalon_tpl_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = _pg_admin_engine()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        upgrade(_pg_url_for(name))
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, fully migrated database for this test alone."""
+    if request.param == "sqlite":
+        path = tmp_path / "jalon.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"jalon_t_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin_engine()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield _pg_url_for(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def dbsession(database_url: str) -> Iterator[Session]:
+    """A plain SQLAlchemy session (no Flask) for domain-package tests."""
+    engine = make_engine(database_url)
+    session = make_session_factory(engine)()
+    try:
+        yield session
+    finally:
+        session.close()
+        engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path):
+    from web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "JALON_BASE_URL": "https://jalon.test",
+        }
+    )
+    yield app
+    from web.database import db
+
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

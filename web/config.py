@@ -1,0 +1,63 @@
+"""Configuration from environment variables, with the defaults the README documents."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_secret(instance_path: Path) -> str:
+    """The app's secret key: generated once into the instance folder, never in the repository."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config from the environment (``environ`` defaults to ``os.environ``)."""
+    env = os.environ if environ is None else environ
+    sqlite_path = instance_path / "jalon.sqlite3"
+    base_url = env.get("JALON_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+    secure = base_url.startswith("https://")
+    secret = env.get("SECRET_KEY") or instance_secret(instance_path)
+    return {
+        "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{sqlite_path}"),
+        "SECRET_KEY": secret,
+        # Signing keys are encrypted with this key-encryption key; by default derived from the
+        # secret key, in production set it apart (and keep it out of the database backups).
+        "JALON_KEY_ENCRYPTION_KEY": env.get("JALON_KEY_ENCRYPTION_KEY") or secret,
+        "JALON_BASE_URL": base_url,
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
+        "MAIL_FROM": env.get("MAIL_FROM", "Jalon <no-reply@jalon.invalid>"),
+        "MAIL_OUTBOX": env.get("MAIL_OUTBOX", str(instance_path / "outbox")),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "MAX_CONTENT_LENGTH": int(env.get("JALON_MAX_UPLOAD_BYTES", str(MAX_UPLOAD_BYTES))),
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PREFERRED_URL_SCHEME": "https" if secure else "http",
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_SUPPORTED_LOCALES": ["fr", "en"],
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    }
