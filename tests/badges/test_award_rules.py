@@ -1,0 +1,106 @@
+"""Award rules decide which achievements a finished session earns."""
+
+import pytest
+
+from badges.award_rules import InvalidRule, Outcome, describe, is_met, validate
+
+CRCN_LEVELS = {"1.1": 3, "1.2": 2, "4.1": 1, "4.2": 2}
+
+
+def outcome(**overrides):
+    values = {"framework": "crcn", "completed": True, "levels": CRCN_LEVELS, "score": 64}
+    values.update(overrides)
+    return Outcome(**values)
+
+
+def rule(*conditions, require="all", framework="crcn"):
+    return {"framework": framework, "require": require, "conditions": list(conditions)}
+
+
+def test_competence_level_rule_is_met_at_or_above_the_level():
+    assert is_met(
+        rule({"type": "competence_level", "competence": "1.1", "min_level": 3}), outcome()
+    )
+    assert not is_met(
+        rule({"type": "competence_level", "competence": "4.1", "min_level": 2}), outcome()
+    )
+
+
+def test_unassessed_competence_counts_as_level_zero():
+    condition = {"type": "competence_level", "competence": "5.2", "min_level": 1}
+    assert not is_met(rule(condition), outcome())
+
+
+def test_count_of_competences_at_level():
+    condition = {"type": "competences_at_level", "min_level": 2, "count": 3}
+    assert is_met(rule(condition), outcome())
+    assert not is_met(rule({**condition, "count": 4}), outcome())
+    limited = {**condition, "count": 2, "competences": ["1.1", "4.1"]}
+    assert not is_met(rule(limited), outcome())
+
+
+def test_score_and_completion():
+    assert is_met(rule({"type": "score", "min": 64}), outcome())
+    assert not is_met(rule({"type": "score", "min": 65}), outcome())
+    assert is_met(rule({"type": "completion"}), outcome())
+    assert not is_met(rule({"type": "completion"}), outcome(completed=False))
+
+
+def test_unfinished_session_meets_no_level_rule():
+    condition = {"type": "competence_level", "competence": "1.1", "min_level": 1}
+    assert not is_met(rule(condition), outcome(completed=False))
+
+
+def test_referral_rule_for_the_beginner_diagnostic():
+    condition = {"type": "referral", "in": ["autonome", "a_accompagner"]}
+    beginner = {"framework": "premiers-pas", "levels": {}, "score": 0}
+    assert is_met(
+        rule(condition, framework="premiers-pas"), outcome(**beginner, referral="autonome")
+    )
+    assert not is_met(
+        rule(condition, framework="premiers-pas"),
+        outcome(**beginner, referral="atelier_initiation"),
+    )
+
+
+def test_rule_for_another_framework_is_never_met():
+    assert not is_met(rule({"type": "completion"}, framework="dev-web"), outcome())
+
+
+def test_any_requires_one_condition_all_requires_every_one():
+    passing = {"type": "completion"}
+    failing = {"type": "score", "min": 1000}
+    assert is_met(rule(passing, failing, require="any"), outcome())
+    assert not is_met(rule(passing, failing), outcome())
+
+
+@pytest.mark.parametrize(
+    ("bad_rule", "fragment"),
+    [
+        ({"conditions": [{"type": "completion"}]}, "framework"),
+        (rule(), "au moins une condition"),
+        (rule({"type": "magic"}), "le type doit être"),
+        (rule({"type": "competence_level", "competence": "1.1", "min_level": 9}), "entre 1 et 8"),
+        (rule({"type": "score", "min": "beaucoup"}), "« min »"),
+        (rule({"type": "referral", "in": ["expert"]}), "orientations"),
+        (rule({"type": "completion"}, require="most"), "« require »"),
+    ],
+)
+def test_invalid_rules_get_french_messages_and_refuse_evaluation(bad_rule, fragment):
+    errors = validate(bad_rule)
+    assert any(fragment in error for error in errors), errors
+    with pytest.raises(InvalidRule):
+        is_met(bad_rule, outcome())
+
+
+def test_describe_says_the_rule_in_plain_french():
+    sentences = describe(
+        rule(
+            {"type": "competence_level", "competence": "4.1", "min_level": 2},
+            {"type": "referral", "in": ["a_accompagner"]},
+        )
+    )
+    assert sentences == [
+        "Atteindre le niveau 2 dans la compétence 4.1.",
+        "Être orienté vers : à accompagner.",
+    ]
