@@ -18,7 +18,7 @@ def test_every_icon_renders_as_png_in_the_badge_colour(icon):
     assert image.format == "PNG"
     assert image.size == (200, 200)
     # The medallion's body carries the framework colour; the icon is white.
-    colours = {pixel[:3] for pixel in image.convert("RGBA").getdata() if pixel[3] == 255}
+    colours = {pixel[:3] for pixel in image.convert("RGBA").get_flattened_data() if pixel[3] == 255}
     assert (0x1F, 0x5F, 0xA8) in colours
     assert (255, 255, 255) in colours
 
