@@ -1,0 +1,211 @@
+"""Offline JSON-LD for Open Badges: vendored contexts only, safe-mode expansion, RDFC-1.0.
+
+Signing JSON-LD is only meaningful if every claim becomes an RDF statement: a term missing from
+the contexts would be silently dropped by plain JSON-LD and left unsigned. So expansion here runs
+in *safe mode*: undefined terms, relative IRIs and dropped values are errors. Contexts come only
+from ``ob_schemas/contexts`` (nothing is fetched while processing input).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from functools import cache
+from typing import Any
+
+from cachetools import LRUCache
+from pyld import jsonld as pyld
+from pyld.context_resolver import ContextResolver
+
+from badges.ob3 import rdfc
+from badges.ob3.errors import InvalidJsonLd, JsonLdSafeModeError, Ob3Error, UnknownContext
+from ob_schemas import CONTEXTS
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+# Absolute IRI that can be written between <> in N-Quads without escaping (IRIREF of N-Quads):
+# a scheme, then no space, control character or one of <>"{}|^`\.
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")
+_BLANK_NODE = re.compile(r"_:[^\s<>\"]+\Z")
+
+# Processed contexts, private to Jalon so no other pyld user (with another loader) shares them.
+_resolved_contexts: LRUCache = LRUCache(maxsize=256)
+
+
+@cache
+def _context_index() -> dict[str, str]:
+    return json.loads((CONTEXTS / "index.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _context_text(url: str) -> str:
+    return (CONTEXTS / _context_index()[url]).read_text(encoding="utf-8")
+
+
+def known_context_urls() -> frozenset[str]:
+    """URLs the offline loader serves."""
+    return frozenset(_context_index())
+
+
+def document_loader(url: str, options: dict | None = None) -> dict:
+    """pyld document loader serving only the vendored contexts; any other URL is refused."""
+    if url not in _context_index():
+        raise UnknownContext(url)
+    return {
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": json.loads(_context_text(url)),
+    }
+
+
+def _options() -> dict:
+    return {
+        "documentLoader": document_loader,
+        "contextResolver": ContextResolver(_resolved_contexts, document_loader),
+        "base": None,  # relative IRIs stay relative so that safe mode can refuse them
+        "processingMode": "json-ld-1.1",
+    }
+
+
+def _unwrap(error: BaseException) -> Ob3Error:
+    """The most precise error hidden inside pyld's chain of JsonLdError causes."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, Ob3Error):
+            return seen
+        details = getattr(seen, "details", None)
+        if isinstance(details, dict):
+            for value in details.values():
+                if isinstance(value, Ob3Error):
+                    return value
+        seen = seen.__cause__ or seen.__context__
+    code = getattr(error, "code", None)
+    message = getattr(error, "message", None) or str(error)
+    return InvalidJsonLd(f"invalid JSON-LD ({code or 'error'}): {message}")
+
+
+def is_absolute_iri(value: Any) -> bool:
+    """True for an absolute IRI that canonical N-Quads can carry verbatim."""
+    return isinstance(value, str) and _ABSOLUTE_IRI.match(value) is not None
+
+
+def _check_node_id(value: Any, what: str) -> None:
+    if not isinstance(value, str) or not (_ABSOLUTE_IRI.match(value) or _BLANK_NODE.match(value)):
+        raise JsonLdSafeModeError(f"{what} is not an absolute IRI: {value!r}")
+
+
+def _check_expanded(element: Any) -> None:
+    """Refuse what RDF conversion would drop: relative IRIs in ids, types and datatypes."""
+    if isinstance(element, list):
+        for item in element:
+            _check_expanded(item)
+        return
+    if not isinstance(element, dict):
+        return
+    if "@value" in element:
+        datatype = element.get("@type")
+        if datatype is not None and datatype != "@json" and not is_absolute_iri(datatype):
+            raise JsonLdSafeModeError(f"datatype is not an absolute IRI: {datatype!r}")
+        if element["@value"] is None:
+            raise JsonLdSafeModeError("value object with a null @value")
+        return
+    for key, value in element.items():
+        if key == "@id":
+            _check_node_id(value, "@id")
+        elif key == "@type":
+            for item in value if isinstance(value, list) else [value]:
+                _check_node_id(item, "type")
+        elif key in ("@list", "@set", "@graph", "@included", "@reverse"):
+            _check_expanded(value if key != "@reverse" else list(value.values()))
+        elif key.startswith("@"):
+            continue
+        else:
+            if not key.startswith("_:") and not is_absolute_iri(key):
+                raise JsonLdSafeModeError(f"property is not an absolute IRI: {key!r}")
+            _check_expanded(value)
+
+
+def _js_numbers(value: Any) -> Any:
+    """Copy of ``value`` where integral floats below 1e21 become ints.
+
+    JSON has one number type: ``3.0`` and ``3`` are the same number, and JavaScript JSON-LD
+    processors serialise it as ``"3"^^xsd:integer``. Python keeps ``3.0`` a float, which pyld
+    would write as ``"3.0E0"^^xsd:double``; normalising first keeps signatures interoperable.
+    """
+    if isinstance(value, dict):
+        return {key: _js_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_js_numbers(item) for item in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    return value
+
+
+def expand_safe(document: dict) -> list:
+    """JSON-LD expansion in safe mode: any term, IRI or value that would be lost is an error."""
+    if not isinstance(document, dict):
+        raise InvalidJsonLd("a JSON-LD document must be a JSON object")
+    dropped: list[Any] = []
+    try:
+        expanded = pyld.expand(
+            _js_numbers(document), _options(), on_property_dropped=dropped.append
+        )
+    except pyld.JsonLdError as error:
+        raise _unwrap(error) from error
+    except RecursionError:
+        raise InvalidJsonLd("document nested too deeply") from None
+    if dropped:
+        names = ", ".join(sorted({repr(name) for name in dropped}))
+        raise JsonLdSafeModeError(f"term(s) not defined by the @context: {names}")
+    _check_expanded(expanded)
+    return expanded
+
+
+def _term(node: dict) -> str:
+    kind = node["type"]
+    value = node["value"]
+    if kind == "IRI":
+        if not is_absolute_iri(value):
+            raise JsonLdSafeModeError(f"IRI cannot be written in N-Quads: {value!r}")
+        return f"<{value}>"
+    if kind == "blank node":
+        return value
+    return rdfc.literal(value, node.get("datatype") or rdfc.XSD_STRING, node.get("language"))
+
+
+def to_quads(expanded: list) -> list[rdfc.Quad]:
+    """RDF dataset of an expanded document, as quads of serialised N-Quads terms."""
+    processor = pyld.JsonLdProcessor()
+    issuer = pyld.IdentifierIssuer("_:b")
+    node_map: dict = {"@default": {}}
+    expanded = copy.deepcopy(expanded)  # pyld consumes @list arrays
+    processor._create_node_map(expanded, node_map, "@default", issuer)
+    options = {
+        "produceGeneralizedRdf": False,
+        "rdfDirection": None,
+        "processingMode": "json-ld-1.1",
+    }
+    quads: list[rdfc.Quad] = []
+    for graph_name, graph in sorted(node_map.items()):
+        if graph_name == "@default":
+            graph_term = ""
+        elif graph_name.startswith("_:"):
+            graph_term = graph_name
+        else:
+            graph_term = _term({"type": "IRI", "value": graph_name})
+        for triple in processor._graph_to_rdf(graph, issuer, options):
+            quads.append(
+                (
+                    _term(triple["subject"]),
+                    _term(triple["predicate"]),
+                    _term(triple["object"]),
+                    graph_term,
+                )
+            )
+    return quads
+
+
+def canonicalize(document: dict) -> str:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document, expanded in safe mode."""
+    return rdfc.canonicalize_quads(to_quads(expand_safe(document)))
