@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges.models import Issuer, KeyAlgorithm, KeyState, SigningKey, new_public_id
+from badges.ob3.keys import ed25519_to_multikey
 from learners.database import utcnow
 
 _FORMAT = b"JK1"
@@ -28,8 +29,6 @@ _SALT_BYTES = 16
 _NONCE_BYTES = 12
 _HKDF_INFO = b"jalon signing key encryption v1"
 RSA_KEY_BITS = 3072
-_ED25519_MULTICODEC = b"\xed\x01"
-_BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 PrivateKey = ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey
 
@@ -84,22 +83,6 @@ def unseal(blob: bytes, kek: str | bytes, *, associated_data: bytes) -> bytes:
         ) from None
 
 
-def base58btc(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    encoded = ""
-    while number:
-        number, remainder = divmod(number, 58)
-        encoded = _BASE58_ALPHABET[remainder] + encoded
-    leading_zeros = len(data) - len(data.lstrip(b"\0"))
-    return "1" * leading_zeros + encoded
-
-
-def ed25519_multikey(public_key: ed25519.Ed25519PublicKey) -> str:
-    """``z6Mk…``: multibase base58btc of the ed25519-pub multicodec prefix and the raw key."""
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return "z" + base58btc(_ED25519_MULTICODEC + raw)
-
-
 def _private_pem(private_key: PrivateKey) -> bytes:
     return private_key.private_bytes(
         serialization.Encoding.PEM,
@@ -121,7 +104,7 @@ def new_key(issuer: Issuer, algorithm: KeyAlgorithm, kek: str | bytes) -> Signin
     private_key: PrivateKey
     if algorithm is KeyAlgorithm.ED25519:
         private_key = ed25519.Ed25519PrivateKey.generate()
-        multibase = ed25519_multikey(private_key.public_key())
+        multibase = ed25519_to_multikey(private_key.public_key())
     else:
         private_key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS)
         multibase = None

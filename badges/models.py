@@ -94,6 +94,8 @@ class Issuer(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     description: Mapped[str | None] = mapped_column(Text)
     image_url: Mapped[str | None] = mapped_column(String(2000))
+    # The platform's own issuer may be identified by ``did:web:<host>`` (JALON_ISSUER_DID_WEB).
+    uses_did_web: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()

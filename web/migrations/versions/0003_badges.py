@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=254), nullable=True),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("image_url", sa.String(length=2000), nullable=True),
+        sa.Column("uses_did_web", sa.Boolean(), nullable=False),
         sa.Column("created_at", learners.database.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],

@@ -1,0 +1,195 @@
+"""Achievements (badge classes): creation with validated award rules, and their OB 3.0 form.
+
+Alignments and result descriptions are stored as the OB 3.0 JSON objects themselves
+(``{"targetName": …, "targetUrl": …}``), so what a trainer defines is what a credential carries.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges import award_rules
+from badges.models import Achievement, Issuer
+from badges.ob3 import build
+
+
+class AchievementNotFound(LookupError):
+    """No achievement with that public id."""
+
+
+class InvalidAchievement(ValueError):
+    """The achievement cannot be saved; ``errors`` are French sentences for the form."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def achievement_iri(achievement: Achievement, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/achievements/{achievement.public_id}"
+
+
+def get(session: Session, public_id: str) -> Achievement:
+    achievement = session.scalar(select(Achievement).where(Achievement.public_id == public_id))
+    if achievement is None:
+        raise AchievementNotFound(public_id)
+    return achievement
+
+
+def _errors(
+    name: str,
+    description: str,
+    criteria_narrative: str,
+    alignments: Sequence[Mapping[str, Any]],
+    result_descriptions: Sequence[Mapping[str, Any]],
+    rules: Mapping[str, Any] | None,
+) -> list[str]:
+    errors = []
+    if not name.strip():
+        errors.append("Donnez un nom au badge.")
+    if not description.strip():
+        errors.append("Décrivez ce que le badge atteste.")
+    if not criteria_narrative.strip():
+        errors.append("Écrivez les critères d'obtention du badge.")
+    for alignment in alignments:
+        if not alignment.get("targetName") or not alignment.get("targetUrl"):
+            errors.append("Chaque alignement a besoin d'un nom et d'une adresse (URL).")
+            break
+    for description_ in result_descriptions:
+        if not all(description_.get(k) for k in ("id", "name", "resultType")):
+            errors.append("Chaque résultat a besoin d'un identifiant, d'un nom et d'un type.")
+            break
+    if rules is not None:
+        errors.extend(award_rules.validate(rules))
+    return errors
+
+
+def create(
+    session: Session,
+    issuer: Issuer,
+    *,
+    name: str,
+    description: str,
+    criteria_narrative: str,
+    criteria_url: str | None = None,
+    achievement_type: str = "Badge",
+    image_data: bytes | None = None,
+    image_media_type: str | None = None,
+    image_path: str | None = None,
+    image_alt: str | None = None,
+    alignments: Sequence[Mapping[str, Any]] = (),
+    result_descriptions: Sequence[Mapping[str, Any]] = (),
+    tags: Sequence[str] = (),
+    award_rules: Mapping[str, Any] | None = None,
+    in_language: str = "fr",
+) -> Achievement:
+    """A new achievement of ``issuer``; ``InvalidAchievement`` lists what to fix."""
+    errors = _errors(
+        name, description, criteria_narrative, alignments, result_descriptions, award_rules
+    )
+    if image_data is not None and image_media_type not in {"image/png", "image/svg+xml"}:
+        errors.append("L'image du badge doit être au format PNG ou SVG.")
+    if errors:
+        raise InvalidAchievement(errors)
+    achievement = Achievement(
+        issuer=issuer,
+        name=name.strip(),
+        description=description.strip(),
+        criteria_narrative=criteria_narrative.strip(),
+        criteria_url=criteria_url,
+        achievement_type=achievement_type,
+        image_data=image_data,
+        image_media_type=image_media_type,
+        image_path=image_path,
+        image_alt=image_alt,
+        alignments=[dict(a) for a in alignments],
+        result_descriptions=[dict(r) for r in result_descriptions],
+        tags=list(tags),
+        award_rules=dict(award_rules) if award_rules is not None else None,
+        in_language=in_language,
+    )
+    session.add(achievement)
+    session.flush()
+    return achievement
+
+
+def image(achievement: Achievement, base_url: str) -> build.Image | None:
+    """Stored bytes become a data: URI (the credential stays self-contained); a path is served
+    from the public base URL."""
+    if achievement.image_data is not None:
+        encoded = base64.b64encode(achievement.image_data).decode("ascii")
+        uri = f"data:{achievement.image_media_type};base64,{encoded}"
+    elif achievement.image_path:
+        uri = f"{base_url.rstrip('/')}/{achievement.image_path.lstrip('/')}"
+    else:
+        return None
+    return build.Image(id=uri, caption=achievement.image_alt)
+
+
+def _alignment(data: Mapping[str, Any]) -> build.Alignment:
+    return build.Alignment(
+        target_name=data["targetName"],
+        target_url=data["targetUrl"],
+        target_code=data.get("targetCode"),
+        target_description=data.get("targetDescription"),
+        target_framework=data.get("targetFramework"),
+        target_type=data.get("targetType"),
+    )
+
+
+def _rubric_level(data: Mapping[str, Any]) -> build.RubricLevel:
+    return build.RubricLevel(
+        id=data["id"],
+        name=data["name"],
+        description=data.get("description"),
+        level=data.get("level"),
+        points=data.get("points"),
+        alignments=tuple(_alignment(a) for a in data.get("alignment", ())),
+    )
+
+
+def _result_description(data: Mapping[str, Any]) -> build.ResultDescriptionDef:
+    return build.ResultDescriptionDef(
+        id=data["id"],
+        name=data["name"],
+        result_type=data.get("resultType", "RubricCriterionLevel"),
+        levels=tuple(_rubric_level(level) for level in data.get("rubricCriterionLevel", ())),
+        allowed_values=tuple(data.get("allowedValue", ())),
+        required_level=data.get("requiredLevel"),
+        required_value=data.get("requiredValue"),
+        value_min=data.get("valueMin"),
+        value_max=data.get("valueMax"),
+        alignments=tuple(_alignment(a) for a in data.get("alignment", ())),
+    )
+
+
+def definition(achievement: Achievement, base_url: str) -> build.AchievementDef:
+    """The achievement as the OB 3.0 core builds it into credentials."""
+    return build.AchievementDef(
+        id=achievement_iri(achievement, base_url),
+        name=achievement.name,
+        description=achievement.description,
+        criteria_narrative=achievement.criteria_narrative,
+        criteria_id=achievement.criteria_url,
+        image=image(achievement, base_url),
+        achievement_type=achievement.achievement_type,
+        alignments=tuple(_alignment(a) for a in achievement.alignments or ()),
+        result_descriptions=tuple(
+            _result_description(r) for r in achievement.result_descriptions or ()
+        ),
+        tags=tuple(achievement.tags or ()),
+        in_language=achievement.in_language,
+    )
+
+
+def document(achievement: Achievement, base_url: str) -> dict[str, Any]:
+    """``/achievements/<id>``: the Achievement as a JSON-LD document."""
+    return {
+        "@context": [build.VC_V2_CONTEXT, build.OB_CONTEXT],
+        **build.achievement_json(definition(achievement, base_url)),
+    }

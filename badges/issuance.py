@@ -1,0 +1,208 @@
+"""Issuing a credential: build, sign (Data Integrity and VC-JWT), allocate a status bit, store.
+
+Everything happens in the caller's transaction and nothing is committed here: if anything fails
+before the caller commits, the rollback leaves no credential and consumes no status index.
+Issuing is idempotent on ``award_key`` (the award event): the second call returns the first
+credential. Concurrent issues by one issuer are serialised by a lock on the issuer's row (taken
+before the award key is checked again and the status index allocated); the unique
+``award_key`` constraint is the backstop.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from badges import achievements, issuers, keys_store, status_lists
+from badges.models import (
+    Achievement,
+    Credential,
+    Issuer,
+    KeyAlgorithm,
+    StatusPurpose,
+    new_public_id,
+)
+from badges.ob3 import build, data_integrity, jwt
+from learners.database import utcnow
+from learners.models import Learner
+
+
+class CredentialNotFound(LookupError):
+    """No credential with that public id."""
+
+
+class RecipientMissing(ValueError):
+    """The credential has nobody to name (no learner and no identifier)."""
+
+
+@dataclass(frozen=True)
+class Issued:
+    credential: Credential
+    created: bool
+
+
+def credential_iri(public_id: str, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/c/{public_id}"
+
+
+def get(session: Session, public_id: str) -> Credential:
+    credential = session.scalar(select(Credential).where(Credential.public_id == public_id))
+    if credential is None:
+        raise CredentialNotFound(public_id)
+    return credential
+
+
+def by_award_key(session: Session, award_key: str) -> Credential | None:
+    return session.scalar(select(Credential).where(Credential.award_key == award_key))
+
+
+def recipient(learner: Learner | None, *, email: str | None = None) -> build.Recipient:
+    """A hashed IdentityObject (salted SHA-256, fresh salt per credential): of the e-mail when
+    the learner asked for it to be named, else of their platform pseudonym (never their name)."""
+    if email:
+        return build.Recipient(identity=email.strip().lower(), identity_type="emailAddress")
+    if learner is None:
+        raise RecipientMissing("a credential needs a learner or an e-mail address")
+    return build.Recipient(identity=learner.pseudonym, identity_type="systemId")
+
+
+def _results(achievement: Achievement, results: Sequence[dict[str, Any]]) -> list[build.ResultDef]:
+    return [
+        build.ResultDef(
+            result_description=r["resultDescription"],
+            achieved_level=r.get("achievedLevel"),
+            value=r.get("value"),
+            status=r.get("status"),
+        )
+        for r in results
+    ]
+
+
+def _evidence(evidence: Sequence[dict[str, Any]]) -> list[build.Evidence]:
+    return [
+        build.Evidence(
+            id=e.get("id"),
+            name=e.get("name"),
+            description=e.get("description"),
+            narrative=e.get("narrative"),
+            genre=e.get("genre"),
+            audience=e.get("audience"),
+        )
+        for e in evidence
+    ]
+
+
+def issue(
+    session: Session,
+    *,
+    achievement: Achievement,
+    learner: Learner | None,
+    award_key: str,
+    base_url: str,
+    kek: str | bytes,
+    recipient_email: str | None = None,
+    results: Sequence[dict[str, Any]] = (),
+    evidence: Sequence[dict[str, Any]] = (),
+    valid_until: datetime | None = None,
+    is_public: bool = True,
+    now: datetime | None = None,
+) -> Issued:
+    """Issue ``achievement`` to ``learner`` for the award event ``award_key`` (not committed).
+
+    ``results`` and ``evidence`` are OB 3.0 JSON objects (``{"resultDescription": …,
+    "achievedLevel": …}``, ``{"narrative": …}``).
+    """
+    existing = by_award_key(session, award_key)
+    if existing is not None:
+        return Issued(existing, created=False)
+    now = (now or utcnow()).replace(microsecond=0)
+    issuer = achievement.issuer
+    # Open the keys before touching anything: a wrong KEK fails here, cleanly.
+    ed_key = keys_store.active_key(session, issuer, KeyAlgorithm.ED25519)
+    rsa_key = keys_store.active_key(session, issuer, KeyAlgorithm.RSA)
+    ed_private = keys_store.private_key(ed_key, kek)
+    rsa_private = keys_store.private_key(rsa_key, kek)
+
+    _lock_issuer(session, issuer)
+    # Under the issuer's lock now: a concurrent issue for the same event has committed or waits.
+    existing = by_award_key(session, award_key)
+    if existing is not None:
+        return Issued(existing, created=False)
+    status_list = status_lists.current(session, issuer, StatusPurpose.REVOCATION)
+    if status_list is None:
+        status_list = status_lists.create(
+            session, issuer, StatusPurpose.REVOCATION, base_url=base_url, kek=kek
+        )
+    index = status_lists.allocate(session, status_list)
+    if index is None:  # pragma: no cover - impossible under the lock; kept as a guard
+        raise RuntimeError("status list filled up under the issuer lock")
+
+    public_id = new_public_id()
+    unsigned = build.build_achievement_credential(
+        credential_id=credential_iri(public_id, base_url),
+        issuer=issuers.profile(issuer, base_url),
+        achievement=achievements.definition(achievement, base_url),
+        recipient=recipient(learner, email=recipient_email),
+        valid_from=now,
+        valid_until=valid_until,
+        results=_results(achievement, results),
+        evidence=_evidence(evidence),
+        status=build.StatusEntry(
+            status_list_credential=status_lists.list_url(status_list, base_url),
+            index=index,
+            purpose="revocation",
+        ),
+        options=build.CredentialOptions(awarded_date=now),
+    )
+    signed = data_integrity.sign(
+        unsigned,
+        ed_private,  # type: ignore[arg-type]
+        issuers.verification_method_id(issuer, ed_key, base_url),
+        created=build.format_datetime(now),
+    )
+    # The VC-JWT secures the same credential without the embedded proof (one proof per format).
+    jws = jwt.sign_vc_jwt(
+        unsigned,
+        rsa_private,  # type: ignore[arg-type]
+        kid=issuers.verification_method_id(issuer, rsa_key, base_url),
+    )
+    credential = Credential(
+        public_id=public_id,
+        award_key=award_key,
+        issuer=issuer,
+        achievement=achievement,
+        learner=learner,
+        results=[dict(r) for r in results],
+        evidence=[dict(e) for e in evidence],
+        signed_json=json.dumps(signed, ensure_ascii=False),
+        jws=jws,
+        status_list=status_list,
+        status_index=index,
+        issued_at=now,
+        valid_until=valid_until,
+        is_public=is_public,
+    )
+    session.add(credential)
+    session.flush()
+    return Issued(credential, created=True)
+
+
+def _lock_issuer(session: Session, issuer: Issuer) -> None:
+    """Serialise issuance per issuer until commit: a no-op UPDATE takes the row lock on
+    PostgreSQL and the write lock on SQLite before anything is decided."""
+    session.execute(
+        update(Issuer)
+        .where(Issuer.id == issuer.id)
+        .values(uses_did_web=Issuer.uses_did_web)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def signed_document(credential: Credential) -> dict[str, Any]:
+    return json.loads(credential.signed_json)

@@ -1,0 +1,220 @@
+"""Issuers: their public identifiers, their Profile, and the controller document of their keys.
+
+Every public identifier is built from the ``base_url`` the caller passes (``JALON_BASE_URL``), never
+from a request: it is printed inside signed credentials and must not change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badges import keys_store
+from badges.models import Issuer, KeyAlgorithm, KeyState, SigningKey
+from badges.ob3 import build, jwt
+from badges.ob3.keys import DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT
+from learners.models import Organisation
+
+JWK_V1_CONTEXT = "https://w3id.org/security/jwk/v1"
+
+
+class IssuerNotFound(LookupError):
+    """No issuer with that public id."""
+
+
+def did_web(base_url: str) -> str:
+    """``did:web`` identifier for the host of ``base_url`` (port encoded, path as segments)."""
+    parts = urlsplit(base_url)
+    if not parts.hostname:
+        raise ValueError(f"base URL without a host: {base_url!r}")
+    host = parts.hostname + (f"%3A{parts.port}" if parts.port else "")
+    segments = [quote(s, safe="") for s in parts.path.split("/") if s]
+    return ":".join(["did:web", host, *segments])
+
+
+def issuer_iri(issuer: Issuer, base_url: str) -> str:
+    """The issuer's id: ``did:web:<host>`` for the did:web issuer, else its profile URL."""
+    if issuer.uses_did_web:
+        return did_web(base_url)
+    return profile_url(issuer, base_url)
+
+
+def profile_url(issuer: Issuer, base_url: str) -> str:
+    """Where the issuer's Profile and keys are served (always, even for the did:web issuer)."""
+    return f"{base_url.rstrip('/')}/issuers/{issuer.public_id}"
+
+
+def verification_method_id(issuer: Issuer, key: SigningKey, base_url: str) -> str:
+    return f"{issuer_iri(issuer, base_url)}#{key.fragment}"
+
+
+def get(session: Session, public_id: str) -> Issuer:
+    issuer = session.scalar(select(Issuer).where(Issuer.public_id == public_id))
+    if issuer is None:
+        raise IssuerNotFound(public_id)
+    return issuer
+
+
+def for_organisation(session: Session, organisation: Organisation) -> Issuer | None:
+    return session.scalar(select(Issuer).where(Issuer.organisation_id == organisation.id))
+
+
+def create(
+    session: Session,
+    organisation: Organisation,
+    kek: str | bytes,
+    *,
+    name: str | None = None,
+    url: str | None = None,
+    email: str | None = None,
+    description: str | None = None,
+    image_url: str | None = None,
+    uses_did_web: bool = False,
+) -> Issuer:
+    """The organisation's issuer, with fresh Ed25519 and RSA keys (sealed with ``kek``)."""
+    issuer = Issuer(
+        organisation=organisation,
+        name=name or organisation.name,
+        url=url,
+        email=email,
+        description=description,
+        image_url=image_url,
+        uses_did_web=uses_did_web,
+    )
+    session.add(issuer)
+    session.flush()
+    keys_store.ensure_keys(session, issuer, kek)
+    return issuer
+
+
+def profile(issuer: Issuer, base_url: str) -> build.IssuerProfile:
+    """The issuer as embedded in the credentials it signs."""
+    return build.IssuerProfile(
+        id=issuer_iri(issuer, base_url),
+        name=issuer.name,
+        url=issuer.url,
+        email=issuer.email,
+        description=issuer.description,
+        image=build.Image(id=issuer.image_url) if issuer.image_url else None,
+    )
+
+
+def _verification_method(issuer: Issuer, key: SigningKey, base_url: str) -> dict[str, Any]:
+    method: dict[str, Any] = {
+        "id": verification_method_id(issuer, key, base_url),
+        "controller": issuer_iri(issuer, base_url),
+    }
+    if key.algorithm is KeyAlgorithm.ED25519:
+        method["type"] = "Multikey"
+        method["publicKeyMultibase"] = key.public_key_multibase
+    else:
+        method["type"] = "JsonWebKey"
+        method["publicKeyJwk"] = {
+            **jwt.public_jwk(keys_store.public_key(key)),  # type: ignore[arg-type]
+            "alg": "RS256",
+            "use": "sig",
+            "kid": verification_method_id(issuer, key, base_url),
+        }
+    return method
+
+
+def _key_sections(session: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
+    methods = [
+        _verification_method(issuer, key, base_url)
+        for key in keys_store.published_keys(session, issuer)
+    ]
+    return {
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
+    }
+
+
+def profile_document(session: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
+    """``/issuers/<id>``: the OB 3.0 Profile, which is also the controller document of the
+    issuer's keys — every non-compromised key, so badges signed before a rotation still verify."""
+    document: dict[str, Any] = {
+        "@context": [
+            build.VC_V2_CONTEXT,
+            build.OB_CONTEXT,
+            DID_V1_CONTEXT,
+            MULTIKEY_V1_CONTEXT,
+            JWK_V1_CONTEXT,
+        ],
+        **build.profile_json(profile(issuer, base_url)),
+    }
+    if issuer.uses_did_web:
+        # The Profile lives at this URL while its id is the DID; say so for crawlers.
+        document["url"] = issuer.url or profile_url(issuer, base_url)
+    document.update(_key_sections(session, issuer, base_url))
+    return document
+
+
+def did_document(session: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
+    """``/.well-known/did.json`` for the did:web issuer: its keys, retired ones included."""
+    return {
+        "@context": [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, JWK_V1_CONTEXT],
+        "id": did_web(base_url),
+        **_key_sections(session, issuer, base_url),
+    }
+
+
+def did_web_issuer(session: Session) -> Issuer | None:
+    return session.scalar(select(Issuer).where(Issuer.uses_did_web.is_(True)).limit(1))
+
+
+def lookup_public_key(session: Session, verification_method: str, base_url: str):
+    """The public key behind a verification method id of one of our issuers, or None.
+
+    Compromised keys are never returned: what they signed must stop verifying.
+    """
+    iri, _, fragment = verification_method.partition("#")
+    if not fragment:
+        return None
+    key = session.scalar(
+        select(SigningKey).where(
+            (SigningKey.public_key_multibase == fragment) | (SigningKey.public_id == fragment)
+        )
+    )
+    if key is None or key.state is KeyState.COMPROMISED:
+        return None
+    issuer = key.issuer
+    if iri not in {issuer_iri(issuer, base_url), profile_url(issuer, base_url)}:
+        return None
+    return keys_store.public_key(key)
+
+
+def is_local_issuer(session: Session, issuer_id: str, base_url: str) -> bool:
+    """Is ``issuer_id`` one of the issuers this platform runs?"""
+    if issuer_id == did_web(base_url):
+        return did_web_issuer(session) is not None
+    prefix = f"{base_url.rstrip('/')}/issuers/"
+    if not issuer_id.startswith(prefix):
+        return False
+    public_id = issuer_id[len(prefix) :]
+    return session.scalar(select(Issuer.id).where(Issuer.public_id == public_id)) is not None
+
+
+def document_source(session: Session, base_url: str):
+    """For ``ob3.resolver.Resolver(local=…)``: our issuers' key documents, read from the
+    database instead of the network (document URL → document, or None when not ours)."""
+    from badges.ob3.resolver import did_web_url
+
+    prefix = f"{base_url.rstrip('/')}/issuers/"
+    did_url = did_web_url(did_web(base_url))
+
+    def local(url: str) -> dict[str, Any] | None:
+        if url == did_url:
+            issuer = did_web_issuer(session)
+            return did_document(session, issuer, base_url) if issuer else None
+        if url.startswith(prefix):
+            try:
+                issuer = get(session, url[len(prefix) :])
+            except IssuerNotFound:
+                return None
+            return profile_document(session, issuer, base_url)
+        return None
+
+    return local

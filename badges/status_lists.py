@@ -1,0 +1,205 @@
+"""Status lists in the database: allocating a credential's bit, flipping it, re-signing the list.
+
+Concurrency: every change to a list starts with an ``UPDATE`` of its row, which takes the row lock
+on PostgreSQL and the write lock on SQLite before anything is read, so two workers never hand out
+the same index nor lose each other's revocations. The unique ``(status_list_id, status_index)``
+constraint on credentials is the backstop.
+
+Privacy: indexes come from a counter mapped through ``index = (a·n + b) mod size`` with a random
+``a`` coprime to ``size`` and random ``b`` per list — a bijection, so allocation never collides,
+yet consecutive credentials get scattered bits and the list reveals no issuance order.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from badges import issuers, keys_store
+from badges.models import STATUS_LIST_SIZE, Issuer, KeyAlgorithm, StatusList, StatusPurpose
+from badges.ob3 import data_integrity
+from badges.ob3 import status_list as bitstring_list
+from badges.ob3.build import format_datetime
+from learners.database import utcnow
+
+
+class StatusListNotFound(LookupError):
+    """No status list with that public id for that issuer."""
+
+
+def list_url(status_list: StatusList, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/status/{status_list.issuer.public_id}/{status_list.public_id}"
+
+
+def _random_multiplier(size: int) -> int:
+    while True:
+        candidate = secrets.randbelow(size - 1) + 1
+        if math.gcd(candidate, size) == 1:
+            return candidate
+
+
+def permuted_index(status_list: StatusList, counter: int) -> int:
+    """The bit position of the ``counter``-th credential of the list."""
+    return (
+        status_list.permutation_multiplier * counter + status_list.permutation_offset
+    ) % status_list.size
+
+
+def create(
+    session: Session,
+    issuer: Issuer,
+    purpose: StatusPurpose,
+    *,
+    base_url: str,
+    kek: str | bytes,
+    size: int = STATUS_LIST_SIZE,
+) -> StatusList:
+    """A new, empty, signed list of ``issuer``."""
+    status_list = StatusList(
+        issuer=issuer,
+        purpose=purpose,
+        size=size,
+        bits=bytes(bitstring_list.bitstring(size)),
+        allocated=0,
+        permutation_multiplier=_random_multiplier(size),
+        permutation_offset=secrets.randbelow(size),
+    )
+    session.add(status_list)
+    session.flush()
+    sign(session, status_list, base_url=base_url, kek=kek)
+    return status_list
+
+
+def current(session: Session, issuer: Issuer, purpose: StatusPurpose) -> StatusList | None:
+    """The issuer's newest list with room left, if any."""
+    return session.scalar(
+        select(StatusList)
+        .where(
+            StatusList.issuer_id == issuer.id,
+            StatusList.purpose == purpose,
+            StatusList.allocated < StatusList.size,
+        )
+        .order_by(StatusList.id.desc())
+        .limit(1)
+    )
+
+
+def lock(session: Session, status_list: StatusList) -> None:
+    """Take the list's row lock for the rest of the transaction, then reload its state."""
+    session.execute(
+        update(StatusList)
+        .where(StatusList.id == status_list.id)
+        .values(allocated=StatusList.allocated)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(status_list)
+
+
+def allocate(session: Session, status_list: StatusList) -> int | None:
+    """Take the list's next index (atomic), or None when the list is full.
+
+    Rolled back with the caller's transaction, so a failed issuance consumes nothing.
+    """
+    counter = session.execute(
+        update(StatusList)
+        .where(StatusList.id == status_list.id, StatusList.allocated < StatusList.size)
+        .values(allocated=StatusList.allocated + 1)
+        .returning(StatusList.allocated)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if counter is None:
+        return None
+    session.refresh(status_list, ["allocated"])
+    return permuted_index(status_list, counter - 1)
+
+
+def set_bit(
+    session: Session,
+    status_list: StatusList,
+    index: int,
+    value: bool,
+    *,
+    base_url: str,
+    kek: str | bytes,
+    now: datetime | None = None,
+) -> None:
+    """Set or clear one entry under the row lock, then re-sign the list credential."""
+    lock(session, status_list)
+    bits = bytearray(status_list.bits)
+    bitstring_list.set_bit(bits, index, value)
+    status_list.bits = bytes(bits)
+    sign(session, status_list, base_url=base_url, kek=kek, now=now)
+
+
+def is_set(status_list: StatusList, index: int) -> bool:
+    return bitstring_list.get_bit(status_list.bits, index)
+
+
+def _set_indices(bits: bytes) -> list[int]:
+    indices = []
+    for byte_index, byte in enumerate(bits):
+        if byte:
+            indices.extend(byte_index * 8 + bit for bit in range(8) if byte & (0x80 >> bit))
+    return indices
+
+
+def sign(
+    session: Session,
+    status_list: StatusList,
+    *,
+    base_url: str,
+    kek: str | bytes,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Build and sign the BitstringStatusListCredential with the issuer's active Ed25519 key,
+    and store it: the status endpoint serves these exact bytes."""
+    now = now or utcnow()
+    issuer = status_list.issuer
+    key = keys_store.active_key(session, issuer, KeyAlgorithm.ED25519)
+    unsigned = bitstring_list.build_status_list_credential(
+        credential_id=list_url(status_list, base_url),
+        issuer_id=issuers.issuer_iri(issuer, base_url),
+        purpose=status_list.purpose.value,  # type: ignore[arg-type]
+        set_indices=_set_indices(status_list.bits),
+        size=status_list.size,
+        valid_from=now,
+    )
+    signed = data_integrity.sign(
+        unsigned,
+        keys_store.private_key(key, kek),  # type: ignore[arg-type]
+        issuers.verification_method_id(issuer, key, base_url),
+        created=format_datetime(now),
+    )
+    status_list.signed_credential = json.dumps(signed, ensure_ascii=False)
+    status_list.signed_at = now
+    session.flush()
+    return signed
+
+
+def get(session: Session, issuer_public_id: str, list_public_id: str) -> StatusList:
+    status_list = session.scalar(
+        select(StatusList)
+        .join(Issuer, StatusList.issuer_id == Issuer.id)
+        .where(Issuer.public_id == issuer_public_id, StatusList.public_id == list_public_id)
+    )
+    if status_list is None:
+        raise StatusListNotFound(list_public_id)
+    return status_list
+
+
+def by_url(session: Session, url: str, base_url: str) -> StatusList | None:
+    """The local list a ``statusListCredential`` URL points to, if it is ours."""
+    prefix = f"{base_url.rstrip('/')}/status/"
+    if not url.startswith(prefix):
+        return None
+    issuer_id, _, list_id = url[len(prefix) :].partition("/")
+    try:
+        return get(session, issuer_id, list_id)
+    except StatusListNotFound:
+        return None
