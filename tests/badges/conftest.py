@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,3 +24,51 @@ def shared_ob3() -> Path:
             pytrace=False,
         )
     return SHARED_OB3
+
+
+INTEROP = REPO / "tests" / "interop"
+
+
+class JsStack:
+    """The Digital Bazaar verifier/signer, run as ``node`` CLIs over JSON on stdin."""
+
+    def __init__(self, node: str) -> None:
+        self.node = node
+
+    def run(self, script: str, payload: object) -> object:
+        completed = subprocess.run(
+            [self.node, str(INTEROP / script)],
+            input=json.dumps(payload),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if completed.returncode != 0:
+            raise AssertionError(f"{script} failed: {completed.stderr[-3000:]}")
+        return json.loads(completed.stdout)
+
+
+@pytest.fixture(scope="session")
+def js_stack() -> JsStack:
+    """Node with the interop packages installed (``npm ci`` on first use, offline afterwards)."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        message = (
+            "node and npm are needed for the interoperability tests (apt-get install nodejs npm)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").is_dir():
+        completed = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=INTEROP,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if completed.returncode != 0:
+            pytest.fail(f"npm ci in {INTEROP} failed:\n{completed.stderr[-3000:]}", pytrace=False)
+    return JsStack(node)
