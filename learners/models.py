@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import uuid
 from datetime import datetime
 
@@ -80,6 +81,15 @@ class User(Base):
         back_populates="user", cascade="all, delete-orphan"
     )
     learner: Mapped[Learner | None] = relationship(back_populates="user", uselist=False)
+
+    # The identity protocol Flask-Login expects, written here without importing Flask.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Session identity bound to the password hash: a password change ends other sessions."""
+        fingerprint = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return f"{self.id}:{fingerprint}"
 
     @property
     def login(self) -> str:

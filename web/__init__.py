@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,18 @@ from flask import Flask
 
 from web import config as config_module
 from web.database import db
+
+# Every blueprint, as "module:attribute". Add yours here (e.g. "web.verify.views:bp"); each of
+# its views needs an access decision from web/authz.py and a row in tests/web/test_access_rules.py.
+BLUEPRINTS: list[str] = [
+    "web.health:bp",
+    "web.i18n:bp",
+    "web.auth.views:bp",
+    "web.learner.views:bp",
+    "web.studio.views:bp",
+    "web.department.views:bp",
+    "web.admin.views:bp",
+]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -34,7 +47,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import_models()
     db.init_app(app)
 
-    from web import health
+    from web import setup
 
-    app.register_blueprint(health.bp)
+    setup.init_extensions(app)
+    for target in BLUEPRINTS:
+        module_name, _sep, attribute = target.partition(":")
+        app.register_blueprint(getattr(importlib.import_module(module_name), attribute))
+    setup.finish(app)
     return app

@@ -40,3 +40,37 @@ def db_check() -> None:
     for difference in differences:
         click.echo(repr(difference))
     raise SystemExit(1 if differences else 0)
+
+
+@main.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load only into a database with no organisation.")
+@with_appcontext
+def demo(if_empty: bool) -> None:
+    """Load the demo organisations and accounts (idempotent) and print how to log in."""
+    from learners import demo as demo_data
+    from web.database import db as database
+
+    session = database.session
+    if if_empty and not demo_data.is_empty(session):
+        click.echo("La base contient déjà des données : démo non chargée.")
+    else:
+        demo_data.load_demo(session)
+        session.commit()
+        click.echo("Données de démonstration chargées.")
+    if not any(_demo_user_exists(session, login) for login in demo_data.SHOWCASE):
+        return
+    base_url = current_app.config["JALON_BASE_URL"]
+    click.echo(f"\nComptes de démonstration — {base_url}/connexion")
+    click.echo(f"(mot de passe de tous les comptes : {demo_data.DEMO_PASSWORD})")
+    for account in demo_data.ACCOUNTS:
+        if account.login in demo_data.SHOWCASE and _demo_user_exists(session, account.login):
+            click.echo(f"  {account.role.value:<15} {account.login:<32} {account.organisation}")
+
+
+def _demo_user_exists(session, login: str) -> bool:
+    from learners.accounts import find_by_login
+
+    return find_by_login(session, login) is not None
+
+
+# Other command groups register here: main.add_command(<group>) (badges, assess, ...).

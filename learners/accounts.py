@@ -1,0 +1,257 @@
+"""Accounts: finding, authenticating and creating users; password changes and reset tokens.
+
+Functions take a SQLAlchemy ``Session`` and never commit: the caller (a view, the CLI) decides
+when the unit of work ends. Errors are precise exceptions the web layer maps to French messages.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from learners import passwords
+from learners.database import utcnow
+from learners.models import Learner, Membership, Organisation, Role, User
+
+RESET_TOKEN_MAX_AGE = 2 * 3600
+_RESET_SALT = "jalon.password-reset"
+
+
+class WeakPasswordReason(enum.StrEnum):
+    TOO_SHORT = "too_short"
+    SAME_AS_LOGIN = "same_as_login"
+    SAME_AS_CURRENT = "same_as_current"
+
+
+class WeakPassword(ValueError):
+    """The new password is refused; ``reason`` tells the view which message to show."""
+
+    def __init__(self, reason: WeakPasswordReason) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+class WrongPassword(ValueError):
+    """The current password given to confirm a change is not the right one."""
+
+
+class InvalidResetToken(ValueError):
+    """The reset link is tampered with, already used, or for an account that no longer exists."""
+
+
+class ExpiredResetToken(InvalidResetToken):
+    """The reset link is older than ``RESET_TOKEN_MAX_AGE``."""
+
+
+def normalise_login(login: str) -> str:
+    return (login or "").strip().lower()
+
+
+def find_by_login(session: Session, login: str) -> User | None:
+    """The user whose e-mail or username is ``login`` (case-insensitive), if any."""
+    key = normalise_login(login)
+    if not key:
+        return None
+    column = User.email if "@" in key else User.username
+    return session.scalar(select(User).where(func.lower(column) == key))
+
+
+def authenticate(session: Session, login: str, password: str) -> User | None:
+    """The active user these credentials open, else None; same cost whether the login exists."""
+    user = find_by_login(session, login)
+    if user is None:
+        passwords.verify_dummy(password)
+        return None
+    ok = passwords.verify_password(user.password_hash, password)
+    if not ok and user.must_change_password:
+        # One-time codes are typed from paper: forgive case, spaces and a missing dash.
+        ok = passwords.verify_password(
+            user.password_hash, passwords.normalise_access_code(password)
+        )
+    if not ok or not user.is_active:
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def check_new_password(user: User, new_password: str) -> None:
+    """Raise ``WeakPassword`` when ``new_password`` is not acceptable for ``user``."""
+    if len(new_password) < passwords.MIN_PASSWORD_LENGTH:
+        raise WeakPassword(WeakPasswordReason.TOO_SHORT)
+    lowered = new_password.strip().lower()
+    if lowered in {normalise_login(user.username or ""), normalise_login(user.email or "")}:
+        raise WeakPassword(WeakPasswordReason.SAME_AS_LOGIN)
+    if passwords.verify_password(user.password_hash, new_password):
+        raise WeakPassword(WeakPasswordReason.SAME_AS_CURRENT)
+
+
+def set_password(user: User, new_password: str, *, must_change: bool = False) -> None:
+    user.password_hash = passwords.hash_password(new_password)
+    user.must_change_password = must_change
+    user.password_changed_at = utcnow()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change a password the user knows (or the one-time code they were given)."""
+    if not (
+        passwords.verify_password(user.password_hash, current_password)
+        or passwords.verify_password(
+            user.password_hash, passwords.normalise_access_code(current_password)
+        )
+    ):
+        raise WrongPassword
+    check_new_password(user, new_password)
+    set_password(user, new_password)
+
+
+def password_fingerprint(user: User) -> str:
+    """Changes whenever the password does: binds reset links and login sessions to it."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=_RESET_SALT)
+
+
+def make_reset_token(secret_key: str, user: User) -> str:
+    """A signed, expiring link token, void once the password changes (single use)."""
+    return _serializer(secret_key).dumps({"u": user.id, "p": password_fingerprint(user)})
+
+
+def user_for_reset_token(
+    session: Session, secret_key: str, token: str, max_age: int = RESET_TOKEN_MAX_AGE
+) -> User:
+    try:
+        payload = _serializer(secret_key).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise ExpiredResetToken from exc
+    except BadSignature as exc:
+        raise InvalidResetToken from exc
+    if not isinstance(payload, dict):
+        raise InvalidResetToken
+    user = session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    if user is None or not user.is_active or payload.get("p") != password_fingerprint(user):
+        raise InvalidResetToken
+    return user
+
+
+def reset_password(
+    session: Session, secret_key: str, token: str, new_password: str, **kwargs
+) -> User:
+    user = user_for_reset_token(session, secret_key, token, **kwargs)
+    check_new_password(user, new_password)
+    set_password(user, new_password)
+    return user
+
+
+def username_base(display_name: str) -> str:
+    """``"Sophie Dupont"`` → ``"sdupont"``: ASCII letters only, as the UX guide's example."""
+    ascii_name = unicodedata.normalize("NFKD", display_name).encode("ascii", "ignore").decode()
+    words = [w for w in re.split(r"[^A-Za-z]+", ascii_name.lower()) if w]
+    if not words:
+        return "apprenant"
+    base = words[0] if len(words) == 1 else words[0][0] + words[-1]
+    return base[:24]
+
+
+def free_username(session: Session, display_name: str) -> str:
+    base = username_base(display_name)
+    taken = set(session.scalars(select(User.username).where(User.username.like(f"{base}%"))).all())
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+def create_user(
+    session: Session,
+    *,
+    display_name: str,
+    password: str,
+    email: str | None = None,
+    username: str | None = None,
+    memberships: tuple[tuple[Organisation, Role], ...] = (),
+    must_change_password: bool = False,
+) -> User:
+    if not (email or username):
+        raise ValueError("a user needs an e-mail or a username")
+    user = User(
+        display_name=display_name.strip(),
+        email=normalise_login(email) if email else None,
+        username=normalise_login(username) if username else None,
+        password_hash=passwords.hash_password(password),
+        must_change_password=must_change_password,
+        is_active=True,
+    )
+    session.add(user)
+    for organisation, role in memberships:
+        session.add(Membership(user=user, organisation=organisation, role=role))
+        if role is Role.LEARNER and user.learner is None:
+            user.learner = Learner(display_name=user.display_name)
+    session.flush()
+    return user
+
+
+@dataclass(frozen=True)
+class NewLearnerAccount:
+    """What the printable sheet shows once: the code is stored only as a hash."""
+
+    user: User
+    access_code: str
+
+
+def create_learner_account(
+    session: Session, organisation: Organisation, display_name: str
+) -> NewLearnerAccount:
+    """A learner without e-mail: generated username and a one-time code to change at login."""
+    code = passwords.new_access_code()
+    user = create_user(
+        session,
+        display_name=display_name,
+        username=free_username(session, display_name),
+        password=code,
+        memberships=((organisation, Role.LEARNER),),
+        must_change_password=True,
+    )
+    return NewLearnerAccount(user=user, access_code=code)
+
+
+def renew_access_code(user: User) -> str:
+    """A fresh one-time code for a learner who lost theirs (the old one stops working)."""
+    code = passwords.new_access_code()
+    set_password(user, code, must_change=True)
+    return code
+
+
+def learners_of(session: Session, organisation_id: int) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .join(Membership)
+            .where(Membership.organisation_id == organisation_id, Membership.role == Role.LEARNER)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def member_of(session: Session, user_id: int, organisation_id: int, role: Role) -> User | None:
+    """The user if they hold ``role`` in the organisation, else None (views turn that into 404)."""
+    return session.scalar(
+        select(User)
+        .join(Membership)
+        .where(
+            User.id == user_id,
+            Membership.organisation_id == organisation_id,
+            Membership.role == role,
+        )
+    )

@@ -1,0 +1,92 @@
+"""Demo data: a département, two associations, their staff and learners, a platform admin.
+
+Loading is idempotent: it adds what is missing, matched by organisation name and login, and
+never touches anything else. The passwords are fixed, public demo values (see README): never
+load this into a production database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learners.accounts import create_user, find_by_login
+from learners.models import Membership, Organisation, OrganisationKind, Role
+
+DEMO_PASSWORD = "jalon-demo"  # noqa: S105 -- public demo value, documented in README
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    login: str
+    display_name: str
+    role: Role
+    organisation: str
+    email: bool = True
+
+
+PLATFORM = ("Plateforme Jalon", OrganisationKind.PLATFORM, None)
+DEPARTEMENT = ("Département de démonstration", OrganisationKind.DEPARTEMENT, None)
+PASSERELLE = ("Association Passerelle Numérique", OrganisationKind.ASSOCIATION, "73282932000074")
+ATELIERS = ("Les Ateliers du Lien", OrganisationKind.ASSOCIATION, None)
+ORGANISATIONS = (PLATFORM, DEPARTEMENT, PASSERELLE, ATELIERS)
+
+ACCOUNTS = (
+    DemoAccount("admin@jalon.example", "Camille Admin", Role.PLATFORM_ADMIN, PLATFORM[0]),
+    DemoAccount("departement@jalon.example", "Nadia Mission", Role.DEPARTMENT, DEPARTEMENT[0]),
+    DemoAccount("direction@passerelle.example", "Hélène Roux", Role.ORG_ADMIN, PASSERELLE[0]),
+    DemoAccount("formateur@passerelle.example", "Julien Morel", Role.TRAINER, PASSERELLE[0]),
+    DemoAccount("amina@passerelle.example", "Amina Benali", Role.LEARNER, PASSERELLE[0]),
+    DemoAccount("sdupont", "Sophie Dupont", Role.LEARNER, PASSERELLE[0], email=False),
+    DemoAccount("direction@ateliers.example", "Marc Lefèvre", Role.ORG_ADMIN, ATELIERS[0]),
+    DemoAccount("formatrice@ateliers.example", "Inès Garnier", Role.TRAINER, ATELIERS[0]),
+    DemoAccount("kmartin", "Kevin Martin", Role.LEARNER, ATELIERS[0], email=False),
+    DemoAccount("lpetit", "Lucas Petit", Role.LEARNER, ATELIERS[0], email=False),
+)
+
+# The one account per role `make run` prints first.
+SHOWCASE = (
+    "admin@jalon.example",
+    "departement@jalon.example",
+    "direction@passerelle.example",
+    "formateur@passerelle.example",
+    "sdupont",
+)
+
+
+def _organisation(session: Session, name: str, kind: OrganisationKind, siret: str | None):
+    found = session.scalar(select(Organisation).where(Organisation.name == name))
+    if found is None:
+        found = Organisation(name=name, kind=kind, siret=siret)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def is_empty(session: Session) -> bool:
+    return session.scalar(select(Organisation.id).limit(1)) is None
+
+
+def load_demo(session: Session) -> list[DemoAccount]:
+    """Create whatever demo organisation, account or membership is missing; return the accounts."""
+    organisations = {
+        name: _organisation(session, name, kind, siret) for name, kind, siret in ORGANISATIONS
+    }
+    for account in ACCOUNTS:
+        organisation = organisations[account.organisation]
+        user = find_by_login(session, account.login)
+        if user is None:
+            create_user(
+                session,
+                display_name=account.display_name,
+                password=DEMO_PASSWORD,
+                email=account.login if account.email else None,
+                username=None if account.email else account.login,
+                memberships=((organisation, account.role),),
+            )
+        elif account.role not in user.roles_in(organisation.id):
+            session.add(Membership(user=user, organisation=organisation, role=account.role))
+    session.flush()
+    return list(ACCOUNTS)

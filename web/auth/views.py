@@ -1,0 +1,209 @@
+"""Signing in and out, changing a password, resetting it by e-mail, first-login code change."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from learners import accounts
+from web import mail
+from web.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    LogoutForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from web.authz import public, signed_in
+from web.database import db
+from web.extensions import limiter
+from web.navigation import home_url, safe_next
+
+bp = Blueprint("auth", __name__)
+
+# Endpoints a person who must change their one-time code may still reach.
+ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "i18n.switch", "static"}
+
+
+def _login_limit() -> str:
+    return current_app.config["JALON_LOGIN_RATE_LIMIT"]
+
+
+def weak_password_message(reason: accounts.WeakPasswordReason) -> str:
+    return {
+        accounts.WeakPasswordReason.TOO_SHORT: _("Ce mot de passe est trop court."),
+        accounts.WeakPasswordReason.SAME_AS_LOGIN: _(
+            "Le mot de passe ne doit pas être votre identifiant ou votre adresse e-mail."
+        ),
+        accounts.WeakPasswordReason.SAME_AS_CURRENT: _(
+            "Choisissez un mot de passe différent de l'actuel."
+        ),
+    }[reason]
+
+
+@bp.get("/")
+@public
+def index():
+    """The front door: the login page, or the person's own home page."""
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("auth/login.html", form=form), status
+    user = accounts.authenticate(db.session, form.login.data, form.password.data)
+    if user is None:
+        form.form_errors.append(
+            _("Identifiant ou mot de passe incorrect. Vérifiez ce que vous avez écrit.")
+        )
+        return render_template("auth/login.html", form=form), 422
+    db.session.commit()  # a rehashed password, if argon2's parameters changed
+    login_user(user)
+    if user.must_change_password:
+        flash(_("Bienvenue ! Choisissez maintenant votre propre mot de passe."), "info")
+        return redirect(url_for("auth.change_password"))
+    return redirect(safe_next(request.args.get("next"), home_url(user)))
+
+
+@bp.post("/deconnexion")
+@signed_in
+def logout():
+    form = LogoutForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("Vous êtes déconnecté. À bientôt !"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    first_time = current_user.must_change_password
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except accounts.WrongPassword:
+            form.current_password.errors.append(
+                _("Ce n'est pas votre mot de passe actuel. Vérifiez ce que vous avez écrit.")
+            )
+        except accounts.WeakPassword as exc:
+            form.new_password.errors.append(weak_password_message(exc.reason))
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # the session follows the new hash
+            flash(_("Votre mot de passe est changé."), "success")
+            return redirect(home_url(current_user))
+        db.session.rollback()
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/change_password.html", form=form, first_time=first_time), status
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("auth/reset_request.html", form=form), status
+    user = accounts.find_by_login(db.session, form.login.data)
+    if user is not None and user.email and user.is_active:
+        token = accounts.make_reset_token(current_app.config["SECRET_KEY"], user)
+        link = current_app.config["JALON_BASE_URL"] + url_for("auth.reset_password", token=token)
+        mail.send(
+            user.email,
+            _("Jalon : choisir un nouveau mot de passe"),
+            render_template("auth/reset_mail.txt", user=user, link=link),
+        )
+    # The same answer whether or not the account exists: no user enumeration.
+    return render_template("auth/reset_sent.html")
+
+
+@bp.route("/mot-de-passe/nouveau/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        accounts.user_for_reset_token(db.session, secret, token)
+    except accounts.ExpiredResetToken:
+        return _bad_link(_("Ce lien a expiré. Demandez un nouveau lien, il sera valable 2 heures."))
+    except accounts.InvalidResetToken:
+        return _bad_link(_("Ce lien n'est pas valide ou a déjà servi. Demandez un nouveau lien."))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(db.session, secret, token, form.new_password.data)
+        except accounts.WeakPassword as exc:
+            db.session.rollback()
+            form.new_password.errors.append(weak_password_message(exc.reason))
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Votre mot de passe est changé. Connectez-vous avec le nouveau."), "success")
+            return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/reset_password.html", form=form), status
+
+
+def _bad_link(message: str):
+    return render_template("auth/reset_invalid.html", message=message), 400
+
+
+@bp.get("/compte/sans-role")
+@signed_in
+def no_role():
+    """A signed-in person with no membership left: nothing to show but a way out."""
+    return render_template("auth/no_role.html")
+
+
+def force_password_change():
+    """``before_request``: a person holding a one-time code goes nowhere until they change it."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in ALLOWED_BEFORE_PASSWORD_CHANGE
+        and request.endpoint is not None
+        and not request.endpoint.endswith(".static")
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def load_user(session_id: str):
+    """Flask-Login's loader: ``id:fingerprint`` — a changed password voids older sessions."""
+    from learners.models import User
+
+    user_id, _sep, _fingerprint = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.get_id() != session_id:
+        return None
+    g.user = user
+    return user
+
+
+def logout_form() -> LogoutForm:
+    return LogoutForm()

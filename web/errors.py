@@ -1,0 +1,98 @@
+"""Error pages in the visitor's language (French by default), or problem+json for API clients.
+
+API clients are requests under ``/api/`` or whose ``Accept`` prefers JSON to HTML; they get
+RFC 9457 ``application/problem+json`` with the same French sentence in ``detail``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def _titles() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Demande incorrecte"), _("La demande n'a pas pu être comprise.")),
+        401: (_("Connexion nécessaire"), _("Connectez-vous pour continuer.")),
+        403: (
+            _("Accès refusé"),
+            _("Vous n'avez pas le droit d'ouvrir cette page avec votre compte."),
+        ),
+        404: (
+            _("Page introuvable"),
+            _("Cette page n'existe pas ou n'existe plus. Vérifiez l'adresse."),
+        ),
+        405: (_("Action impossible"), _("Cette action n'est pas possible sur cette page.")),
+        413: (
+            _("Envoi trop volumineux"),
+            _("Ce que vous avez envoyé est trop gros. Réduisez la taille du fichier et réessayez."),
+        ),
+        422: (_("Données refusées"), _("Les informations envoyées ne sont pas valides.")),
+        429: (
+            _("Trop de tentatives"),
+            _("Vous avez fait trop d'essais. Attendez une minute, puis réessayez."),
+        ),
+        500: (
+            _("Erreur du service"),
+            _("Une erreur s'est produite de notre côté. Réessayez dans quelques minutes."),
+        ),
+    }
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(
+        ["text/html", "application/json", "application/problem+json"]
+    )
+    return best in {"application/json", "application/problem+json"} and (
+        request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(status: int, detail: str | None = None) -> tuple[Response | str, int]:
+    titles = _titles()
+    title, default_detail = titles.get(status, titles[500 if status >= 500 else 400])
+    detail = detail or default_detail
+    if wants_json():
+        response = jsonify(type="about:blank", title=title, status=status, detail=detail)
+        response.mimetype = "application/problem+json"
+        return response, status
+    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+
+
+def _custom_description(error: HTTPException) -> str | None:
+    """A description a view passed to ``abort`` (Werkzeug's English defaults are not shown)."""
+    default = type(error).description
+    description = error.description
+    return description if description and description != default else None
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    if status == 429:
+        response, code = error_response(429)
+        if isinstance(response, str):
+            response = Response(response, status=code, mimetype="text/html")
+        retry = getattr(error, "retry_after", None)
+        response.headers["Retry-After"] = str(retry or 60)
+        return response, code
+    return error_response(status, _custom_description(error))
+
+
+def handle_csrf_error(_error: CSRFError):
+    return error_response(
+        400,
+        _(
+            "Le formulaire a expiré ou n'est pas valide. Rechargez la page, puis "
+            "recommencez. Rien n'a été enregistré."
+        ),
+    )
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_http_error)

@@ -1,0 +1,52 @@
+"""Wiring ``create_app`` does around the blueprints: extensions, hooks, error pages, templates."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from web import authz, errors, security
+from web.extensions import babel, csrf, limiter, login_manager
+from web.i18n import COOKIE, LANGUAGE_NAMES, select_locale
+
+
+def init_extensions(app: Flask) -> None:
+    app.config.setdefault("JALON_LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    from web.auth.views import force_password_change, load_user, logout_form
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.session_protection = "basic"
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Connectez-vous pour ouvrir cette page.")
+    login_manager.login_message_category = "info"
+
+    app.before_request(authz.deny_undecided)
+    app.before_request(force_password_change)
+    errors.register(app)
+    security.register(app)
+
+    @app.context_processor
+    def _layout_globals() -> dict:
+        return {
+            "current_locale": str(get_locale() or "fr"),
+            "languages": LANGUAGE_NAMES,
+            "logout_form": logout_form,
+            "current_path": request.full_path.rstrip("?") if request else "/",
+        }
+
+    app.jinja_env.globals["LANG_COOKIE"] = COOKIE
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def finish(app: Flask) -> None:
+    """After every blueprint is registered: Flask's own endpoints get their decision."""
+    authz.declare_public(
+        app, *(e for e in app.view_functions if e == "static" or e.endswith(".static"))
+    )

@@ -1,0 +1,25 @@
+"""Forms of the organisation space (trainers and organisation admins)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+
+class NewLearnerForm(FlaskForm):
+    display_name = StringField(
+        _l("Prénom et nom de l'apprenant"),
+        validators=[
+            InputRequired(_l("Écrivez le prénom et le nom, par exemple : Sophie Dupont.")),
+            Length(max=120, message=_l("C'est trop long : 120 caractères au plus.")),
+        ],
+        description=_l("L'identifiant de connexion est créé à partir de ce nom."),
+        render_kw={"autocomplete": "off"},
+    )
+    submit = SubmitField(_l("Créer le compte et imprimer la fiche"))
+
+
+class RenewCodeForm(FlaskForm):
+    submit = SubmitField(_l("Nouveau code d'accès"))
