@@ -1,0 +1,558 @@
+"""Operations on an assessment session: start by campaign code, answer, skip, resume, finish.
+
+Every function takes a SQLAlchemy ``Session``; the caller commits. The session row holds the
+item currently asked (a closed browser resumes there) and a random seed; the adaptive draw
+uses ``numpy.random.default_rng([seed, answers so far])``, so the same history always leads to
+the same next item, whichever worker serves the request.
+
+Answers are idempotent: an asked item is a ``Response`` row whose status is empty, and an
+answer fills it with a conditional ``UPDATE … WHERE status IS NULL``. A double submit (or two
+concurrent requests) therefore counts once; the second gets the outcome recorded by the first.
+On PostgreSQL the session row is also locked (``SELECT … FOR UPDATE``) while an answer is
+recorded and the next item chosen, so two requests cannot ask two different next items;
+SQLite serialises writers.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from assessments import engine, scoring
+from assessments.campaigns import (
+    CampaignClosed,
+    CampaignNotOpenYet,
+    UnknownCampaignCode,
+    find_campaign,
+)
+from assessments.checking import InvalidResponse, check
+from assessments.models import (
+    AnswerStatus,
+    AssessmentMode,
+    AssessmentSession,
+    Competence,
+    CompetenceResult,
+    Framework,
+    FrameworkKind,
+    Item,
+    ItemStatus,
+    Referral,
+    Response,
+    SessionStatus,
+)
+from learners.database import utcnow
+from learners.models import Learner
+
+# A timed item answered this late after its timer ran out still counts (network, slow phone).
+TIMER_GRACE = timedelta(seconds=5)
+
+__all__ = [
+    "CampaignClosed",
+    "CampaignNotOpenYet",
+    "InvalidResponse",
+    "ItemNotAsked",
+    "NoItemAvailable",
+    "Outcome",
+    "SessionFinished",
+    "SessionNotFound",
+    "UnknownCampaignCode",
+    "answer",
+    "current_item",
+    "finish",
+    "get_owned",
+    "response_matrix",
+    "skip",
+    "start",
+    "time_out",
+]
+
+
+class SessionNotFound(LookupError):
+    """No such session for this learner (another learner's session looks the same: absent)."""
+
+
+class SessionFinished(Exception):
+    """The session is over; nothing more can be answered."""
+
+
+class ItemNotAsked(Exception):
+    """The item answered was not asked in this session."""
+
+
+class NoItemAvailable(Exception):
+    """The assessment has no item to ask (empty bank after filters)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an answer did: its status, whether the session is over, what comes next.
+
+    ``repeated`` is true when the item had already been answered (double submit): nothing was
+    counted again and ``status`` is the one recorded the first time.
+    """
+
+    status: AnswerStatus
+    finished: bool
+    next_item: Item | None
+    repeated: bool = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting, finding, resuming
+
+
+def _learner_id(learner: Learner | int) -> int:
+    return learner if isinstance(learner, int) else learner.id
+
+
+def start(
+    db: Session, code: str, learner: Learner | int, now: datetime | None = None
+) -> AssessmentSession:
+    """Join the campaign ``code``; an unfinished session of this learner is resumed instead."""
+    now = now or utcnow()
+    campaign = find_campaign(db, code, now)
+    learner_id = _learner_id(learner)
+    existing = db.scalars(
+        select(AssessmentSession).where(
+            AssessmentSession.campaign_id == campaign.id,
+            AssessmentSession.learner_id == learner_id,
+            AssessmentSession.status == SessionStatus.IN_PROGRESS,
+        )
+    ).first()
+    if existing is not None:
+        _check_deadline(db, existing, now)
+        return existing
+    limit = campaign.assessment.time_limit_minutes
+    session = AssessmentSession(
+        campaign=campaign,
+        learner_id=learner_id,
+        status=SessionStatus.IN_PROGRESS,
+        seed=secrets.randbelow(2**31 - 1),
+        started_at=now,
+        deadline=now + timedelta(minutes=limit) if limit else None,
+    )
+    db.add(session)
+    db.flush()
+    _advance(db, session, now)
+    if session.current_item_id is None and not session.finished:
+        raise NoItemAvailable(campaign.code)
+    return session
+
+
+def get_owned(db: Session, session_id: int, learner: Learner | int) -> AssessmentSession:
+    """The session if it belongs to ``learner``; :class:`SessionNotFound` otherwise."""
+    session = db.get(AssessmentSession, session_id)
+    if session is None or session.learner_id != _learner_id(learner):
+        raise SessionNotFound(session_id)
+    return session
+
+
+def current_item(
+    db: Session, session: AssessmentSession, now: datetime | None = None
+) -> Item | None:
+    """The item to show now (None once finished); finishes a session past its deadline."""
+    _check_deadline(db, session, now or utcnow())
+    return None if session.finished else session.current_item
+
+
+def asked_at(db: Session, session: AssessmentSession, item: Item) -> datetime | None:
+    """When ``item`` was shown in ``session`` (the page's timer counts from there)."""
+    return db.scalar(
+        select(Response.asked_at).where(
+            Response.session_id == session.id, Response.item_id == item.id
+        )
+    )
+
+
+def progress(db: Session, session: AssessmentSession) -> tuple[int, int]:
+    """(items answered, the most the session can ask) for a progress bar."""
+    assessment = session.campaign.assessment
+    answered = sum(1 for r in session.responses if r.status is not None)
+    if assessment.mode == AssessmentMode.FIXED:
+        return answered, len(assessment.item_uids or [])
+    return answered, assessment.max_items
+
+
+# ---------------------------------------------------------------------------------------------
+# Answering
+
+
+def answer(
+    db: Session,
+    session: AssessmentSession,
+    item_id: int,
+    response: Any,
+    *,
+    time_spent_ms: int | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    """Check and record the answer to ``item_id``; :class:`InvalidResponse` if malformed."""
+    return _record(db, session, item_id, response, None, time_spent_ms, now or utcnow())
+
+
+def skip(
+    db: Session,
+    session: AssessmentSession,
+    item_id: int,
+    *,
+    time_spent_ms: int | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    """ "Je ne sais pas": a normal answer, counted as not (yet) mastered."""
+    return _record(db, session, item_id, None, AnswerStatus.SKIPPED, time_spent_ms, now or utcnow())
+
+
+def time_out(
+    db: Session, session: AssessmentSession, item_id: int, *, now: datetime | None = None
+) -> Outcome:
+    """The page's timer ran out before an answer."""
+    return _record(db, session, item_id, None, AnswerStatus.TIMED_OUT, None, now or utcnow())
+
+
+def _lock(db: Session, session: AssessmentSession) -> AssessmentSession:
+    """Re-read the session under a row lock (PostgreSQL; SQLite serialises writers)."""
+    return db.scalars(
+        select(AssessmentSession)
+        .where(AssessmentSession.id == session.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _record(
+    db: Session,
+    session: AssessmentSession,
+    item_id: int,
+    response: Any,
+    forced: AnswerStatus | None,
+    time_spent_ms: int | None,
+    now: datetime,
+) -> Outcome:
+    session = _lock(db, session)
+    row = db.scalars(
+        select(Response)
+        .where(Response.session_id == session.id, Response.item_id == item_id)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is not None and row.status is not None:
+        return _repeat(session, row)
+    if session.finished:
+        raise SessionFinished(session.id)
+    if row is None:
+        raise ItemNotAsked(item_id)
+    if _check_deadline(db, session, now):
+        raise SessionFinished(session.id)
+    item = row.item
+    status = forced
+    stored_answer = None
+    if status is None:
+        status = check(item, response)  # InvalidResponse: nothing written, nothing counted
+        stored_answer = response
+        if (
+            item.timer_seconds
+            and now - row.asked_at > timedelta(seconds=item.timer_seconds) + TIMER_GRACE
+        ):
+            status = AnswerStatus.TIMED_OUT
+    spent = time_spent_ms
+    if spent is None or spent < 0:
+        spent = max(int((now - row.asked_at).total_seconds() * 1000), 0)
+    written = db.execute(
+        update(Response)
+        .where(Response.id == row.id, Response.status.is_(None))
+        .values(status=status, answer=stored_answer, answered_at=now, time_spent_ms=spent)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.refresh(row)
+    if written == 0:  # another request answered it between our read and our write
+        return _repeat(session, row)
+    _advance(db, session, now)
+    return Outcome(status=status, finished=session.finished, next_item=_next(session))
+
+
+def _next(session: AssessmentSession) -> Item | None:
+    return None if session.finished else session.current_item
+
+
+def _repeat(session: AssessmentSession, row: Response) -> Outcome:
+    return Outcome(
+        status=AnswerStatus(row.status),
+        finished=session.finished,
+        next_item=_next(session),
+        repeated=True,
+    )
+
+
+def _check_deadline(db: Session, session: AssessmentSession, now: datetime) -> bool:
+    """Finish a session whose time limit has passed; True when that happened now."""
+    if session.finished or session.deadline is None or now < session.deadline:
+        return False
+    for row in session.responses:
+        if row.status is None:
+            row.status, row.answered_at = AnswerStatus.TIMED_OUT, now
+    db.flush()
+    finish(db, session, now=now)
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing the next item
+
+
+@dataclass
+class _Pool:
+    items: list[Item]
+    allowed: np.ndarray
+    targets: list[str]
+    max_level: dict[str, int]
+
+
+def _pool(db: Session, session: AssessmentSession) -> _Pool:
+    """Items the assessment may ask, plus those already asked (for the replay)."""
+    assessment = session.campaign.assessment
+    asked = {r.item_id for r in session.responses}
+    if assessment.mode == AssessmentMode.FIXED:
+        uids = assessment.item_uids or []
+        by_uid = {i.uid: i for i in db.scalars(select(Item).where(Item.uid.in_(uids)))}
+        items = [by_uid[uid] for uid in uids if uid in by_uid]
+        allowed = np.ones(len(items), dtype=bool)
+        targets = list(dict.fromkeys(i.competence.code for i in items))
+    else:
+        query = (
+            select(Item)
+            .join(Competence)
+            .where(Competence.framework_id == assessment.framework_id)
+            .order_by(Item.id)
+        )
+        if assessment.competence_codes is not None:
+            query = query.where(Competence.code.in_(assessment.competence_codes))
+        candidates = list(db.scalars(query))
+        items = [
+            i
+            for i in candidates
+            if i.id in asked
+            or (
+                i.status == ItemStatus.VALIDATED
+                and (not assessment.accessible_only or i.accessible_visual)
+            )
+        ]
+        allowed = np.array(
+            [
+                i.status == ItemStatus.VALIDATED
+                and (not assessment.accessible_only or i.accessible_visual)
+                for i in items
+            ],
+            dtype=bool,
+        )
+        order = [c.code for c in assessment.framework.competences]
+        chosen = assessment.competence_codes or order
+        present = {i.competence.code for i, ok in zip(items, allowed, strict=True) if ok}
+        targets = [code for code in order if code in chosen and code in present]
+    max_level: dict[str, int] = defaultdict(int)
+    for item in items:
+        code = item.competence.code
+        max_level[code] = max(max_level[code], item.level)
+    return _Pool(items, allowed, targets, dict(max_level))
+
+
+def _bands(framework: Framework, pool: _Pool) -> engine.Bands | None:
+    if framework.kind != FrameworkKind.REFERRAL or not pool.items:
+        return None
+    thresholds = (framework.referral or {}).get("thresholds")
+    if not thresholds:
+        return None
+    return engine.referral_bands(
+        thresholds,
+        np.array([i.a for i in pool.items]),
+        np.array([i.b for i in pool.items]),
+        lowest=Referral.ATELIER_INITIATION.value,
+    )
+
+
+def _answered(session: AssessmentSession) -> list[Response]:
+    return [r for r in session.responses if r.status is not None]
+
+
+def _advance(db: Session, session: AssessmentSession, now: datetime) -> None:
+    """Ask the next item, or finish when the stopping rule says so."""
+    db.flush()
+    db.refresh(session, ["responses"])
+    assessment = session.campaign.assessment
+    answered = _answered(session)
+    pool = _pool(db, session)
+    if assessment.mode == AssessmentMode.FIXED:
+        asked = {r.item_id for r in session.responses}
+        following = next((i for i in pool.items if i.id not in asked), None)
+    else:
+        following = _adaptive_next(session, pool, answered)
+    if following is None:
+        finish(db, session, now=now)
+        return
+    db.add(
+        Response(
+            session_id=session.id,
+            item_id=following.id,
+            item_version=following.version,
+            position=len(session.responses) + 1,
+            asked_at=now,
+        )
+    )
+    session.current_item_id = following.id
+    session.current_item = following
+    db.flush()
+
+
+def _adaptive_test(
+    session: AssessmentSession, pool: _Pool, answered: list[Response]
+) -> engine.AdaptiveTest | None:
+    if not pool.targets:
+        return None
+    assessment = session.campaign.assessment
+    bank = engine.ItemBank.from_items(
+        [i.uid for i in pool.items],
+        [i.a for i in pool.items],
+        [i.b for i in pool.items],
+        [i.competence.code for i in pool.items],
+    )
+    index = {item.id: k for k, item in enumerate(pool.items)}
+    stopping = engine.StoppingRule(
+        max_items=assessment.max_items,
+        min_items=min(assessment.min_items, assessment.max_items),
+        se_threshold=assessment.target_se,
+        bands=_bands(assessment.framework, pool),
+    )
+    return engine.AdaptiveTest.replay(
+        bank,
+        [(index[r.item_id], r.status.value) for r in answered],
+        stopping,
+        targets=pool.targets,
+        allowed=pool.allowed,
+    )
+
+
+def _adaptive_next(
+    session: AssessmentSession, pool: _Pool, answered: list[Response]
+) -> Item | None:
+    test = _adaptive_test(session, pool, answered)
+    if test is None:
+        return None
+    rng = np.random.default_rng([session.seed, len(answered)])
+    chosen = test.next_item(rng)
+    return None if chosen is None else pool.items[chosen]
+
+
+# ---------------------------------------------------------------------------------------------
+# Finishing and results
+
+
+def finish(db: Session, session: AssessmentSession, now: datetime | None = None) -> scoring.Results:
+    """End the session (an unanswered item shown last is dropped) and store its results."""
+    now = now or utcnow()
+    db.flush()
+    db.refresh(session, ["responses", "results"])
+    if session.finished:
+        return stored_results(session)
+    for row in list(session.responses):
+        if row.status is None:
+            session.responses.remove(row)
+            db.delete(row)
+    db.flush()
+    assessment = session.campaign.assessment
+    framework = assessment.framework
+    pool = _pool(db, session)
+    answered = _answered(session)
+    tracker = engine.AbilityTracker()
+    for row in answered:
+        tracker.update(row.status == AnswerStatus.OK, row.item.a, row.item.b)
+    referral = None
+    if framework.kind == FrameworkKind.REFERRAL and assessment.mode == AssessmentMode.ADAPTIVE:
+        bands = _bands(framework, pool)
+        if bands is not None and answered:
+            referral = Referral(engine.band_of(tracker.estimate, bands))
+    results = scoring.score(
+        framework,
+        [
+            scoring.Answered(r.item.competence.code, r.item.a, r.item.b, AnswerStatus(r.status))
+            for r in answered
+        ],
+        assessed=pool.targets or list(dict.fromkeys(r.item.competence.code for r in answered)),
+        max_level=pool.max_level,
+        estimate=tracker.estimate,
+        referral=referral,
+    )
+    competences = {
+        c.code: c
+        for c in db.scalars(select(Competence).where(Competence.framework_id == framework.id))
+    }
+    session.results.clear()
+    db.flush()
+    for found in results.competences:
+        session.results.append(
+            CompetenceResult(
+                competence_id=competences[found.competence].id,
+                theta=found.theta,
+                se=found.se,
+                level=found.level,
+                score=found.score,
+                answered=found.answered,
+                correct=found.correct,
+            )
+        )
+    session.status = SessionStatus.FINISHED
+    session.finished_at = now
+    session.current_item_id = None
+    session.current_item = None
+    session.theta, session.se = results.theta, results.se
+    session.total_score = results.total_score
+    session.referral = results.referral
+    db.flush()
+    return results
+
+
+def stored_results(session: AssessmentSession) -> scoring.Results:
+    """The results stored when the session finished."""
+    return scoring.Results(
+        theta=session.theta if session.theta is not None else 0.0,
+        se=session.se if session.se is not None else 0.0,
+        competences=[
+            scoring.CompetenceScore(
+                competence=r.competence.code,
+                theta=r.theta,
+                se=r.se,
+                level=r.level,
+                score=r.score,
+                answered=r.answered,
+                correct=r.correct,
+            )
+            for r in session.results
+        ],
+        total_score=session.total_score or 0,
+        referral=session.referral,
+    )
+
+
+def response_matrix(db: Session, framework_slug: str | None = None) -> list[tuple[str, str, bool]]:
+    """(person, item uid, right?) for every answer given to an item's *current* version; the
+    person is the session (ability is assumed constant within one session). Calibration input."""
+    query = (
+        select(Response.session_id, Item.uid, Response.status)
+        .join(Item, Item.id == Response.item_id)
+        .where(Response.status.is_not(None), Response.item_version == Item.version)
+        .order_by(Response.session_id, Response.position)
+    )
+    if framework_slug is not None:
+        query = (
+            query.join(Competence, Competence.id == Item.competence_id)
+            .join(Framework, Framework.id == Competence.framework_id)
+            .where(Framework.slug == framework_slug)
+        )
+    return [
+        (f"session-{session_id}", uid, status == AnswerStatus.OK)
+        for session_id, uid, status in db.execute(query)
+    ]
