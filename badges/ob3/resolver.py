@@ -1,0 +1,357 @@
+"""Find the public key behind a verification method, and who controls it.
+
+``did:key`` resolves offline. Our own issuers' documents come from an injectable ``local``
+callback (the database), test documents from a static mapping, and ``https:`` / ``did:web``
+documents from the web only when a :class:`SafeHttpFetcher` is given: the default is offline,
+and the web layer opts in. The fetcher enforces https, a timeout, a size cap and refuses
+private, loopback and link-local addresses (checked on the resolved IP it then connects to).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import http.client
+import ipaddress
+import json
+import socket
+import ssl
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from badges.ob3 import keys
+from badges.ob3.errors import InvalidKey, Ob3Error
+from badges.ob3.jwt import PublicKey as JwtPublicKey
+from badges.ob3.jwt import public_key_from_jwk
+
+AnyPublicKey = ed25519.Ed25519PublicKey | JwtPublicKey
+DocumentSource = Callable[[str], dict[str, Any] | None]
+
+
+class KeyResolutionError(Ob3Error):
+    """The verification method cannot be resolved to a usable key (reason in FR and EN)."""
+
+    def __init__(self, reason_en: str, reason_fr: str, *, unreachable: bool = False) -> None:
+        super().__init__(reason_en)
+        self.reason_en = reason_en
+        self.reason_fr = reason_fr
+        self.unreachable = unreachable  # the key may be fine: we just could not read it
+
+
+class FetchError(Ob3Error):
+    """A remote document could not be fetched safely."""
+
+
+@dataclass(frozen=True)
+class ResolvedKey:
+    """A public key with the identity of its controller (to compare with ``issuer.id``)."""
+
+    verification_method: str
+    controller: str | None
+    public_key: AnyPublicKey
+    source: str  # "did:key", "local", "static", "web"
+
+
+# --------------------------------------------------------------------------- safe fetching
+
+
+def _forbidden_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+@dataclass
+class SafeHttpFetcher:
+    """GET JSON over https from public addresses only, with a timeout and a size limit."""
+
+    timeout: float = 5.0
+    max_bytes: int = 256 * 1024
+    max_redirects: int = 3
+    user_agent: str = "Jalon-verifier/1.0"
+    _context: ssl.SSLContext = field(default_factory=ssl.create_default_context, repr=False)
+
+    def _vetted_address(self, host: str, port: int) -> str:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            raise FetchError(f"cannot resolve {host}") from exc
+        addresses = {info[4][0] for info in infos}
+        if not addresses:
+            raise FetchError(f"cannot resolve {host}")
+        for address in addresses:
+            if _forbidden_address(str(address)):
+                raise FetchError(f"{host} resolves to a non-public address")
+        return str(sorted(addresses)[0])
+
+    def _get(self, url: str) -> tuple[int, dict[str, str], bytes]:
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise FetchError("only https URLs are fetched")
+        if parts.username or parts.password:
+            raise FetchError("URLs with credentials are refused")
+        host = parts.hostname
+        port = parts.port or 443
+        address = self._vetted_address(host, port)
+        raw = socket.create_connection((address, port), timeout=self.timeout)
+        try:
+            tls = self._context.wrap_socket(raw, server_hostname=host)
+        except (OSError, ssl.SSLError) as exc:
+            raw.close()
+            raise FetchError(f"TLS failed with {host}") from exc
+        connection = http.client.HTTPSConnection(host, port, timeout=self.timeout)
+        connection.sock = tls
+        try:
+            path = parts.path or "/"
+            if parts.query:
+                path += "?" + parts.query
+            connection.request(
+                "GET",
+                path,
+                headers={
+                    "Accept": "application/did+json, application/ld+json, application/json",
+                    "User-Agent": self.user_agent,
+                },
+            )
+            response = connection.getresponse()
+            length = response.getheader("Content-Length")
+            if length and length.isdigit() and int(length) > self.max_bytes:
+                raise FetchError("document too large")
+            body = response.read(self.max_bytes + 1)
+            if len(body) > self.max_bytes:
+                raise FetchError("document too large")
+            headers = {k.lower(): v for k, v in response.getheaders()}
+            return response.status, headers, body
+        except (OSError, http.client.HTTPException) as exc:
+            raise FetchError(f"request to {host} failed") from exc
+        finally:
+            connection.close()
+
+    def __call__(self, url: str) -> dict[str, Any]:
+        current = url
+        for _ in range(self.max_redirects + 1):
+            status, headers, body = self._get(current)
+            if status in (301, 302, 303, 307, 308) and "location" in headers:
+                current = urljoin(current, headers["location"])
+                continue
+            if status != 200:
+                raise FetchError(f"HTTP {status}")
+            try:
+                document = json.loads(body)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise FetchError("response is not JSON") from exc
+            if not isinstance(document, dict):
+                raise FetchError("response is not a JSON object")
+            return document
+        raise FetchError("too many redirects")
+
+
+# ------------------------------------------------------------------------------- resolution
+
+
+def did_web_url(did: str) -> str:
+    """The https URL of a did:web document (did:web:host%3Aport:path → https://host:port/path/did.json)."""
+    segments = did[len("did:web:") :].split(":")
+    if not segments or not segments[0]:
+        raise KeyResolutionError("malformed did:web", "identifiant did:web mal formé")
+    host = unquote(segments[0])
+    if "/" in host or "@" in host:
+        raise KeyResolutionError("malformed did:web", "identifiant did:web mal formé")
+    path = "/".join(unquote(s) for s in segments[1:])
+    return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _public_key_of(method: dict[str, Any]) -> AnyPublicKey:
+    if isinstance(method.get("publicKeyMultibase"), str):
+        return keys.ed25519_from_multikey(method["publicKeyMultibase"])
+    jwk = method.get("publicKeyJwk")
+    if isinstance(jwk, dict):
+        if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
+            x = str(jwk.get("x", ""))
+            try:
+                raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
+                return ed25519.Ed25519PublicKey.from_public_bytes(raw)
+            except (ValueError, binascii.Error) as exc:
+                raise InvalidKey("invalid Ed25519 JWK") from exc
+        return public_key_from_jwk(jwk)
+    if jwk is None and isinstance(method.get("kty"), str):
+        return public_key_from_jwk(method)  # a bare JWK document (kid pointing to a JWK)
+    raise InvalidKey("verification method has no supported public key")
+
+
+def _find_method(document: dict[str, Any], vm_id: str) -> tuple[dict[str, Any], str | None]:
+    """The verification method ``vm_id`` in a controller document, and its controller."""
+    doc_id = document.get("id")
+    if doc_id == vm_id and ("publicKeyMultibase" in document or "publicKeyJwk" in document):
+        return document, document.get("controller")
+    if doc_id == vm_id and "kty" in document:
+        return document, None
+    candidates = [m for m in _as_list(document.get("verificationMethod")) if isinstance(m, dict)]
+    candidates += [m for m in _as_list(document.get("assertionMethod")) if isinstance(m, dict)]
+    for method in candidates:
+        method_id = method.get("id")
+        if isinstance(method_id, str) and isinstance(doc_id, str) and method_id.startswith("#"):
+            method_id = doc_id + method_id
+        if method_id != vm_id:
+            continue
+        assertion = []
+        for ref in _as_list(document.get("assertionMethod")):
+            ref_id = ref.get("id") if isinstance(ref, dict) else ref
+            if isinstance(ref_id, str) and ref_id.startswith("#") and isinstance(doc_id, str):
+                ref_id = doc_id + ref_id
+            assertion.append(ref_id)
+        if vm_id not in assertion:
+            raise KeyResolutionError(
+                "the key is not authorised for assertions (assertionMethod)",
+                "la clé n'est pas autorisée à signer des attestations (assertionMethod)",
+            )
+        controller = method.get("controller")
+        if controller is not None and controller != doc_id:
+            raise KeyResolutionError(
+                "the key's controller differs from the document that lists it",
+                "le contrôleur de la clé diffère du document qui la publie",
+            )
+        return method, doc_id if isinstance(doc_id, str) else None
+    raise KeyResolutionError(
+        "the issuer's document does not list this key",
+        "le document de l'émetteur ne publie pas cette clé",
+    )
+
+
+@dataclass
+class Resolver:
+    """Resolve verification methods; offline unless ``fetch`` is given.
+
+    ``local`` answers for Jalon's own issuers (document URL → controller document or None),
+    ``documents`` holds fixed documents (tests, pinned partners), ``fetch`` reaches the web.
+    """
+
+    local: DocumentSource | None = None
+    documents: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    fetch: DocumentSource | None = None
+
+    def document(self, url: str) -> tuple[dict[str, Any], str]:
+        """The document at ``url`` (no fragment) and where it came from."""
+        if self.local is not None:
+            found = self.local(url)
+            if found is not None:
+                return found, "local"
+        if url in self.documents:
+            return self.documents[url], "static"
+        if self.fetch is None:
+            raise KeyResolutionError(
+                "the issuer's key document cannot be read offline",
+                "le document de clés de l'émetteur n'est pas consultable hors ligne",
+                unreachable=True,
+            )
+        try:
+            found = self.fetch(url)
+        except Ob3Error as exc:
+            raise KeyResolutionError(
+                f"the issuer's key document could not be fetched ({exc})",
+                "le document de clés de l'émetteur n'a pas pu être téléchargé",
+                unreachable=True,
+            ) from exc
+        if not isinstance(found, dict):
+            raise KeyResolutionError(
+                "the issuer's key document is not a JSON object",
+                "le document de clés de l'émetteur est illisible",
+            )
+        return found, "web"
+
+    def resolve(self, verification_method: Any) -> ResolvedKey:
+        """The key and controller behind a verification method URL."""
+        if not isinstance(verification_method, str) or not verification_method:
+            raise KeyResolutionError(
+                "the proof names no verification method",
+                "la preuve n'indique pas la clé utilisée",
+            )
+        vm = verification_method
+        scheme = urlsplit(vm).scheme if ":" in vm else ""
+        try:
+            if vm.startswith("did:key:"):
+                document = keys.did_key_document(vm)
+                did = document["id"]
+                method_id = vm if "#" in vm else document["verificationMethod"][0]["id"]
+                method, controller = _find_method(document, method_id)
+                return ResolvedKey(vm, controller or did, _public_key_of(method), "did:key")
+            if vm.startswith("did:web:"):
+                did = vm.split("#", 1)[0]
+                document, source = self.document(did_web_url(did))
+                if document.get("id") != did:
+                    raise KeyResolutionError(
+                        "the did:web document has another id",
+                        "le document did:web porte un autre identifiant",
+                    )
+            elif vm.startswith("did:"):
+                raise KeyResolutionError(
+                    f"unsupported DID method {vm.split(':')[1]!r}",
+                    f"méthode DID non prise en charge ({vm.split(':')[1]})",
+                )
+            elif scheme == "https" or (scheme == "http" and self._has_static(vm)):
+                document, source = self.document(vm.split("#", 1)[0])
+            elif scheme:
+                raise KeyResolutionError(
+                    f"unsupported key URL scheme {scheme!r}",
+                    f"type d'adresse de clé non pris en charge ({scheme})",
+                )
+            else:
+                raise KeyResolutionError(
+                    "the verification method is not a URL",
+                    "l'identifiant de la clé n'est pas une adresse",
+                )
+            method, controller = _find_method(document, vm)
+            return ResolvedKey(vm, controller, _public_key_of(method), source)
+        except InvalidKey as exc:
+            raise KeyResolutionError(
+                f"the published key is unusable ({exc})", "la clé publiée est inutilisable"
+            ) from exc
+
+    def _has_static(self, vm: str) -> bool:
+        url = vm.split("#", 1)[0]
+        return url in self.documents or (self.local is not None and self.local(url) is not None)
+
+    def keys_of(self, controller_id: str) -> list[ResolvedKey]:
+        """Every assertion key an issuer publishes (binds a JWT's embedded ``jwk`` to it).
+
+        Raises KeyResolutionError when the issuer's document cannot be read.
+        """
+        if controller_id.startswith("did:key:"):
+            return [self.resolve(controller_id)]
+        if controller_id.startswith("did:web:"):
+            url = did_web_url(controller_id)
+        elif urlsplit(controller_id).scheme == "https" or self._has_static(controller_id):
+            url = controller_id.split("#", 1)[0]
+        else:
+            raise KeyResolutionError(
+                "the issuer has no resolvable key document",
+                "l'émetteur ne publie pas de document de clés consultable",
+            )
+        document, source = self.document(url)
+        found = []
+        for ref in _as_list(document.get("assertionMethod")):
+            ref_id = ref.get("id") if isinstance(ref, dict) else ref
+            if not isinstance(ref_id, str):
+                continue
+            if ref_id.startswith("#") and isinstance(document.get("id"), str):
+                ref_id = document["id"] + ref_id
+            try:
+                method, controller = _find_method(document, ref_id)
+                found.append(ResolvedKey(ref_id, controller, _public_key_of(method), source))
+            except (KeyResolutionError, InvalidKey):
+                continue
+        return found
+
+
+OFFLINE = Resolver()
