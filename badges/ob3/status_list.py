@@ -21,6 +21,7 @@ from badges.ob3.build import VC_V2_CONTEXT, format_datetime
 MIN_ENTRIES = 131_072
 MAX_DECODED_BYTES = 16 * 1024 * 1024  # refuse lists that inflate beyond 16 MB (gzip bombs)
 PURPOSES = ("revocation", "suspension")
+_URLSAFE = str.maketrans("-_", "+/")
 
 StatusPurpose = Literal["revocation", "suspension"]
 
@@ -43,7 +44,8 @@ def decode(encoded: str) -> bytes:
         raise StatusListError("encodedList must be a non-empty string")
     text = encoded[1:] if encoded[0] == "u" else encoded  # tolerate legacy lists without prefix
     try:
-        compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        padded = (text + "=" * (-len(text) % 4)).translate(_URLSAFE)
+        compressed = base64.b64decode(padded, validate=True)
     except (ValueError, TypeError) as exc:
         raise StatusListError("encodedList is not base64url") from exc
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
@@ -53,6 +55,8 @@ def decode(encoded: str) -> bytes:
         raise StatusListError("encodedList is not GZIP data") from exc
     if len(raw) > MAX_DECODED_BYTES or inflater.unconsumed_tail:
         raise StatusListError("encodedList inflates beyond the size limit")
+    if not inflater.eof:
+        raise StatusListError("encodedList is truncated GZIP data")
     return raw
 
 
