@@ -166,6 +166,9 @@ def issue(
         issuers.verification_method_id(issuer, ed_key, base_url),
         created=build.format_datetime(now),
     )
+    # OB 3.0 (serialization rules, JSON Schema) makes ``proof`` an array; the signature covers
+    # the document without its proof, so wrapping it changes nothing that was signed.
+    signed["proof"] = [signed["proof"]]
     # The VC-JWT secures the same credential without the embedded proof (one proof per format).
     jws = jwt.sign_vc_jwt(
         unsigned,

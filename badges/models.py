@@ -274,5 +274,8 @@ class VerificationEvent(Base):
     channel: Mapped[VerificationChannel] = mapped_column(
         _enum(VerificationChannel, "verification_channel")
     )
-    # valid | revoked | suspended | expired | not_yet_valid | invalid | unknown
+    # The verdict: valid | revoked | suspended | expired | not_yet_valid | invalid_signature |
+    # status_unknown | malformed (``badges.ob3.verify.Verdict``).
     result: Mapped[str] = mapped_column(String(32))
+
+    credential: Mapped[Credential | None] = relationship()
