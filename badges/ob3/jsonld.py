@@ -56,7 +56,52 @@ def document_loader(url: str, options: dict | None = None) -> dict:
         "contextUrl": None,
         "documentUrl": url,
         "document": json.loads(_context_text(url)),
+        "tag": "static",  # lets pyld keep the resolved context between calls
     }
+
+
+# Processed active contexts, memoised across calls: (id of the parent context, local context,
+# flags) -> new active context. pyld caches per context *object*, and builds a fresh one for
+# every nested node, so without this it re-processes the OB type-scoped contexts on every node
+# of every credential (most of the signing time).
+_processed_contexts: LRUCache = LRUCache(maxsize=4096)
+
+
+def _local_context_key(local_ctx: Any) -> str:
+    if isinstance(local_ctx, str):
+        return local_ctx
+    return json.dumps(local_ctx, sort_keys=True, ensure_ascii=False, default=str)
+
+
+class _Processor(pyld.JsonLdProcessor):
+    """pyld processor whose context processing is memoised (active contexts are never mutated)."""
+
+    def _process_context(
+        self,
+        active_ctx,
+        local_ctx,
+        options,
+        override_protected=False,
+        propagate=True,
+        validate_scoped=True,
+        cycles=None,
+    ):
+        key = (
+            id(active_ctx),
+            _local_context_key(local_ctx),
+            override_protected,
+            propagate,
+            validate_scoped,
+        )
+        hit = _processed_contexts.get(key)
+        if hit is not None and hit[0] is active_ctx:
+            return hit[1]
+        result = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+        # Keeping active_ctx alive in the entry guarantees its id() is not reused.
+        _processed_contexts[key] = (active_ctx, result)
+        return result
 
 
 def _options() -> dict:
@@ -148,9 +193,8 @@ def expand_safe(document: dict) -> list:
         raise InvalidJsonLd("a JSON-LD document must be a JSON object")
     dropped: list[Any] = []
     try:
-        expanded = pyld.expand(
-            _js_numbers(document), _options(), on_property_dropped=dropped.append
-        )
+        processor = _Processor(on_property_dropped=dropped.append)
+        expanded = processor.expand(_js_numbers(document), _options())
     except pyld.JsonLdError as error:
         raise _unwrap(error) from error
     except RecursionError:
@@ -174,12 +218,16 @@ def _term(node: dict) -> str:
     return rdfc.literal(value, node.get("datatype") or rdfc.XSD_STRING, node.get("language"))
 
 
-def to_quads(expanded: list) -> list[rdfc.Quad]:
-    """RDF dataset of an expanded document, as quads of serialised N-Quads terms."""
+def to_quads(expanded: list, *, consume: bool = False) -> list[rdfc.Quad]:
+    """RDF dataset of an expanded document, as quads of serialised N-Quads terms.
+
+    With ``consume`` the expanded document may be altered (saves a deep copy).
+    """
     processor = pyld.JsonLdProcessor()
     issuer = pyld.IdentifierIssuer("_:b")
     node_map: dict = {"@default": {}}
-    expanded = copy.deepcopy(expanded)  # pyld consumes @list arrays
+    if not consume:
+        expanded = copy.deepcopy(expanded)  # pyld consumes @list arrays
     processor._create_node_map(expanded, node_map, "@default", issuer)
     options = {
         "produceGeneralizedRdf": False,
@@ -208,4 +256,4 @@ def to_quads(expanded: list) -> list[rdfc.Quad]:
 
 def canonicalize(document: dict) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document, expanded in safe mode."""
-    return rdfc.canonicalize_quads(to_quads(expand_safe(document)))
+    return rdfc.canonicalize_quads(to_quads(expand_safe(document), consume=True))

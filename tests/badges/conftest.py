@@ -14,9 +14,8 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED_OB3 = (REPO.parent / "shared" / "ob3").resolve()
 
 
-@pytest.fixture(scope="session")
-def shared_ob3() -> Path:
-    """``<repo>/../shared/ob3``: W3C and 1EdTech vectors and examples (kept beside the clone)."""
+def find_shared_ob3() -> Path:
+    """``<repo>/../shared/ob3``, or a test failure saying where it was expected."""
     if not (SHARED_OB3 / "vectors").is_dir():
         pytest.fail(
             f"Open Badges reference data not found at {SHARED_OB3}: the conformance tests need "
@@ -24,6 +23,12 @@ def shared_ob3() -> Path:
             pytrace=False,
         )
     return SHARED_OB3
+
+
+@pytest.fixture(scope="session")
+def shared_ob3() -> Path:
+    """``<repo>/../shared/ob3``: W3C and 1EdTech vectors and examples (kept beside the clone)."""
+    return find_shared_ob3()
 
 
 INTEROP = REPO / "tests" / "interop"
@@ -49,9 +54,11 @@ class JsStack:
         return json.loads(completed.stdout)
 
 
-@pytest.fixture(scope="session")
-def js_stack() -> JsStack:
-    """Node with the interop packages installed (``npm ci`` on first use, offline afterwards)."""
+def ensure_js_stack() -> JsStack:
+    """Node with the interop packages installed (``npm ci`` on first use, offline afterwards).
+
+    Missing node is a failure on CI (``CI=true``), a skip with the reason elsewhere.
+    """
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
         message = (
@@ -72,3 +79,9 @@ def js_stack() -> JsStack:
         if completed.returncode != 0:
             pytest.fail(f"npm ci in {INTEROP} failed:\n{completed.stderr[-3000:]}", pytrace=False)
     return JsStack(node)
+
+
+@pytest.fixture(scope="session")
+def js_stack() -> JsStack:
+    """The Digital Bazaar stack, ready to run."""
+    return ensure_js_stack()

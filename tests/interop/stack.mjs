@@ -42,7 +42,8 @@ export function keyDocuments({verificationMethod, controller, publicKeyMultibase
 export function makeLoader(extra = {}) {
   return async url => {
     if(contexts.has(url)) {
-      return {contextUrl: null, documentUrl: url, document: contexts.get(url)};
+      // 'static' lets jsonld.js keep the processed context between calls (as pyld here)
+      return {contextUrl: null, documentUrl: url, document: contexts.get(url), tag: 'static'};
     }
     if(Object.prototype.hasOwnProperty.call(extra, url)) {
       return {contextUrl: null, documentUrl: url, document: extra[url]};
