@@ -553,6 +553,7 @@ def import_documents(db: Session, documents: list[ParsedFile], progress=None) ->
     savepoint. Raises :class:`ContentInvalid` (nothing written) on any problem. The caller
     commits."""
     errors: list[ContentError] = []
+    broken: set[str] = set()  # slugs of framework files with errors (their items are not checked)
     frameworks: dict[tuple[str, str], tuple[ParsedFile, Mapping[str, Any], set[str]]] = {}
     item_files: list[_ItemFile] = []
     for doc in documents:
@@ -568,10 +569,13 @@ def import_documents(db: Session, documents: list[ParsedFile], progress=None) ->
                     )
                 frameworks[key] = (doc, data, codes)
             items = data.get("items")
-            if items is not None:
-                if not isinstance(items, list):
-                    c.add("items", "liste d'items attendue")
-                elif not c.errors:
+            if items is not None and not isinstance(items, list):
+                c.add("items", "liste d'items attendue")
+            elif items is not None:
+                valid_framework = not c.errors
+                for i, item in enumerate(items):
+                    _check_item(c, item, f"items[{i}]")
+                if valid_framework:
                     item_files.append(
                         _ItemFile(
                             doc,
@@ -580,10 +584,6 @@ def import_documents(db: Session, documents: list[ParsedFile], progress=None) ->
                             [(f"items[{i}]", it) for i, it in enumerate(items)],
                         )
                     )
-            for path, item in (
-                item_files[-1].items if item_files and item_files[-1].parsed is doc else []
-            ):
-                _check_item(c, item, path)
         elif isinstance(data, Mapping) and "items" in data:
             c.require(data, "", "framework", _text, "slug du référentiel attendu")
             c.optional(data, "", "framework_version", _text, "texte attendu")
@@ -603,9 +603,9 @@ def import_documents(db: Session, documents: list[ParsedFile], progress=None) ->
                     )
         else:
             c.add("", 'ni un référentiel (champ "domains") ni un fichier d\'items (champ "items")')
+        if c.errors and isinstance(data, Mapping) and "domains" in data:
+            broken.add(str(data.get("slug")))
         errors.extend(c.errors)
-    if errors:
-        raise ContentInvalid(errors)
 
     # Cross-file checks: duplicate ids, competences that exist, versions against the database.
     seen: dict[str, str] = {}
@@ -623,6 +623,8 @@ def import_documents(db: Session, documents: list[ParsedFile], progress=None) ->
                 existing = _latest_framework(db, slug, version)
                 competences[lookup] = _framework_competences(db, existing) if existing else None
         codes = competences[lookup]
+        if codes is None and slug in broken:
+            continue
         if codes is None:
             c.add(
                 "framework",
@@ -631,15 +633,19 @@ def import_documents(db: Session, documents: list[ParsedFile], progress=None) ->
                 + " (importez d'abord son fichier)",
             )
         for path, item in item_file.items:
+            if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
+                continue
             uid = item["id"]
             if uid in seen:
                 c.add(f"{path}.id", f"identifiant en double (déjà dans {seen[uid]})")
             seen[uid] = f"{item_file.parsed.name}:{item_file.parsed.line_of(path)}"
-            if codes is not None and item["competence"] not in codes:
+            if codes is not None and item.get("competence") not in codes:
                 c.add(
                     f"{path}.competence", f"compétence inconnue dans {slug} : {item['competence']}"
                 )
         errors.extend(c.errors)
+    if errors:
+        raise ContentInvalid(errors)
     stored = (
         {i.uid: i for i in db.scalars(select(Item).where(Item.uid.in_(list(seen))))} if seen else {}
     )

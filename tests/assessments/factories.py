@@ -1,0 +1,228 @@
+# ruff: noqa: E501 - the fixture items read best one per line
+"""One-line builders for assessment tests: a small framework with an item of every type, a
+campaign, a learner."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from assessments import campaigns, content_io
+from assessments.content_io import ParsedFile
+from assessments.models import AssessmentMode, Campaign, Framework, Item
+from learners.models import Learner, Organisation, OrganisationKind, User
+
+FRAMEWORK: dict[str, Any] = {
+    "slug": "essai",
+    "title": {"fr": "Référentiel d'essai", "en": "Test framework"},
+    "version": "1",
+    "kind": "levels",
+    "source_url": "https://exemple.fr/referentiel",
+    "licence": "Etalab-2.0",
+    "colour": "#1f5fa8",
+    "cut_points": [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 4.5],
+    "occupation": {
+        "esco_uri": "http://data.europa.eu/esco/occupation/c40a2919-48a9-40ea-b506-1f34f693496d",
+        "name": "Développeur web",
+    },
+    "certification": {
+        "register": "RNCP",
+        "code": "RNCP37674",
+        "title": "Développeur web",
+        "valid_until": "2028-09-01",
+        "url": "https://www.francecompetences.fr/recherche/rncp/37674/",
+    },
+    "domains": [
+        {
+            "code": "1",
+            "title": {"fr": "Informations", "en": "Information"},
+            "competences": [
+                {
+                    "code": "1.1",
+                    "title": {"fr": "Chercher", "en": "Search"},
+                    "description": {"fr": "Chercher une information.", "en": "Search."},
+                    "levels": {"1": "Taper des mots dans un moteur.", "2": "Choisir un résultat."},
+                    "alignments": [
+                        {
+                            "framework": "DigComp 2.2",
+                            "code": "1.1",
+                            "name": "Browsing, searching and filtering",
+                            "url": "https://publications.jrc.ec.europa.eu/repository/handle/JRC128415",
+                        }
+                    ],
+                },
+                {"code": "1.2", "title": {"fr": "Gérer des données"}},
+            ],
+        },
+        {
+            "code": "4",
+            "title": {"fr": "Sécurité"},
+            "competences": [{"code": "4.1", "title": {"fr": "Se protéger"}}],
+        },
+    ],
+}
+
+
+def _item(uid: str, competence: str, level: int, kind: str, body: Any, key: Any, **extra) -> dict:
+    item = {
+        "id": uid,
+        "competence": competence,
+        "level": level,
+        "type": kind,
+        "instruction": f"Consigne de l'item {uid}.",
+        "accessibility": {"blind": "ok", "colour_blind": "ok", "deaf": "na"},
+        "status": "validated",
+        "version": 1,
+        "explanation": "Parce que.",
+        "body": body,
+        "key": key,
+    }
+    item.update(extra)
+    return item
+
+
+CHOICES = {
+    "choices": [
+        {"id": "a", "text": "Un"},
+        {"id": "b", "text": "Deux"},
+        {"id": "c", "text": "Trois"},
+    ]
+}
+
+ITEMS: list[dict[str, Any]] = [
+    _item("essai-1.1-001", "1.1", 1, "qcu", CHOICES, "b"),
+    _item("essai-1.1-002", "1.1", 2, "qcm", CHOICES, ["a", "c"]),
+    _item(
+        "essai-1.1-003", "1.1", 2, "qroc", {"label": "Votre réponse"},
+        ["Moteur de recherche", "moteur"], tolerance=["t1", "t2", "t3"],
+    ),
+    _item(
+        "essai-1.1-004", "1.1", 3, "qrocm_ind",
+        {"fields": [{"id": "f1", "label": "Ville"}, {"id": "f2", "label": "Code postal"}]},
+        {"f1": ["Paris"], "f2": ["75001"]},
+    ),
+    _item(
+        "essai-1.2-001", "1.2", 1, "qrocm_dep",
+        {"fields": [{"id": "f1", "label": "Navigateur 1"}, {"id": "f2", "label": "Navigateur 2"}]},
+        {"required": 2, "answers": [["chrome", "google chrome"], ["firefox"], ["edge"]]},
+    ),
+    _item("essai-1.2-002", "1.2", 2, "number", {"label": "Total", "unit": "€"}, {"value": 12.5, "tolerance": 0.01}),
+    _item(
+        "essai-1.2-003", "1.2", 3, "ordering",
+        {"items": [{"id": "x", "text": "Allumer"}, {"id": "y", "text": "Se connecter"}, {"id": "z", "text": "Ouvrir"}]},
+        ["x", "y", "z"],
+    ),
+    _item(
+        "essai-1.2-004", "1.2", 2, "matching",
+        {"left": [{"id": "l1", "text": "PDF"}, {"id": "l2", "text": "JPG"}],
+         "right": [{"id": "r1", "text": "Image"}, {"id": "r2", "text": "Document"}]},
+        {"l1": "r2", "l2": "r1"},
+    ),
+    _item(
+        "essai-4.1-001", "4.1", 1, "task_webmail",
+        {"mailbox": {"owner": "sam@exemple.fr", "messages": [
+            {"id": "m1", "from": "caf@exemple.fr", "to": "sam@exemple.fr", "subject": "Dossier",
+             "date": "2026-03-02T09:14", "body": "Envoyez votre CV.", "attachments": []},
+            {"id": "m2", "from": "conseil@exemple.fr", "to": "sam@exemple.fr", "subject": "RDV",
+             "date": "2026-03-03T10:00", "body": "Merci de transférer.", "attachments": [{"id": "p1", "name": "facture.pdf"}]},
+        ], "files": [{"id": "cv", "name": "CV_Dupont.pdf"}]}},
+        {"action": "forward", "message": "m2", "to": ["Conseiller@exemple.fr"], "attachments": ["cv"], "body_contains": ["CV"]},
+    ),
+    _item(
+        "essai-4.1-002", "4.1", 2, "task_form",
+        {"site": "Mes aides (fictif)", "situation": "Sam Dupont, né le 12 mai 1984, célibataire, touche le RSA.",
+         "fields": [
+             {"id": "nom", "label": "Nom", "kind": "text"},
+             {"id": "naissance", "label": "Date de naissance", "kind": "date"},
+             {"id": "situation", "label": "Situation", "kind": "radio",
+              "options": [{"id": "celibataire", "text": "Célibataire"}, {"id": "marie", "text": "Marié"}]},
+             {"id": "aides", "label": "Aides", "kind": "checkbox",
+              "options": [{"id": "rsa", "text": "RSA"}, {"id": "apl", "text": "APL"}]},
+         ]},
+        {"nom": ["dupont"], "naissance": ["1984-05-12"], "situation": "celibataire", "aides": ["rsa"]},
+    ),
+    _item(
+        "essai-4.1-003", "4.1", 3, "task_phishing",
+        {"kind": "message", "samples": [
+            {"id": "s1", "from": "impots@exemple.fr", "subject": "Votre avis", "body": "Consultez votre espace."},
+            {"id": "s2", "from": "rembourse@arnaque.example", "subject": "Remboursement !", "body": "Cliquez vite", "url": "https://arnaque.example"},
+        ]},
+        ["s2"],
+    ),
+]  # fmt: skip
+
+
+def framework_document(**changes: Any) -> dict[str, Any]:
+    """The test framework as a file would hold it, with ``changes`` applied at the top level."""
+    document = copy.deepcopy(FRAMEWORK)
+    document.update(changes)
+    return document
+
+
+def items_document(items: list[dict] | None = None, **changes: Any) -> dict[str, Any]:
+    document = {"framework": "essai", "competence": "1.1", "items": copy.deepcopy(items or ITEMS)}
+    document.update(changes)
+    return document
+
+
+def doc(data: Any, name: str = "test.json") -> ParsedFile:
+    """A document as parsed from a file (with line numbers)."""
+    return content_io.parse_text(content_io.dump(data), name)
+
+
+def make_framework(db: Session, items: list[dict] | None = None, **changes: Any) -> Framework:
+    """Import the test framework and its items (every type), and return the framework."""
+    content_io.import_documents(
+        db,
+        [
+            doc(framework_document(**changes), "fw.json"),
+            doc(items_document(items, framework=changes.get("slug", "essai")), "it.json"),
+        ],
+    )
+    db.flush()
+    return db.query(Framework).filter_by(slug=changes.get("slug", "essai")).one()
+
+
+def make_item(db: Session, uid: str) -> Item:
+    return db.query(Item).filter_by(uid=uid).one()
+
+
+def make_organisation(db: Session, name: str = "Association Essai") -> Organisation:
+    organisation = Organisation(name=name, kind=OrganisationKind.ASSOCIATION)
+    db.add(organisation)
+    db.flush()
+    return organisation
+
+
+def make_learner(db: Session, name: str = "sam") -> Learner:
+    user = User(username=name, display_name=name.title(), password_hash="x")
+    learner = Learner(user=user, display_name=name.title())
+    db.add_all([user, learner])
+    db.flush()
+    return learner
+
+
+def make_campaign(
+    db: Session,
+    framework: Framework | None = None,
+    *,
+    mode: AssessmentMode = AssessmentMode.FIXED,
+    item_uids: list[str] | None = None,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    **assessment_options: Any,
+) -> Campaign:
+    """A campaign over the test framework (a fixed list of every item by default)."""
+    framework = framework or make_framework(db)
+    if mode == AssessmentMode.FIXED and item_uids is None:
+        item_uids = [item["id"] for item in ITEMS]
+    assessment = campaigns.create_assessment(
+        db, framework, "Évaluation d'essai", mode=mode, item_uids=item_uids, **assessment_options
+    )
+    organisation = make_organisation(db)
+    return campaigns.create_campaign(
+        db, assessment, organisation.id, "Campagne d'essai", opens_at=opens_at, closes_at=closes_at
+    )

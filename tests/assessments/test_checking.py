@@ -1,0 +1,218 @@
+"""Answer checking: every item type, tolerances (with Hypothesis), malformed responses."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assessments.checking import (
+    InvalidResponse,
+    ItemData,
+    check,
+    example_right_response,
+    example_wrong_response,
+    key_problems,
+    levenshtein,
+    normalise,
+    parse_number,
+    t1,
+    t2,
+    text_matches,
+)
+from assessments.models import AnswerStatus
+from tests.assessments.factories import ITEMS
+
+OK, KO = AnswerStatus.OK, AnswerStatus.KO
+
+
+def item(uid: str) -> ItemData:
+    data = next(i for i in ITEMS if i["id"] == uid)
+    return ItemData(data["type"], data["body"], data["key"], data.get("tolerance"), uid)
+
+
+@pytest.mark.parametrize("data", ITEMS, ids=lambda d: d["type"])
+def test_every_type_accepts_its_key_and_refuses_a_wrong_answer(data):
+    it = ItemData(data["type"], data["body"], data["key"], data.get("tolerance"))
+    assert key_problems(it) == []
+    assert check(it, example_right_response(it)) is OK
+    assert check(it, example_wrong_response(it)) is KO
+
+
+# --- tolerances ------------------------------------------------------------------------------
+
+
+def test_t1_trims_lowercases_strips_accents_and_spaces():
+    assert t1("  Élément  Numérique ") == "elementnumerique"
+
+
+def test_t2_drops_punctuation():
+    assert t2("l'ordinateur, vite !") == "lordinateur vite"
+
+
+def test_tolerances_are_switchable():
+    assert text_matches("ÉCOLE", ["ecole"], ["t1"])
+    assert not text_matches("ÉCOLE", ["ecole"], [])
+    assert text_matches("e-mail", ["email"], ["t1", "t2"])
+    assert not text_matches("e-mail", ["email"], ["t1"])
+    assert text_matches("moteur de recherce", ["moteur de recherche"], ["t1", "t3"])
+    assert not text_matches("moteur de recherce", ["moteur de recherche"], ["t1", "t2"])
+    assert not text_matches("voiture", ["moteur"], ["t1", "t2", "t3"])
+
+
+def test_non_breaking_spaces_are_plain_spaces():
+    assert normalise("mot\u00a0de\u202fpasse", []) == "mot de passe"
+
+
+texts = st.text(alphabet=string.ascii_letters + string.digits + " éèàçÉ'-,.!", max_size=30)
+
+
+@given(texts)
+def test_t1_is_idempotent_and_has_no_space_or_upper_case(text):
+    once = t1(text)
+    assert t1(once) == once
+    assert once == once.lower()
+    assert not any(ch.isspace() for ch in once)
+
+
+@given(texts)
+def test_t2_keeps_only_letters_digits_and_single_spaces(text):
+    out = t2(text)
+    assert all(ch.isalnum() or ch == " " for ch in out)
+    assert "  " not in out
+    assert t2(out) == out
+
+
+@given(texts)
+def test_an_answer_always_matches_itself_under_any_tolerance(text):
+    for tolerance in ([], ["t1"], ["t2"], ["t1", "t2"], ["t1", "t2", "t3"]):
+        if normalise(text, tolerance):
+            assert text_matches(text, [text], tolerance)
+
+
+@given(texts, texts)
+def test_levenshtein_is_a_distance(left, right):
+    assert levenshtein(left, right) == levenshtein(right, left)
+    assert (levenshtein(left, right) == 0) == (left == right)
+    assert levenshtein(left, right) <= max(len(left), len(right))
+
+
+@given(texts, texts)
+def test_t3_only_widens_what_t1_t2_accept(answer, key):
+    if text_matches(answer, [key], ["t1", "t2"]):
+        assert text_matches(answer, [key], ["t1", "t2", "t3"])
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("12,5", 12.5), ("12.5", 12.5), (" 1 234,5 ", 1234.5), ("1.234,5", 1234.5),
+     ("1,234.5", 1234.5), ("-3", -3.0), ("12,5 €", 12.5), ("1\u202f000", 1000.0), (",5", 0.5)],
+)  # fmt: skip
+def test_numbers_are_read_the_french_way(typed, value):
+    assert parse_number(typed, "€") == pytest.approx(value)
+
+
+@pytest.mark.parametrize("typed", ["douze", "1,2,3", "", "12..5", "--3", None, True, "nan"])
+def test_what_is_not_a_number_is_an_invalid_response(typed):
+    with pytest.raises(InvalidResponse):
+        parse_number(typed)
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda x: round(x, 2)))
+def test_a_number_written_with_a_comma_reads_back(value):
+    assert parse_number(f"{value:.2f}".replace(".", ",")) == pytest.approx(value)
+
+
+def test_number_tolerance_is_absolute():
+    number = item("essai-1.2-002")
+    assert check(number, "12,51") is OK
+    assert check(number, "12,52") is KO
+
+
+# --- type-specific rules -----------------------------------------------------------------------
+
+
+def test_qcm_needs_the_exact_set():
+    qcm = item("essai-1.1-002")
+    assert check(qcm, ["c", "a"]) is OK
+    assert check(qcm, ["a"]) is KO
+    assert check(qcm, ["a", "b", "c"]) is KO
+
+
+def test_qrocm_dep_needs_distinct_groups_in_any_order():
+    dep = item("essai-1.2-001")
+    assert check(dep, {"f1": "Firefox", "f2": "Google Chrome"}) is OK
+    assert check(dep, {"f1": "chrome", "f2": "google chrome"}) is KO  # same group twice
+    assert check(dep, {"f1": "edge", "f2": "opera"}) is KO
+
+
+def test_qrocm_ind_needs_every_field_right():
+    ind = item("essai-1.1-004")
+    assert check(ind, {"f1": "paris", "f2": "75001"}) is OK
+    assert check(ind, {"f1": "paris", "f2": "75002"}) is KO
+
+
+def test_webmail_task_compares_addresses_case_insensitively_and_attachments_as_a_set():
+    task = item("essai-4.1-001")
+    right = {"action": "forward", "message": "m2", "to": "conseiller@EXEMPLE.fr",
+             "attachments": ["cv"], "body": "Voici mon cv."}  # fmt: skip
+    assert check(task, right) is OK
+    assert check(task, {**right, "attachments": ["cv", "p1"]}) is KO
+    assert check(task, {**right, "message": "m1"}) is KO
+    assert check(task, {**right, "body": "Bonjour"}) is KO
+
+
+def test_form_task_reads_french_dates_and_tolerates_case():
+    task = item("essai-4.1-002")
+    right = {"nom": "DUPONT ", "naissance": "12/05/1984", "situation": "celibataire",
+             "aides": ["rsa"]}  # fmt: skip
+    assert check(task, right) is OK
+    assert check(task, {**right, "aides": ["rsa", "apl"]}) is KO
+    with pytest.raises(InvalidResponse) as error:
+        check(task, {**right, "naissance": "31/02/1984"})
+    assert error.value.code == "date_expected"
+
+
+def test_phishing_task_needs_exactly_the_scams():
+    task = item("essai-4.1-003")
+    assert check(task, ["s2"]) is OK
+    assert check(task, ["s1", "s2"]) is KO
+    assert check(task, []) is KO
+
+
+@pytest.mark.parametrize(
+    ("uid", "response", "code"),
+    [
+        ("essai-1.1-001", "z", "unknown_choice"),
+        ("essai-1.1-001", 3, "choice_expected"),
+        ("essai-1.1-002", [], "empty"),
+        ("essai-1.1-002", ["a", "a"], "duplicate_choice"),
+        ("essai-1.1-003", "   ", "empty"),
+        ("essai-1.1-003", ["liste"], "text_expected"),
+        ("essai-1.1-004", {"f9": "x"}, "unknown_field"),
+        ("essai-1.1-004", "texte", "fields_expected"),
+        ("essai-1.2-003", ["x", "y"], "incomplete_order"),
+        ("essai-1.2-004", {"l1": "r2"}, "incomplete_pairs"),
+        ("essai-4.1-001", {"action": "imprimer"}, "unknown_action"),
+        ("essai-4.1-003", ["s9"], "unknown_choice"),
+    ],
+)
+def test_malformed_responses_raise_a_precise_error_in_french(uid, response, code):
+    with pytest.raises(InvalidResponse) as error:
+        check(item(uid), response)
+    assert error.value.code == code
+    assert error.value.message[0].isupper()
+
+
+def test_key_problems_say_when_the_key_does_not_fit_the_type():
+    qcu = ItemData("qcu", {"choices": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]}, ["a"])
+    assert key_problems(qcu)[0][0] == "key"
+    qcm = ItemData("qcm", qcu.body, ["a", "z"])
+    assert "z" in key_problems(qcm)[0][1]
+    number = ItemData("number", {"label": "x"}, {"value": "douze"})
+    assert key_problems(number)[0][0] == "key.value"
