@@ -1,0 +1,427 @@
+"""``jalon assess``: simulate the adaptive engine, generate test banks, calibrate items.
+
+Figures go to stdout (one JSON object with ``--json``); progress bars go to stderr so they never
+pollute what a script reads. A bad input file is reported in French with exit code 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import numpy as np
+from flask.cli import with_appcontext
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from assessments.calibration import CalibrationReport, calibrate
+from assessments.engine import BankError, ItemBank, StoppingRule, generate_bank, is_correct
+from assessments.simulation import simulate
+
+INPUT_ERROR = 2
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+
+
+class InputFileError(Exception):
+    """A file given on the command line cannot be used; the message is in French."""
+
+
+@click.group("assess")
+def assess() -> None:
+    """Adaptive testing engine: simulation, test banks, calibration."""
+
+
+@contextmanager
+def _progress(label: str, total: int) -> Iterator[Progress]:
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        progress.add_task(label, total=total)
+        yield progress
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Erreur : {message}", err=True)
+    raise SystemExit(INPUT_ERROR)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise InputFileError(f"le fichier {path} est trop gros (200 Mo au plus).")
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputFileError(f"le fichier {path} n'existe pas.") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path} est un dossier, pas un fichier.") from None
+    except UnicodeDecodeError:
+        raise InputFileError(f"le fichier {path} n'est pas du texte UTF-8.") from None
+    except OSError as error:
+        raise InputFileError(f"impossible de lire {path} ({error.strerror}).") from None
+
+
+def load_bank(path: Path) -> ItemBank:
+    """Read a bank file: a JSON list of ``{"id", "a", "b", "competence"}``."""
+    text = _read_text(path)
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputFileError(
+            f"le fichier {path} n'est pas du JSON valide (ligne {error.lineno}, "
+            f"colonne {error.colno})."
+        ) from None
+    try:
+        return ItemBank.from_records(records)
+    except BankError as error:
+        raise InputFileError(f"banque {path} : {error}") from None
+
+
+@assess.command("simulate")
+@click.option("--bank", "bank_path", required=True, type=click.Path(path_type=Path))
+@click.option("--learners", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--length", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--se", "se_threshold", type=click.FloatRange(min=0, min_open=True), default=None)
+@click.option("--min-items", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+def simulate_command(
+    bank_path: Path,
+    learners: int,
+    length: int,
+    se_threshold: float | None,
+    min_items: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Simulate learners with abilities drawn from N(0, 1) and print the engine's figures.
+
+    The test stops after LENGTH items, or earlier once the standard error reaches --se.
+    """
+    try:
+        bank = load_bank(bank_path)
+    except InputFileError as error:
+        _fail(str(error))
+    if min_items > length:
+        _fail("--min-items ne peut pas dépasser --length.")
+    stopping = StoppingRule(max_items=length, min_items=min_items, se_threshold=se_threshold)
+    with _progress("Simulation", learners) as progress:
+        task = progress.tasks[0].id
+        run = simulate(
+            bank,
+            learners,
+            stopping,
+            seed=seed,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+    report = run.report
+    if as_json:
+        figures = report.as_dict()
+        figures.pop("learners")
+        click.echo(json.dumps(figures))
+        return
+    click.echo(
+        f"Simulation : {learners} apprenants, banque de {len(bank)} items, "
+        f"{length} items au plus" + (f", arrêt si erreur ≤ {se_threshold}" if se_threshold else "")
+    )
+    click.echo(f"  RMSE (écart quadratique moyen) : {report.rmse:.3f}")
+    click.echo(f"  Biais moyen                    : {report.bias:+.3f}")
+    click.echo(f"  Longueur moyenne               : {report.mean_length:.1f} items")
+    click.echo(f"  Exposition maximale d'un item  : {report.max_exposure:.1%}")
+    click.echo(
+        f"  Temps par étape (choix + estimation) : médiane {report.step_ms_median:.3f} ms, "
+        f"p99 {report.step_ms_p99:.3f} ms"
+    )
+
+
+@assess.command("make-bank")
+@click.option("--items", "n_items", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--competences", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path))
+def make_bank_command(n_items: int, competences: int, seed: int, out_path: Path) -> None:
+    """Write a synthetic item bank (JSON list of {id, a, b, competence}) for simulations."""
+    bank = generate_bank(n_items, competences, np.random.default_rng(seed))
+    try:
+        out_path.write_text(json.dumps(bank.to_records(), indent=1) + "\n", encoding="utf-8")
+    except OSError as error:
+        _fail(f"impossible d'écrire {out_path} ({error.strerror}).")
+    click.echo(f"Banque écrite : {out_path} ({n_items} items, {competences} compétences).")
+
+
+# ---------------------------------------------------------------------------------------------
+# Calibration
+
+
+def load_responses(path: Path) -> list[tuple[str, str, bool]]:
+    """Read answers exported as JSON (list of objects) or CSV (``;`` or ``,``).
+
+    Each answer has ``person``, ``item`` and either ``correct`` (true/false, 1/0) or ``status``
+    (``ok``, ``ko``, ``skipped``, ``timed_out``).
+    """
+    text = _read_text(path)
+    if path.suffix.lower() == ".json":
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputFileError(
+                f"le fichier {path} n'est pas du JSON valide (ligne {error.lineno})."
+            ) from None
+        if not isinstance(rows, list):
+            raise InputFileError(f"{path} : une liste JSON de réponses est attendue.")
+    else:
+        dialect = (
+            ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        )
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=dialect))
+    answers = []
+    for position, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or not row.get("person") or not row.get("item"):
+            raise InputFileError(f"{path}, réponse n° {position} : « person » et « item » requis.")
+        answers.append((str(row["person"]), str(row["item"]), _correctness(row, path, position)))
+    return answers
+
+
+def _correctness(row: dict[str, Any], path: Path, position: int) -> bool:
+    where = f"{path}, réponse n° {position}"
+    if "correct" in row and row["correct"] not in (None, ""):
+        value = row["correct"]
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"1", "true", "vrai", "oui"}:
+            return True
+        if text in {"0", "false", "faux", "non"}:
+            return False
+        raise InputFileError(f"{where} : « correct » doit valoir 1 ou 0.")
+    try:
+        return is_correct(str(row.get("status", "")).strip().lower())
+    except ValueError:
+        raise InputFileError(
+            f"{where} : « status » doit être ok, ko, skipped ou timed_out."
+        ) from None
+
+
+def _responses_from_database() -> tuple[
+    list[tuple[int, str, bool]], dict[str, tuple[float, float]]
+]:
+    """Answered responses (learner, item uid, right?) on the item's current version."""
+    from sqlalchemy import select
+
+    from assessments.models import AssessmentSession, Item, Response
+    from web.database import db
+
+    rows = db.session.execute(
+        select(AssessmentSession.learner_id, Item.uid, Response.status)
+        .join(Response.session)
+        .join(Response.item)
+        .where(Response.status.is_not(None), Response.item_version == Item.version)
+        .order_by(Response.id)
+    )
+    answers = [(learner, uid, is_correct(status)) for learner, uid, status in rows]
+    anchors = {
+        uid: (float(a), float(b))
+        for uid, a, b in db.session.execute(select(Item.uid, Item.a, Item.b))
+    }
+    return answers, anchors
+
+
+def _apply(report: CalibrationReport) -> int:
+    """Write the new parameters of well-fitting items; returns how many were updated."""
+    from sqlalchemy import select
+
+    from assessments.models import Item
+    from learners.database import utcnow
+    from web.database import db
+
+    fitting = {item.item_id: item for item in report.items if not item.misfit}
+    updated = 0
+    for item in db.session.scalars(select(Item).where(Item.uid.in_(list(fitting)))):
+        new = fitting[item.uid]
+        item.a, item.b, item.calibrated_at = round(new.a, 4), round(new.b, 4), utcnow()
+        updated += 1
+    db.session.commit()
+    return updated
+
+
+@assess.command("calibrate")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Answers exported as JSON or CSV (person, item, correct|status); default: the database.",
+)
+@click.option("--min-answers", type=click.IntRange(min=10), default=200, show_default=True)
+@click.option("--max-iterations", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option("--apply", "apply_changes", is_flag=True, help="Save a and b of well-fitting items.")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON on stdout.")
+@click.pass_context
+def calibrate_command(
+    ctx: click.Context,
+    source: Path | None,
+    min_answers: int,
+    max_iterations: int,
+    apply_changes: bool,
+    as_json: bool,
+) -> None:
+    """Re-estimate the items' a and b from the answers (2PL, marginal maximum likelihood)."""
+    anchors: dict[str, tuple[float, float]] = {}
+    if source is not None:
+        if apply_changes:
+            _fail("--apply écrit dans la base : il ne se combine pas avec --from.")
+        try:
+            answers: list[tuple[Any, str, bool]] = list(load_responses(source))
+        except InputFileError as error:
+            _fail(str(error))
+    else:
+        from flask.cli import ScriptInfo
+
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        ctx.with_resource(app.app_context())
+        answers, anchors = _responses_from_database()  # type: ignore[assignment]
+    with _progress("Calibration (itérations EM)", max_iterations) as progress:
+        task = progress.tasks[0].id
+        report = calibrate(
+            answers,
+            min_answers=min_answers,
+            anchors=anchors,
+            max_iterations=max_iterations,
+            progress=lambda done, _total: progress.update(task, completed=done),
+        )
+    updated = _apply(report) if apply_changes else 0
+    if as_json:
+        click.echo(json.dumps(_report_dict(report, updated)))
+        return
+    _print_report(report, len(answers), apply_changes, updated)
+
+
+def _report_dict(report: CalibrationReport, updated: int) -> dict[str, Any]:
+    return {
+        "persons": report.persons,
+        "iterations": report.iterations,
+        "converged": report.converged,
+        "log_likelihood": report.log_likelihood,
+        "items": [item.__dict__ for item in report.items],
+        "skipped": report.skipped,
+        "updated": updated,
+    }
+
+
+def _print_report(report: CalibrationReport, answers: int, applied: bool, updated: int) -> None:
+    click.echo(
+        f"{answers} réponses, {report.persons} personnes, {len(report.items)} items calibrés "
+        f"en {report.iterations} itérations"
+        + ("" if report.converged or not report.items else " (sans convergence)")
+        + "."
+    )
+    if report.items:
+        click.echo(f"{'item':<28} {'rép.':>6} {'a':>6} {'±':>5} {'b':>7} {'±':>5} {'p ajust.':>8}")
+    for item in report.items:
+        flag = "  à revoir" if item.misfit else ""
+        click.echo(
+            f"{item.item_id:<28} {item.answers:>6} {item.a:>6.2f} {item.se_a:>5.2f} "
+            f"{item.b:>7.2f} {item.se_b:>5.2f} {item.fit_p:>8.3f}{flag}"
+        )
+    if report.skipped:
+        click.echo(
+            f"{len(report.skipped)} items ont trop peu de réponses et gardent leurs paramètres."
+        )
+    misfits = len(report.misfitting)
+    if misfits:
+        click.echo(f"{misfits} items s'ajustent mal au modèle : relisez-les avant de les garder.")
+    if applied:
+        click.echo(f"{updated} items mis à jour dans la base.")
+    elif report.items:
+        click.echo("Aucun changement enregistré (ajoutez --apply pour enregistrer).")
+
+
+# ---------------------------------------------------------------------------------------------
+# Content: frameworks and item banks (assessments/content_io.py)
+
+
+def _import_content(paths: list[Path], label: str) -> None:
+    """Validate and import; all or nothing, errors listed with file, line and field."""
+    from assessments import content_io
+    from web.database import db
+
+    files = content_io.content_files(paths)
+    missing = [p for p in files if not p.exists()]
+    if missing:
+        _fail(f"le fichier {missing[0]} n'existe pas.")
+    total = 0
+    for path in files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            total += len(data.get("items", [])) if isinstance(data, dict) else 0
+        except (OSError, ValueError):
+            pass  # reported with its line by the import itself
+    try:
+        with _progress(label, max(total, 1)) as progress:
+            task = progress.tasks[0].id
+            report = content_io.import_paths(
+                db.session, files, progress=lambda: progress.advance(task)
+            )
+        db.session.commit()
+    except content_io.ContentInvalid as invalid:
+        db.session.rollback()
+        for error in invalid.errors:
+            click.echo(str(error), err=True)
+        _fail(f"{len(invalid.errors)} erreur(s) : rien n'a été importé.")
+    created = ", ".join(report.frameworks_created) or "aucun"
+    updated = ", ".join(report.frameworks_updated) or "aucun"
+    click.echo(
+        f"{report.files} fichiers lus. Référentiels créés : {created} ; mis à jour : {updated}."
+    )
+    click.echo(
+        f"Items : {report.items_created} créés, {report.items_updated} mis à jour, "
+        f"{report.items_unchanged} inchangés."
+    )
+
+
+@assess.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@with_appcontext
+def import_command(paths: tuple[Path, ...]) -> None:
+    """Import framework and item files (FILE or DIR, several allowed); all or nothing."""
+    _import_content(list(paths), "Import")
+
+
+@assess.command("load-content")
+@with_appcontext
+def load_content_command() -> None:
+    """Import every framework and item bank shipped with Jalon (idempotent)."""
+    from assessments.content_io import CONTENT_DIR
+
+    _import_content([CONTENT_DIR / "frameworks", CONTENT_DIR / "items"], "Contenus livrés")
+
+
+@assess.command("export")
+@click.argument("slug")
+@click.option("--version", "version", default=None, help="Edition (default: the latest).")
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path))
+@with_appcontext
+def export_command(slug: str, version: str | None, out_path: Path) -> None:
+    """Write a framework and all its items as one re-importable JSON file."""
+    from assessments import content_io
+    from web.database import db
+
+    try:
+        data = content_io.export_framework(db.session, slug, version)
+    except LookupError:
+        _fail(f"référentiel inconnu : {slug}.")
+    try:
+        out_path.write_text(content_io.dump(data), encoding="utf-8")
+    except OSError as error:
+        _fail(f"impossible d'écrire {out_path} ({error.strerror}).")
+    click.echo(f"Exporté : {out_path} ({len(data['items'])} items).")
