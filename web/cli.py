@@ -74,3 +74,8 @@ def _demo_user_exists(session, login: str) -> bool:
 
 
 # Other command groups register here: main.add_command(<group>) (badges, assess, ...).
+
+
+from web.cli_assess import assess  # noqa: E402
+
+main.add_command(assess)
