@@ -1,0 +1,1 @@
+"""Public badge URLs: credentials, issuer profiles, achievements, status lists, did:web."""
