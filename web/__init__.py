@@ -22,6 +22,7 @@ BLUEPRINTS: list[str] = [
     "web.studio.views:bp",
     "web.department.views:bp",
     "web.admin.views:bp",
+    "web.verify.views:bp",
 ]
 
 
@@ -36,8 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     environ = dict(os.environ)
-    if config and "SECRET_KEY" in config:
-        environ["SECRET_KEY"] = config["SECRET_KEY"]
+    for key in ("SECRET_KEY", "JALON_BASE_URL"):  # other settings derive from these
+        if config and key in config:
+            environ[key] = config[key]
     app.config.update(config_module.load(Path(app.instance_path), environ))
     if config:
         app.config.update(config)
