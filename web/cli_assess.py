@@ -212,23 +212,17 @@ def _correctness(row: dict[str, Any], path: Path, position: int) -> bool:
         ) from None
 
 
-def _responses_from_database() -> tuple[
-    list[tuple[int, str, bool]], dict[str, tuple[float, float]]
-]:
-    """Answered responses (learner, item uid, right?) on the item's current version."""
+def _responses_from_database(
+    framework: str | None,
+) -> tuple[list[tuple[str, str, bool]], dict[str, tuple[float, float]]]:
+    """Answers to the items' current versions (one person per session), and the current a/b."""
     from sqlalchemy import select
 
-    from assessments.models import AssessmentSession, Item, Response
+    from assessments.models import Item
+    from assessments.sessions import response_matrix
     from web.database import db
 
-    rows = db.session.execute(
-        select(AssessmentSession.learner_id, Item.uid, Response.status)
-        .join(Response.session)
-        .join(Response.item)
-        .where(Response.status.is_not(None), Response.item_version == Item.version)
-        .order_by(Response.id)
-    )
-    answers = [(learner, uid, is_correct(status)) for learner, uid, status in rows]
+    answers = response_matrix(db.session, framework)
     anchors = {
         uid: (float(a), float(b))
         for uid, a, b in db.session.execute(select(Item.uid, Item.a, Item.b))
@@ -262,6 +256,7 @@ def _apply(report: CalibrationReport) -> int:
     default=None,
     help="Answers exported as JSON or CSV (person, item, correct|status); default: the database.",
 )
+@click.option("--framework", default=None, help="Only this framework's items (slug).")
 @click.option("--min-answers", type=click.IntRange(min=10), default=200, show_default=True)
 @click.option("--max-iterations", type=click.IntRange(min=1), default=500, show_default=True)
 @click.option("--apply", "apply_changes", is_flag=True, help="Save a and b of well-fitting items.")
@@ -270,12 +265,17 @@ def _apply(report: CalibrationReport) -> int:
 def calibrate_command(
     ctx: click.Context,
     source: Path | None,
+    framework: str | None,
     min_answers: int,
     max_iterations: int,
     apply_changes: bool,
     as_json: bool,
 ) -> None:
-    """Re-estimate the items' a and b from the answers (2PL, marginal maximum likelihood)."""
+    """Re-estimate the items' a and b from the answers (2PL, marginal maximum likelihood).
+
+    Reads the database by default (answers to each item's current version, one person per
+    session); --apply saves a and b of the items that fit the model, the others are listed.
+    """
     anchors: dict[str, tuple[float, float]] = {}
     if source is not None:
         if apply_changes:
@@ -289,7 +289,7 @@ def calibrate_command(
 
         app = ctx.ensure_object(ScriptInfo).load_app()
         ctx.with_resource(app.app_context())
-        answers, anchors = _responses_from_database()  # type: ignore[assignment]
+        answers, anchors = _responses_from_database(framework)
     with _progress("Calibration (itérations EM)", max_iterations) as progress:
         task = progress.tasks[0].id
         report = calibrate(

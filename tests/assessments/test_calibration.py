@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,74 @@ def test_a_repeated_answer_counts_once_the_last_one():
     report = calibrate(answers * 1, min_answers=1, max_iterations=3)
     assert report.items[0].answers == 1
     assert report.items[0].proportion_correct == 1.0
+
+
+def test_calibrate_command_reads_the_database_and_applies_fitting_items(app):
+    from sqlalchemy import select
+
+    from assessments.models import AnswerStatus, AssessmentSession, Item, Response, SessionStatus
+    from tests.assessments.factories import make_campaign, make_learner
+    from web.database import db
+
+    rng = np.random.default_rng(8)
+    with app.app_context():
+        campaign = make_campaign(db.session)
+        learner = make_learner(db.session)
+        items = db.session.scalars(select(Item).order_by(Item.uid)).all()
+        truth = {
+            item.uid: (1.0, float(b))
+            for item, b in zip(items, np.linspace(-1.5, 1.5, len(items)), strict=True)
+        }
+        for _ in range(120):
+            theta = rng.normal()
+            session = AssessmentSession(
+                campaign_id=campaign.id,
+                learner_id=learner.id,
+                status=SessionStatus.FINISHED,
+                seed=0,
+            )
+            db.session.add(session)
+            db.session.flush()
+            for position, item in enumerate(items, start=1):
+                a, b = truth[item.uid]
+                right = rng.random() < 1 / (1 + np.exp(-a * (theta - b)))
+                db.session.add(
+                    Response(
+                        session_id=session.id,
+                        item_id=item.id,
+                        item_version=item.version,
+                        position=position,
+                        status=AnswerStatus.OK if right else AnswerStatus.SKIPPED,
+                    )
+                )
+        db.session.commit()
+        uids = [item.uid for item in items]
+
+    from web.cli import main
+
+    result = app.test_cli_runner().invoke(
+        main,
+        args=[
+            "assess",
+            "calibrate",
+            "--framework",
+            "essai",
+            "--min-answers",
+            "100",
+            "--apply",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["persons"] == 120
+    assert {item["item_id"] for item in report["items"]} == set(uids)
+    fitting = [item for item in report["items"] if not item["misfit"]]
+    assert report["updated"] == len(fitting) >= len(uids) - 2
+    with app.app_context():
+        stored = {item.uid: item for item in db.session.scalars(select(Item))}
+        for item in fitting:
+            assert stored[item["item_id"]].calibrated_at is not None
+            assert stored[item["item_id"]].b == pytest.approx(item["b"], abs=1e-3)
+        estimated = [stored[uid].b for uid in uids]
+        assert np.corrcoef(estimated, [truth[uid][1] for uid in uids])[0, 1] > 0.8
