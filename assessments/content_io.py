@@ -63,6 +63,12 @@ ITEM_KEYS = {
     "key", "tolerance", "calibrated_at",
 }  # fmt: skip
 SEMANTIC_FIELDS = ("type", "body", "key", "tolerance")
+# Optional fields inside these objects are kept too (stored in ``extra`` under name + suffix).
+NESTED_KEYS = {
+    "occupation": {"esco_uri", "name"},
+    "certification": {"register", "code", "title", "valid_until", "url"},
+}
+NESTED_SUFFIX = ":extra"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -788,6 +794,10 @@ def _upsert_framework(
     framework.certification_valid_until = date.fromisoformat(valid_until) if valid_until else None
     framework.referral = data.get("referral")
     extra = {k: v for k, v in data.items() if k not in FRAMEWORK_KEYS}
+    for name, known in NESTED_KEYS.items():  # e.g. a "note" on the certification
+        kept = {k: v for k, v in (data.get(name) or {}).items() if k not in known}
+        if kept:
+            extra[f"{name}{NESTED_SUFFIX}"] = kept
     framework.extra = extra or None
     db.flush()
     domains = {d.code: d for d in framework.domains}
@@ -1048,7 +1058,12 @@ def export_framework(db: Session, slug: str, version: str | None = None) -> dict
             for domain in framework.domains
         ],
     }
-    data.update(framework.extra or {})
+    for name, value in (framework.extra or {}).items():
+        if name.endswith(NESTED_SUFFIX):
+            nested = name.removesuffix(NESTED_SUFFIX)
+            data[nested] = {**(data.get(nested) or {}), **value}
+        else:
+            data[name] = value
     items = db.scalars(
         select(Item)
         .join(Competence)

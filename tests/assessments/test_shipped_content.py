@@ -1,0 +1,195 @@
+"""Every framework and item file Jalon ships imports cleanly and is sound: each key passes its
+own checker and a wrong answer fails, ids are unique, instructions are short, images have alt
+text, and each framework has enough items to assess what it claims.
+
+Failures list every problem found (file, item, what), not just the first.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from assessments import content_io
+from assessments.checking import (
+    ItemData,
+    check,
+    example_right_response,
+    example_wrong_response,
+)
+from assessments.content_io import CONTENT_DIR, MAX_INSTRUCTION
+from assessments.models import AnswerStatus, Framework, Item, ItemStatus
+from learners.database import make_engine, make_session_factory
+
+CRCN_COMPETENCES = 16
+CRCN_MIN_PER_COMPETENCE = 8  # across levels 1–4
+BEGINNER_MIN = 40
+TRADE_MIN = 40
+TRADES = ("dev-web", "fibre-optique", "data-analyste")
+
+
+def shipped_items() -> list[tuple[str, dict]]:
+    found = []
+    for path in sorted((CONTENT_DIR / "items").rglob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found.extend((str(path.relative_to(CONTENT_DIR)), item) for item in data["items"])
+    return found
+
+
+def shipped_frameworks() -> dict[str, dict]:
+    return {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((CONTENT_DIR / "frameworks").glob("*.json"))
+    }
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, sqlite_template):
+    """All shipped content imported once into a fresh database."""
+    path = tmp_path_factory.mktemp("content") / "content.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    db = make_session_factory(engine)()
+    try:
+        report = content_io.import_paths(db, [CONTENT_DIR / "frameworks", CONTENT_DIR / "items"])
+        db.commit()
+        yield db, report
+    finally:
+        db.close()
+        engine.dispose()
+
+
+def test_every_shipped_file_imports_without_error(tmp_path, sqlite_template):
+    path = tmp_path / "c.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    db = make_session_factory(engine)()
+    try:
+        try:
+            content_io.import_paths(db, [CONTENT_DIR / "frameworks", CONTENT_DIR / "items"])
+        except content_io.ContentInvalid as invalid:
+            pytest.fail("Shipped content does not import:\n" + "\n".join(map(str, invalid.errors)))
+    finally:
+        db.close()
+        engine.dispose()
+
+
+def test_the_expected_frameworks_are_shipped():
+    assert {"crcn", "premiers-pas", *TRADES} <= set(shipped_frameworks()), (
+        f"frameworks found: {sorted(shipped_frameworks())}"
+    )
+
+
+def test_every_key_passes_its_checker_and_a_wrong_answer_fails():
+    problems = []
+    for file, data in shipped_items():
+        item = ItemData(data["type"], data["body"], data["key"], data.get("tolerance"))
+        try:
+            if check(item, example_right_response(item)) is not AnswerStatus.OK:
+                problems.append(f"{file} {data['id']}: its own key is refused")
+            if check(item, example_wrong_response(item)) is not AnswerStatus.KO:
+                problems.append(f"{file} {data['id']}: a wrong answer is accepted")
+        except Exception as exc:
+            problems.append(f"{file} {data['id']}: {type(exc).__name__}: {exc}")
+    assert not problems, f"{len(problems)} items:\n" + "\n".join(problems)
+
+
+def test_ids_are_unique_instructions_short_and_images_described():
+    problems = []
+    ids = Counter(item["id"] for _, item in shipped_items())
+    problems += [f"id used {n} times: {uid}" for uid, n in ids.items() if n > 1]
+    for file, item in shipped_items():
+        slug = Path(file).parts[1]
+        if len(item["instruction"]) > MAX_INSTRUCTION:
+            problems.append(f"{file} {item['id']}: instruction of {len(item['instruction'])} chars")
+        image = item.get("image")
+        if image is not None:
+            if not str(image.get("alt", "")).strip():
+                problems.append(f"{file} {item['id']}: image without alt text")
+            if not (CONTENT_DIR / "images" / slug / image.get("file", "")).is_file():
+                problems.append(f"{file} {item['id']}: image file {image.get('file')} missing")
+        if not item["id"].startswith(f"{slug}-"):
+            problems.append(f"{file} {item['id']}: id does not start with '{slug}-'")
+        if item["status"] != "validated":
+            problems.append(f"{file} {item['id']}: status {item['status']} (ship validated)")
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def _counts(db, slug: str) -> dict[str, Counter]:
+    framework = db.scalars(select(Framework).where(Framework.slug == slug)).first()
+    assert framework is not None, f"framework {slug} is not shipped"
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for competence in framework.competences:
+        counts[competence.code]  # every competence, even without items
+    items = db.scalars(select(Item).where(Item.status == ItemStatus.VALIDATED))
+    for item in items:
+        if item.competence.framework_id == framework.id:
+            counts[item.competence.code][item.level] += 1
+    return counts
+
+
+def test_crcn_has_enough_items_in_each_of_its_16_competences(loaded):
+    db, _ = loaded
+    counts = _counts(db, "crcn")
+    assert len(counts) == CRCN_COMPETENCES, f"competences: {sorted(counts)}"
+    problems = []
+    for code, levels in sorted(counts.items()):
+        low = sum(n for level, n in levels.items() if level <= 4)
+        missing = [level for level in (1, 2, 3, 4) if not levels[level]]
+        if low < CRCN_MIN_PER_COMPETENCE or missing:
+            problems.append(f"{code}: {low} items at levels 1–4, none at levels {missing}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("slug", "minimum"), [("premiers-pas", BEGINNER_MIN)] + [(t, TRADE_MIN) for t in TRADES]
+)
+def test_beginner_diagnostic_and_trades_have_enough_items(loaded, slug, minimum):
+    db, _ = loaded
+    counts = _counts(db, slug)
+    total = sum(sum(levels.values()) for levels in counts.values())
+    empty = [code for code, levels in counts.items() if not levels]
+    summary = ", ".join(
+        f"{code}: {sum(levels.values())}" for code, levels in sorted(counts.items())
+    )
+    assert total >= minimum and not empty, f"{slug}: {total} items ({summary}); empty: {empty}"
+
+
+def test_premiers_pas_is_a_referral_diagnostic_with_simulated_tasks(loaded):
+    db, _ = loaded
+    framework = db.scalars(select(Framework).where(Framework.slug == "premiers-pas")).one()
+    assert framework.kind.value == "referral"
+    assert set(framework.referral["thresholds"]) == {"autonome", "a_accompagner"}
+    types = {item["type"] for file, item in shipped_items() if "/premiers-pas/" in f"/{file}"}
+    assert {"task_webmail", "task_form", "task_phishing"} <= types
+
+
+def test_trades_carry_their_occupation_and_certification(loaded):
+    """RNCP numbers change on re-registration: a trade gives its certification's validity date,
+    or says in a note why the date is not known yet (never an invented date)."""
+    db, _ = loaded
+    files = shipped_frameworks()
+    for slug in TRADES:
+        framework = db.scalars(select(Framework).where(Framework.slug == slug)).first()
+        assert framework is not None, f"{slug} is not shipped"
+        assert framework.occupation_esco_uri, f"{slug}: no ESCO occupation"
+        assert framework.certification_code, f"{slug}: no certification"
+        note = (files[slug].get("certification") or {}).get("note")
+        assert framework.certification_valid_until or note, (
+            f"{slug}: certification validity date (or a note saying why it is unknown) expected"
+        )
+        exported = content_io.export_framework(db, slug)
+        assert exported["certification"].get("note") == note
+
+
+def test_loading_shipped_content_twice_changes_nothing(loaded):
+    db, first = loaded
+    again = content_io.import_paths(db, [CONTENT_DIR / "frameworks", CONTENT_DIR / "items"])
+    db.rollback()
+    assert again.items_created == again.items_updated == 0
+    assert again.items_unchanged == first.items_total
