@@ -25,6 +25,23 @@ POSTGRES_URL = os.environ.get("JALON_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the translation catalogs if needed, so that a bare ``pytest`` works."""
+    from web.catalogs import compile_stale
+
+    compile_stale()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> None:
+    """Argon2 at test cost (production parameters are checked in tests/learners)."""
+    from argon2 import PasswordHasher
+
+    from learners import passwords
+
+    passwords.set_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 def _pg_admin_engine():
     url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
     return make_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")

@@ -206,4 +206,5 @@ def load_user(session_id: str):
 
 
 def logout_form() -> LogoutForm:
-    return LogoutForm()
+    """The header's logout button; never reads the request body (error pages render it too)."""
+    return LogoutForm(formdata=None)

@@ -1,0 +1,115 @@
+"""Web fixtures: ``world`` (two associations, a département, the platform, one user per role)
+and ``client_as(role)`` giving a test client signed in as that role's user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from learners.models import OrganisationKind, Role
+from tests.factories import login_as, make_learner, make_org, make_user
+
+ROLES = ("anonymous", "learner", "trainer", "org_admin", "department", "platform_admin")
+
+
+class BrowserLikeClient(FlaskClient):
+    """Sends a same-origin ``Referer`` on POST as browsers do (CSRF checks it over https)."""
+
+    def open(self, *args, **kwargs):
+        method = kwargs.get("method") or (
+            args[0].method if args and hasattr(args[0], "method") else "GET"
+        )
+        if method.upper() == "POST":
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("Referer", "https://localhost/")
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _browser_like_clients(app) -> None:
+    app.test_client_class = BrowserLikeClient
+
+
+@dataclass(frozen=True)
+class World:
+    """Ids only (objects would be detached): format URLs with ``str.format(**world.ids)``."""
+
+    org_a: int
+    org_b: int
+    departement: int
+    platform: int
+    learner: int
+    trainer: int
+    org_admin: int
+    department: int
+    platform_admin: int
+    learner_b: int
+    trainer_b: int
+
+    @property
+    def ids(self) -> dict[str, int]:
+        return self.__dict__
+
+
+@pytest.fixture
+def world(app) -> World:
+    from web.database import db
+
+    with app.app_context():
+        s = db.session
+        org_a = make_org(s, "Association A")
+        org_b = make_org(s, "Association B")
+        departement = make_org(s, "Département", OrganisationKind.DEPARTEMENT)
+        platform = make_org(s, "Plateforme", OrganisationKind.PLATFORM)
+        made = {
+            "learner": make_learner(s, org_a, login="learner-a"),
+            "trainer": make_user(s, Role.TRAINER, org_a, login="trainer-a@test.example"),
+            "org_admin": make_user(s, Role.ORG_ADMIN, org_a, login="admin-a@test.example"),
+            "department": make_user(s, Role.DEPARTMENT, departement, login="dept@test.example"),
+            "platform_admin": make_user(
+                s, Role.PLATFORM_ADMIN, platform, login="root@test.example"
+            ),
+            "learner_b": make_learner(s, org_b, login="learner-b"),
+            "trainer_b": make_user(s, Role.TRAINER, org_b, login="trainer-b@test.example"),
+        }
+        s.commit()
+        return World(
+            org_a=org_a.id,
+            org_b=org_b.id,
+            departement=departement.id,
+            platform=platform.id,
+            **{name: user.id for name, user in made.items()},
+        )
+
+
+@pytest.fixture
+def client_as(app, world) -> Callable:
+    """``client_as("trainer")`` → a fresh test client signed in as the world's trainer."""
+    from learners.models import User
+    from web.database import db
+
+    def make(role: str):
+        client = app.test_client()
+        if role != "anonymous":
+            with app.app_context():
+                login_as(client, db.session.get(User, getattr(world, role)))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def count_rows(app) -> Callable[[type], int]:
+    """Rows of a model now: bad-input tests assert nothing was written."""
+    from web.database import db
+
+    def count(model) -> int:
+        with app.app_context():
+            return db.session.scalar(select(func.count()).select_from(model))
+
+    return count

@@ -1,0 +1,155 @@
+"""Every route has an access decision, and every decision is the one this table expects.
+
+Adding a route? Add one entry to ``ACCESS``: the endpoint name → a list of ``Case``s, each a
+request (URL formatted with the ``world`` fixture's ids: ``{org_a}``, ``{learner_b}``…) and the
+status expected for each role. ``see(...)`` builds the usual shapes. Cross-organisation cases
+(a trainer of A asking for B's data) belong in the same list. CSRF is off here (tested in
+``test_bad_input.py``) so POST cases measure the access decision, not the token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.web.conftest import ROLES
+from web.authz import access_of
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str
+    expect: dict[str, int]
+    method: str = "GET"
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def see(anonymous: int = 302, *, default: int = 403, **by_role: int) -> dict[str, int]:
+    """Expected status per role: ``default`` for roles not named, ``anonymous`` for visitors."""
+    expected = {role: default for role in ROLES}
+    expected["anonymous"] = anonymous
+    expected.update(by_role)
+    return expected
+
+
+EVERYONE_200 = see(200, default=200)
+SIGNED_IN_200 = see(302, default=200)
+STAFF_OF_A = {"trainer": 200, "org_admin": 200, "platform_admin": 200}
+STAFF_OF_A_422 = {"trainer": 422, "org_admin": 422, "platform_admin": 422}
+
+ACCESS: dict[str, list[Case]] = {
+    "static": [Case("/static/css/jalon.css", EVERYONE_200)],
+    "health.healthz": [Case("/healthz", EVERYONE_200)],
+    "i18n.switch": [Case("/langue?lang=en&next=/", see(302, default=302))],
+    "auth.index": [Case("/", see(302, default=302))],
+    "auth.login": [
+        Case("/connexion", see(200, default=302)),
+        Case("/connexion", see(422, default=302), method="POST"),
+    ],
+    "auth.logout": [Case("/deconnexion", see(302, default=302), method="POST")],
+    "auth.change_password": [
+        Case("/compte/mot-de-passe", SIGNED_IN_200),
+        Case("/compte/mot-de-passe", see(302, default=422), method="POST"),
+    ],
+    "auth.reset_request": [
+        Case("/mot-de-passe-oublie", EVERYONE_200),
+        Case("/mot-de-passe-oublie", see(422, default=422), method="POST"),
+    ],
+    "auth.reset_password": [
+        Case("/mot-de-passe/nouveau/not-a-token", see(400, default=400)),
+        Case("/mot-de-passe/nouveau/not-a-token", see(400, default=400), method="POST"),
+    ],
+    "auth.no_role": [Case("/compte/sans-role", SIGNED_IN_200)],
+    "learner.home": [Case("/apprenant/", see(learner=200))],
+    "studio.organisation": [
+        Case("/organisations/{org_a}/", see(**STAFF_OF_A)),
+        Case("/organisations/{org_b}/", see(platform_admin=200)),  # another association's space
+        Case("/organisations/999999/", see(trainer=404, org_admin=404, platform_admin=404)),
+    ],
+    "studio.new_learner": [
+        Case("/organisations/{org_a}/apprenants/nouveau", see(**STAFF_OF_A)),
+        Case("/organisations/{org_a}/apprenants/nouveau", see(**STAFF_OF_A_422), method="POST"),
+        Case("/organisations/{org_b}/apprenants/nouveau", see(platform_admin=422), method="POST"),
+    ],
+    "studio.renew_code": [
+        # B's learner through A's space: not a learner of A → 404, even for the platform admin.
+        Case(
+            "/organisations/{org_a}/apprenants/{learner_b}/nouveau-code",
+            see(trainer=404, org_admin=404, platform_admin=404),
+            "POST",
+        ),
+        Case(
+            "/organisations/{org_b}/apprenants/{learner_b}/nouveau-code",
+            see(platform_admin=200),
+            "POST",
+        ),
+        # A staff member is not a learner: no code to renew.
+        Case(
+            "/organisations/{org_a}/apprenants/{trainer}/nouveau-code",
+            see(trainer=404, org_admin=404, platform_admin=404),
+            "POST",
+        ),
+        # Last: renewing sends A's learner back to the "choose your password" page.
+        Case("/organisations/{org_a}/apprenants/{learner}/nouveau-code", see(**STAFF_OF_A), "POST"),
+    ],
+    "department.home": [Case("/departement/", see(department=200))],
+    "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
+    "admin.new_organisation": [
+        Case("/admin/organisations/nouvelle", see(platform_admin=200)),
+        Case("/admin/organisations/nouvelle", see(platform_admin=422), method="POST"),
+    ],
+    # Public badge URLs (tests/web/test_public_badges.py covers the 200s with real badges).
+    "verify.credential": [Case("/c/00000000-0000-4000-8000-000000000000", see(404, default=404))],
+    "verify.issuer": [Case("/issuers/unknown", see(404, default=404))],
+    "verify.achievement": [Case("/achievements/unknown", see(404, default=404))],
+    "verify.status_list": [Case("/status/unknown/unknown", see(404, default=404))],
+    "verify.did_document": [Case("/.well-known/did.json", see(404, default=404))],
+}
+
+
+def test_every_route_is_in_the_access_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = sorted(endpoints - ACCESS.keys())
+    assert not missing, (
+        f"routes without a row in ACCESS (tests/web/test_access_rules.py): {missing}"
+    )
+    stale = sorted(ACCESS.keys() - endpoints)
+    assert not stale, f"rows in ACCESS for routes that no longer exist: {stale}"
+
+
+def test_every_method_of_every_route_is_exercised(app):
+    for rule in app.url_map.iter_rules():
+        methods = rule.methods - {"HEAD", "OPTIONS"}
+        tested = {case.method for case in ACCESS.get(rule.endpoint, [])}
+        assert methods <= tested, f"{rule.endpoint}: no case for {sorted(methods - tested)}"
+
+
+def test_every_view_carries_an_access_decision(app):
+    undecided = sorted(e for e, view in app.view_functions.items() if access_of(view) is None)
+    assert not undecided, f"views without @public/@signed_in/@requires: {undecided}"
+
+
+def test_a_view_without_decision_is_refused(app, client_as):
+    """Deny by default: a route added without a decision answers 403 even to the platform admin."""
+    app.add_url_rule("/undecided", "undecided", lambda: "secret")
+    for role in ("anonymous", "platform_admin"):
+        response = client_as(role).get("/undecided")
+        assert response.status_code == 403
+        assert b"secret" not in response.data
+
+
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_access_rule(endpoint, app, world, client_as):
+    app.config["WTF_CSRF_ENABLED"] = False
+    failures = []
+    for case in ACCESS[endpoint]:
+        path = case.path.format(**world.ids)
+        for role in ROLES:
+            response = client_as(role).open(path, method=case.method, data=case.data)
+            if response.status_code != case.expect[role]:
+                failures.append(
+                    f"{case.method} {path} as {role}: "
+                    f"{response.status_code}, expected {case.expect[role]}"
+                )
+    assert not failures, "\n".join(failures)

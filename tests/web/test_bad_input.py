@@ -1,0 +1,192 @@
+"""Bad input gets a French message and a 4xx, and writes nothing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from itsdangerous.timed import TimestampSigner
+
+from learners import accounts
+from learners.models import Learner, Membership, Organisation, User
+from tests.factories import PASSWORD
+from tests.web.forms import csrf_token, submit, text
+
+MODELS = (User, Membership, Learner, Organisation)
+
+
+@pytest.fixture
+def snapshot(count_rows):
+    def take() -> dict[str, int]:
+        return {model.__name__: count_rows(model) for model in MODELS}
+
+    return take
+
+
+def _password_hash(app, user_id: int) -> str:
+    from web.database import db
+
+    with app.app_context():
+        return db.session.get(User, user_id).password_hash
+
+
+def test_wrong_password_is_refused_in_french_with_the_same_message_as_unknown_user(
+    client, world, snapshot
+):
+    before = snapshot()
+    wrong = submit(client, "/connexion", {"login": "trainer-a@test.example", "password": "nope"})
+    unknown = submit(client, "/connexion", {"login": "ghost@test.example", "password": "nope"})
+    assert wrong.status_code == unknown.status_code == 422
+    message = "Identifiant ou mot de passe incorrect."
+    assert message in text(wrong) and message in text(unknown)
+    assert snapshot() == before
+
+
+def test_unknown_login_still_pays_for_a_password_verification(client, world, monkeypatch):
+    """No timing oracle: an unknown login runs argon2 on a dummy hash."""
+    from learners import passwords
+
+    calls = []
+    real = passwords.verify_password
+    monkeypatch.setattr(passwords, "verify_password", lambda h, p: calls.append(h) or real(h, p))
+    submit(client, "/connexion", {"login": "ghost@test.example", "password": "nope"})
+    assert len(calls) == 1 and calls[0].startswith("$argon2id$")
+
+
+@pytest.mark.parametrize(
+    "login",
+    ["' OR '1'='1", "admin'--", 'x"; DROP TABLE users; --', "%", "_", "learner-a' OR 1=1 --"],
+)
+def test_sql_looking_usernames_are_just_wrong_logins(login, client, world, snapshot):
+    before = snapshot()
+    response = submit(client, "/connexion", {"login": login, "password": "' OR '1'='1"})
+    assert response.status_code == 422
+    assert "Identifiant ou mot de passe incorrect." in text(response)
+    assert snapshot() == before
+    reset = submit(client, "/mot-de-passe-oublie", {"login": login})
+    assert reset.status_code == 200
+    assert snapshot() == before
+
+
+def test_sql_looking_learner_name_is_stored_as_plain_text(app, client_as, world, count_rows):
+    trainer = client_as("trainer")
+    name = "Robert'); DROP TABLE users;--"
+    response = submit(
+        trainer, f"/organisations/{world.org_a}/apprenants/nouveau", {"display_name": name}
+    )
+    assert response.status_code == 200
+    assert count_rows(User) == 8
+    assert name in text(trainer.get(f"/organisations/{world.org_a}/"))
+
+
+def test_expired_reset_link_is_refused_in_french(app, client, world, monkeypatch):
+    from web.database import db
+
+    with app.app_context():
+        user = db.session.get(User, world.trainer)
+        with monkeypatch.context() as m:
+            m.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 3 * 3600)
+            token = accounts.make_reset_token(app.config["SECRET_KEY"], user)
+    before = _password_hash(app, world.trainer)
+    page = client.get(f"/mot-de-passe/nouveau/{token}")
+    assert page.status_code == 400
+    assert "Ce lien a expiré" in text(page)
+    posted = client.post(
+        f"/mot-de-passe/nouveau/{token}",
+        data={
+            "new_password": "nouveau secret",
+            "confirm": "nouveau secret",
+            "csrf_token": csrf_token(client, "/connexion"),
+        },
+    )
+    assert posted.status_code == 400
+    assert _password_hash(app, world.trainer) == before
+
+
+def test_tampered_reset_link_is_refused(client, world):
+    response = client.get("/mot-de-passe/nouveau/eyJ1IjoxfQ.forged.signature")
+    assert response.status_code == 400
+    assert "pas valide" in text(response)
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/connexion", {"login": "trainer-a@test.example", "password": PASSWORD}),
+        ("/mot-de-passe-oublie", {"login": "trainer-a@test.example"}),
+    ],
+)
+def test_missing_csrf_token_is_refused_in_french(path, data, app, client, world, snapshot):
+    before = snapshot()
+    response = client.post(path, data=data)
+    assert response.status_code == 400
+    assert "Le formulaire a expiré ou n'est pas valide" in text(response)
+    assert "Rien n'a été enregistré" in text(response)
+    assert snapshot() == before
+    assert client.get("/apprenant/").status_code == 302  # not logged in
+
+
+def test_missing_csrf_token_on_learner_creation_writes_nothing(client_as, world, snapshot):
+    before = snapshot()
+    trainer = client_as("trainer")
+    response = trainer.post(
+        f"/organisations/{world.org_a}/apprenants/nouveau", data={"display_name": "Sans Jeton"}
+    )
+    assert response.status_code == 400
+    assert snapshot() == before
+
+
+def test_oversized_body_gets_a_french_413(app, client_as, world, snapshot):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    before = snapshot()
+    trainer = client_as("trainer")
+    token = csrf_token(trainer, f"/organisations/{world.org_a}/apprenants/nouveau")
+    response = trainer.post(
+        f"/organisations/{world.org_a}/apprenants/nouveau",
+        data={"display_name": "x" * 5000, "csrf_token": token},
+    )
+    assert response.status_code == 413
+    assert "Envoi trop volumineux" in text(response)
+    assert snapshot() == before
+
+
+def test_too_long_name_is_a_form_error_not_a_crash(client_as, world, snapshot):
+    before = snapshot()
+    trainer = client_as("trainer")
+    response = submit(
+        trainer, f"/organisations/{world.org_a}/apprenants/nouveau", {"display_name": "x" * 121}
+    )
+    assert response.status_code == 422
+    assert "120 caractères au plus" in text(response)
+    assert 'aria-describedby="display_name-hint display_name-error"' in text(response)
+    assert snapshot() == before
+
+
+def test_unknown_language_code_gets_a_french_400(client):
+    response = client.get("/langue?lang=xx&next=/connexion")
+    assert response.status_code == 400
+    assert "Cette langue n'est pas disponible" in text(response)
+    assert "jalon_lang" not in response.headers.get("Set-Cookie", "")
+
+
+def test_unknown_lang_query_parameter_is_ignored(client):
+    response = client.get("/connexion?lang=klingon")
+    assert response.status_code == 200
+    assert '<html lang="fr">' in text(response)
+
+
+def test_login_is_rate_limited_with_a_french_message(app, client, world):
+    app.config["RATELIMIT_ENABLED"] = True
+    statuses = []
+    for _ in range(11):
+        response = submit(
+            client, "/connexion", {"login": "trainer-a@test.example", "password": "nope"}
+        )
+        statuses.append(response.status_code)
+    assert statuses[:10] == [422] * 10
+    assert statuses[10] == 429
+    assert "Vous avez fait trop d'essais" in text(response)
+    assert response.headers["Retry-After"]
+    # Even the right password waits: the limit is on attempts, not on failures.
+    right = submit(client, "/connexion", {"login": "trainer-a@test.example", "password": PASSWORD})
+    assert right.status_code == 429

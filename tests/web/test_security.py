@@ -1,0 +1,92 @@
+"""Security defaults: headers, cookie flags, error formats."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.web.forms import submit, text
+
+
+def test_every_page_gets_strict_security_headers(client):
+    response = client.get("/connexion")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_pages_contain_no_inline_script_or_style(client_as, world):
+    for role, path in [("anonymous", "/connexion"), ("trainer", f"/organisations/{world.org_a}/")]:
+        page = text(client_as(role).get(path))
+        assert "<script>" not in page and "<script " not in page.replace("<script src=", "")
+        assert " style=" not in page and "<style" not in page
+
+
+def test_session_cookie_is_secure_when_base_url_is_https(client, world):
+    response = submit(client, "/connexion", {"login": "learner-a", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_plain_http_base_url_does_not_set_secure_cookies(tmp_path, monkeypatch):
+    from web import create_app
+
+    monkeypatch.setenv("JALON_BASE_URL", "http://127.0.0.1:5000")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert "Strict-Transport-Security" not in app.test_client().get("/healthz").headers
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
+    from web import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://"})
+    second = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://"})
+    assert len(first.config["SECRET_KEY"]) >= 40
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("status_path", [(404, "/nowhere"), (405, "/deconnexion")])
+def test_error_pages_are_french_html(client, status_path):
+    status, path = status_path
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    assert '<html lang="fr">' in text(response)
+    assert ("Page introuvable" if status == 404 else "Action impossible") in text(response)
+
+
+def test_json_clients_get_problem_json(client):
+    response = client.get("/nowhere", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == 404 and body["title"] == "Page introuvable"
+    api = client.get("/api/v1/nothing")
+    assert api.mimetype == "application/problem+json"
+
+
+def test_forbidden_page_is_french(client_as):
+    response = client_as("learner").get("/admin/organisations")
+    assert response.status_code == 403
+    assert "Accès refusé" in text(response)
+
+
+def test_unexpected_error_gets_a_french_500_without_details(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def boom():
+        raise RuntimeError("secret internals")
+
+    from web.authz import public
+
+    app.add_url_rule("/boom", "boom", public(boom))
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "Erreur du service" in text(response)
+    assert "secret internals" not in text(response)
