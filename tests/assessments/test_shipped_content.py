@@ -193,3 +193,43 @@ def test_loading_shipped_content_twice_changes_nothing(loaded):
     db.rollback()
     assert again.items_created == again.items_updated == 0
     assert again.items_unchanged == first.items_total
+
+
+@pytest.mark.parametrize(
+    ("slug", "respond", "expected"),
+    [
+        ("crcn", "right", None),
+        ("premiers-pas", "right", "autonome"),
+        ("premiers-pas", "skip", "atelier_initiation"),
+    ],
+)
+def test_an_adaptive_session_runs_on_shipped_content(loaded, slug, respond, expected):
+    from assessments import campaigns, sessions
+    from assessments.models import AssessmentMode
+    from tests.assessments.factories import make_learner, make_organisation
+
+    db, _ = loaded
+    framework = db.scalars(select(Framework).where(Framework.slug == slug)).first()
+    assessment = campaigns.create_assessment(
+        db, framework, "Essai", mode=AssessmentMode.ADAPTIVE, min_items=8, max_items=32
+    )
+    campaign = campaigns.create_campaign(db, assessment, make_organisation(db).id, "Essai")
+    session = sessions.start(db, campaign.code, make_learner(db, f"{slug}-{respond}"))
+    item, asked = session.current_item, 0
+    while item is not None:
+        asked += 1
+        if respond == "skip":
+            item = sessions.skip(db, session, item.id).next_item
+        else:
+            data = ItemData(item.type, item.body, item.key, item.tolerance)
+            item = sessions.answer(db, session, item.id, example_right_response(data)).next_item
+    try:
+        assert 8 <= asked <= 32
+        assert session.finished and session.results
+        if expected is None:
+            assert len(session.results) == CRCN_COMPETENCES
+            assert all(r.level >= 1 for r in session.results)
+        else:
+            assert session.referral.value == expected
+    finally:
+        db.rollback()
