@@ -56,6 +56,10 @@ def demo(if_empty: bool) -> None:
     else:
         demo_data.load_demo(session)
         session.commit()
+        from web import demo_journey
+
+        demo_journey.load(session, kek=current_app.config["JALON_KEY_ENCRYPTION_KEY"])
+        session.commit()
         click.echo("Données de démonstration chargées.")
     if not any(_demo_user_exists(session, login) for login in demo_data.SHOWCASE):
         return
@@ -65,6 +69,24 @@ def demo(if_empty: bool) -> None:
     for account in demo_data.ACCOUNTS:
         if account.login in demo_data.SHOWCASE and _demo_user_exists(session, account.login):
             click.echo(f"  {account.role.value:<15} {account.login:<32} {account.organisation}")
+    _print_demo_campaigns(session)
+
+
+def _print_demo_campaigns(session) -> None:
+    """The campaign codes a demo learner types on « Rejoindre une évaluation »."""
+    from sqlalchemy import select
+
+    from assessments.campaigns import normalise_code
+    from assessments.models import Campaign
+    from web import demo_journey
+
+    existing = set(session.scalars(select(Campaign.code)))
+    shown = [c for c in demo_journey.demo_campaigns() if normalise_code(c.code) in existing]
+    if not shown:
+        return
+    click.echo("\nCodes des évaluations de démonstration (à taper dans « J'ai un code ») :")
+    for campaign in shown:
+        click.echo(f"  {campaign.code:<11} {campaign.title:<44} {campaign.organisation}")
 
 
 def _demo_user_exists(session, login: str) -> bool:
@@ -79,3 +101,7 @@ def _demo_user_exists(session, login: str) -> bool:
 from web.cli_assess import assess  # noqa: E402
 
 main.add_command(assess)
+
+from web.cli_badges import badges  # noqa: E402
+
+main.add_command(badges)

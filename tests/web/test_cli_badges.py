@@ -156,6 +156,7 @@ def test_unknown_achievement_and_recipient_are_clear_errors(run):
 
 def test_wrong_key_encryption_key_is_a_clear_error(run, app, demo, tmp_path):
     app.config["JALON_KEY_ENCRYPTION_KEY"] = "a-different-key-encryption-key"
-    result = run("issue", "--demo", "--out", str(tmp_path / "x.json"))
-    assert result.exit_code == 1
-    assert "JALON_KEY_ENCRYPTION_KEY" in result.output
+    for args in (("issue", "--demo", "--award-key", "another-event"), ("rotate-key", "platform")):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert "JALON_KEY_ENCRYPTION_KEY" in result.output
