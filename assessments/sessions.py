@@ -192,9 +192,15 @@ def answer(
     *,
     time_spent_ms: int | None = None,
     now: datetime | None = None,
+    timer_paused: bool = False,
 ) -> Outcome:
-    """Check and record the answer to ``item_id``; :class:`InvalidResponse` if malformed."""
-    return _record(db, session, item_id, response, None, time_spent_ms, now or utcnow())
+    """Check and record the answer to ``item_id``; :class:`InvalidResponse` if malformed.
+
+    ``timer_paused``: the learner has the "more time / pause" adjustment, so an item's timer
+    running out does not make the answer ``timed_out``."""
+    return _record(
+        db, session, item_id, response, None, time_spent_ms, now or utcnow(), timer_paused
+    )
 
 
 def skip(
@@ -234,6 +240,7 @@ def _record(
     forced: AnswerStatus | None,
     time_spent_ms: int | None,
     now: datetime,
+    timer_paused: bool = False,
 ) -> Outcome:
     session = _lock(db, session)
     row = db.scalars(
@@ -257,6 +264,7 @@ def _record(
         stored_answer = response
         if (
             item.timer_seconds
+            and not timer_paused
             and now - row.asked_at > timedelta(seconds=item.timer_seconds) + TIMER_GRACE
         ):
             status = AnswerStatus.TIMED_OUT
