@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench lint format translations ensure-chromium clean
+.PHONY: run test bench lint format translations messages vendor ensure-chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Jalon needs Python 3.11 or newer"'
@@ -22,12 +22,26 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-run
 
+# Catalogs are compiled at build time (*.mo are not committed).
 translations: $(VENV)/.installed-run
-	$(BIN)/pybabel compile --use-fuzzy -d web/translations -f -q
+	$(BIN)/pybabel -q compile -d web/translations
+
+# After adding user-facing text: refresh the template and catalogs, then translate web/translations/en.
+messages: $(VENV)/.installed-run
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project Jalon --copyright-holder Jalon -o web/translations/messages.pot .
+	$(BIN)/pybabel -q update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
+
+# Refresh the committed CSS library from npm (versions pinned in package-lock.json).
+vendor:
+	npm ci --no-audit --no-fund
+	cp node_modules/@picocss/pico/css/pico.jade.min.css web/static/vendor/pico/
+	cp node_modules/@picocss/pico/LICENSE.md web/static/vendor/pico/LICENSE.md
 
 run: $(VENV)/.installed-run translations
 	$(BIN)/jalon db upgrade
 	$(BIN)/jalon demo --if-empty
+	@echo "Jalon: http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/jalon run --host $(HOST) --port $(PORT)
 
 # Browser tests need Debian's Chromium: installed here when we are root, otherwise explained.
