@@ -44,6 +44,15 @@ class ItemData:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# Every ``InvalidResponse.code`` the checkers raise (the web layer has a message for each).
+RESPONSE_ERROR_CODES = (
+    "addresses_expected", "choice_expected", "choices_expected", "date_expected",
+    "duplicate_choice", "empty", "fields_expected", "incomplete_order", "incomplete_pairs",
+    "number_expected", "pairs_expected", "task_expected", "text_expected", "too_long",
+    "unknown_action", "unknown_choice", "unknown_field", "unknown_message",
+)  # fmt: skip
+
+
 class InvalidResponse(ValueError):
     """The response has not the shape the item expects; ``code`` is stable, ``message`` French."""
 

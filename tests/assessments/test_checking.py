@@ -216,3 +216,16 @@ def test_key_problems_say_when_the_key_does_not_fit_the_type():
     assert "z" in key_problems(qcm)[0][1]
     number = ItemData("number", {"label": "x"}, {"value": "douze"})
     assert key_problems(number)[0][0] == "key.value"
+
+
+def test_every_error_code_raised_is_listed_for_the_web_layer():
+    import re
+    from pathlib import Path
+
+    from assessments import checking, tasks
+
+    raised = set()
+    for module in (checking, tasks):
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        raised |= set(re.findall(r'InvalidResponse\(\s*"([a-z_]+)"', source))
+    assert raised == set(checking.RESPONSE_ERROR_CODES)
