@@ -37,6 +37,7 @@ EVERYONE_200 = see(200, default=200)
 SIGNED_IN_200 = see(302, default=200)
 STAFF_OF_A = {"trainer": 200, "org_admin": 200, "platform_admin": 200}
 STAFF_OF_A_422 = {"trainer": 422, "org_admin": 422, "platform_admin": 422}
+NO_BADGE = "00000000-0000-4000-8000-000000000000"  # no credential has this id
 
 ACCESS: dict[str, list[Case]] = {
     "static": [Case("/static/css/jalon.css", EVERYONE_200)],
@@ -62,6 +63,30 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "auth.no_role": [Case("/compte/sans-role", SIGNED_IN_200)],
     "learner.home": [Case("/apprenant/", see(learner=200))],
+    # « Mes badges » (tests/web/test_wallet.py covers real badges, including another learner's).
+    "learner.my_badges": [Case("/apprenant/badges", see(learner=200))],
+    **{
+        f"learner.{endpoint}": [Case(f"/apprenant/badges/{NO_BADGE}{suffix}", see(learner=404))]
+        for endpoint, suffix in (
+            ("badge", ""),
+            ("badge_image", "/image.png"),
+            ("badge_json", "/badge.json"),
+            ("badge_jwt", "/badge.jwt"),
+            ("badge_png", "/badge.png"),
+            ("badge_svg", "/badge.svg"),
+            ("badge_qr_png", "/qr.png"),
+            ("badge_qr_svg", "/qr.svg"),
+            ("badge_attestation", "/attestation.pdf"),
+        )
+    },
+    "learner.badge_visibility": [
+        Case(
+            f"/apprenant/badges/{NO_BADGE}/visibilite",
+            see(learner=404),
+            "POST",
+            {"visibility": "private"},
+        )
+    ],
     "studio.organisation": [
         Case("/organisations/{org_a}/", see(**STAFF_OF_A)),
         Case("/organisations/{org_b}/", see(platform_admin=200)),  # another association's space

@@ -1,0 +1,210 @@
+"""The learner's wallet: whose badges, in what state, how often verified, and files that verify."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from defusedxml import ElementTree
+from PIL import Image
+from pypdf import PdfReader
+
+from badges import issuance, revocation, verification, wallet
+from badges.images import BadgeDesign, render_png, render_svg
+from badges.models import VerificationChannel
+from badges.ob3 import baking
+from badges.ob3.verify import Verdict
+from learners.database import utcnow
+from tests.badges.factories import BASE_URL, KEK, gen_achievement, gen_issuer, gen_learner
+
+RESULT = {
+    "resultDescription": "urn:jalon:rd:interagir",
+    "achievedLevel": "urn:jalon:rd:interagir:3",
+}
+
+
+def issue(session, achievement, learner, award_key="session:1:badge:1", **kwargs):
+    return issuance.issue(
+        session,
+        achievement=achievement,
+        learner=learner,
+        award_key=award_key,
+        base_url=BASE_URL,
+        kek=KEK,
+        **kwargs,
+    ).credential
+
+
+@pytest.fixture
+def png_achievement(dbsession):
+    image = render_png(BadgeDesign("#1f6f5c", "mail", "Messagerie"))
+    return gen_achievement(
+        dbsession,
+        image_data=image,
+        image_media_type="image/png",
+        image_alt="Badge rond avec une enveloppe.",
+    )
+
+
+def test_wallet_lists_only_the_learners_own_badges_newest_first(dbsession):
+    issuer = gen_issuer(dbsession)
+    first, second = gen_achievement(dbsession, issuer), gen_achievement(dbsession, issuer)
+    samira, paul = gen_learner(dbsession, "Samira Dupont"), gen_learner(dbsession, "Paul Martin")
+    now = utcnow()
+    older = issue(dbsession, first, samira, "a", now=now - timedelta(days=3))
+    newer = issue(dbsession, second, samira, "b", now=now)
+    issue(dbsession, first, paul, "c")
+    dbsession.commit()
+    assert wallet.credentials_of(dbsession, samira) == [newer, older]
+    assert wallet.credentials_of(dbsession, None) == []
+
+
+def test_someone_elses_badge_is_not_found_like_an_unknown_one(dbsession):
+    achievement = gen_achievement(dbsession)
+    samira, paul = gen_learner(dbsession, "Samira Dupont"), gen_learner(dbsession, "Paul Martin")
+    credential = issue(dbsession, achievement, samira)
+    assert wallet.owned(dbsession, samira, credential.public_id) is credential
+    for learner, public_id in (
+        (paul, credential.public_id),
+        (None, credential.public_id),
+        (samira, "00000000-0000-4000-8000-000000000000"),
+        (samira, "x" * 300),
+    ):
+        with pytest.raises(issuance.CredentialNotFound):
+            wallet.owned(dbsession, learner, public_id)
+
+
+def test_status_says_revoked_suspended_expired_or_valid(dbsession):
+    achievement = gen_achievement(dbsession)
+    learner = gen_learner(dbsession)
+    now = utcnow()
+    valid = issue(dbsession, achievement, learner, "valid", valid_until=now + timedelta(days=30))
+    expired = issue(
+        dbsession,
+        achievement,
+        learner,
+        "expired",
+        now=now - timedelta(days=60),
+        valid_until=now - timedelta(days=1),
+    )
+    suspended = issue(dbsession, achievement, learner, "suspended")
+    revocation.set_suspended(dbsession, suspended, True)
+    revoked = issue(dbsession, achievement, learner, "revoked")
+    revocation.revoke(dbsession, revoked, "Erreur de saisie", base_url=BASE_URL, kek=KEK)
+    revocation.set_suspended(dbsession, revoked, True)  # revocation still wins
+    dbsession.commit()
+    assert wallet.status(valid) is wallet.WalletStatus.VALID
+    assert wallet.status(valid, now + timedelta(days=31)) is wallet.WalletStatus.EXPIRED
+    assert wallet.status(expired) is wallet.WalletStatus.EXPIRED
+    assert wallet.status(suspended) is wallet.WalletStatus.SUSPENDED
+    assert wallet.status(revoked) is wallet.WalletStatus.REVOKED
+
+
+def test_verification_counts_come_from_verification_events(dbsession):
+    achievement = gen_achievement(dbsession)
+    learner = gen_learner(dbsession)
+    checked, never = (
+        issue(dbsession, achievement, learner, "a"),
+        issue(dbsession, achievement, learner, "b"),
+    )
+    result = verification.verify_stored(dbsession, checked, base_url=BASE_URL)
+    for channel in (VerificationChannel.QR, VerificationChannel.LINK, VerificationChannel.QR):
+        verification.record(dbsession, checked, channel, result)
+    verification.record(dbsession, None, VerificationChannel.UPLOAD, result)  # unknown badge
+    dbsession.commit()
+    assert wallet.verification_counts(dbsession, [checked, never]) == {checked.id: 3, never.id: 0}
+    assert wallet.verification_counts(dbsession, []) == {}
+
+
+def test_making_a_badge_private_keeps_its_signed_files_valid(dbsession):
+    credential = issue(dbsession, gen_achievement(dbsession), gen_learner(dbsession))
+    signed_before = credential.signed_json
+    wallet.set_public(dbsession, credential, False)
+    dbsession.commit()
+    dbsession.refresh(credential)
+    assert credential.is_public is False
+    assert credential.signed_json == signed_before
+    result = verification.verify_bytes(dbsession, wallet.signed_json(credential), base_url=BASE_URL)
+    assert result.verdict is Verdict.VALID
+
+
+def test_baked_png_and_svg_hold_the_signed_credential_and_verify(dbsession, png_achievement):
+    credential = issue(dbsession, png_achievement, gen_learner(dbsession))
+    dbsession.commit()
+    signed = json.loads(credential.signed_json)
+    for name, data in (
+        ("badge.png", wallet.baked_png(credential)),
+        ("badge.svg", wallet.baked_svg(credential)),
+    ):
+        assert json.loads(baking.unbake(data)) == signed
+        result = verification.verify_bytes(dbsession, data, base_url=BASE_URL, filename=name)
+        assert result.verdict is Verdict.VALID, result.to_dict()
+        assert result.source_format == name.rsplit(".", 1)[1]
+
+
+def test_png_badge_gets_an_svg_showing_the_same_picture(dbsession, png_achievement):
+    found = wallet.badge_images(png_achievement)
+    assert found.png == png_achievement.image_data
+    root = ElementTree.fromstring(found.svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.find("{http://www.w3.org/2000/svg}title").text == "Badge rond avec une enveloppe."
+    href = root.find("{http://www.w3.org/2000/svg}image").get("href")
+    assert href.startswith("data:image/png;base64,")
+    assert (root.get("width"), root.get("height")) == ("400", "400")
+
+
+def test_svg_only_and_imageless_badges_still_get_both_formats(dbsession):
+    svg = render_svg(BadgeDesign("#2b4f8a", "code", "Web"), "Badge web")
+    svg_only = gen_achievement(dbsession, image_data=svg, image_media_type="image/svg+xml")
+    imageless = gen_achievement(dbsession, name="Réseaux & fibre optique — niveau très avancé")
+    for achievement in (svg_only, imageless):
+        found = wallet.badge_images(achievement)
+        with Image.open(io.BytesIO(found.png)) as picture:
+            assert picture.format == "PNG"
+        assert ElementTree.fromstring(found.svg).tag == "{http://www.w3.org/2000/svg}svg"
+    assert wallet.badge_images(svg_only).svg == svg
+    # the same achievement always gets the same generated picture
+    assert wallet.badge_images(imageless).png == wallet.badge_images(imageless).png
+
+
+def test_results_are_named_as_the_achievement_describes_them(dbsession):
+    achievement = gen_achievement(dbsession)
+    achievement.result_descriptions = [
+        *achievement.result_descriptions,
+        {"id": "urn:jalon:rd:score", "name": "Score global", "resultType": "Percent"},
+    ]
+    credential = issue(
+        dbsession,
+        achievement,
+        gen_learner(dbsession),
+        results=[RESULT, {"resultDescription": "urn:jalon:rd:score", "value": "72"}],
+    )
+    assert wallet.results_in_words(credential) == [
+        ("Interagir", "Niveau 3"),
+        ("Score global", "72"),
+    ]
+
+
+def test_attestation_names_the_holder_badge_issuer_and_results(dbsession, png_achievement):
+    learner = gen_learner(dbsession, "Aïcha Ben Saïd")
+    credential = issue(dbsession, png_achievement, learner, results=[RESULT])
+    text = PdfReader(io.BytesIO(wallet.attestation_pdf(credential, BASE_URL))).pages[0]
+    text = text.extract_text()
+    for expected in (
+        "Aïcha Ben Saïd",
+        "Utiliser une messagerie",
+        "Association Tremplin",
+        "Interagir : Niveau 3",
+        f"{BASE_URL}/c/{credential.public_id}",
+    ):
+        assert expected in text
+
+
+def test_file_names_are_readable_ascii_and_unique_per_credential(dbsession):
+    achievement = gen_achievement(dbsession, name="Sécurité numérique — niveau 2 !")
+    credential = issue(dbsession, achievement, gen_learner(dbsession))
+    name = wallet.file_name(credential, "png")
+    assert name == f"badge-securite-numerique-niveau-2-{credential.public_id[:8]}.png"
+    assert wallet.file_name(credential, "pdf", "attestation").startswith("attestation-securite")
