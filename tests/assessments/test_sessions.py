@@ -58,6 +58,7 @@ def test_a_learner_answers_every_item_type_and_gets_levels_and_a_score(dbsession
         assert outcome.status is AnswerStatus.OK
         item = outcome.next_item
     assert outcome.finished and session.status is SessionStatus.FINISHED
+    assert sessions.progress(dbsession, session) == (len(ITEMS), len(ITEMS))
     assert sorted(seen_types) == sorted(i["type"] for i in ITEMS)
     assert {"task_webmail", "task_form", "task_phishing"} <= set(seen_types)
     results = sessions.stored_results(session)
