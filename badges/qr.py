@@ -7,6 +7,7 @@ or a screen, and still small enough for a long ``/c/<uuid>`` URL at a low versio
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 import qrcode
 import qrcode.constants
@@ -40,9 +41,7 @@ def qr_svg(url: str, *, title: str | None = None) -> str:
     image = _code(url).make_image(image_factory=qrcode.image.svg.SvgPathFillImage)
     svg = image.to_string(encoding="unicode")
     if title:
-        from xml.sax.saxutils import escape
-
         end_of_tag = svg.index(">", svg.index("<svg")) + 1
-        svg = f'{svg[:end_of_tag]}<title>{escape(title)}</title>{svg[end_of_tag:]}'
+        svg = f"{svg[:end_of_tag]}<title>{escape(title)}</title>{svg[end_of_tag:]}"
         svg = svg.replace("<svg ", '<svg role="img" ', 1)
     return svg
