@@ -288,7 +288,7 @@ def _mailbox_state(item: Item) -> dict[str, Any]:
     mailbox = (item.body or {}).get("mailbox") or {}
     messages = {m["id"]: m for m in mailbox.get("messages", [])}
     opened = request.values.get("message")
-    compose = request.values.get("ecrire")
+    compose = request.values.get("ecrire") or request.form.get("mail_action")
     if opened not in messages:
         opened = None
     if compose not in WEBMAIL_COMPOSE or (compose != "send" and opened is None):
