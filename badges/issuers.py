@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges import keys_store
-from badges.models import Issuer, KeyAlgorithm, KeyState, SigningKey
+from badges.models import Issuer, KeyAlgorithm, SigningKey
 from badges.ob3 import build, jwt
 from badges.ob3.keys import DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT
 from learners.models import Organisation
@@ -163,27 +163,6 @@ def did_document(session: Session, issuer: Issuer, base_url: str) -> dict[str, A
 
 def did_web_issuer(session: Session) -> Issuer | None:
     return session.scalar(select(Issuer).where(Issuer.uses_did_web.is_(True)).limit(1))
-
-
-def lookup_public_key(session: Session, verification_method: str, base_url: str):
-    """The public key behind a verification method id of one of our issuers, or None.
-
-    Compromised keys are never returned: what they signed must stop verifying.
-    """
-    iri, _, fragment = verification_method.partition("#")
-    if not fragment:
-        return None
-    key = session.scalar(
-        select(SigningKey).where(
-            (SigningKey.public_key_multibase == fragment) | (SigningKey.public_id == fragment)
-        )
-    )
-    if key is None or key.state is KeyState.COMPROMISED:
-        return None
-    issuer = key.issuer
-    if iri not in {issuer_iri(issuer, base_url), profile_url(issuer, base_url)}:
-        return None
-    return keys_store.public_key(key)
 
 
 def is_local_issuer(session: Session, issuer_id: str, base_url: str) -> bool:

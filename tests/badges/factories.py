@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy.orm import Session
 
 from badges import achievements, issuers
@@ -54,7 +56,7 @@ def gen_achievement(session: Session, issuer: Issuer | None = None, **kwargs) ->
 
 def gen_learner(session: Session, name: str = "Samira Dupont", email: str | None = None) -> Learner:
     user = User(
-        username=f"u{len(name)}{id(name) % 100000}",
+        username=f"learner-{uuid.uuid4().hex[:10]}",
         email=email,
         display_name=name,
         password_hash="x",
