@@ -142,3 +142,40 @@ def test_concurrent_issues_of_one_event_give_one_credential(dbsession, database_
     assert errors == []
     assert dbsession.scalar(select(func.count(Credential.id))) == 1
     assert dbsession.scalars(select(StatusList)).one().allocated == 1
+
+
+def test_achievement_keeps_award_rules_and_refuses_bad_ones(dbsession):
+    from badges import achievements
+
+    rule = {"framework": "crcn", "conditions": [{"type": "completion"}]}
+    achievement = gen_achievement(dbsession, award_rules=rule)
+    dbsession.commit()
+    dbsession.expire_all()
+    assert achievement.award_rules == rule
+    with pytest.raises(achievements.InvalidAchievement) as raised:
+        gen_achievement(
+            dbsession,
+            name=" ",
+            award_rules={"framework": "crcn", "conditions": [{"type": "nonsense"}]},
+            image_data=b"GIF89a",
+            image_media_type="image/gif",
+        )
+    errors = raised.value.errors
+    assert "Donnez un nom au badge." in errors
+    assert "L'image du badge doit être au format PNG ou SVG." in errors
+    assert len(errors) >= 3  # the rule's own message is there too
+
+
+def test_achievement_image_bytes_become_a_data_uri_with_alt_text(dbsession):
+    from badges import achievements
+
+    achievement = gen_achievement(
+        dbsession,
+        image_data=b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        image_media_type="image/svg+xml",
+        image_alt="Badge rond bleu",
+    )
+    document = achievements.document(achievement, BASE_URL)
+    assert document["image"]["id"].startswith("data:image/svg+xml;base64,")
+    assert document["image"]["caption"] == "Badge rond bleu"
+    assert document["id"] == f"{BASE_URL}/achievements/{achievement.public_id}"
