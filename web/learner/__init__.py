@@ -1,3 +1,6 @@
-"""The learner's space (blueprint ``learner`` in ``views``); modules below add their routes to it."""
+"""The learner's space (blueprint ``learner`` in ``views``); modules below add routes to it."""
 
-from web.learner import assessment  # noqa: F401  (the assessment journey's routes)
+from web.learner import (
+    assessment,  # noqa: F401  (the assessment journey's routes)
+    wallet,  # noqa: F401  (« Mes badges »: the learner's badges and their files)
+)
