@@ -63,6 +63,23 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "auth.no_role": [Case("/compte/sans-role", SIGNED_IN_200)],
     "learner.home": [Case("/apprenant/", see(learner=200))],
+    # The assessment journey (tests/web/test_learner_journey.py covers real campaigns).
+    "learner.join": [
+        Case("/apprenant/rejoindre", see(learner=200)),
+        Case("/apprenant/rejoindre", see(learner=422), method="POST"),
+    ],
+    "learner.campaign": [Case("/apprenant/campagne/NOPE-NOPE", see(learner=404))],
+    "learner.start_campaign": [
+        Case("/apprenant/campagne/NOPE-NOPE", see(learner=422), method="POST")
+    ],
+    "learner.session_item": [Case("/apprenant/evaluations/999999", see(learner=404))],
+    "learner.answer": [
+        Case("/apprenant/evaluations/999999/reponse", see(learner=404), method="POST")
+    ],
+    "learner.adjustment": [
+        Case("/apprenant/evaluations/999999/amenagement", see(learner=404), method="POST")
+    ],
+    "learner.results": [Case("/apprenant/evaluations/999999/resultats", see(learner=404))],
     # « Mes badges » (tests/web/test_wallet.py covers real badges, including another learner's).
     "learner.my_badges": [Case("/apprenant/badges", see(learner=200))],
     **{
