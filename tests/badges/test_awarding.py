@@ -1,0 +1,157 @@
+"""The glue from a finished session to issued badges: which rules are met, idempotence,
+results per competence, evidence, the organisation's own issuer only."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from assessments import checking, sessions
+from assessments.models import AssessmentSession
+from badges import awarding
+from badges.models import Achievement, Credential
+from badges.ob3 import schema
+from tests.badges.factories import BASE_URL, KEK, gen_learner
+from tests.factories import make_org
+from tests.journey_factories import issuer_with_achievements, tour_campaign
+
+
+def run_session(db, campaign, learner, *, right: bool = True) -> AssessmentSession:
+    session = sessions.start(db, campaign.code, learner)
+    while not session.finished:
+        item = session.current_item
+        if right:
+            sessions.answer(db, session, item.id, checking.example_right_response(item))
+        else:
+            sessions.skip(db, session, item.id)
+    db.flush()
+    return session
+
+
+def award(db, session):
+    return awarding.award_session(db, session, base_url=BASE_URL, kek=KEK)
+
+
+@pytest.fixture
+def setting(dbsession):
+    org = make_org(dbsession, "Association Tremplin")
+    campaign = tour_campaign(dbsession, org)
+    issuer = issuer_with_achievements(dbsession, org)
+    learner = gen_learner(dbsession, name="Awa Traoré")
+    dbsession.commit()
+    return org, campaign, issuer, learner
+
+
+def names(awards) -> set[str]:
+    return {a.achievement.name for a in awards}
+
+
+def test_every_met_rule_is_issued_and_only_those(dbsession, setting):
+    _org, campaign, _issuer, learner = setting
+    good = run_session(dbsession, campaign, learner, right=True)
+    assert names(award(dbsession, good)) == {
+        "Premiers pas numériques — diagnostic réalisé",
+        "Premiers pas numériques — autonome",
+    }
+    other = gen_learner(dbsession, name="Léo Martin")
+    weak = run_session(dbsession, campaign, other, right=False)
+    assert names(award(dbsession, weak)) == {"Premiers pas numériques — diagnostic réalisé"}
+    dbsession.commit()
+
+
+def test_awarding_twice_issues_once_under_the_session_award_key(dbsession, setting):
+    _org, campaign, _issuer, learner = setting
+    session = run_session(dbsession, campaign, learner)
+    first = award(dbsession, session)
+    dbsession.commit()
+    second = award(dbsession, session)
+    dbsession.commit()
+    assert all(a.created for a in first) and not any(a.created for a in second)
+    assert {a.credential.id for a in first} == {a.credential.id for a in second}
+    assert dbsession.scalar(select(func.count()).select_from(Credential)) == 2
+    for item in first:
+        assert item.credential.award_key == awarding.award_key(session.id, item.achievement.id)
+    assert {c.id for c in awarding.awarded(dbsession, session)} == {a.credential.id for a in first}
+
+
+def test_credential_carries_levels_orientation_evidence_and_a_hashed_recipient(dbsession, setting):
+    _org, campaign, _issuer, learner = setting
+    session = run_session(dbsession, campaign, learner)
+    credential = next(
+        a.credential for a in award(dbsession, session) if "autonome" in a.achievement.name
+    )
+    dbsession.commit()
+    signed = json.loads(credential.signed_json)
+    assert schema.validate(signed) == []
+    results = signed["credentialSubject"]["result"]
+    levels = {r["resultDescription"]: r["achievedLevel"] for r in results}
+    framework = session.campaign.assessment.framework
+    for result in session.results:
+        key = awarding.competence_result_id(framework, result.competence.code)
+        if result.level >= 1:
+            assert levels[key] == awarding.level_id(framework, result.competence.code, result.level)
+        else:
+            assert key not in levels
+    assert levels[awarding.referral_result_id(framework)].endswith(":autonome")
+    evidence = signed["evidence"][0]
+    assert evidence["name"] == "Découverte : une question de chaque sorte"
+    assert "11 questions" in evidence["narrative"]
+    assert "Awa" not in credential.signed_json and learner.pseudonym not in credential.signed_json
+    assert signed["credentialSubject"]["identifier"][0]["hashed"] is True
+
+
+def test_unfinished_session_earns_nothing(dbsession, setting):
+    _org, campaign, _issuer, learner = setting
+    session = sessions.start(dbsession, campaign.code, learner)
+    assert award(dbsession, session) == []
+
+
+def test_another_organisations_achievements_are_not_issued(dbsession, setting):
+    _org, campaign, _issuer, learner = setting
+    other = make_org(dbsession, "Autre association")
+    issuer_with_achievements(dbsession, other)
+    session = run_session(dbsession, campaign, learner)
+    issuers = {a.credential.issuer_id for a in award(dbsession, session)}
+    assert issuers == {setting[2].id}
+
+
+def test_archived_and_invalid_rules_are_skipped(dbsession, setting):
+    _org, campaign, issuer, learner = setting
+    achievements = dbsession.scalars(
+        select(Achievement).where(Achievement.issuer_id == issuer.id).order_by(Achievement.id)
+    ).all()
+    achievements[0].is_archived = True
+    achievements[1].award_rules = {"framework": "premiers-pas", "conditions": []}  # invalid
+    session = run_session(dbsession, campaign, learner)
+    assert award(dbsession, session) == []
+
+
+def test_a_session_cut_short_by_its_time_limit_is_not_completed(dbsession):
+    org = make_org(dbsession)
+    campaign = tour_campaign(dbsession, org, "TIME-LIM3", time_limit_minutes=5)
+    issuer_with_achievements(dbsession, org)
+    learner = gen_learner(dbsession)
+    session = sessions.start(dbsession, campaign.code, learner)
+    sessions.current_item(dbsession, session, now=session.started_at + timedelta(minutes=6))
+    assert session.finished
+    assert not awarding.completed(session)
+    assert award(dbsession, session) == []
+
+
+def test_result_descriptions_describe_every_competence_and_level(dbsession, setting):
+    framework = setting[1].assessment.framework
+    described = awarding.result_descriptions(framework)
+    competences = [d for d in described if ":competence:" in d["id"]]
+    assert len(competences) == len(framework.competences)
+    assert all(len(d["rubricCriterionLevel"]) == 8 for d in competences)
+    first = competences[0]["rubricCriterionLevel"][0]
+    assert first["name"] == "Niveau 1" and first["description"]
+    referral = next(d for d in described if d["id"].endswith(":referral"))
+    assert {level["name"] for level in referral["rubricCriterionLevel"]} == {
+        "Autonome",
+        "À accompagner",
+        "Atelier d'initiation",
+    }
