@@ -70,6 +70,15 @@ def credentials_of(session: Session, learner: Learner | None) -> list[Credential
     )
 
 
+def count_of(session: Session, learner: Learner | None) -> int:
+    """How many badges the learner holds (for the home page's summary)."""
+    if learner is None:
+        return 0
+    return session.scalar(
+        select(func.count()).select_from(Credential).where(Credential.learner_id == learner.id)
+    )
+
+
 def owned(session: Session, learner: Learner | None, public_id: str) -> Credential:
     """The credential ``public_id`` if it belongs to ``learner``; otherwise ``CredentialNotFound``
     (the same answer for someone else's badge and for no badge: existence is not revealed)."""

@@ -59,6 +59,8 @@ def test_wallet_lists_only_the_learners_own_badges_newest_first(dbsession):
     dbsession.commit()
     assert wallet.credentials_of(dbsession, samira) == [newer, older]
     assert wallet.credentials_of(dbsession, None) == []
+    assert (wallet.count_of(dbsession, samira), wallet.count_of(dbsession, paul)) == (2, 1)
+    assert wallet.count_of(dbsession, None) == 0
 
 
 def test_someone_elses_badge_is_not_found_like_an_unknown_one(dbsession):

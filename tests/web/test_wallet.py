@@ -118,6 +118,15 @@ def test_wallet_shows_each_badge_with_its_facts_and_verification_count(app, badg
 def test_empty_wallet_says_how_to_earn_a_badge(learner, world):
     page = text(learner.get("/apprenant/badges"))
     assert "Vous n'avez pas encore de badge" in page
+    assert 'href="/apprenant/badges"' not in text(learner.get("/apprenant/"))
+
+
+def test_home_page_counts_the_badges_and_leads_to_the_wallet(app, world, badge, learner):
+    _issue(app, world.learner, "second")
+    page = text(learner.get("/apprenant/"))
+    assert "Vous avez 2 badges." in page
+    assert 'href="/apprenant/badges"' in page
+    assert "Vous n'avez pas encore de badge" not in page
 
 
 def test_wallet_states_revoked_with_reason_suspended_and_expired(app, world, learner):

@@ -43,6 +43,12 @@ def _file(body: bytes | str, mimetype: str, filename: str, *, attachment: bool =
     return response
 
 
+@bp.app_template_global()
+def my_badge_count() -> int:
+    """For the learner's home page: called only by the templates that show it."""
+    return wallet.count_of(db.session, getattr(current_user, "learner", None))
+
+
 @bp.get("/badges")
 @requires(Role.LEARNER)
 def my_badges():
