@@ -1,0 +1,38 @@
+"""`jalon demo`: loads once, idempotent, prints one account per role."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from learners.models import Organisation, User
+
+
+def _count(app, model) -> int:
+    from web.database import db
+
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_loads_idempotently_and_prints_accounts(app):
+    from web.cli import main
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(main, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "jalon-demo" in first.output
+    for login in ("admin@jalon.example", "departement@jalon.example", "sdupont"):
+        assert login in first.output
+    counts = (_count(app, Organisation), _count(app, User))
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    assert (_count(app, Organisation), _count(app, User)) == counts == (4, 10)
+
+
+def test_demo_if_empty_leaves_an_existing_database_alone(app, world):
+    from web.cli import main
+
+    before = _count(app, User)
+    result = app.test_cli_runner().invoke(main, ["demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert "déjà des données" in result.output
+    assert _count(app, User) == before
