@@ -1,5 +1,5 @@
 """« Mes badges » in real Chromium: a learner with a badge opens the wallet, downloads the baked
-PNG, and the pages pass axe-core in French and English, on a 360 px phone too."""
+PNG, and the pages pass axe-core in French and English, light and dark, on a 360 px phone."""
 
 from __future__ import annotations
 
@@ -98,10 +98,12 @@ def test_learner_opens_the_wallet_and_downloads_the_baked_png(
     assert json.loads(baking.unbake(saved.read_bytes())) == learner_with_badge["signed"]
 
 
-def test_wallet_pages_pass_axe_in_english_and_fit_a_phone(
+def test_wallet_pages_pass_axe_in_english_and_dark_mode_on_a_phone(
     browser, live_server, login, assert_accessible, learner_with_badge
 ):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}, color_scheme="dark"
+    )
     page = context.new_page()
     login(page, learner_with_badge["login"], PASSWORD)
     for path in ("/apprenant/badges", f"/apprenant/badges/{learner_with_badge['id']}"):

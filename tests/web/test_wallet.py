@@ -147,6 +147,8 @@ def test_wallet_states_revoked_with_reason_suspended_and_expired(app, world, lea
         )  # fmt: skip
         revocation.set_suspended(db.session, issuance.get(db.session, suspended), True)
         db.session.commit()
+    detail = text(learner.get(f"/apprenant/badges/{revoked}"))
+    assert "Raison : Attribué par erreur" in detail and "linkedin.com" not in detail
     page = text(learner.get("/apprenant/badges"))
     assert "Révoqué" in page and "Raison : Attribué par erreur" in page
     assert "Suspendu" in page
