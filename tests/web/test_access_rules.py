@@ -147,6 +147,12 @@ ACCESS: dict[str, list[Case]] = {
     "verify.achievement": [Case("/achievements/unknown", see(404, default=404))],
     "verify.status_list": [Case("/status/unknown/unknown", see(404, default=404))],
     "verify.did_document": [Case("/.well-known/did.json", see(404, default=404))],
+    # The public verifier (tests/web/test_verify_pages.py covers real files).
+    "verify.verifier": [
+        Case("/verifier", EVERYONE_200),
+        Case("/verifier", see(422, default=422), method="POST"),
+    ],
+    "verify.api_verify": [Case("/api/verifier", see(400, default=400), method="POST")],
 }
 
 
