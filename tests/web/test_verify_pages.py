@@ -1,0 +1,577 @@
+"""What an employer sees: /c/<id> for every verdict, the /verifier page and POST /api/verifier
+for files from Jalon and from elsewhere, the events they count, and the limits they keep."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect, select
+
+from badges import issuance, issuers, revocation, verification
+from badges.images import BadgeDesign, render_png, render_svg
+from badges.models import VerificationEvent
+from badges.ob3 import baking, build, data_integrity, keys
+from badges.ob3 import status_list as bsl
+from badges.ob3.errors import Ob3Error
+from badges.qr import qr_svg
+from learners.database import utcnow
+from tests.badges.factories import gen_achievement, gen_learner, gen_organisation
+
+BASE_URL = "https://jalon.test"
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+PARTNER = "https://partenaire.example/issuer"
+PARTNER_LIST = "https://partenaire.example/status/1"
+
+
+class OfflineWeb:
+    """The verifier's fetcher in tests: serves fixed documents, refuses everything else (the
+    network is never reached) and remembers what was asked."""
+
+    def __init__(self, documents: dict[str, dict[str, Any]] | None = None) -> None:
+        self.documents = dict(documents or {})
+        self.asked: list[str] = []
+
+    def __call__(self, url: str) -> dict[str, Any]:
+        self.asked.append(url)
+        if url not in self.documents:
+            raise Ob3Error(f"offline test: {url}")
+        return self.documents[url]
+
+
+@pytest.fixture(autouse=True)
+def web(app) -> OfflineWeb:
+    fake = OfflineWeb()
+    app.config["JALON_VERIFIER_FETCHER"] = fake
+    return fake
+
+
+@dataclass
+class Issued:
+    id: str
+    signed: dict[str, Any]
+    jws: str
+
+    @property
+    def path(self) -> str:
+        return f"/c/{self.id}"
+
+    @property
+    def json_bytes(self) -> bytes:
+        return json.dumps(self.signed, ensure_ascii=False).encode()
+
+
+@pytest.fixture
+def issue(app):
+    """``issue(**kwargs)`` → a badge issued in the app's database (kwargs go to issuance.issue)."""
+    from web.database import db
+
+    state: dict[str, Any] = {}
+
+    def make(award_key: str = "session:1:badge:1", **kwargs) -> Issued:
+        with app.app_context():
+            kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
+            if "achievement" not in state:
+                issuer = issuers.create(
+                    db.session,
+                    gen_organisation(db.session),
+                    kek,
+                    name="Association Tremplin",
+                    url="https://tremplin.example",
+                )
+                achievement = gen_achievement(
+                    db.session,
+                    issuer,
+                    image_data=render_png(BadgeDesign("#1f6f5c", "mail", "Messagerie"), 64),
+                    image_media_type="image/png",
+                    image_alt="Badge rond avec une enveloppe, bandeau « Messagerie ».",
+                )
+                state["achievement"] = achievement.id
+            from badges.models import Achievement
+
+            achievement = db.session.get(Achievement, state["achievement"])
+            kwargs.setdefault(
+                "results",
+                [
+                    {
+                        "resultDescription": "urn:jalon:rd:interagir",
+                        "achievedLevel": "urn:jalon:rd:interagir:3",
+                    }
+                ],
+            )
+            kwargs.setdefault(
+                "evidence",
+                [{"name": "Test de compétences", "narrative": "Passé en atelier, le 2 mai."}],
+            )
+            credential = issuance.issue(
+                db.session,
+                achievement=achievement,
+                learner=gen_learner(db.session, name="Samira Dupont"),
+                award_key=award_key,
+                base_url=BASE_URL,
+                kek=kek,
+                **kwargs,
+            ).credential
+            db.session.commit()
+            return Issued(credential.public_id, json.loads(credential.signed_json), credential.jws)
+
+    return make
+
+
+def _page(client, path: str, **kwargs) -> tuple[int, str]:
+    response = client.get(path, headers=HTML, **kwargs)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def _verdict(page: str) -> str:
+    marker = 'data-verdict="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
+
+
+def _events(app) -> list[tuple[str, str, int | None]]:
+    from web.database import db
+
+    with app.app_context():
+        return [
+            (e.channel.value, e.result, e.credential_id)
+            for e in db.session.scalars(select(VerificationEvent).order_by(VerificationEvent.id))
+        ]
+
+
+def _credential_pk(app, public_id: str) -> int:
+    from web.database import db
+
+    with app.app_context():
+        return issuance.get(db.session, public_id).id
+
+
+# ------------------------------------------------------------------------------ /c/<id>
+
+
+def test_valid_badge_page_answers_first_then_says_what_was_achieved(client, issue, app):
+    badge = issue()
+    status, page = _page(client, badge.path)
+    assert status == 200 and _verdict(page) == "valid"
+    # The verdict comes first, in icon + words + colour class.
+    assert page.index("verdict-ok") < page.index("Utiliser une messagerie</h2>")
+    assert '<span class="verdict-icon" aria-hidden="true">✓</span> Badge valide</h1>' in page
+    assert "Émetteur connu de Jalon." in page
+    # What was achieved: criteria, result per competence with level, framework link, evidence.
+    assert "Niveau 2 ou plus en « Interagir »" in page
+    assert "<strong>Interagir</strong> : Niveau 3" in page
+    assert 'href="https://pix.fr/competences/2.1"' in page and "2.1 Interagir" in page
+    assert "Samira Dupont" in page and "Association Tremplin" in page
+    assert 'href="https://tremplin.example"' in page
+    assert "Passé en atelier, le 2 mai." in page
+    assert 'alt="Badge rond avec une enveloppe, bandeau « Messagerie »."' in page
+    # Each check is folded, in plain words.
+    assert page.count('<details class="check check-passed">') >= 8
+    assert "Signature : vérifié" in page
+    assert "La signature est valide : le badge n&#39;a pas été modifié." in page
+
+
+def test_qr_code_on_the_page_opens_the_badge_as_a_scan(client, issue):
+    badge = issue()
+    _status, page = _page(client, badge.path)
+    target = verification.qr_url(badge.id, BASE_URL)
+    assert target == f"{BASE_URL}/c/{badge.id}?via=qr"
+    assert qr_svg(target, title="Code QR de ce badge") in page
+
+
+def test_revoked_badge_says_so_with_the_reason(client, issue, app):
+    from web.database import db
+
+    badge = issue()
+    with app.app_context():
+        revocation.revoke(
+            db.session,
+            issuance.get(db.session, badge.id),
+            "Badge attribué par erreur",
+            base_url=BASE_URL,
+            kek=app.config["JALON_KEY_ENCRYPTION_KEY"],
+        )
+        db.session.commit()
+    _status, page = _page(client, badge.path)
+    assert _verdict(page) == "revoked"
+    assert "verdict-bad" in page and "Badge révoqué" in page
+    assert "Raison : Badge attribué par erreur" in page
+    assert "Badge valide" not in page
+
+
+def test_expired_badge_says_since_when(client, issue):
+    issued_at = utcnow() - timedelta(days=400)
+    badge = issue(now=issued_at, valid_until=issued_at + timedelta(days=365))
+    _status, page = _page(client, badge.path)
+    assert _verdict(page) == "expired" and "Badge expiré" in page
+    assert "il n&#39;est plus valable depuis le" in page
+    assert "verdict-warn" in page and "⌛" in page
+
+
+def test_badge_not_yet_valid_says_from_when(client, issue):
+    badge = issue(now=utcnow() + timedelta(days=10))
+    _status, page = _page(client, badge.path)
+    assert _verdict(page) == "not_yet_valid" and "Badge pas encore valide" in page
+    assert "il ne sera valable qu&#39;à partir du" in page
+
+
+def test_tampered_stored_badge_shows_an_invalid_signature(client, issue, app):
+    from web.database import db
+
+    badge = issue()
+    with app.app_context():
+        stored = issuance.get(db.session, badge.id)
+        document = json.loads(stored.signed_json)
+        document["credentialSubject"]["achievement"]["name"] = "Expert en cybersécurité"
+        stored.signed_json = json.dumps(document, ensure_ascii=False)
+        db.session.commit()
+    status, page = _page(client, badge.path)
+    assert status == 200 and _verdict(page) == "invalid_signature"
+    assert "Signature invalide" in page and "verdict-bad" in page
+    assert "Ne vous y fiez pas." in page
+    assert '<details class="check check-failed">' in page
+
+
+def test_unreadable_status_list_gives_status_unknown_not_valid(client, issue, app):
+    from web.database import db
+
+    badge = issue()
+    with app.app_context():
+        listed = issuance.get(db.session, badge.id).status_list
+        listed.signed_credential = None
+        db.session.commit()
+    _status, page = _page(client, badge.path)
+    assert _verdict(page) == "status_unknown" and "Statut inconnu" in page
+    assert "nous n&#39;avons pas pu savoir si le badge a été retiré" in page
+    assert "Badge valide" not in page
+
+
+def test_suspended_badge_is_not_shown_as_valid(client, issue, app):
+    from web.database import db
+
+    badge = issue()
+    with app.app_context():
+        issuance.get(db.session, badge.id).suspended = True
+        db.session.commit()
+    _status, page = _page(client, badge.path)
+    assert _verdict(page) == "suspended" and "Badge suspendu" in page
+
+
+def test_badge_page_in_english(client, issue):
+    badge = issue()
+    _status, page = _page(client, f"{badge.path}?lang=en")
+    assert '<html lang="en"' in page
+    assert "Valid badge" in page and "Issuer known to Jalon." in page
+    assert "The signature (VC-JWT) is valid" in page or "signature is valid" in page
+
+
+def test_each_opening_counts_with_its_channel(client, issue, app):
+    badge = issue()
+    client.get(f"{badge.path}?via=qr", headers=HTML)
+    client.get(badge.path, headers=HTML)
+    client.head(badge.path, headers=HTML)  # a link checker is not a verification
+    pk = _credential_pk(app, badge.id)
+    assert _events(app) == [("qr", "valid", pk), ("link", "valid", pk)]
+
+
+def test_machines_still_get_the_signed_json(client, issue):
+    badge = issue()
+    response = client.get(badge.path, headers={"Accept": "application/ld+json"})
+    assert response.mimetype == "application/ld+json"
+    assert json.loads(response.data) == badge.signed
+
+
+# ----------------------------------------------------------------------------- /verifier
+
+
+def _upload(client, data: bytes, filename: str):
+    from io import BytesIO
+
+    return client.post(
+        "/verifier",
+        data={"badge_file": (BytesIO(data), filename)},
+        content_type="multipart/form-data",
+        headers=HTML,
+    )
+
+
+def _paste(client, text: str):
+    return client.post("/verifier", data={"badge_text": text}, headers=HTML)
+
+
+@pytest.fixture
+def no_csrf(app):
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_verifier_page_offers_a_file_and_a_text_box(client):
+    status, page = _page(client, "/verifier")
+    assert status == 200
+    assert 'enctype="multipart/form-data"' in page
+    assert 'type="file"' in page and "<textarea" in page
+    assert "Vérifier le badge" in page and "csrf_token" in page
+
+
+@pytest.mark.parametrize("kind", ["json", "png", "svg"])
+def test_uploaded_badge_file_is_verified_and_counted(client, issue, app, no_csrf, kind):
+    badge = issue()
+    if kind == "json":
+        data, name = badge.json_bytes, "badge.json"
+    elif kind == "png":
+        data = baking.bake_png(render_png(BadgeDesign("#2b4f8a", "mail", "Badge"), 64), badge.signed)
+        name = "badge.png"
+    else:
+        image = render_svg(BadgeDesign("#2b4f8a", "mail", "Badge"), "Badge", 64)
+        data, name = baking.bake_svg(image, badge.signed), "badge.svg"
+    response = _upload(client, data, name)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and _verdict(page) == "valid", page[:3000]
+    assert "Badge valide</h2>" in page and "Utiliser une messagerie" in page
+    assert "<strong>Interagir</strong> : Niveau 3" in page
+    assert "Émetteur connu de Jalon." in page
+    assert _events(app) == [("upload", "valid", _credential_pk(app, badge.id))]
+
+
+def test_pasted_json_and_jws_are_verified(client, issue, app, no_csrf):
+    badge = issue()
+    for text in (json.dumps(badge.signed, ensure_ascii=False), badge.jws):
+        page = _paste(client, text).get_data(as_text=True)
+        assert _verdict(page) == "valid"
+    pk = _credential_pk(app, badge.id)
+    assert _events(app) == [("upload", "valid", pk), ("upload", "valid", pk)]
+
+
+def _external_credential(issuer_id: str, vm: str, private_key, **extra) -> dict[str, Any]:
+    unsigned = build.build_achievement_credential(
+        credential_id="urn:uuid:6f1d3d6e-1c39-4d6a-9a51-2a3f0e0a0b01",
+        issuer=build.IssuerProfile(id=issuer_id, name="Lycée Jean Moulin"),
+        achievement=build.AchievementDef(
+            id="https://partenaire.example/achievements/soudure",
+            name="Soudure à l'arc",
+            description="Réaliser une soudure conforme.",
+            criteria_narrative="Trois soudures contrôlées.",
+            alignments=(
+                build.Alignment(
+                    target_name="Soudeur",
+                    target_url="https://www.francecompetences.fr/recherche/rncp/12345/",
+                    target_code="RNCP12345",
+                    target_framework="RNCP",
+                ),
+            ),
+        ),
+        recipient=build.Recipient(identity="a@example.org", salt="0123456789abcdef"),
+        valid_from=utcnow().replace(microsecond=0) - timedelta(days=1),
+        **extra,
+    )
+    return data_integrity.sign(unsigned, private_key, vm)
+
+
+def test_external_did_key_badge_is_valid_and_issuer_unknown_to_jalon(client, app, no_csrf, web):
+    key = keys.generate_ed25519()
+    did = keys.did_key_for(key)
+    signed = _external_credential(did, f"{did}#{did.removeprefix('did:key:')}", key)
+    page = _paste(client, json.dumps(signed)).get_data(as_text=True)
+    assert _verdict(page) == "valid"
+    assert "Badge valide" in page
+    assert "Émetteur inconnu de Jalon" in page
+    assert "Soudure à l&#39;arc" in page and "Lycée Jean Moulin" in page
+    assert "RNCP</span> — " in page and "RNCP12345 Soudeur" in page
+    assert web.asked == []  # did:key resolves offline
+    assert _events(app) == [("upload", "valid", None)]
+
+
+def test_https_issuer_keys_and_status_list_come_through_the_guarded_fetcher(
+    client, app, no_csrf, web
+):
+    key = keys.generate_ed25519()
+    multikey = keys.ed25519_to_multikey(key)
+    vm = f"{PARTNER}#key-1"
+    web.documents[PARTNER] = {
+        "@context": ["https://www.w3.org/ns/cid/v1"],
+        "id": PARTNER,
+        "verificationMethod": [
+            {"id": vm, "type": "Multikey", "controller": PARTNER, "publicKeyMultibase": multikey}
+        ],
+        "assertionMethod": [vm],
+    }
+    listed = bsl.build_status_list_credential(
+        credential_id=PARTNER_LIST,
+        issuer_id=PARTNER,
+        purpose="revocation",
+        set_indices=[42],
+        valid_from=utcnow().replace(microsecond=0) - timedelta(days=1),
+    )
+    web.documents[PARTNER_LIST] = data_integrity.sign(listed, key, vm)
+    for index, expected in ((7, "valid"), (42, "revoked")):
+        signed = _external_credential(
+            PARTNER, vm, key, status=build.StatusEntry(PARTNER_LIST, index)
+        )
+        page = _paste(client, json.dumps(signed)).get_data(as_text=True)
+        assert _verdict(page) == expected, page
+        assert "Émetteur inconnu de Jalon" in page
+    assert set(web.asked) == {PARTNER, PARTNER_LIST}
+    assert "L&#39;organisme n&#39;a pas donné de raison." in page
+
+
+def test_unreachable_https_issuer_is_not_valid(client, no_csrf, web):
+    key = keys.generate_ed25519()
+    signed = _external_credential(PARTNER, f"{PARTNER}#key-1", key)
+    page = _paste(client, json.dumps(signed)).get_data(as_text=True)
+    assert _verdict(page) == "invalid_signature"
+    assert PARTNER in web.asked
+
+
+def test_tampered_file_gives_invalid_signature_not_an_error(client, issue, app, no_csrf):
+    badge = issue()
+    forged = json.loads(badge.json_bytes)
+    forged["credentialSubject"]["result"][0]["achievedLevel"] = "urn:jalon:rd:interagir:8"
+    response = _upload(client, json.dumps(forged).encode(), "badge.json")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and _verdict(page) == "invalid_signature"
+    assert "Signature invalide" in page
+    # A forgery is counted, but not on the real holder's badge.
+    assert _events(app) == [("upload", "invalid_signature", None)]
+
+
+def test_twenty_megabytes_are_refused_in_french_and_nothing_is_counted(client, app, no_csrf):
+    response = _upload(client, b"x" * (20 * 1024 * 1024), "gros.png")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Ce fichier est trop volumineux : 5 Mo au plus." in page
+    assert 'type="file"' in page  # the form is there to try again
+    assert _events(app) == []
+
+
+def test_entity_bomb_svg_is_refused_quickly_with_a_french_reason(client, no_csrf):
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(
+            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode()
+            for i in range(9)
+        )
+        + b']><svg xmlns="http://www.w3.org/2000/svg"><text>&j;</text></svg>'
+    )
+    started = time.perf_counter()
+    response = _upload(client, bomb, "badge.svg")
+    elapsed = time.perf_counter() - started
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and _verdict(page) == "malformed"
+    assert "Format non reconnu" in page and "entités XML" in page
+    assert elapsed < 5, elapsed  # a guard against expansion, not a benchmark
+
+
+def test_garbage_bytes_are_an_unrecognised_format(client, app, no_csrf):
+    response = _upload(client, bytes(range(256)) * 8, "photo.jpg")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and _verdict(page) == "malformed"
+    assert "Format non reconnu" in page
+    assert _events(app) == [("upload", "malformed", None)]
+
+
+def test_empty_form_asks_for_a_file_or_text(client, no_csrf):
+    response = client.post("/verifier", data={}, headers=HTML)
+    assert response.status_code == 422
+    assert "Choisissez le fichier du badge, ou collez son texte" in response.get_data(as_text=True)
+
+
+def test_verifier_form_needs_its_csrf_token(client):
+    response = client.post("/verifier", data={"badge_text": "{}"}, headers=HTML)
+    assert response.status_code == 400
+
+
+def test_verifier_is_rate_limited_with_a_french_page_and_no_address_in_logs(
+    client, app, no_csrf, caplog
+):
+    caplog.set_level(logging.INFO)
+    for _ in range(20):
+        assert _paste(client, "pas un badge").status_code == 200
+    response = _paste(client, "pas un badge")
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"]
+    assert any("ratelimit" in r.getMessage() for r in caplog.records)
+    assert "127.0.0.1" not in caplog.text
+    assert client.get("/verifier", headers=HTML).status_code == 200  # reading is not limited
+
+
+def test_verification_events_keep_nothing_about_the_verifier(app):
+    from web.database import db
+
+    with app.app_context():
+        columns = {c["name"] for c in inspect(db.engine).get_columns("verification_events")}
+    assert columns == {"id", "credential_id", "occurred_at", "channel", "result"}
+
+
+# ------------------------------------------------------------------------ POST /api/verifier
+
+
+def test_api_verifies_a_raw_body_and_counts_it(client, issue, app):
+    badge = issue()
+    for body, content_type in (
+        (badge.json_bytes, "application/vc+ld+json"),
+        (badge.jws.encode(), "application/jwt"),
+    ):
+        response = client.post("/api/verifier", data=body, content_type=content_type)
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        answer = response.get_json()
+        assert answer["verdict"] == "valid" and answer["issuer"]["known"] is True
+        assert answer["credential"] == {
+            "id": f"{BASE_URL}/c/{badge.id}",
+            "name": "Utiliser une messagerie",
+            "issued_by_jalon": True,
+        }
+        assert {c["code"] for c in answer["checks"]} >= {"proof", "status", "valid_until"}
+    pk = _credential_pk(app, badge.id)
+    assert _events(app) == [("api", "valid", pk), ("api", "valid", pk)]
+
+
+def test_api_accepts_a_multipart_file(client, issue):
+    from io import BytesIO
+
+    badge = issue()
+    baked = baking.bake_png(render_png(BadgeDesign("#2b4f8a", "mail", "Badge"), 64), badge.jws)
+    response = client.post(
+        "/api/verifier",
+        data={"file": (BytesIO(baked), "badge.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.get_json()["verdict"] == "valid"
+    assert response.get_json()["format"] == "png"
+
+
+def test_api_tampered_badge_is_a_verdict_not_an_error(client, issue):
+    badge = issue()
+    forged = dict(badge.signed, validFrom="2020-01-01T00:00:00Z")
+    response = client.post("/api/verifier", json=forged)
+    assert response.status_code == 200
+    assert response.get_json()["verdict"] == "invalid_signature"
+
+
+def test_api_bad_input_is_problem_json(client, app):
+    empty = client.post("/api/verifier", data=b"", content_type="application/json")
+    assert empty.status_code == 400 and empty.mimetype == "application/problem+json"
+    assert "Envoyez le badge" in empty.get_json()["detail"]
+    garbage = client.post("/api/verifier", data=b"\x00\x01garbage", content_type="text/plain")
+    assert garbage.status_code == 422 and garbage.mimetype == "application/problem+json"
+    problem = garbage.get_json()
+    assert problem["title"] == "Format non reconnu" and problem["verdict"] == "malformed"
+    huge = client.post(
+        "/api/verifier", data=b"{" + b" " * (6 * 1024 * 1024), content_type="application/json"
+    )
+    assert huge.status_code == 413 and huge.mimetype == "application/problem+json"
+    assert "trop volumineux" in huge.get_json()["detail"]
+    assert [e[:2] for e in _events(app)] == [("api", "malformed")]
+
+
+def test_api_is_rate_limited_with_problem_json(client, app):
+    app.config["JALON_VERIFIER_RATE_LIMIT"] = "2 per minute"
+    for _ in range(2):
+        client.post("/api/verifier", data=b"x", content_type="text/plain")
+    response = client.post("/api/verifier", data=b"x", content_type="text/plain")
+    assert response.status_code == 429 and response.mimetype == "application/problem+json"
+
