@@ -323,8 +323,8 @@ def test_uploaded_badge_file_is_verified_and_counted(client, issue, app, no_csrf
     if kind == "json":
         data, name = badge.json_bytes, "badge.json"
     elif kind == "png":
-        data = baking.bake_png(render_png(BadgeDesign("#2b4f8a", "mail", "Badge"), 64), badge.signed)
-        name = "badge.png"
+        image = render_png(BadgeDesign("#2b4f8a", "mail", "Badge"), 64)
+        data, name = baking.bake_png(image, badge.signed), "badge.png"
     else:
         image = render_svg(BadgeDesign("#2b4f8a", "mail", "Badge"), "Badge", 64)
         data, name = baking.bake_svg(image, badge.signed), "badge.svg"
@@ -451,8 +451,7 @@ def test_entity_bomb_svg_is_refused_quickly_with_a_french_reason(client, no_csrf
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
         + b"".join(
-            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode()
-            for i in range(9)
+            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9)
         )
         + b']><svg xmlns="http://www.w3.org/2000/svg"><text>&j;</text></svg>'
     )
@@ -574,4 +573,3 @@ def test_api_is_rate_limited_with_problem_json(client, app):
         client.post("/api/verifier", data=b"x", content_type="text/plain")
     response = client.post("/api/verifier", data=b"x", content_type="text/plain")
     assert response.status_code == 429 and response.mimetype == "application/problem+json"
-
