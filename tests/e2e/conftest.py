@@ -69,6 +69,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "JALON_BASE_URL": "http://127.0.0.1",
             # Many journeys log in from the same address within a minute.
             "JALON_LOGIN_RATE_LIMIT": "1000 per minute",
+            # …and several journeys upload badges to /verifier within a minute.
+            "JALON_VERIFIER_RATE_LIMIT": "1000 per minute",
         }
     )
     with app.app_context():
@@ -86,6 +88,31 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def journey_server(live_server: LiveServer) -> LiveServer:
+    """The live server with the demo's campaigns, issuers and achievements (what ``jalon demo``
+    loads besides the accounts): demo learners can type TYPE-PA33 and earn badges."""
+    from web import demo_journey
+    from web.database import db
+
+    app = live_server.app
+    with app.app_context():
+        demo_journey.load(db.session, kek=app.config["JALON_KEY_ENCRYPTION_KEY"])
+        db.session.commit()
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where browser tests leave screenshots and measurements: ``$JALON_TEST_ARTIFACTS`` or
+    ``test-artifacts/`` at the repository root (git-ignored)."""
+    folder = Path(
+        os.environ.get("JALON_TEST_ARTIFACTS") or Path(__file__).parents[2] / "test-artifacts"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")
