@@ -275,6 +275,8 @@ def test_each_opening_counts_with_its_channel(client, issue, app):
     client.get(f"{badge.path}?via=qr", headers=HTML)
     client.get(badge.path, headers=HTML)
     client.head(badge.path, headers=HTML)  # a link checker is not a verification
+    # Switching language on the page comes back to it: not a new verification.
+    client.get(f"{badge.path}?lang=en", headers={**HTML, "Referer": f"{BASE_URL}{badge.path}"})
     pk = _credential_pk(app, badge.id)
     assert _events(app) == [("qr", "valid", pk), ("link", "valid", pk)]
 

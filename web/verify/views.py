@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -105,13 +106,22 @@ def credential(credential_id: str):
     return response
 
 
+def _new_opening() -> bool:
+    """Count a GET, but not a HEAD (link checkers) nor the page coming back to itself (a
+    language switch or a reload, whose referrer is this very page)."""
+    if request.method != "GET":
+        return False
+    referrer = urlsplit(request.referrer or "")
+    return referrer.path != request.path
+
+
 def _credential_page(found: Credential) -> str:
     base_url = _base_url()
     result = verification.verify_stored(db.session, found, base_url=base_url)
     verdict = result.verdict
     if verdict is Verdict.VALID and found.suspended:
         verdict = Verdict.SUSPENDED
-    if request.method == "GET":  # HEAD requests (link checkers) are not verifications
+    if _new_opening():
         channel = (
             VerificationChannel.QR if request.args.get("via") == "qr" else VerificationChannel.LINK
         )
