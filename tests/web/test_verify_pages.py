@@ -575,3 +575,30 @@ def test_api_is_rate_limited_with_problem_json(client, app):
         client.post("/api/verifier", data=b"x", content_type="text/plain")
     response = client.post("/api/verifier", data=b"x", content_type="text/plain")
     assert response.status_code == 429 and response.mimetype == "application/problem+json"
+
+
+def test_hostile_credential_content_is_shown_as_text_without_live_links(client, no_csrf):
+    key = keys.generate_ed25519()
+    did = keys.did_key_for(key)
+    unsigned = build.build_achievement_credential(
+        credential_id="urn:uuid:1b7c0f9e-7a51-4f0e-9d2c-2d3b4a5c6d7e",
+        issuer=build.IssuerProfile(id=did, name="<script>alert(1)</script>"),
+        achievement=build.AchievementDef(
+            id="https://evil.example/a",
+            name="Badge piégé",
+            description="Description",
+            criteria_narrative="Critères",
+            image=build.Image(id="https://evil.example/pixel.png", caption="pixel"),
+        ),
+        recipient=build.Recipient(identity="a@example.org", salt="0123456789abcdef"),
+        valid_from=utcnow().replace(microsecond=0),
+        evidence=[build.Evidence(id="javascript:alert(2)", name="Preuve piégée")],
+    )
+    unsigned["issuer"]["url"] = "javascript:alert(3)"
+    signed = data_integrity.sign(unsigned, key, f"{did}#{did.removeprefix('did:key:')}")
+    page = _paste(client, json.dumps(signed)).get_data(as_text=True)
+    assert _verdict(page) == "valid"  # signed by its key: the content is still not trusted
+    assert "Badge piégé" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page
+    assert 'href="javascript:' not in page
+    assert "evil.example/pixel.png" not in page  # the CSP would block it: not even tried
