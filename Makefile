@@ -38,6 +38,8 @@ vendor:
 	cp node_modules/@picocss/pico/css/pico.jade.min.css web/static/vendor/pico/
 	cp node_modules/@picocss/pico/LICENSE.md web/static/vendor/pico/LICENSE.md
 
+# Links printed and e-mailed follow the address served, unless JALON_BASE_URL says otherwise.
+run: export JALON_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed-run translations
 	$(BIN)/jalon db upgrade
 	$(BIN)/jalon demo --if-empty
