@@ -23,7 +23,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from badges import images, issuance
+from badges import images, issuance, verification
 from badges.attestation import AttestationContent, render_pdf
 from badges.models import Achievement, Credential, VerificationEvent
 from badges.ob3 import baking
@@ -231,7 +231,7 @@ def attestation_pdf(credential: Credential, base_url: str) -> bytes:
             verification_url=url,
             credential_id=credential.public_id,
             badge_png=badge_images(credential.achievement).png,
-            qr_png=qr_png(url),
+            qr_png=qr_png(verification.qr_url(credential.public_id, base_url)),
             valid_until=credential.valid_until,
             results=tuple(results_in_words(credential)),
         )

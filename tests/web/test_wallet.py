@@ -210,7 +210,8 @@ def test_qr_codes_lead_to_the_public_page(badge, learner):
     png = learner.get(f"/apprenant/badges/{badge}/qr.png")
     assert png.status_code == 200 and png.mimetype == "image/png"
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))
-    assert [code.text for code in found] == [f"{BASE_URL}/c/{badge}"]
+    # The QR code marks its openings as scans, so "vérifié N fois" can tell QR from link.
+    assert [code.text for code in found] == [f"{BASE_URL}/c/{badge}?via=qr"]
     svg = learner.get(f"/apprenant/badges/{badge}/qr.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     assert "attachment" in svg.headers["Content-Disposition"]
@@ -330,3 +331,12 @@ def test_wallet_pages_in_english(badge, learner):
     assert "My badges" in wallet and "Not checked yet" in wallet and "Valid" in wallet
     detail = text(learner.get(f"/apprenant/badges/{badge}"))
     assert "Add to my LinkedIn profile" in detail and "(opens in a new tab)" in detail
+
+
+def test_holder_viewing_their_own_public_page_is_not_counted_as_a_verification(
+    app, badge, learner, client
+):
+    assert learner.get(f"/c/{badge}").status_code == 200
+    assert "Pas encore vérifié" in learner.get("/apprenant/badges").get_data(as_text=True)
+    assert client.get(f"/c/{badge}?via=qr").status_code == 200
+    assert "Vérifié 1 fois" in learner.get("/apprenant/badges").get_data(as_text=True)

@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from badges import issuance, wallet
+from badges import issuance, verification, wallet
 from badges.models import Credential
 from badges.qr import qr_png, qr_svg
 from badges.sharing import linkedin_add_url
@@ -89,7 +89,10 @@ def _badge_page(credential: Credential, form: VisibilityForm, status_code: int =
         verifications=counts[credential.id],
         results=wallet.results_in_words(credential),
         public_url=public_url,
-        qr=qr_svg(public_url, title=_("Code QR de l'adresse de ce badge")),
+        qr=qr_svg(
+            verification.qr_url(credential.public_id, _base_url()),
+            title=_("Code QR de l'adresse de ce badge"),
+        ),
         linkedin_url=linkedin,
         form=form,
         PUBLIC=PUBLIC,
@@ -161,7 +164,7 @@ def badge_svg(credential_id: str):
 @requires(Role.LEARNER)
 def badge_qr_png(credential_id: str):
     credential = _owned(credential_id)
-    url = issuance.credential_iri(credential.public_id, _base_url())
+    url = verification.qr_url(credential.public_id, _base_url())
     return _file(qr_png(url), "image/png", wallet.file_name(credential, "png", "qr"))
 
 
@@ -169,7 +172,7 @@ def badge_qr_png(credential_id: str):
 @requires(Role.LEARNER)
 def badge_qr_svg(credential_id: str):
     credential = _owned(credential_id)
-    url = issuance.credential_iri(credential.public_id, _base_url())
+    url = verification.qr_url(credential.public_id, _base_url())
     svg = qr_svg(url, title=_("Code QR de l'adresse de ce badge"))
     return _file(svg, "image/svg+xml", wallet.file_name(credential, "svg", "qr"))
 

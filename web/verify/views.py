@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from badges import achievements, issuance, issuers, status_lists, verification
 from badges.models import Credential, VerificationChannel
@@ -106,10 +107,14 @@ def credential(credential_id: str):
     return response
 
 
-def _new_opening() -> bool:
-    """Count a GET, but not a HEAD (link checkers) nor the page coming back to itself (a
-    language switch or a reload, whose referrer is this very page)."""
+def _new_opening(found: Credential) -> bool:
+    """Count a GET, but not a HEAD (link checkers), nor the page coming back to itself (a
+    language switch or a reload, whose referrer is this very page), nor the holder looking at
+    their own badge: "vérifié N fois" tells them how often *others* checked it."""
     if request.method != "GET":
+        return False
+    learner = getattr(current_user, "learner", None) if current_user.is_authenticated else None
+    if learner is not None and learner.id == found.learner_id:
         return False
     referrer = urlsplit(request.referrer or "")
     return referrer.path != request.path
@@ -121,7 +126,7 @@ def _credential_page(found: Credential) -> str:
     verdict = result.verdict
     if verdict is Verdict.VALID and found.suspended:
         verdict = Verdict.SUSPENDED
-    if _new_opening():
+    if _new_opening(found):
         channel = (
             VerificationChannel.QR if request.args.get("via") == "qr" else VerificationChannel.LINK
         )
