@@ -112,6 +112,23 @@ def check_issued(server, user: str, walked: Walked) -> None:
         )
 
 
+class Screenshots:
+    """A full-page screenshot per visited page, numbered in journey order."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):
+            old.unlink()
+        self.taken: list[str] = []
+
+    def __call__(self, page: Page, name: str) -> None:
+        self.taken.append(name)
+        plain = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+        page.screenshot(path=self.folder / f"{len(self.taken):02d}-{slug}.png", full_page=True)
+
+
 # ------------------------------------------------------------------------------ page weights
 
 PAGE_TYPES = ("document", "stylesheet", "script", "image", "font", "fetch", "xhr")
@@ -165,9 +182,15 @@ def test_whole_journey_on_a_desktop_with_page_weights(
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     weights = PageWeights()
     page.on("requestfinished", weights.listen)
+    shots = Screenshots(artifacts_dir / "desktop")
+
+    def visit(page: Page, name: str) -> None:
+        weights.visit(page, name)
+        shots(page, name)
+
     try:
-        walked = walk(page, server, "sdupont", "TYPE-PA33", weights.visit, tmp_path)
-        scan_and_revoke(page, server, walked, weights.visit)
+        walked = walk(page, server, "sdupont", "TYPE-PA33", visit, tmp_path)
+        scan_and_revoke(page, server, walked, visit)
     finally:
         context.close()
     check_issued(server, "sdupont", walked)
@@ -183,21 +206,14 @@ def test_whole_journey_on_a_desktop_with_page_weights(
 
 def test_whole_journey_on_a_phone_fits_the_screen(browser, journey_server, artifacts_dir, tmp_path):
     server = journey_server
-    shots = artifacts_dir / "phone"
-    shots.mkdir(exist_ok=True)
-    for old in shots.glob("*.png"):
-        old.unlink()
+    shots = Screenshots(artifacts_dir / "phone")
     context = browser.new_context(base_url=server.url, locale="fr-FR", **PHONE)
     context.set_default_timeout(10_000)
     page = context.new_page()
     too_wide: list[str] = []
-    visited: list[str] = []
 
     def visit(page: Page, name: str) -> None:
-        visited.append(name)
-        plain = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
-        slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-        page.screenshot(path=shots / f"{len(visited):02d}-{slug}.png", full_page=True)
+        shots(page, name)
         width = page.evaluate("document.scrollingElement.scrollWidth")
         if width > 360:
             too_wide.append(f"{name} ({page.url}): {width} px")
@@ -209,4 +225,4 @@ def test_whole_journey_on_a_phone_fits_the_screen(browser, journey_server, artif
         context.close()
     check_issued(server, "amina@passerelle.example", walked)
     assert not too_wide, "sideways scrolling on a 360 px phone:\n" + "\n".join(too_wide)
-    assert len(list(shots.glob("*.png"))) == len(visited) >= 20
+    assert len(list(shots.folder.glob("*.png"))) == len(shots.taken) >= 20
