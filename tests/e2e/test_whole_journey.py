@@ -34,6 +34,10 @@ from tests.e2e.journey_steps import (
     verify_upload,
 )
 
+FIRST_BUTTON_BOTTOM = """() => {
+  const button = document.querySelector('main button[type=submit], main [role=button]');
+  return button ? button.getBoundingClientRect().bottom + window.scrollY : null;
+}"""
 PHONE = {
     "viewport": {"width": 360, "height": 740},
     "is_mobile": True,
@@ -211,12 +215,16 @@ def test_whole_journey_on_a_phone_fits_the_screen(browser, journey_server, artif
     context.set_default_timeout(10_000)
     page = context.new_page()
     too_wide: list[str] = []
+    first_screen: list[str] = []
 
     def visit(page: Page, name: str) -> None:
         shots(page, name)
         width = page.evaluate("document.scrollingElement.scrollWidth")
         if width > 360:
             too_wide.append(f"{name} ({page.url}): {width} px")
+        # Where the page's first button ends: is the next step on the first screen? (noted)
+        bottom = page.evaluate(FIRST_BUTTON_BOTTOM)
+        first_screen.append(f"{name:<34} {'-' if bottom is None else round(bottom):>6}")
 
     try:
         walked = walk(page, server, "amina@passerelle.example", "TYPE-PA33", visit, tmp_path)
@@ -224,5 +232,11 @@ def test_whole_journey_on_a_phone_fits_the_screen(browser, journey_server, artif
     finally:
         context.close()
     check_issued(server, "amina@passerelle.example", walked)
+    (artifacts_dir / "phone-first-button.txt").write_text(
+        "page / bottom of the first button in <main>, px (the screen is 740 px high)\n"
+        + "\n".join(first_screen)
+        + "\n",
+        encoding="utf-8",
+    )
     assert not too_wide, "sideways scrolling on a 360 px phone:\n" + "\n".join(too_wide)
     assert len(list(shots.folder.glob("*.png"))) == len(shots.taken) >= 20
