@@ -38,6 +38,13 @@ FIRST_BUTTON_BOTTOM = """() => {
   const button = document.querySelector('main button[type=submit], main [role=button]');
   return button ? button.getBoundingClientRect().bottom + window.scrollY : null;
 }"""
+ANSWER_BUTTON_IN_VIEW = """() => {
+  const button = document.querySelector(
+    '.answer-actions button[value=answer], .answer-actions button[type=submit]');
+  if (!button) return null;
+  const box = button.getBoundingClientRect();
+  return box.top >= 0 && box.bottom <= window.innerHeight;
+}"""
 PHONE = {
     "viewport": {"width": 360, "height": 740},
     "is_mobile": True,
@@ -117,7 +124,8 @@ def check_issued(server, user: str, walked: Walked) -> None:
 
 
 class Screenshots:
-    """A full-page screenshot per visited page, numbered in journey order."""
+    """A full-page screenshot per visited page, numbered in journey order, plus what the
+    first screen shows (``-screen``): fixed bars only appear there."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -131,6 +139,7 @@ class Screenshots:
         plain = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
         slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
         page.screenshot(path=self.folder / f"{len(self.taken):02d}-{slug}.png", full_page=True)
+        page.screenshot(path=self.folder / f"{len(self.taken):02d}-{slug}-screen.png")
 
 
 # ------------------------------------------------------------------------------ page weights
@@ -216,6 +225,7 @@ def test_whole_journey_on_a_phone_fits_the_screen(browser, journey_server, artif
     page = context.new_page()
     too_wide: list[str] = []
     first_screen: list[str] = []
+    hidden_answer: list[str] = []
 
     def visit(page: Page, name: str) -> None:
         shots(page, name)
@@ -225,6 +235,9 @@ def test_whole_journey_on_a_phone_fits_the_screen(browser, journey_server, artif
         # Where the page's first button ends: is the next step on the first screen? (noted)
         bottom = page.evaluate(FIRST_BUTTON_BOTTOM)
         first_screen.append(f"{name:<34} {'-' if bottom is None else round(bottom):>6}")
+        # The next step is visible without scrolling (UX.md): the answer bar stays in view.
+        if name.startswith("question ") and page.evaluate(ANSWER_BUTTON_IN_VIEW) is not True:
+            hidden_answer.append(name)
 
     try:
         walked = walk(page, server, "amina@passerelle.example", "TYPE-PA33", visit, tmp_path)
@@ -239,4 +252,5 @@ def test_whole_journey_on_a_phone_fits_the_screen(browser, journey_server, artif
         encoding="utf-8",
     )
     assert not too_wide, "sideways scrolling on a 360 px phone:\n" + "\n".join(too_wide)
-    assert len(list(shots.folder.glob("*.png"))) == len(shots.taken) >= 20
+    assert not hidden_answer, "answer button below the first screen: " + ", ".join(hidden_answer)
+    assert len(list(shots.folder.glob("*.png"))) == 2 * len(shots.taken) >= 40
