@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CHROMIUM := /usr/bin/chromium
+# Test processes in parallel (pytest-xdist); each has its own databases and live servers.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench lint format translations messages vendor ensure-chromium clean
 
@@ -61,7 +63,7 @@ ensure-chromium:
 	fi
 
 test: $(VENV)/.installed-dev translations ensure-chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest tests/bench -m bench -s $(PYTEST_ARGS)
