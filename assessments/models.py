@@ -18,7 +18,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     Float,
     ForeignKey,
     Integer,
@@ -28,19 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learners.database import Base, UTCDateTime, utcnow
-
-
-def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
-    """Enums stored as their value in a VARCHAR, identical on SQLite and PostgreSQL."""
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
+from learners.database import Base, UTCDateTime, utcnow, value_enum
 
 
 class FrameworkKind(enum.StrEnum):
@@ -116,7 +103,7 @@ class Framework(Base):
     version: Mapped[str] = mapped_column(String(32))
     title_fr: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str | None] = mapped_column(String(200))
-    kind: Mapped[FrameworkKind] = mapped_column(_enum(FrameworkKind, "framework_kind"))
+    kind: Mapped[FrameworkKind] = mapped_column(value_enum(FrameworkKind, "framework_kind"))
     source_url: Mapped[str | None] = mapped_column(String(500))
     licence: Mapped[str | None] = mapped_column(String(500))
     attribution: Mapped[str | None] = mapped_column(Text)
@@ -254,17 +241,17 @@ class Item(Base):
         ForeignKey("competences.id", ondelete="RESTRICT"), index=True
     )
     level: Mapped[int] = mapped_column(Integer)
-    type: Mapped[ItemType] = mapped_column(_enum(ItemType, "item_type"))
-    status: Mapped[ItemStatus] = mapped_column(_enum(ItemStatus, "item_status"), index=True)
+    type: Mapped[ItemType] = mapped_column(value_enum(ItemType, "item_type"))
+    status: Mapped[ItemStatus] = mapped_column(value_enum(ItemStatus, "item_status"), index=True)
     instruction: Mapped[str] = mapped_column(Text)
     instruction_sr: Mapped[str | None] = mapped_column(Text)
     image_file: Mapped[str | None] = mapped_column(String(200))
     image_alt: Mapped[str | None] = mapped_column(Text)
-    access_blind: Mapped[Accessibility] = mapped_column(_enum(Accessibility, "accessibility"))
+    access_blind: Mapped[Accessibility] = mapped_column(value_enum(Accessibility, "accessibility"))
     access_colour_blind: Mapped[Accessibility] = mapped_column(
-        _enum(Accessibility, "accessibility")
+        value_enum(Accessibility, "accessibility")
     )
-    access_deaf: Mapped[Accessibility] = mapped_column(_enum(Accessibility, "accessibility"))
+    access_deaf: Mapped[Accessibility] = mapped_column(value_enum(Accessibility, "accessibility"))
     timer_seconds: Mapped[int | None] = mapped_column(Integer)
     a: Mapped[float] = mapped_column(Float, default=1.0)
     b: Mapped[float] = mapped_column(Float)
@@ -305,7 +292,7 @@ class Assessment(Base):
     )
     # None = the whole framework; else a list of competence codes.
     competence_codes: Mapped[list[str] | None] = mapped_column(JSON)
-    mode: Mapped[AssessmentMode] = mapped_column(_enum(AssessmentMode, "assessment_mode"))
+    mode: Mapped[AssessmentMode] = mapped_column(value_enum(AssessmentMode, "assessment_mode"))
     # Fixed mode: the item uids, in the order they are asked.
     item_uids: Mapped[list[str] | None] = mapped_column(JSON)
     min_items: Mapped[int] = mapped_column(Integer, default=10)
@@ -360,7 +347,7 @@ class AssessmentSession(Base):
     learner_id: Mapped[int] = mapped_column(
         ForeignKey("learners.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[SessionStatus] = mapped_column(_enum(SessionStatus, "session_status"))
+    status: Mapped[SessionStatus] = mapped_column(value_enum(SessionStatus, "session_status"))
     seed: Mapped[int] = mapped_column(Integer)
     current_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -369,7 +356,7 @@ class AssessmentSession(Base):
     theta: Mapped[float | None] = mapped_column(Float)
     se: Mapped[float | None] = mapped_column(Float)
     total_score: Mapped[int | None] = mapped_column(Integer)
-    referral: Mapped[Referral | None] = mapped_column(_enum(Referral, "referral"))
+    referral: Mapped[Referral | None] = mapped_column(value_enum(Referral, "referral"))
 
     campaign: Mapped[Campaign] = relationship()
     current_item: Mapped[Item | None] = relationship()
@@ -401,7 +388,7 @@ class Response(Base):
     position: Mapped[int] = mapped_column(Integer)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[AnswerStatus | None] = mapped_column(_enum(AnswerStatus, "answer_status"))
+    status: Mapped[AnswerStatus | None] = mapped_column(value_enum(AnswerStatus, "answer_status"))
     answer: Mapped[Any] = mapped_column(JSON, nullable=True)
     time_spent_ms: Mapped[int | None] = mapped_column(Integer)
 

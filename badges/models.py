@@ -15,7 +15,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learners.database import Base, UTCDateTime, utcnow
+from learners.database import Base, UTCDateTime, utcnow, value_enum
 from learners.models import Learner, Organisation
 
 # A W3C Bitstring Status List must hold at least 131,072 entries (16 KiB), so that one revoked
@@ -35,17 +34,6 @@ STATUS_LIST_SIZE = 131_072
 
 def new_public_id() -> str:
     return str(uuid.uuid4())
-
-
-def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
 
 
 class KeyAlgorithm(enum.StrEnum):
@@ -115,8 +103,10 @@ class SigningKey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
     issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"), index=True)
-    algorithm: Mapped[KeyAlgorithm] = mapped_column(_enum(KeyAlgorithm, "key_algorithm"))
-    state: Mapped[KeyState] = mapped_column(_enum(KeyState, "key_state"), default=KeyState.ACTIVE)
+    algorithm: Mapped[KeyAlgorithm] = mapped_column(value_enum(KeyAlgorithm, "key_algorithm"))
+    state: Mapped[KeyState] = mapped_column(
+        value_enum(KeyState, "key_state"), default=KeyState.ACTIVE
+    )
     public_key_pem: Mapped[str] = mapped_column(Text)
     # ``z6Mk…`` Multikey for Ed25519 keys (also the fragment of their verification method id).
     public_key_multibase: Mapped[str | None] = mapped_column(String(80))
@@ -189,7 +179,7 @@ class StatusList(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
     issuer_id: Mapped[int] = mapped_column(ForeignKey("issuers.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[StatusPurpose] = mapped_column(_enum(StatusPurpose, "status_purpose"))
+    purpose: Mapped[StatusPurpose] = mapped_column(value_enum(StatusPurpose, "status_purpose"))
     size: Mapped[int] = mapped_column(Integer, default=STATUS_LIST_SIZE)
     bits: Mapped[bytes] = mapped_column(LargeBinary)
     allocated: Mapped[int] = mapped_column(Integer, default=0)
@@ -272,7 +262,7 @@ class VerificationEvent(Base):
     )
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     channel: Mapped[VerificationChannel] = mapped_column(
-        _enum(VerificationChannel, "verification_channel")
+        value_enum(VerificationChannel, "verification_channel")
     )
     # The verdict: valid | revoked | suspended | expired | not_yet_valid | invalid_signature |
     # status_unknown | malformed (``badges.ob3.verify.Verdict``).

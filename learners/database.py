@@ -6,9 +6,10 @@ services with a plain SQLAlchemy ``Session`` and no Flask at all.
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -46,6 +47,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def value_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """An enum stored as its value in a VARCHAR, identical on SQLite and PostgreSQL (no native
+    PostgreSQL type to migrate when a member is added)."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
 
 
 def utcnow() -> datetime:

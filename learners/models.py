@@ -7,10 +7,10 @@ import hashlib
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learners.database import Base, UTCDateTime, utcnow
+from learners.database import Base, UTCDateTime, utcnow, value_enum
 
 
 class OrganisationKind(enum.StrEnum):
@@ -35,23 +35,14 @@ class Role(enum.StrEnum):
     PLATFORM_ADMIN = "platform_admin"
 
 
-def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
-
-
 class Organisation(Base):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        value_enum(OrganisationKind, "organisation_kind")
+    )
     siret: Mapped[str | None] = mapped_column(String(14), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -117,7 +108,7 @@ class Membership(Base):
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "membership_role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
