@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -67,17 +68,21 @@ def ensure_js_stack() -> JsStack:
         if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").is_dir():
-        completed = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=INTEROP,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if completed.returncode != 0:
-            pytest.fail(f"npm ci in {INTEROP} failed:\n{completed.stderr[-3000:]}", pytrace=False)
+    # Parallel test processes (pytest-xdist) take turns: one installs, the others wait for it.
+    with (INTEROP / ".npm-install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").is_dir():
+            completed = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund"],
+                cwd=INTEROP,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            if completed.returncode != 0:
+                message = f"npm ci in {INTEROP} failed:\n{completed.stderr[-3000:]}"
+                pytest.fail(message, pytrace=False)
     return JsStack(node)
 
 

@@ -1,6 +1,6 @@
 // Verify credentials with the Digital Bazaar stack (vc + data-integrity + eddsa-rdfc-2022).
 // stdin: one job or an array of jobs
-//   {credential, verificationMethod, controller, publicKeyMultibase}
+//   {credential, verificationMethod, controller, publicKeyMultibase, skipStatus?}
 // stdout: {verified: bool, error: string|null} (or an array of them).
 import * as vc from '@digitalbazaar/vc';
 
@@ -14,7 +14,9 @@ for(const job of jobs) {
     const result = await vc.verifyCredential({
       credential: job.credential,
       suite: verifySuite(),
-      documentLoader: makeLoader(keyDocuments(job))
+      documentLoader: makeLoader(keyDocuments(job)),
+      // The proof is what is compared here; Jalon checks the status list itself.
+      ...(job.skipStatus ? {checkStatus: async () => ({verified: true})} : {})
     });
     const errors = [result.error, ...(result.results || []).map(r => r.error)]
       .filter(Boolean);
