@@ -1,0 +1,258 @@
+"""Regression: a seeded session answering a fixed pattern asks exactly the same items, in the
+same order, and ends with the same results, on both engines.
+
+The adaptive draw is ``numpy.random.default_rng([seed, answers so far])`` over the item bank
+rebuilt from the database at every answer; any change in how that bank is loaded (its order,
+parameters, competences, the allowed mask, the targets) would change which items are asked.
+The expected sequences below were recorded with the shipped CRCN and beginner diagnostic
+content; if that content changes on purpose, re-record them (``JALON_RECORD_SEQUENCES=1``
+prints the new values).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select, update
+
+from assessments import campaigns, content_io, sessions
+from assessments.checking import ItemData, example_right_response, example_wrong_response
+from assessments.models import (
+    Accessibility,
+    AssessmentMode,
+    AssessmentSession,
+    Framework,
+    Item,
+    ItemStatus,
+)
+from tests.assessments.factories import make_learner, make_organisation
+
+RECORD = bool(os.environ.get("JALON_RECORD_SEQUENCES"))
+
+# Answer k (from 0): right, right, wrong, right, skip, right, wrong, … (period 7).
+PATTERN = ("right", "right", "wrong", "right", "skip", "right", "wrong")
+
+
+def _data(item: Item) -> ItemData:
+    return ItemData(item.type, item.body, item.key, item.tolerance)
+
+
+def _run(
+    db, campaign_code: str, learner: str, seed: int, monkeypatch, during: Callable | None = None
+) -> dict:
+    """Take the session with ``seed``, answering by PATTERN; the items asked and the results."""
+    monkeypatch.setattr(sessions.secrets, "randbelow", lambda _bound: seed)
+    session = sessions.start(db, campaign_code, make_learner(db, learner))
+    db.commit()
+    asked: list[str] = []
+    item = sessions.current_item(db, session)
+    while item is not None:
+        asked.append(item.uid)
+        kind = PATTERN[(len(asked) - 1) % len(PATTERN)]
+        if kind == "skip":
+            outcome = sessions.skip(db, session, item.id)
+        elif kind == "right":
+            outcome = sessions.answer(db, session, item.id, example_right_response(_data(item)))
+        else:
+            outcome = sessions.answer(db, session, item.id, example_wrong_response(_data(item)))
+        db.commit()
+        if during is not None and len(asked) == 3:
+            during(db, asked)
+            db.commit()
+        item = outcome.next_item
+    session = db.get(AssessmentSession, session.id)
+    return {
+        "asked": asked,
+        "theta": round(session.theta, 6),
+        "se": round(session.se, 6),
+        "total_score": session.total_score,
+        "referral": session.referral.value if session.referral else None,
+        "levels": {r.competence.code: (r.level, r.answered, r.correct) for r in session.results},
+    }
+
+
+def _restrict_mid_session(db, asked: list[str]) -> None:
+    """An item already asked is withdrawn and two others become unusable for blind learners:
+    the withdrawn one stays in the replayed bank, the others may no longer be asked."""
+    db.execute(update(Item).where(Item.uid == asked[0]).values(status=ItemStatus.DRAFT))
+    # Both were asked later in this session before they became unusable.
+    others = ["crcn-2.1-009", "crcn-4.3-008"]
+    db.execute(update(Item).where(Item.uid.in_(others)).values(access_blind=Accessibility.KO))
+
+
+EXPECTED: dict[str, dict] = {
+    "crcn": {
+        "asked": [
+            "crcn-1.1-007",
+            "crcn-1.2-010",
+            "crcn-1.3-010",
+            "crcn-2.2-010",
+            "crcn-2.1-011",
+            "crcn-3.3-010",
+            "crcn-3.1-011",
+            "crcn-3.2-011",
+            "crcn-3.4-009",
+            "crcn-2.4-011",
+            "crcn-2.3-011",
+            "crcn-4.2-011",
+            "crcn-5.1-011",
+            "crcn-5.2-011",
+            "crcn-4.3-010",
+            "crcn-4.1-007",
+            "crcn-1.1-010",
+            "crcn-1.3-011",
+            "crcn-2.2-011",
+            "crcn-1.2-011",
+            "crcn-3.3-009",
+            "crcn-2.1-012",
+            "crcn-3.4-010",
+            "crcn-3.2-012",
+            "crcn-4.2-009",
+            "crcn-3.1-010",
+            "crcn-2.4-010",
+            "crcn-4.3-009",
+            "crcn-2.3-010",
+            "crcn-4.1-011",
+            "crcn-5.2-012",
+            "crcn-5.1-012",
+        ],
+        "theta": 1.33224,
+        "se": 0.351774,
+        "total_score": 508,
+        "referral": None,
+        "levels": {
+            "1.1": (4, 2, 1),
+            "1.2": (4, 2, 2),
+            "1.3": (4, 2, 1),
+            "2.1": (4, 2, 1),
+            "2.2": (4, 2, 1),
+            "2.3": (4, 2, 2),
+            "2.4": (4, 2, 1),
+            "3.1": (3, 2, 0),
+            "3.2": (4, 2, 1),
+            "3.3": (4, 2, 1),
+            "3.4": (4, 2, 2),
+            "4.1": (4, 2, 2),
+            "4.2": (4, 2, 1),
+            "4.3": (4, 2, 1),
+            "5.1": (4, 2, 2),
+            "5.2": (3, 2, 0),
+        },
+    },
+    "crcn-some-accessible": {
+        "asked": [
+            "crcn-1.2-009",
+            "crcn-2.1-011",
+            "crcn-4.3-009",
+            "crcn-2.1-012",
+            "crcn-1.2-011",
+            "crcn-4.3-011",
+            "crcn-2.1-008",
+            "crcn-1.2-010",
+            "crcn-4.3-003",
+            "crcn-1.2-007",
+            "crcn-2.1-010",
+            "crcn-4.3-007",
+        ],
+        "theta": 0.878546,
+        "se": 0.562021,
+        "total_score": 96,
+        "referral": None,
+        "levels": {"1.2": (4, 4, 2), "2.1": (4, 4, 3), "4.3": (4, 4, 2)},
+    },
+    "premiers-pas": {
+        "asked": [
+            "premiers-pas-1.1-010",
+            "premiers-pas-1.3-007",
+            "premiers-pas-1.2-009",
+            "premiers-pas-2.2-010",
+            "premiers-pas-2.1-009",
+            "premiers-pas-3.1-010",
+            "premiers-pas-1.1-009",
+            "premiers-pas-1.3-009",
+            "premiers-pas-2.2-007",
+            "premiers-pas-3.1-006",
+            "premiers-pas-1.2-008",
+            "premiers-pas-2.1-005",
+            "premiers-pas-1.1-008",
+            "premiers-pas-2.2-009",
+            "premiers-pas-3.1-009",
+        ],
+        "theta": 0.354919,
+        "se": 0.497899,
+        "total_score": 140,
+        "referral": "a_accompagner",
+        "levels": {
+            "1.1": (3, 3, 2),
+            "1.2": (3, 2, 1),
+            "1.3": (3, 2, 2),
+            "2.1": (2, 2, 0),
+            "2.2": (3, 3, 2),
+            "3.1": (3, 3, 2),
+        },
+    },
+}
+
+
+@pytest.fixture
+def shipped(dbsession):
+    root = content_io.CONTENT_DIR
+    content_io.import_paths(
+        dbsession,
+        [
+            root / "frameworks" / "crcn.json",
+            root / "items" / "crcn",
+            root / "frameworks" / "premiers-pas.json",
+            root / "items" / "premiers-pas",
+        ],
+    )
+    dbsession.commit()
+    return dbsession
+
+
+def _campaign(db, slug: str, **options) -> str:
+    framework = db.scalar(select(Framework).where(Framework.slug == slug))
+    assessment = campaigns.create_assessment(db, framework, f"Essai {slug}", **options)
+    organisation = make_organisation(db, f"Association {len(options)} {slug}")
+    return campaigns.create_campaign(db, assessment, organisation.id, "Essai").code
+
+
+def test_seeded_sessions_ask_the_same_items_as_recorded(shipped, monkeypatch):
+    db = shipped
+    runs = {
+        "crcn": _run(
+            db,
+            _campaign(db, "crcn", mode=AssessmentMode.ADAPTIVE, min_items=16, max_items=32),
+            "alex",
+            20260,
+            monkeypatch,
+        ),
+        "crcn-some-accessible": _run(
+            db,
+            _campaign(
+                db,
+                "crcn",
+                mode=AssessmentMode.ADAPTIVE,
+                competence_codes=["2.1", "1.2", "4.3"],
+                accessible_only=True,
+                min_items=6,
+                max_items=12,
+            ),
+            "bea",
+            77,
+            monkeypatch,
+            during=_restrict_mid_session,
+        ),
+        "premiers-pas": _run(
+            db,
+            _campaign(db, "premiers-pas", mode=AssessmentMode.ADAPTIVE, min_items=8, max_items=15),
+            "chris",
+            4242,
+            monkeypatch,
+        ),
+    }
+    if RECORD:
+        print(f"\nEXPECTED = {runs!r}")
+    assert runs == EXPECTED
