@@ -395,7 +395,7 @@ def key_problems(item: Checkable) -> list[Problem]:
     if not isinstance(body, Mapping):
         return [("body", "objet attendu")]
     if item.tolerance is not None and (
-        not isinstance(item.tolerance, list) or not set(item.tolerance) <= set(TOLERANCES)
+        not isinstance(item.tolerance, list) or not all(t in TOLERANCES for t in item.tolerance)
     ):
         problems.append(("tolerance", 'liste parmi "t1", "t2", "t3" attendue'))
     if kind in (ItemType.QCU, ItemType.QCM):

@@ -186,7 +186,9 @@ def _add_item_file(c: Checker, batch: _Batch) -> None:
         return
     for path, item in _numbered(data["items"]):
         check_item(c, item, path)
-    if is_text(data.get("framework")):
+    version = data.get("framework_version")
+    # Only a framework named by texts can be looked up (a list is no key, a number no slug).
+    if is_text(data.get("framework")) and (version is None or is_text(version)):
         batch.item_files.append(
             _ItemFile(
                 doc, data["framework"], data.get("framework_version"), _numbered(data["items"])
@@ -223,10 +225,9 @@ def _check_references(db: Session, batch: _Batch) -> tuple[list[str], list[Conte
             if uid in seen:
                 c.add(f"{path}.id", f"identifiant en double (déjà dans {seen[uid]})")
             seen[uid] = f"{item_file.parsed.name}:{item_file.parsed.line_of(path)}"
-            if codes is not None and item.get("competence") not in codes:
-                c.add(
-                    f"{path}.competence", f"compétence inconnue dans {slug} : {item['competence']}"
-                )
+            competence = item.get("competence")
+            if codes is not None and isinstance(competence, str) and competence not in codes:
+                c.add(f"{path}.competence", f"compétence inconnue dans {slug} : {competence}")
         errors.extend(c.errors)
     return list(seen), errors
 

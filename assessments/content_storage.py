@@ -213,9 +213,9 @@ def upsert_item(
     item.tolerance = data.get("tolerance")
     extra = {k: v for k, v in data.items() if k not in ITEM_KEYS}
     item.extra = extra or None
-    if "a" in data or "b" in data:
-        item.a = float(data.get("a", 1.0))
-        item.b = float(data.get("b", data["level"] - 3))
+    if _given(data, "a") is not None or _given(data, "b") is not None:
+        item.a = float(_given(data, "a", 1.0))
+        item.b = float(_given(data, "b", data["level"] - 3))
         calibrated = data.get("calibrated_at")
         item.calibrated_at = datetime.fromisoformat(calibrated) if calibrated else None
     elif existing is None or bumped or existing.calibrated_at is None:
@@ -226,17 +226,23 @@ def upsert_item(
     return "updated"
 
 
+def _given(data: Mapping[str, Any], name: str, default: Any = None) -> Any:
+    """An optional field's value; ``null`` counts as absent, as validation reads it."""
+    value = data.get(name)
+    return default if value is None else value
+
+
 def _canonical_item(data: Mapping[str, Any], existing: Item) -> dict[str, Any]:
     """The export a stored item would have after importing ``data`` (to detect no-ops)."""
     canonical = {k: v for k, v in data.items() if v is not None}
     defaults = (1.0, float(data["level"] - 3))
-    given = (float(data.get("a", 1.0)), float(data.get("b", data["level"] - 3)))
-    if "calibrated_at" not in data and given == defaults:
+    given = (float(_given(data, "a", 1.0)), float(_given(data, "b", data["level"] - 3)))
+    if _given(data, "calibrated_at") is None and given == defaults:
         canonical.pop("a", None)
         canonical.pop("b", None)
     if (
-        "a" not in data
-        and "b" not in data
+        _given(data, "a") is None
+        and _given(data, "b") is None
         and existing.calibrated_at is not None
         and data.get("version") == existing.version
     ):

@@ -6,8 +6,9 @@ them all in one go. Rules that need other files or the database live in ``conten
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from itertools import pairwise
 from typing import Any
@@ -21,6 +22,7 @@ MAX_INSTRUCTION = 400
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_INTEGER = 2**31 - 1  # the largest version an integer column holds
 
 
 def is_text(value: Any) -> bool:
@@ -29,8 +31,21 @@ def is_text(value: Any) -> bool:
 
 
 def _number(value: Any) -> bool:
-    """An int or a float, but not a bool (JSON ``true`` is not 1 here)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite int or float, but not a bool (JSON ``true`` is not 1 here, ``1e999`` is no
+    number a database column holds)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond any float
+        return False
+
+
+def among(values: Iterable[str]) -> Callable[[Any], bool]:
+    """Test for a text among ``values``: a list or an object given instead is refused, not
+    hashed (``[] in {…}`` would raise)."""
+    allowed = frozenset(values)
+    return lambda value: isinstance(value, str) and value in allowed
 
 
 class Checker:
@@ -59,8 +74,17 @@ class Checker:
         if obj.get(name) is not None and not test(obj[name]):
             self.add(child_path(path, name), message)
 
-    def localised(self, obj: Mapping[str, Any], path: str, name: str, required: bool) -> None:
-        """Check a ``{"fr": …, "en": …}`` text: French is what learners read, English optional."""
+    def limit(self, obj: Mapping[str, Any], path: str, name: str, most: int) -> None:
+        """Report a text longer than the column that stores it (``most`` characters)."""
+        value = obj.get(name)
+        if isinstance(value, str) and len(value) > most:
+            self.add(child_path(path, name), f"{len(value)} caractères : {most} au plus")
+
+    def localised(
+        self, obj: Mapping[str, Any], path: str, name: str, required: bool, most: int | None = None
+    ) -> None:
+        """Check a ``{"fr": …, "en": …}`` text: French is what learners read, English optional;
+        ``most`` bounds both when a column of that size stores them."""
         value = obj.get(name)
         if value is None:
             if required:
@@ -70,18 +94,24 @@ class Checker:
             self.add(child_path(path, name), 'objet {"fr": "…", "en": "…"} avec un texte français')
         elif value.get("en") is not None and not isinstance(value["en"], str):
             self.add(child_path(path, name) + ".en", "texte attendu")
+        elif most is not None:
+            for language in ("fr", "en"):
+                self.limit(value, child_path(path, name), language, most)
 
 
 def check_framework(c: Checker, data: Mapping[str, Any]) -> set[str]:
     """Validate a framework document; returns its competence codes."""
     c.require(data, "", "slug", lambda v: isinstance(v, str) and SLUG.match(v), "slug invalide")
     c.require(data, "", "version", is_text, "texte attendu (ex. « 2019-919 »)")
-    c.localised(data, "", "title", required=True)
+    c.limit(data, "", "version", 32)
+    c.localised(data, "", "title", required=True, most=200)
     kind_ok = c.require(
-        data, "", "kind", lambda v: v in {k.value for k in FrameworkKind}, '"levels" ou "referral"'
+        data, "", "kind", among(k.value for k in FrameworkKind), '"levels" ou "referral"'
     )
     for name in ("source_url", "licence", "attribution"):
         c.optional(data, "", name, is_text, "texte attendu")
+    for name in ("source_url", "licence"):
+        c.limit(data, "", name, 500)
     c.optional(data, "", "colour", lambda v: isinstance(v, str) and COLOUR.match(v), "#rrggbb")
     cuts = data.get("cut_points")
     if cuts is None:
@@ -115,6 +145,8 @@ def _check_occupation(c: Checker, occupation: Any) -> None:
         "URI ESCO attendue (http://data.europa.eu/esco/occupation/…)",
     )
     c.optional(occupation, "occupation", "name", is_text, "texte attendu")
+    c.limit(occupation, "occupation", "esco_uri", 300)
+    c.limit(occupation, "occupation", "name", 200)
 
 
 def _check_certification(c: Checker, cert: Any) -> None:
@@ -128,6 +160,8 @@ def _check_certification(c: Checker, cert: Any) -> None:
     c.optional(cert, "certification", "title", is_text, "texte attendu")
     c.optional(cert, "certification", "url", is_text, "adresse attendue")
     c.optional(cert, "certification", "valid_until", _iso_date, "date AAAA-MM-JJ attendue")
+    for name, most in (("code", 32), ("title", 300), ("url", 500)):
+        c.limit(cert, "certification", name, most)
 
 
 def _check_domains(c: Checker, domains: Any) -> set[str]:
@@ -146,7 +180,8 @@ def _check_domains(c: Checker, domains: Any) -> set[str]:
             if domain["code"] in domain_codes:
                 c.add(f"{dpath}.code", f"domaine en double : {domain['code']}")
             domain_codes.add(domain["code"])
-        c.localised(domain, dpath, "title", required=True)
+        c.limit(domain, dpath, "code", 32)
+        c.localised(domain, dpath, "title", required=True, most=300)
         competences = domain.get("competences")
         if not isinstance(competences, list) or not competences:
             c.add(f"{dpath}.competences", "liste non vide de compétences attendue")
@@ -165,7 +200,8 @@ def _check_competence(c: Checker, competence: Any, cpath: str, codes: set[str]) 
         if competence["code"] in codes:
             c.add(f"{cpath}.code", f"compétence en double : {competence['code']}")
         codes.add(competence["code"])
-    c.localised(competence, cpath, "title", required=True)
+    c.limit(competence, cpath, "code", 32)
+    c.localised(competence, cpath, "title", required=True, most=300)
     c.localised(competence, cpath, "description", required=False)
     _check_levels(c, competence.get("levels"), cpath)
     _check_alignments(c, competence.get("alignments"), cpath)
@@ -182,6 +218,8 @@ def _check_levels(c: Checker, levels: Any, cpath: str) -> None:
             c.add(f"{cpath}.levels.{level}", "niveau de 1 à 8 attendu")
         elif not (is_text(text) or (isinstance(text, Mapping) and is_text(text.get("fr")))):
             c.add(f"{cpath}.levels.{level}", "descripteur (texte) attendu")
+        elif isinstance(text, Mapping) and not isinstance(text.get("en", ""), str | None):
+            c.add(f"{cpath}.levels.{level}.en", "texte attendu")
 
 
 def _check_alignments(c: Checker, alignments: Any, cpath: str) -> None:
@@ -198,6 +236,8 @@ def _check_alignments(c: Checker, alignments: Any, cpath: str) -> None:
         c.require(alignment, apath, "framework", is_text, "nom du référentiel attendu")
         for name in ("code", "name", "url"):
             c.optional(alignment, apath, name, is_text, "texte attendu")
+        for name, most in (("framework", 200), ("code", 100), ("name", 300), ("url", 500)):
+            c.limit(alignment, apath, name, most)
         if not any(alignment.get(name) for name in ("code", "url")):
             c.add(apath, "il faut au moins un code ou une adresse (url)")
 
@@ -249,7 +289,7 @@ def check_item(c: Checker, item: Any, path: str) -> None:
         item,
         path,
         "type",
-        lambda v: v in {t.value for t in ItemType},
+        among(t.value for t in ItemType),
         f"type parmi {', '.join(t.value for t in ItemType)}",
     )
     c.require(item, path, "instruction", is_text, "texte attendu")
@@ -265,11 +305,12 @@ def check_item(c: Checker, item: Any, path: str) -> None:
             c.add(child_path(path, "image"), 'objet {"file": …, "alt": …} attendu')
         else:
             c.require(image, child_path(path, "image"), "file", is_text, "nom de fichier attendu")
+            c.limit(image, child_path(path, "image"), "file", 200)
             c.require(
                 image, child_path(path, "image"), "alt", is_text, "texte alternatif obligatoire"
             )
     access = item.get("accessibility")
-    values = {a.value for a in Accessibility}
+    values = among(a.value for a in Accessibility)
     if not isinstance(access, Mapping):
         c.add(
             child_path(path, "accessibility"),
@@ -283,7 +324,7 @@ def check_item(c: Checker, item: Any, path: str) -> None:
                 access,
                 child_path(path, "accessibility"),
                 name,
-                lambda v: v in values,
+                values,
                 '"ok", "ko" ou "na"',
             )
     c.optional(
@@ -297,21 +338,31 @@ def check_item(c: Checker, item: Any, path: str) -> None:
         item,
         path,
         "status",
-        lambda v: v in {s.value for s in ItemStatus},
+        among(s.value for s in ItemStatus),
         '"draft", "validated" ou "archived"',
     )
-    c.require(
-        item,
-        path,
-        "version",
-        lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
-        "entier ≥ 1 attendu",
-    )
+    if (
+        c.require(
+            item,
+            path,
+            "version",
+            lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+            "entier ≥ 1 attendu",
+        )
+        and item["version"] > MAX_INTEGER
+    ):
+        c.add(child_path(path, "version"), f"{MAX_INTEGER} au plus")
     c.optional(item, path, "a", lambda v: _number(v) and 0 < v <= 5, "nombre entre 0 et 5 attendu")
     c.optional(
         item, path, "b", lambda v: _number(v) and -10 <= v <= 10, "nombre entre -10 et 10 attendu"
     )
-    c.optional(item, path, "calibrated_at", _iso_datetime, "date et heure ISO attendues")
+    c.optional(
+        item,
+        path,
+        "calibrated_at",
+        _iso_datetime,
+        "date et heure ISO avec fuseau attendues (ex. 2027-01-15T10:00:00+00:00)",
+    )
     c.require(item, path, "explanation", is_text, "texte attendu")
     for name in ("body", "key"):
         if name not in item:
@@ -325,8 +376,8 @@ def check_item(c: Checker, item: Any, path: str) -> None:
 
 
 def _iso_datetime(value: Any) -> bool:
+    """An ISO date and time with its offset: a calibration time is stored in UTC."""
     try:
-        datetime.fromisoformat(value)
+        return datetime.fromisoformat(value).tzinfo is not None
     except (TypeError, ValueError):
         return False
-    return True

@@ -39,16 +39,24 @@ def _id_set(value: Any, allowed: set[str], what: str) -> set[str]:
     return set(value)
 
 
+def _entry_ids(entries: Any) -> set[str]:
+    """The text ids of a list of objects; anything else has none (import validation says so)."""
+    if not isinstance(entries, list):
+        return set()
+    return {e["id"] for e in entries if isinstance(e, Mapping) and isinstance(e.get("id"), str)}
+
+
 def _mailbox_ids(body: Mapping[str, Any]) -> tuple[set[str], set[str]]:
     """Message ids, and every file id that can be attached (mailbox files, received parts)."""
-    mailbox = body.get("mailbox") or {}
-    messages = mailbox.get("messages") or []
-    files = {f["id"] for f in mailbox.get("files") or [] if isinstance(f, Mapping) and "id" in f}
-    for message in messages:
-        for part in message.get("attachments") or []:
-            if isinstance(part, Mapping) and "id" in part:
-                files.add(part["id"])
-    return {m["id"] for m in messages if isinstance(m, Mapping) and "id" in m}, files
+    mailbox = body.get("mailbox")
+    if not isinstance(mailbox, Mapping):
+        return set(), set()
+    messages = mailbox.get("messages")
+    files = _entry_ids(mailbox.get("files"))
+    for message in messages if isinstance(messages, list) else []:
+        if isinstance(message, Mapping):
+            files |= _entry_ids(message.get("attachments"))
+    return _entry_ids(messages), files
 
 
 def _check_webmail(body: Mapping[str, Any], key: Mapping[str, Any], response: Any) -> bool:
@@ -203,6 +211,26 @@ def example_wrong_response(kind: ItemType, body: Mapping[str, Any], key: Any) ->
     return [s for s in samples if s not in key]
 
 
+def _entry_problems(entries: Any, path: str, what: str) -> list[Problem]:
+    """An optional list of objects each with a text ``id`` (mailbox files, attachments, form
+    options, samples), checked before its ids are used."""
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        return [(path, f"liste {what} attendue")]
+    problems: list[Problem] = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            problems.append((f"{path}[{i}]", "objet attendu"))
+        elif not isinstance(entry.get("id"), str):
+            problems.append((f"{path}[{i}].id", "identifiant (texte) manquant"))
+    return problems
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 def task_problems(kind: ItemType, body: Mapping[str, Any], key: Any) -> list[Problem]:
     """Body and key checks for a task item (import validation)."""
     problems: list[Problem] = []
@@ -213,20 +241,27 @@ def task_problems(kind: ItemType, body: Mapping[str, Any], key: Any) -> list[Pro
         for i, message in enumerate(mailbox["messages"]):
             if not isinstance(message, Mapping) or not isinstance(message.get("id"), str):
                 problems.append((f"body.mailbox.messages[{i}].id", "identifiant manquant"))
+            else:
+                problems += _entry_problems(
+                    message.get("attachments"),
+                    f"body.mailbox.messages[{i}].attachments",
+                    "de pièces jointes",
+                )
+        problems += _entry_problems(mailbox.get("files"), "body.mailbox.files", "de fichiers")
         messages, files = _mailbox_ids(body)
         if not isinstance(key, Mapping):
             return [*problems, ("key", 'task_webmail : la clé est un objet {"action": …}')]
         if key.get("action") not in WEBMAIL_ACTIONS:
             problems.append(("key.action", f"action parmi {', '.join(WEBMAIL_ACTIONS)}"))
-        if "message" in key and key["message"] not in messages:
+        if "message" in key and not isinstance(key["message"], str):
+            problems.append(("key.message", "identifiant de message (texte) attendu"))
+        elif "message" in key and key["message"] not in messages:
             problems.append(("key.message", f"message inconnu : {key['message']}"))
-        if "to" in key and not (
-            isinstance(key["to"], list) and all(isinstance(a, str) for a in key["to"])
-        ):
+        if "to" in key and not _str_list(key["to"]):
             problems.append(("key.to", "liste d'adresses attendue"))
-        if "attachments" in key and not (
-            isinstance(key["attachments"], list) and set(key["attachments"]) <= files
-        ):
+        if "attachments" in key and not _str_list(key["attachments"]):
+            problems.append(("key.attachments", "liste d'identifiants de pièces jointes attendue"))
+        elif "attachments" in key and not set(key["attachments"]) <= files:
             problems.append(("key.attachments", "pièces jointes inconnues"))
         if "body_contains" in key and not (
             isinstance(key["body_contains"], list)
@@ -246,6 +281,9 @@ def task_problems(kind: ItemType, body: Mapping[str, Any], key: Any) -> list[Pro
                 problems.append((f"body.fields[{i}].kind", f"type parmi {', '.join(FORM_KINDS)}"))
             if field.get("kind") in ("select", "radio", "checkbox") and not field.get("options"):
                 problems.append((f"body.fields[{i}].options", "options attendues"))
+            problems += _entry_problems(
+                field.get("options"), f"body.fields[{i}].options", "d'options"
+            )
             by_id[field["id"]] = field
         if not isinstance(key, Mapping) or not key:
             return [*problems, ("key", "task_form : la clé est un objet champ → valeur attendue")]
@@ -255,12 +293,12 @@ def task_problems(kind: ItemType, body: Mapping[str, Any], key: Any) -> list[Pro
                 problems.append((f"key.{name}", "champ inconnu"))
                 continue
             kind_ = field.get("kind", "text")
-            options = {o.get("id") for o in field.get("options", []) if isinstance(o, Mapping)}
+            options = _entry_ids(field.get("options"))
             if kind_ in ("select", "radio"):
-                if expected not in options:
+                if not isinstance(expected, str) or expected not in options:
                     problems.append((f"key.{name}", "identifiant d'option attendu"))
             elif kind_ == "checkbox":
-                if not isinstance(expected, list) or not set(expected) <= options:
+                if not _str_list(expected) or not set(expected) <= options:
                     problems.append((f"key.{name}", "liste d'identifiants d'options attendue"))
             elif kind_ == "date":
                 accepted = [expected] if isinstance(expected, str) else expected
@@ -278,7 +316,8 @@ def task_problems(kind: ItemType, body: Mapping[str, Any], key: Any) -> list[Pro
         samples = body.get("samples")
         if not isinstance(samples, list) or not samples:
             return [("body.samples", "liste d'exemples attendue")]
-        ids = {s.get("id") for s in samples if isinstance(s, Mapping)}
+        problems += _entry_problems(samples, "body.samples", "d'exemples")
+        ids = _entry_ids(samples)
         if not isinstance(key, list) or not all(isinstance(k, str) for k in key):
             problems.append(("key", "task_phishing : la clé est la liste des faux (identifiants)"))
         elif not set(key) <= ids:

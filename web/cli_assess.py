@@ -363,7 +363,8 @@ def _import_content(paths: list[Path], label: str) -> None:
     for path in files:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            total += len(data.get("items", [])) if isinstance(data, dict) else 0
+            items = data.get("items") if isinstance(data, dict) else None
+            total += len(items) if isinstance(items, list) else 0
         except (OSError, ValueError):
             pass  # reported with its line by the import itself
     try:
