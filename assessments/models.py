@@ -225,6 +225,12 @@ class Alignment(Base):
     competence: Mapped[Competence] = relationship(back_populates="alignments")
 
 
+def visually_accessible(blind: Accessibility | str, colour_blind: Accessibility | str) -> bool:
+    """PIX's rule for an accessibility adjustment, on the two columns (sessions read them
+    without loading whole items)."""
+    return Accessibility.KO not in (blind, colour_blind)
+
+
 class Item(Base):
     """One question or simulated task of the bank, in its current version."""
 
@@ -273,7 +279,7 @@ class Item(Base):
     @property
     def accessible_visual(self) -> bool:
         """PIX's rule for an accessibility adjustment: fine for blind and colour-blind people."""
-        return Accessibility.KO not in (self.access_blind, self.access_colour_blind)
+        return visually_accessible(self.access_blind, self.access_colour_blind)
 
     def __repr__(self) -> str:
         return f"<Item {self.uid} v{self.version} {self.type.value}>"

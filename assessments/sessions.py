@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, select, update
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from assessments import engine, scoring
 from assessments.campaigns import (
@@ -35,8 +37,10 @@ from assessments.campaigns import (
 from assessments.checking import InvalidResponse, check
 from assessments.models import (
     AnswerStatus,
+    Assessment,
     AssessmentMode,
     AssessmentSession,
+    Campaign,
     Competence,
     CompetenceResult,
     Framework,
@@ -46,6 +50,7 @@ from assessments.models import (
     Referral,
     Response,
     SessionStatus,
+    visually_accessible,
 )
 from learners.database import utcnow
 from learners.models import Learner
@@ -243,6 +248,9 @@ def _record(
     timer_paused: bool = False,
 ) -> Outcome:
     session = _lock(db, session)
+    # Held before the row is re-read: re-reading it drops its reference to the item, and the
+    # identity map would forget an item the page has just loaded to read the form.
+    item = db.get(Item, item_id) if forced is None else None
     row = db.scalars(
         select(Response)
         .where(Response.session_id == session.id, Response.item_id == item_id)
@@ -256,7 +264,6 @@ def _record(
         raise ItemNotAsked(item_id)
     if _check_deadline(db, session, now):
         raise SessionFinished(session.id)
-    item = row.item
     status = forced
     stored_answer = None
     if status is None:
@@ -277,10 +284,10 @@ def _record(
         .values(status=status, answer=stored_answer, answered_at=now, time_spent_ms=spent)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.refresh(row)
     if written == 0:  # another request answered it between our read and our write
+        db.refresh(row)
         return _repeat(session, row)
-    _advance(db, session, now)
+    _advance(db, session, now)  # re-reads the responses, this one included
     return Outcome(status=status, finished=session.finished, next_item=_next(session))
 
 
@@ -313,59 +320,92 @@ def _check_deadline(db: Session, session: AssessmentSession, now: datetime) -> b
 # Choosing the next item
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """What choosing and scoring need from an item: no body, key or texts (the full item is
+    loaded only once it is asked)."""
+
+    id: int
+    uid: str
+    level: int
+    a: float
+    b: float
+    code: str
+    usable: bool  # validated, and accessible when the assessment asks for it
+    order: tuple[int, int]  # the competence's place in its framework (position, id)
+
+
 @dataclass
 class _Pool:
-    items: list[Item]
+    items: list[_Candidate]
     allowed: np.ndarray
     targets: list[str]
     max_level: dict[str, int]
 
 
+_CANDIDATE_COLUMNS = (
+    Item.id,
+    Item.uid,
+    Item.level,
+    Item.a,
+    Item.b,
+    Competence.code,
+    Competence.position,
+    Competence.id.label("competence_id"),
+    Item.status,
+    Item.access_blind,
+    Item.access_colour_blind,
+)
+
+
+def _to_candidates(rows: Sequence[Row[Any]], accessible_only: bool) -> list[_Candidate]:
+    return [
+        _Candidate(
+            id=row.id,
+            uid=row.uid,
+            level=row.level,
+            a=row.a,
+            b=row.b,
+            code=row.code,
+            order=(row.position, row.competence_id),
+            usable=row.status == ItemStatus.VALIDATED
+            and (
+                not accessible_only
+                or visually_accessible(row.access_blind, row.access_colour_blind)
+            ),
+        )
+        for row in rows
+    ]
+
+
 def _pool(db: Session, session: AssessmentSession) -> _Pool:
-    """Items the assessment may ask, plus those already asked (for the replay)."""
+    """Items the assessment may ask, plus those already asked (for the replay); one query
+    over a few columns joined to the competences."""
     assessment = session.campaign.assessment
     asked = {r.item_id for r in session.responses}
+    base = select(*_CANDIDATE_COLUMNS).join(Competence, Competence.id == Item.competence_id)
     if assessment.mode == AssessmentMode.FIXED:
         uids = assessment.item_uids or []
-        by_uid = {i.uid: i for i in db.scalars(select(Item).where(Item.uid.in_(uids)))}
+        rows = db.execute(base.where(Item.uid.in_(uids))).all()
+        by_uid = {c.uid: c for c in _to_candidates(rows, accessible_only=False)}
         items = [by_uid[uid] for uid in uids if uid in by_uid]
         allowed = np.ones(len(items), dtype=bool)
-        targets = list(dict.fromkeys(i.competence.code for i in items))
+        targets = list(dict.fromkeys(i.code for i in items))
     else:
-        query = (
-            select(Item)
-            .join(Competence)
-            .where(Competence.framework_id == assessment.framework_id)
-            .order_by(Item.id)
-        )
+        query = base.where(Competence.framework_id == assessment.framework_id).order_by(Item.id)
         if assessment.competence_codes is not None:
             query = query.where(Competence.code.in_(assessment.competence_codes))
-        candidates = list(db.scalars(query))
-        items = [
-            i
-            for i in candidates
-            if i.id in asked
-            or (
-                i.status == ItemStatus.VALIDATED
-                and (not assessment.accessible_only or i.accessible_visual)
-            )
-        ]
-        allowed = np.array(
-            [
-                i.status == ItemStatus.VALIDATED
-                and (not assessment.accessible_only or i.accessible_visual)
-                for i in items
-            ],
-            dtype=bool,
-        )
-        order = [c.code for c in assessment.framework.competences]
-        chosen = assessment.competence_codes or order
-        present = {i.competence.code for i, ok in zip(items, allowed, strict=True) if ok}
-        targets = [code for code in order if code in chosen and code in present]
+        candidates = _to_candidates(db.execute(query).all(), assessment.accessible_only)
+        items = [i for i in candidates if i.id in asked or i.usable]
+        allowed = np.array([i.usable for i in items], dtype=bool)
+        # Framework order (Framework.competences); a competence without items is never a target.
+        order = sorted({(i.order, i.code) for i in items})
+        chosen = assessment.competence_codes
+        present = {i.code for i in items if i.usable}
+        targets = [code for _, code in order if (not chosen or code in chosen) and code in present]
     max_level: dict[str, int] = defaultdict(int)
     for item in items:
-        code = item.competence.code
-        max_level[code] = max(max_level[code], item.level)
+        max_level[item.code] = max(max_level[item.code], item.level)
     return _Pool(items, allowed, targets, dict(max_level))
 
 
@@ -387,11 +427,48 @@ def _answered(session: AssessmentSession) -> list[Response]:
     return [r for r in session.responses if r.status is not None]
 
 
+def _asked_items(db: Session, rows: list[Response]) -> dict[int, _Candidate]:
+    """The items of ``rows`` by id, in one query (not one per answer)."""
+    if not rows:
+        return {}
+    query = (
+        select(*_CANDIDATE_COLUMNS)
+        .join(Competence, Competence.id == Item.competence_id)
+        .where(Item.id.in_({r.item_id for r in rows}))
+    )
+    return {c.id: c for c in _to_candidates(db.execute(query).all(), accessible_only=False)}
+
+
+def _load_settings(db: Session, session: AssessmentSession) -> Assessment:
+    """The session's campaign, assessment and framework in one query rather than three lazy
+    loads (nothing is queried when the campaign is already in the session)."""
+    _held = db.get(
+        Campaign,
+        session.campaign_id,
+        options=[joinedload(Campaign.assessment).joinedload(Assessment.framework)],
+    )
+    # Read through the relationship while ``_held`` references the campaign (the identity map
+    # holds objects weakly): the lazy load then finds it there without a query.
+    return session.campaign.assessment
+
+
+def _reload_responses(db: Session, session: AssessmentSession) -> None:
+    """Re-read ``session.responses`` from the database, as ``db.refresh(session,
+    ["responses"])`` would, in one query instead of two."""
+    rows = db.scalars(
+        select(Response)
+        .where(Response.session_id == session.id)
+        .order_by(Response.position)
+        .execution_options(populate_existing=True)
+    ).all()
+    set_committed_value(session, "responses", list(rows))
+
+
 def _advance(db: Session, session: AssessmentSession, now: datetime) -> None:
     """Ask the next item, or finish when the stopping rule says so."""
     db.flush()
-    db.refresh(session, ["responses"])
-    assessment = session.campaign.assessment
+    _reload_responses(db, session)
+    assessment = _load_settings(db, session)
     answered = _answered(session)
     pool = _pool(db, session)
     if assessment.mode == AssessmentMode.FIXED:
@@ -402,17 +479,18 @@ def _advance(db: Session, session: AssessmentSession, now: datetime) -> None:
     if following is None:
         finish(db, session, now=now)
         return
+    item = db.get(Item, following.id)  # the one item shown: now its body, key and texts
     db.add(
         Response(
             session_id=session.id,
-            item_id=following.id,
-            item_version=following.version,
+            item_id=item.id,
+            item_version=item.version,
             position=len(session.responses) + 1,
             asked_at=now,
         )
     )
-    session.current_item_id = following.id
-    session.current_item = following
+    session.current_item_id = item.id
+    session.current_item = item
     db.flush()
 
 
@@ -426,7 +504,7 @@ def _adaptive_test(
         [i.uid for i in pool.items],
         [i.a for i in pool.items],
         [i.b for i in pool.items],
-        [i.competence.code for i in pool.items],
+        [i.code for i in pool.items],
     )
     index = {item.id: k for k, item in enumerate(pool.items)}
     stopping = engine.StoppingRule(
@@ -446,7 +524,7 @@ def _adaptive_test(
 
 def _adaptive_next(
     session: AssessmentSession, pool: _Pool, answered: list[Response]
-) -> Item | None:
+) -> _Candidate | None:
     test = _adaptive_test(session, pool, answered)
     if test is None:
         return None
@@ -475,9 +553,10 @@ def finish(db: Session, session: AssessmentSession, now: datetime | None = None)
     framework = assessment.framework
     pool = _pool(db, session)
     answered = _answered(session)
+    asked = _asked_items(db, answered)
     tracker = engine.AbilityTracker()
     for row in answered:
-        tracker.update(row.status == AnswerStatus.OK, row.item.a, row.item.b)
+        tracker.update(row.status == AnswerStatus.OK, asked[row.item_id].a, asked[row.item_id].b)
     referral = None
     if framework.kind == FrameworkKind.REFERRAL and assessment.mode == AssessmentMode.ADAPTIVE:
         bands = _bands(framework, pool)
@@ -486,10 +565,15 @@ def finish(db: Session, session: AssessmentSession, now: datetime | None = None)
     results = scoring.score(
         framework,
         [
-            scoring.Answered(r.item.competence.code, r.item.a, r.item.b, AnswerStatus(r.status))
+            scoring.Answered(
+                asked[r.item_id].code,
+                asked[r.item_id].a,
+                asked[r.item_id].b,
+                AnswerStatus(r.status),
+            )
             for r in answered
         ],
-        assessed=pool.targets or list(dict.fromkeys(r.item.competence.code for r in answered)),
+        assessed=pool.targets or list(dict.fromkeys(asked[r.item_id].code for r in answered)),
         max_level=pool.max_level,
         estimate=tracker.estimate,
         referral=referral,

@@ -26,6 +26,7 @@ from assessments.models import (
     Framework,
     Item,
     ItemStatus,
+    Response,
 )
 from tests.assessments.factories import make_learner, make_organisation
 
@@ -77,7 +78,7 @@ def _restrict_mid_session(db, asked: list[str]) -> None:
     """An item already asked is withdrawn and two others become unusable for blind learners:
     the withdrawn one stays in the replayed bank, the others may no longer be asked."""
     db.execute(update(Item).where(Item.uid == asked[0]).values(status=ItemStatus.DRAFT))
-    # Both were asked later in this session before they became unusable.
+    # Without this change both would have been asked later in this session.
     others = ["crcn-2.1-009", "crcn-4.3-008"]
     db.execute(update(Item).where(Item.uid.in_(others)).values(access_blind=Accessibility.KO))
 
@@ -256,3 +257,56 @@ def test_seeded_sessions_ask_the_same_items_as_recorded(shipped, monkeypatch):
     if RECORD:
         print(f"\nEXPECTED = {runs!r}")
     assert runs == EXPECTED
+
+
+def test_an_answer_loads_only_the_next_item_in_full_and_no_query_per_item(dbsession):
+    """Each answer reads the bank as light rows in one query and loads in full (body, key,
+    texts) only the item it asks next: no whole-bank load, no query per item, per answer so
+    far or per competence, whatever the history."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from tests.assessments.factories import ITEMS, make_campaign
+
+    campaign = make_campaign(
+        dbsession, mode=AssessmentMode.ADAPTIVE, min_items=len(ITEMS), max_items=len(ITEMS)
+    )
+    session_id = sessions.start(dbsession, campaign.code, make_learner(dbsession)).id
+    dbsession.commit()
+    engine = dbsession.get_bind()
+    statements: list[str] = []
+    items_loaded: list[str] = []
+
+    def on_statement(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    def on_item(target: Item, *_args) -> None:
+        items_loaded.append(target.uid)
+
+    counts: list[int] = []
+    for _ in range(len(ITEMS) - 1):  # the last answer finishes: scoring is another story
+        with Session(engine) as request:  # one request: a fresh session, as in the web app
+            session = request.get(AssessmentSession, session_id)
+            row = request.scalar(
+                select(Response).where(
+                    Response.session_id == session_id, Response.item_id == session.current_item_id
+                )
+            )
+            item = row.item  # the page reads the form against the item
+            event.listen(engine, "before_cursor_execute", on_statement)
+            event.listen(Item, "load", on_item)
+            event.listen(Item, "refresh", on_item)
+            try:
+                right_answer = example_right_response(_data(item))
+                outcome = sessions.answer(request, session, item.id, right_answer)
+            finally:
+                event.remove(engine, "before_cursor_execute", on_statement)
+                event.remove(Item, "load", on_item)
+                event.remove(Item, "refresh", on_item)
+            request.commit()
+            assert not outcome.finished
+            assert items_loaded == [outcome.next_item.uid]
+        counts.append(len(statements))
+        statements.clear()
+        items_loaded.clear()
+    assert len(set(counts)) == 1, counts
