@@ -103,6 +103,9 @@ def form_fields(item: Item, response: Any) -> dict[str, Any]:
     if "message" in response:
         fields["message"] = response["message"]
     to = response.get("to")
+    if not to and response["action"] == "reply":
+        # The reply page pre-fills the sender's address, as a browser would post it.
+        to = _sender_address(item, response.get("message"))
     if to:
         fields["to"] = ", ".join(to) if isinstance(to, list) else to
     if response.get("attachments"):
@@ -110,3 +113,11 @@ def form_fields(item: Item, response: Any) -> dict[str, Any]:
     if response.get("body"):
         fields["mail_body"] = response["body"]
     return fields
+
+
+def _sender_address(item: Item, message_id: str | None) -> str | None:
+    """The address in the ``From`` of ``message_id``, as the reply page fills it in."""
+    for message in item.body.get("mailbox", {}).get("messages", []):
+        if message.get("id") == message_id:
+            return message["from"].split("<")[-1].rstrip(">").strip()
+    return None
