@@ -1,0 +1,83 @@
+"""Every shipped item renders in the learner's page and its key, posted as a browser would post
+it, is marked right: the content and the pages agree, item by item."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import select
+
+from assessments import campaigns, checking, content_io
+from assessments.models import AnswerStatus, AssessmentMode, Competence, Framework, Item, Response
+from learners.models import Organisation
+from tests.journey_factories import form_fields
+from tests.web.forms import text
+from tests.web.test_learner_journey import current, post_answer, session_id_of, start
+
+SHIPPED = ("crcn", "premiers-pas", "dev-web", "fibre-optique", "data-analyste")
+
+
+def _campaign_over_every_item(session, organisation: Organisation, slug: str) -> tuple[str, int]:
+    root = content_io.CONTENT_DIR
+    content_io.import_paths(session, [root / "frameworks" / f"{slug}.json", root / "items" / slug])
+    framework = session.scalar(select(Framework).where(Framework.slug == slug))
+    uids = list(
+        session.scalars(
+            select(Item.uid)
+            .join(Competence)
+            .where(Competence.framework_id == framework.id)
+            .order_by(Item.id)
+        )
+    )
+    assessment = campaigns.create_assessment(
+        session,
+        framework,
+        f"Tous les items : {slug}",
+        mode=AssessmentMode.FIXED,
+        item_uids=uids,
+        min_items=len(uids),
+        max_items=len(uids),
+        organisation_id=organisation.id,
+    )
+    code = f"ALL-{slug[:4].upper()}"
+    campaigns.create_campaign(session, assessment, organisation.id, "Tout", code=code)
+    return code, len(uids)
+
+
+@pytest.mark.parametrize("slug", SHIPPED)
+def test_every_shipped_item_renders_and_its_key_is_right_through_the_page(
+    app, world, client_as, slug
+):
+    from web.database import db
+
+    with app.app_context():
+        organisation = db.session.get(Organisation, world.org_a)
+        code, count = _campaign_over_every_item(db.session, organisation, slug)
+        db.session.commit()
+
+    client = client_as("learner")
+    url = start(client, code)
+    for number in range(1, count + 1):
+        page = client.get(url)
+        assert page.status_code == 200
+        item = current(app, url)
+        shown = text(page)
+        assert f"Question {number} sur {count}" in shown, item.uid
+        first_line = item.instruction.split("\n")[0]
+        assert first_line in shown, item.uid
+        # Shown as text, never as markup (HTML and code samples in trade items).
+        assert str(escape(first_line)) in page.get_data(as_text=True), item.uid
+        answered = post_answer(
+            client, url, item, form_fields(item, checking.example_right_response(item))
+        )
+        assert answered.status_code == 303, (item.uid, text(answered)[:2000])
+
+    assert answered.headers["Location"].endswith("/resultats")
+    assert client.get(answered.headers["Location"]).status_code == 200
+    with app.app_context():
+        rows = db.session.scalars(
+            select(Response).where(Response.session_id == session_id_of(url))
+        ).all()
+        wrong = [(r.item.uid, r.status) for r in rows if r.status is not AnswerStatus.OK]
+        assert len(rows) == count
+        assert wrong == []
