@@ -34,7 +34,13 @@ from assessments.content_errors import ContentError, ContentInvalid
 from assessments.content_export import export_item, latest_framework
 from assessments.content_parsing import ParsedFile, content_files, read_file
 from assessments.content_storage import prune_competences, upsert_framework, upsert_item
-from assessments.content_validation import Checker, check_framework, check_item, is_text
+from assessments.content_validation import (
+    Checker,
+    check_framework,
+    check_item,
+    check_no_nul,
+    is_text,
+)
 from assessments.models import Competence, Framework, Item, ItemStatus
 
 # What a validated item may not change without a new version (compared by ``_semantics``).
@@ -135,6 +141,7 @@ def _sort_documents(documents: list[ParsedFile]) -> tuple[_Batch, list[ContentEr
     for doc in documents:
         c = Checker(doc)
         data = doc.data
+        check_no_nul(c, data, "")
         if isinstance(data, Mapping) and "domains" in data:
             _add_framework_file(c, batch)
             if c.errors:  # its items are not checked against the database

@@ -48,6 +48,21 @@ def among(values: Iterable[str]) -> Callable[[Any], bool]:
     return lambda value: isinstance(value, str) and value in allowed
 
 
+def check_no_nul(c: Checker, value: Any, path: str) -> None:
+    """Report every text holding a NUL character: no database text column stores one
+    (PostgreSQL refuses it), so the file is refused before anything is written."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            c.add(path, "caractère nul (\\u0000) interdit dans un texte")
+    elif isinstance(value, Mapping):
+        for key, child in value.items():
+            check_no_nul(c, key, path)
+            check_no_nul(c, child, child_path(path, str(key)))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            check_no_nul(c, child, child_path(path, index))
+
+
 class Checker:
     """Collects errors for one file."""
 

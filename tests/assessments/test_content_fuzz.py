@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -200,3 +201,17 @@ def test_the_import_command_reports_a_mangled_file_in_french(app, tmp_path, docu
     assert "Erreur : " in result.output and "rien n'a été importé" in result.output
     with app.app_context():
         assert counts(db.session) == before
+
+
+def test_a_nul_character_in_any_text_is_refused_before_anything_is_written(dbsession):
+    framework = json.loads((CONTENT_DIR / "frameworks" / "premiers-pas.json").read_text())
+    framework["domains"][0]["competences"][0]["title"]["fr"] += "\x00"
+    document = parse_text(json.dumps(framework), "premiers-pas.json")
+    with pytest.raises(ContentInvalid) as refused:
+        import_documents(dbsession, [document])
+    messages = [(e.path, e.message) for e in refused.value.errors]
+    assert (
+        "domains[0].competences[0].title.fr",
+        "caractère nul (\\u0000) interdit dans un texte",
+    ) in messages
+    assert dbsession.scalar(select(func.count()).select_from(Framework)) == 0
