@@ -7,7 +7,6 @@ JSON documents allow cross-origin reads so browser-based wallets and verifiers c
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -45,7 +44,7 @@ def _base_url() -> str:
 
 
 def did_web_enabled() -> bool:
-    value = current_app.config.get("JALON_ISSUER_DID_WEB", os.environ.get("JALON_ISSUER_DID_WEB"))
+    value = current_app.config.get("JALON_ISSUER_DID_WEB")  # from the environment (web.config)
     return str(value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
