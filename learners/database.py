@@ -81,6 +81,14 @@ def make_engine(url: str, **kwargs) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
+        @event.listens_for(engine, "savepoint")
+        def _begin_before_savepoint(connection, _name) -> None:
+            # pysqlite only opens a transaction before a write, so a SAVEPOINT that comes first
+            # would open its own, and RELEASE would commit it: the session's later rollback
+            # would no longer undo it, as it does on PostgreSQL. Open the transaction first.
+            if not connection.connection.dbapi_connection.in_transaction:
+                connection.exec_driver_sql("BEGIN")
+
     return engine
 
 
