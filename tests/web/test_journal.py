@@ -19,9 +19,7 @@ def _events(app, org_id: int) -> list[AuditEvent]:
 
     with app.app_context():
         return list(
-            db.session.scalars(
-                select(AuditEvent).where(AuditEvent.organisation_id == org_id)
-            )
+            db.session.scalars(select(AuditEvent).where(AuditEvent.organisation_id == org_id))
         )
 
 

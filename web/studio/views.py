@@ -12,7 +12,6 @@ from web.database import db
 from web.studio import bp
 from web.studio.forms import NewLearnerForm, RenewCodeForm
 
-
 STAFF = (Role.TRAINER, Role.ORG_ADMIN, Role.PLATFORM_ADMIN)
 
 
@@ -82,4 +81,3 @@ def renew_code(org_id: int, user_id: int):
     )
     db.session.commit()
     return _sheet(user, code)
-
