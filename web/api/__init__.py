@@ -12,9 +12,9 @@ and register on ``bp`` below; ``endpoints.py`` imports each module so that ``cre
        from web.api.problems import problem
        from web.authz import requires
 
-       @bp.get("/organisations/<int:org_id>/indicateurs")
-       @requires(Role.DEPARTMENT, org_arg="org_id")
-       def indicators(org_id: int): ...
+       @bp.get("/organisations/<int:org_id>/cohortes")
+       @requires(Role.TRAINER, Role.ORG_ADMIN, org_arg="org_id")
+       def cohorts(org_id: int): ...                 # endpoint "api.cohorts"
 
    Under ``/api`` an anonymous caller gets 401, not the login page (``authz``).
 2. Keep the view thin (parse, authorise, call a domain function, answer ``jsonify``): the
