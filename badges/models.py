@@ -265,7 +265,7 @@ class VerificationEvent(Base):
         value_enum(VerificationChannel, "verification_channel")
     )
     # The verdict: valid | revoked | suspended | expired | not_yet_valid | invalid_signature |
-    # status_unknown | malformed (``badges.ob3.verify.Verdict``).
+    # status_unknown | malformed | internal_error (``badges.ob3.verify.Verdict``).
     result: Mapped[str] = mapped_column(String(32))
 
     credential: Mapped[Credential | None] = relationship()

@@ -1,15 +1,21 @@
-"""Verification against this platform's database, and the record of each verification.
+"""Verification against this platform's database, the verdict shown, and the record of each.
 
 The OB 3.0 core (``badges.ob3.verify``) is pure; here it is given what only the database knows:
 our issuers' key documents (so our badges verify offline, retired keys included), our signed
 status lists, and which issuers are ours. Nothing is fetched from the network unless the caller
 passes ``fetch`` (the public verifier does, with ``ob3.resolver.SafeHttpFetcher``): then other
 issuers' key documents and status lists are read through it; ours never are.
+
+The verdict a person reads (the employer's pages and the API, the learner's wallet) is decided
+here, once: ``shown_verdict`` adds what only our records say (a suspension) to the verdict of
+the signed document.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,9 +24,57 @@ from badges import issuance, issuers, status_lists
 from badges.models import Credential, VerificationChannel, VerificationEvent
 from badges.ob3 import verify
 from badges.ob3.resolver import DocumentSource, Resolver
+from badges.ob3.verify import CheckStatus, Verdict, VerificationResult
 from learners.database import utcnow
 
 QR_CHANNEL_QUERY = "via=qr"
+# Verdicts about the standing of an authentic badge, which a platform suspension outranks
+# (gravest first: revoked > suspended > expired > not yet valid > valid).
+SUSPENSION_OUTRANKS = frozenset({Verdict.VALID, Verdict.EXPIRED, Verdict.NOT_YET_VALID})
+
+
+@dataclass(frozen=True)
+class Verification:
+    """One verification: the core's result, the verdict to show, and our credential behind it."""
+
+    result: VerificationResult
+    verdict: Verdict
+    credential: Credential | None
+
+
+# ------------------------------------------------------------------------------ the verdict
+
+
+def shown_verdict(verdict: Verdict, credential: Credential | None) -> Verdict:
+    """The verdict people read: the signed document's, unless our records say more.
+
+    Suspension is recorded on the platform only (OB 3.0 gives a credential one status entry,
+    used for revocation), so the document still verifies as valid: a suspended credential of
+    ours is shown suspended. It outranks expiry, as in the wallet, but never a finding that the
+    badge is not authentic, revoked, or that we could not verify it.
+    """
+    if credential is not None and credential.suspended and verdict in SUSPENSION_OUTRANKS:
+        return Verdict.SUSPENDED
+    return verdict
+
+
+def recorded_verdict(credential: Credential, now: datetime | None = None) -> Verdict:
+    """The verdict from our records alone, without re-verifying (the learner's wallet)."""
+    if credential.revoked_at is not None:
+        return Verdict.REVOKED
+    expired = credential.valid_until is not None and credential.valid_until <= (now or utcnow())
+    return shown_verdict(Verdict.EXPIRED if expired else Verdict.VALID, credential)
+
+
+def signature_held(result: VerificationResult) -> bool:
+    """The document is well formed and its proof and key checks all ran and passed."""
+    if result.verdict in (Verdict.INVALID_SIGNATURE, Verdict.MALFORMED):
+        return False
+    signature = [c for c in result.checks if c.code in ("proof", "key")]
+    return bool(signature) and all(c.status is CheckStatus.PASSED for c in signature)
+
+
+# ------------------------------------------------------------------------------ verifying
 
 
 def resolver(session: Session, base_url: str, fetch: DocumentSource | None = None) -> Resolver:
@@ -62,7 +116,7 @@ def verify_bytes(
     base_url: str,
     filename: str | None = None,
     fetch: DocumentSource | None = None,
-) -> verify.VerificationResult:
+) -> VerificationResult:
     """Verify a file (JSON, JWS, baked PNG or SVG) with local keys and status lists."""
     return verify.verify_bytes(data, filename=filename, **_options(session, base_url, fetch))
 
@@ -73,7 +127,7 @@ def verify_credential(
     *,
     base_url: str,
     fetch: DocumentSource | None = None,
-) -> verify.VerificationResult:
+) -> VerificationResult:
     return verify.verify_credential(credential, **_options(session, base_url, fetch))
 
 
@@ -83,18 +137,14 @@ def qr_url(public_id: str, base_url: str) -> str:
     return f"{issuance.credential_iri(public_id, base_url)}?{QR_CHANNEL_QUERY}"
 
 
-def issued_here(
-    session: Session, result: verify.VerificationResult, base_url: str
-) -> Credential | None:
+def issued_here(session: Session, result: VerificationResult, base_url: str) -> Credential | None:
     """Our stored credential behind a verified document, when its signature held.
 
     A forged copy that merely names one of our URLs is not tied to the real badge (its
     holder's count must not grow with someone else's failed forgery).
     """
     document = result.credential
-    if not isinstance(document, dict):
-        return None
-    if result.verdict in (verify.Verdict.INVALID_SIGNATURE, verify.Verdict.MALFORMED):
+    if not isinstance(document, dict) or not signature_held(result):
         return None
     if not result.issuer_known:
         return None
@@ -108,18 +158,48 @@ def issued_here(
         return None
 
 
-def verify_stored(
-    session: Session, credential: Credential, *, base_url: str
-) -> verify.VerificationResult:
+def verify_stored(session: Session, credential: Credential, *, base_url: str) -> VerificationResult:
     """Re-verify a credential we issued, from its stored signed JSON."""
     return verify_credential(session, json.loads(credential.signed_json), base_url=base_url)
+
+
+def check_stored(
+    session: Session,
+    credential: Credential,
+    *,
+    base_url: str,
+    channel: VerificationChannel | None = None,
+) -> Verification:
+    """Re-verify one of our credentials for its public page; counted when ``channel`` is given
+    (not committed)."""
+    result = verify_stored(session, credential, base_url=base_url)
+    if channel is not None:
+        record(session, credential, channel, result)
+    return Verification(result, shown_verdict(result.verdict, credential), credential)
+
+
+def check_sent(
+    session: Session,
+    data: bytes,
+    *,
+    base_url: str,
+    channel: VerificationChannel,
+    filename: str | None = None,
+    fetch: DocumentSource | None = None,
+) -> Verification:
+    """Verify bytes a visitor sent (a file, pasted text, an API body) and count it (not
+    committed). The bytes are not kept; the count goes to our credential when it is one."""
+    result = verify_bytes(session, data, base_url=base_url, filename=filename, fetch=fetch)
+    ours = issued_here(session, result, base_url)
+    record(session, ours, channel, result)
+    return Verification(result, shown_verdict(result.verdict, ours), ours)
 
 
 def record(
     session: Session,
     credential: Credential | None,
     channel: VerificationChannel,
-    result: verify.VerificationResult,
+    result: VerificationResult,
 ) -> VerificationEvent:
     """Count one verification: credential, time, channel, verdict — nothing about the verifier."""
     event = VerificationEvent(

@@ -28,7 +28,6 @@ from badges.attestation import AttestationContent, render_pdf
 from badges.models import Achievement, Credential, VerificationEvent
 from badges.ob3 import baking
 from badges.qr import qr_png
-from learners.database import utcnow
 from learners.models import Learner
 
 # White text on these keeps WCAG AA contrast (used when an achievement has no image of a format).
@@ -89,14 +88,9 @@ def owned(session: Session, learner: Learner | None, public_id: str) -> Credenti
 
 
 def status(credential: Credential, now: datetime | None = None) -> WalletStatus:
-    """Revoked beats suspended beats expired: the gravest state is the one shown."""
-    if credential.revoked_at is not None:
-        return WalletStatus.REVOKED
-    if credential.suspended:
-        return WalletStatus.SUSPENDED
-    if credential.valid_until is not None and credential.valid_until <= (now or utcnow()):
-        return WalletStatus.EXPIRED
-    return WalletStatus.VALID
+    """What the platform's records say, by the same rule as the verification pages
+    (``verification.recorded_verdict``: the gravest state is the one shown)."""
+    return WalletStatus(verification.recorded_verdict(credential, now).value)
 
 
 def verification_counts(session: Session, credentials: Sequence[Credential]) -> dict[int, int]:

@@ -24,7 +24,8 @@ decorator (so the registered function carries it)::
 
 Rules ``requires`` applies:
 
-- anonymous → 302 to the login page (401 problem+json under ``/api/``);
+- anonymous → 302 to the login page (401 problem+json under ``/api/``, the JSON API's
+  blueprint in ``web/api/``, whose endpoints carry these same decorators);
 - a signed-in person without one of the roles → 403;
 - with ``org_arg``/``org_of``: the organisation must exist (else 404) and the person must hold
   one of the roles *in that organisation* (else 403) — a trainer of one association never sees

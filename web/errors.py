@@ -1,15 +1,18 @@
 """Error pages in the visitor's language (French by default), or problem+json for API clients.
 
 API clients are requests under ``/api/`` or whose ``Accept`` prefers JSON to HTML; they get
-RFC 9457 ``application/problem+json`` with the same French sentence in ``detail``.
+RFC 9457 ``application/problem+json`` (``web.api.problems``, the API's own errors use it too)
+with the same French sentence in ``detail``.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from web.api.problems import problem
 
 
 def _titles() -> dict[int, tuple[str, str]]:
@@ -57,9 +60,7 @@ def error_response(status: int, detail: str | None = None) -> tuple[Response | s
     title, default_detail = titles.get(status, titles[500 if status >= 500 else 400])
     detail = detail or default_detail
     if wants_json():
-        response = jsonify(type="about:blank", title=title, status=status, detail=detail)
-        response.mimetype = "application/problem+json"
-        return response, status
+        return problem(status, title, detail), status
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 

@@ -1,6 +1,8 @@
-"""Tolerant reads of the credential fields several verification steps share.
+"""Tolerant reads of the credential fields that verification steps and pages share.
 
-Nothing here trusts the input: a missing or mistyped field reads as ``None`` or an empty list.
+Nothing here trusts the input: a missing or mistyped field reads as ``None``, an empty dict or
+an empty list. The verification pages (``web/verify/display.py``) read through these too, so a
+field the verifier accepts (a date ending in a lowercase ``z``) is also one the page shows.
 """
 
 from __future__ import annotations
@@ -49,7 +51,38 @@ def issuer_name_of(credential: dict[str, Any]) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def subject_of(credential: dict[str, Any]) -> dict[str, Any]:
+    """``credentialSubject`` when it is one object (an empty dict otherwise)."""
+    subject = credential.get("credentialSubject")
+    return subject if isinstance(subject, dict) else {}
+
+
+def achievement_of(credential: dict[str, Any]) -> dict[str, Any]:
+    """The subject's ``achievement`` when it is one object (an empty dict otherwise)."""
+    achievement = subject_of(credential).get("achievement")
+    return achievement if isinstance(achievement, dict) else {}
+
+
+def raw_valid_from(credential: dict[str, Any]) -> Any:
+    """``validFrom`` (VC 2.0), else ``issuanceDate`` (VC 1.1), as written."""
+    return credential.get("validFrom", credential.get("issuanceDate"))
+
+
+def raw_valid_until(credential: dict[str, Any]) -> Any:
+    """``validUntil`` (VC 2.0), else ``expirationDate`` (VC 1.1), as written."""
+    return credential.get("validUntil", credential.get("expirationDate"))
+
+
+def valid_from_of(credential: dict[str, Any]) -> datetime | None:
+    return parse_date(raw_valid_from(credential))
+
+
+def valid_until_of(credential: dict[str, Any]) -> datetime | None:
+    return parse_date(raw_valid_until(credential))
+
+
 def parse_date(value: Any) -> datetime | None:
+    """An XML Schema dateTime (``Z``, ``z`` or an offset; UTC when none), or ``None``."""
     if not isinstance(value, str):
         return None
     try:

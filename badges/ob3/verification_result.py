@@ -14,6 +14,7 @@ class CheckStatus(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     UNKNOWN = "unknown"
+    ERROR = "error"  # the check could not run: a fault of ours, never a finding about the badge
 
 
 class Verdict(StrEnum):
@@ -27,6 +28,7 @@ class Verdict(StrEnum):
     INVALID_SIGNATURE = "invalid_signature"
     STATUS_UNKNOWN = "status_unknown"
     MALFORMED = "malformed"
+    INTERNAL_ERROR = "internal_error"
 
 
 VERDICT_LABELS: dict[Verdict, tuple[str, str]] = {
@@ -38,6 +40,10 @@ VERDICT_LABELS: dict[Verdict, tuple[str, str]] = {
     Verdict.INVALID_SIGNATURE: ("Signature invalide", "Invalid signature"),
     Verdict.STATUS_UNKNOWN: ("Statut inconnu", "Status unknown"),
     Verdict.MALFORMED: ("Badge illisible ou mal formé", "Unreadable or malformed badge"),
+    Verdict.INTERNAL_ERROR: (
+        "Vérification impossible (erreur interne)",
+        "Verification impossible (internal error)",
+    ),
 }
 
 
@@ -120,10 +126,15 @@ class CheckRun:
     def unknown(self, code: str, fr: str, en: str) -> None:
         self.add(code, CheckStatus.UNKNOWN, fr, en)
 
+    def error(self, code: str, fr: str, en: str) -> None:
+        self.add(code, CheckStatus.ERROR, fr, en)
+
     def status(self, code: str) -> CheckStatus | None:
         found = [c.status for c in self.checks if c.code == code]
         if not found:
             return None
+        if CheckStatus.ERROR in found:
+            return CheckStatus.ERROR
         if CheckStatus.FAILED in found:
             return CheckStatus.FAILED
         if CheckStatus.UNKNOWN in found:

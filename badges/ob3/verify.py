@@ -1,7 +1,9 @@
 """Verify any OB 3.0 credential (JSON, compact JWS, baked PNG or SVG) into a readable result.
 
 Verification never raises: each step becomes a check (``passed | failed | unknown``) with a
-French and an English sentence, and the checks give one verdict for the employer's page. Validity
+French and an English sentence, and the checks give one verdict for the employer's page. A step
+that raises is a fault of ours: it is logged and becomes an ``error`` check, and the verdict
+« internal error » (``internal_errors``), never a finding about the badge. Validity
 is cryptographic and temporal; whether Jalon knows the issuer is reported beside it. Nothing is
 fetched unless the caller passes a web-enabled resolver or a status fetcher.
 
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from badges.ob3 import internal_errors
 from badges.ob3.build import Recipient
 from badges.ob3.credential_fields import (
     OB_CONTEXT,
@@ -65,15 +68,21 @@ __all__ = [
 ]
 
 KnownIssuer = Callable[[str], bool]
+STRUCTURE_CHECKS = frozenset({"format", "context", "type", "jsonld", "schema"})
 
 
 def _verdict(run: CheckRun) -> Verdict:
+    """Definite findings first; then a step that could not run stops any claim about the badge
+    (every later verdict says the signature held); ``issuer_known`` never counts."""
     failed = {c.code for c in run.checks if c.status is CheckStatus.FAILED}
     unknown = {c.code for c in run.checks if c.status is CheckStatus.UNKNOWN}
-    if failed & {"format", "context", "type", "jsonld", "schema"}:
+    errors = {c.code for c in run.checks if c.status is CheckStatus.ERROR} - {"issuer_known"}
+    if failed & STRUCTURE_CHECKS:
         return Verdict.MALFORMED
     if (failed | unknown) & {"proof", "key"}:
         return Verdict.INVALID_SIGNATURE
+    if errors:
+        return Verdict.INTERNAL_ERROR
     if "revoked" in run.flags:
         return Verdict.REVOKED
     if "suspended" in run.flags:
@@ -89,6 +98,15 @@ def _verdict(run: CheckRun) -> Verdict:
     return Verdict.VALID
 
 
+def _step(run: CheckRun, step: str, check: Callable[..., Any], *args: Any) -> Any:
+    """Run one step; if it raises, log it and record the step as an internal error."""
+    try:
+        return check(*args)
+    except Exception as error:  # reported as an internal error, never as a finding
+        internal_errors.report(run, step, error)
+        return None
+
+
 def _run_checks(
     parsed: ParsedCredential,
     source_format: str,
@@ -102,15 +120,17 @@ def _run_checks(
 ) -> VerificationResult:
     credential = parsed.credential
     _format_read(source_format, run)
-    check_context(credential, run)
-    check_type(credential, run)
-    check_jsonld(credential, run)
-    check_schema(credential, run)
-    check_proof(parsed, resolver, run)
-    check_status(credential, resolver, status_fetcher, now, run)
-    check_dates(credential, now, run)
+    _step(run, "context", check_context, credential, run)
+    _step(run, "type", check_type, credential, run)
+    _step(run, "jsonld", check_jsonld, credential, run)
+    _step(run, "schema", check_schema, credential, run)
+    _step(run, "proof", check_proof, parsed, resolver, run)
+    _step(run, "status", check_status, credential, resolver, status_fetcher, now, run)
+    _step(run, "dates", check_dates, credential, now, run)
     issuer_id = issuer_id_of(credential)
-    recipient_match = check_recipient(credential, recipient, run) if recipient else None
+    recipient_match = (
+        _step(run, "recipient", check_recipient, credential, recipient, run) if recipient else None
+    )
     issuer_known = _check_issuer_known(issuer_id, is_known_issuer, run)
     return VerificationResult(
         verdict=_verdict(run),
@@ -142,26 +162,64 @@ def _check_issuer_known(
     issuer_id: str | None, is_known_issuer: KnownIssuer | None, run: CheckRun
 ) -> bool | None:
     """Whether Jalon knows the issuer: reported beside validity, never part of the verdict."""
-    issuer_known: bool | None = None
-    if is_known_issuer is not None and issuer_id is not None:
-        try:
-            issuer_known = bool(is_known_issuer(issuer_id))
-        except Exception:
-            issuer_known = None
-        if issuer_known:
-            run.ok("issuer_known", "Émetteur connu de Jalon.", "Issuer known to Jalon.")
-        else:
-            run.unknown("issuer_known", "Émetteur inconnu de Jalon.", "Issuer unknown to Jalon.")
-    return issuer_known
+    if is_known_issuer is None or issuer_id is None:
+        return None
+    issuer_known = _step(run, "issuer_known", is_known_issuer, issuer_id)
+    if run.status("issuer_known") is CheckStatus.ERROR:
+        return None
+    if issuer_known:
+        run.ok("issuer_known", "Émetteur connu de Jalon.", "Issuer known to Jalon.")
+        return True
+    run.unknown("issuer_known", "Émetteur inconnu de Jalon.", "Issuer unknown to Jalon.")
+    return False
 
 
-def _internal_error(run: CheckRun, source_format: str | None) -> VerificationResult:
-    run.fail(
-        "format",
-        "Ce badge n'a pas pu être analysé.",
-        "The credential could not be processed.",
-    )
-    return VerificationResult(Verdict.MALFORMED, run.checks, source_format=source_format)
+def _internal_error(
+    run: CheckRun, step: str, error: Exception, source_format: str | None
+) -> VerificationResult:
+    internal_errors.report(run, step, error)
+    return VerificationResult(Verdict.INTERNAL_ERROR, run.checks, source_format=source_format)
+
+
+def _read_credential(
+    credential: dict[str, Any] | str, run: CheckRun
+) -> tuple[ParsedCredential | None, str]:
+    """The credential given as a dict or as text (JSON or compact JWS), and its format."""
+    if isinstance(credential, dict):
+        return ParsedCredential(credential, None), "json"
+    if isinstance(credential, str):
+        parsed = parse_text(credential, run)
+        return parsed, ("jws" if parsed is not None and parsed.jws else "json")
+    run.fail("format", "Format de badge inconnu.", "Unknown credential format.")
+    return None, "unknown"
+
+
+def _read_bytes(
+    data: bytes, filename: str | None, run: CheckRun
+) -> tuple[ParsedCredential | None, str | None]:
+    """The credential inside a file (JSON, JWS, baked PNG or SVG), and where it was read from."""
+    if not isinstance(data, bytes | bytearray):
+        run.fail("format", "Fichier illisible.", "Unreadable file.")
+        return None, None
+    decoded = decode_bytes(bytes(data), filename, run)
+    if decoded is None:
+        return None, None
+    text, container = decoded
+    parsed = parse_text(text, run)
+    if parsed is None:
+        return None, container
+    return parsed, (container if container in ("png", "svg") else ("jws" if parsed.jws else "json"))
+
+
+def _verify_parsed(
+    run: CheckRun, parsed: ParsedCredential | None, source_format: str | None, **options: Any
+) -> VerificationResult:
+    if parsed is None or source_format is None:
+        return VerificationResult(Verdict.MALFORMED, run.checks, source_format=source_format)
+    try:
+        return _run_checks(parsed, source_format, run, **options)
+    except Exception as error:  # never a 500: an internal error, logged
+        return _internal_error(run, "verify", error, source_format)
 
 
 def verify_credential(
@@ -175,32 +233,20 @@ def verify_credential(
 ) -> VerificationResult:
     """Verify a credential given as a dict (embedded proof) or a compact JWS; never raises."""
     run = CheckRun()
-    now = now or datetime.now(UTC)
     try:
-        if isinstance(credential, dict):
-            parsed: ParsedCredential | None = ParsedCredential(credential, None)
-            source_format = "json"
-        elif isinstance(credential, str):
-            parsed = parse_text(credential, run)
-            source_format = "jws" if parsed is not None and parsed.jws else "json"
-        else:
-            run.fail("format", "Format de badge inconnu.", "Unknown credential format.")
-            parsed = None
-            source_format = "unknown"
-        if parsed is None:
-            return VerificationResult(Verdict.MALFORMED, run.checks, source_format=source_format)
-        return _run_checks(
-            parsed,
-            source_format,
-            run,
-            resolver=resolver,
-            status_fetcher=status_fetcher,
-            now=now,
-            recipient=recipient,
-            is_known_issuer=is_known_issuer,
-        )
-    except Exception:  # never a 500: an unexpected failure is reported as malformed
-        return _internal_error(CheckRun(), None)
+        parsed, source_format = _read_credential(credential, run)
+    except Exception as error:  # never a 500: an internal error, logged
+        return _internal_error(run, "format", error, None)
+    return _verify_parsed(
+        run,
+        parsed,
+        source_format,
+        resolver=resolver,
+        status_fetcher=status_fetcher,
+        now=now or datetime.now(UTC),
+        recipient=recipient,
+        is_known_issuer=is_known_issuer,
+    )
 
 
 def verify_bytes(
@@ -215,30 +261,17 @@ def verify_bytes(
 ) -> VerificationResult:
     """Verify an uploaded file: JSON, compact JWS (.jwt/.jws), baked PNG or SVG; never raises."""
     run = CheckRun()
-    now = now or datetime.now(UTC)
     try:
-        if not isinstance(data, bytes | bytearray):
-            run.fail("format", "Fichier illisible.", "Unreadable file.")
-            return VerificationResult(Verdict.MALFORMED, run.checks)
-        decoded = decode_bytes(bytes(data), filename, run)
-        if decoded is None:
-            return VerificationResult(Verdict.MALFORMED, run.checks)
-        text, container = decoded
-        parsed = parse_text(text, run)
-        if parsed is None:
-            return VerificationResult(Verdict.MALFORMED, run.checks, source_format=container)
-        source_format = (
-            container if container in ("png", "svg") else ("jws" if parsed.jws else "json")
-        )
-        return _run_checks(
-            parsed,
-            source_format,
-            run,
-            resolver=resolver,
-            status_fetcher=status_fetcher,
-            now=now,
-            recipient=recipient,
-            is_known_issuer=is_known_issuer,
-        )
-    except Exception:  # never a 500: an unexpected failure is reported as malformed
-        return _internal_error(CheckRun(), None)
+        parsed, source_format = _read_bytes(data, filename, run)
+    except Exception as error:  # never a 500: an internal error, logged
+        return _internal_error(run, "format", error, None)
+    return _verify_parsed(
+        run,
+        parsed,
+        source_format,
+        resolver=resolver,
+        status_fetcher=status_fetcher,
+        now=now or datetime.now(UTC),
+        recipient=recipient,
+        is_known_issuer=is_known_issuer,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from badges.ob3.credential_fields import parse_date
+from badges.ob3.credential_fields import parse_date, raw_valid_until, valid_from_of
 from badges.ob3.verification_result import CheckRun
 
 
@@ -14,8 +14,7 @@ def _french_date(value: datetime) -> str:
 
 
 def check_dates(credential: dict[str, Any], now: datetime, run: CheckRun) -> None:
-    raw_from = credential.get("validFrom", credential.get("issuanceDate"))
-    valid_from = parse_date(raw_from)
+    valid_from = valid_from_of(credential)
     if valid_from is None:
         run.fail(
             "valid_from",
@@ -34,7 +33,7 @@ def check_dates(credential: dict[str, Any], now: datetime, run: CheckRun) -> Non
             f"Délivré le {_french_date(valid_from)}.",
             f"Valid from {valid_from.isoformat()}.",
         )
-    raw_until = credential.get("validUntil", credential.get("expirationDate"))
+    raw_until = raw_valid_until(credential)
     if raw_until is None:
         run.ok("valid_until", "Ce badge n'expire pas.", "The credential does not expire.")
         return

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from badges.ob3.build import Recipient, identity_matches
-from badges.ob3.credential_fields import as_list
+from badges.ob3.credential_fields import as_list, subject_of
 from badges.ob3.verification_result import CheckRun
 
 
 def check_recipient(credential: dict[str, Any], recipient: Recipient, run: CheckRun) -> bool:
-    subject = credential.get("credentialSubject")
-    subject = subject if isinstance(subject, dict) else {}
+    subject = subject_of(credential)
     matched = False
     if recipient.id is not None and subject.get("id") == recipient.id:
         matched = True

@@ -11,10 +11,14 @@ from typing import Any
 
 from badges.ob3 import data_integrity, status_list
 from badges.ob3.credential_fields import as_list, issuer_id_of, parse_date
+from badges.ob3.errors import Ob3Error
 from badges.ob3.resolver import KeyResolutionError, Resolver
 from badges.ob3.verification_result import CheckRun
 
 StatusFetcher = Callable[[str], dict[str, Any]]
+# What a fetcher raises when the list cannot be read (unreachable, refused, not found, not
+# JSON). Anything else is a fault of ours: the step fails as an internal error (``verify``).
+UNREADABLE_LIST = (Ob3Error, LookupError, OSError, ValueError)
 
 
 def _check_one_status(
@@ -51,7 +55,7 @@ def _check_one_status(
         return
     try:
         list_credential = fetcher(ref.list_url)
-    except Exception:  # any failure to read the list means "unknown", never "not revoked"
+    except UNREADABLE_LIST:  # the list cannot be read: "unknown", never "not revoked"
         list_credential = None
     if not isinstance(list_credential, dict):
         run.unknown(

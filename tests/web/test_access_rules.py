@@ -156,7 +156,8 @@ ACCESS: dict[str, list[Case]] = {
         Case("/verifier", EVERYONE_200),
         Case("/verifier", see(422, default=422), method="POST"),
     ],
-    "verify.api_verify": [Case("/api/verifier", see(400, default=400), method="POST")],
+    # The JSON API (tests/web/test_api.py and test_verify_pages.py cover real requests).
+    "api.verifier": [Case("/api/verifier", see(400, default=400), method="POST")],
 }
 
 

@@ -602,3 +602,95 @@ def test_hostile_credential_content_is_shown_as_text_without_live_links(client, 
     assert "<script>alert" not in page
     assert 'href="javascript:' not in page
     assert "evil.example/pixel.png" not in page  # the CSP would block it: not even tried
+
+
+# ------------------------------------------------------------------ a fault of ours, in words
+
+
+@pytest.fixture
+def failing_signature_check(monkeypatch):
+    """The signature step raises, as a bug of ours would (the message names nobody real)."""
+    from badges.ob3 import verify
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("bug near Samira Dupont")
+
+    monkeypatch.setattr(verify, "check_proof", broken)
+
+
+def test_a_failing_check_is_an_internal_error_on_the_page_never_a_forgery(
+    client, issue, app, failing_signature_check, caplog
+):
+    badge = issue()
+    with caplog.at_level(logging.ERROR, logger="badges.ob3.verify"):
+        _status, page = _page(client, badge.path)
+    assert _verdict(page) == "internal_error"
+    assert "Vérification impossible (erreur interne)" in page and "verdict-warn" in page
+    assert "Cela ne dit rien sur le badge" in page
+    assert "Raison : L&#39;étape « Signature » n&#39;a pas pu être menée à bien." in page
+    assert '<details class="check check-error">' in page and "Signature : erreur interne" in page
+    for finding in ("Signature invalide", "Badge mal formé", "Format non reconnu", "Badge valide"):
+        assert finding not in page
+    [record] = [r for r in caplog.records if r.name == "badges.ob3.verify"]
+    assert "'proof'" in record.getMessage() and "RuntimeError" in record.getMessage()
+    assert "Samira" not in caplog.text and badge.id not in caplog.text
+    _status, english = _page(client, f"{badge.path}?lang=en")
+    assert "Verification impossible (internal error)" in english
+    assert "This says nothing about the badge" in english
+    assert "Invalid signature" not in english
+    pk = _credential_pk(app, badge.id)
+    assert _events(app)[0] == ("link", "internal_error", pk)
+
+
+def test_the_verifier_page_and_the_api_say_internal_error_too(
+    client, issue, app, no_csrf, failing_signature_check
+):
+    badge = issue()
+    page = _paste(client, json.dumps(badge.signed)).get_data(as_text=True)
+    assert _verdict(page) == "internal_error"
+    assert "Vérification impossible (erreur interne)" in page and "Signature invalide" not in page
+    response = client.post("/api/verifier", json=badge.signed)
+    assert response.status_code == 200  # a verdict, not a 500 nor a 4xx problem
+    answer = response.get_json()
+    assert answer["verdict"] == "internal_error"
+    assert answer["label_fr"] == "Vérification impossible (erreur interne)"
+    assert answer["label_en"] == "Verification impossible (internal error)"
+    proof = next(c for c in answer["checks"] if c["code"] == "proof")
+    assert proof["status"] == "error"
+    assert proof["message_en"] == "Verification impossible (internal error)."
+    # Without a signature check, the copy sent is not tied to the real badge's count.
+    assert answer["credential"]["issued_by_jalon"] is False
+    assert [e[:2] for e in _events(app)] == [
+        ("upload", "internal_error"),
+        ("api", "internal_error"),
+    ]
+    assert all(e[2] is None for e in _events(app))
+
+
+# ----------------------------------------------------------------- dates the verifier accepts
+
+
+def test_dates_written_with_a_lowercase_z_are_shown(client, no_csrf):
+    """RFC 3339 allows ``z``; the verifier accepts it, so the page must show those dates."""
+    key = keys.generate_ed25519()
+    did = keys.did_key_for(key)
+    unsigned = build.build_achievement_credential(
+        credential_id="urn:uuid:0c7d6e2a-3f4b-4c5d-8e9f-a0b1c2d3e4f5",
+        issuer=build.IssuerProfile(id=did, name="Lycée Jean Moulin"),
+        achievement=build.AchievementDef(
+            id="https://partenaire.example/achievements/soudure",
+            name="Soudure à l'arc",
+            description="Réaliser une soudure conforme.",
+            criteria_narrative="Trois soudures contrôlées.",
+        ),
+        recipient=build.Recipient(identity="a@example.org", salt="0123456789abcdef"),
+        valid_from=utcnow().replace(microsecond=0),
+    )
+    unsigned["validFrom"] = "2025-05-02T10:00:00z"
+    unsigned["validUntil"] = "2099-01-31T00:00:00z"
+    signed = data_integrity.sign(unsigned, key, f"{did}#{did.removeprefix('did:key:')}")
+    page = _paste(client, json.dumps(signed)).get_data(as_text=True)
+    assert _verdict(page) == "valid"
+    assert '<time datetime="2025-05-02">2 mai 2025</time>' in page
+    assert "<dd>Jusqu'au 31 janvier 2099</dd>" in page
+    assert "Non indiquée" not in page and "Sans limite de durée" not in page

@@ -1,18 +1,30 @@
 """What a verification page shows about a credential, read from the credential itself.
 
 The same reading serves our badges (``/c/<id>``) and files from anywhere (``/verifier``), so an
-employer sees the same sections whoever issued the badge. The input is untrusted JSON: every
-field is type-checked, links are kept only when they are http(s), and images only when the
-page may show them (a ``data:`` image, or one served from our own base URL — the CSP refuses
-the rest).
+employer sees the same sections whoever issued the badge. The input is untrusted JSON: fields
+are read through the verifier's own readers (``badges.ob3.credential_fields``, so what the
+verifier accepts the page shows), texts are trimmed and capped, links are kept only when they
+are http(s), and images only when the page may show them (a ``data:`` image, or one served
+from our own base URL — the CSP refuses the rest).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
+
+from badges.ob3.credential_fields import (
+    achievement_of,
+    as_list,
+    issuer_id_of,
+    issuer_name_of,
+    parse_date,
+    subject_of,
+    valid_from_of,
+    valid_until_of,
+)
 
 MAX_ITEMS = 50  # a hostile credential may list thousands of results; the page shows 50
 MAX_TEXT = 2000
@@ -78,10 +90,7 @@ def _text(value: Any) -> str | None:
 
 
 def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    items = value if isinstance(value, list) else [value]
-    return items[:MAX_ITEMS]
+    return as_list(value)[:MAX_ITEMS]
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
@@ -95,16 +104,6 @@ def safe_url(value: Any) -> str | None:
         return None
     parts = urlsplit(url)
     return url if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def _date(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _alignment(data: dict[str, Any]) -> Link | None:
@@ -185,10 +184,7 @@ def read(credential: dict[str, Any] | None, base_url: str) -> CredentialView:
     """The displayable view of a (possibly hostile) credential; empty when there is none."""
     if not isinstance(credential, dict):
         return CredentialView()
-    subject = credential.get("credentialSubject")
-    subject = subject if isinstance(subject, dict) else {}
-    achievement = subject.get("achievement")
-    achievement = achievement if isinstance(achievement, dict) else {}
+    subject, achievement = subject_of(credential), achievement_of(credential)
     criteria = achievement.get("criteria")
     criteria = criteria if isinstance(criteria, dict) else {}
     issuer = credential.get("issuer")
@@ -202,13 +198,13 @@ def read(credential: dict[str, Any] | None, base_url: str) -> CredentialView:
         image_url=image_url,
         image_alt=image_alt,
         achievement_type=_text(achievement.get("achievementType")),
-        issuer_name=_text(issuer.get("name")),
+        issuer_name=_text(issuer_name_of(credential)),
         issuer_url=safe_url(issuer.get("url")) or safe_url(issuer.get("id")),
-        issuer_id=_text(issuer.get("id")),
+        issuer_id=_text(issuer_id_of(credential)),
         holder_name=_text(subject.get("name")),
-        valid_from=_date(credential.get("validFrom", credential.get("issuanceDate"))),
-        valid_until=_date(credential.get("validUntil", credential.get("expirationDate"))),
-        awarded=_date(credential.get("awardedDate")),
+        valid_from=valid_from_of(credential),
+        valid_until=valid_until_of(credential),
+        awarded=parse_date(credential.get("awardedDate")),
         results=_results(subject, achievement),
         alignments=_alignments(achievement.get("alignment")),
         evidence=_evidence(credential.get("evidence")),

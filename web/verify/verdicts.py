@@ -26,6 +26,7 @@ TONES = {
     Verdict.INVALID_SIGNATURE: "bad",
     Verdict.STATUS_UNKNOWN: "warn",
     Verdict.MALFORMED: "bad",
+    Verdict.INTERNAL_ERROR: "warn",  # says nothing about the badge: never red
 }
 ICONS = {
     Verdict.VALID: "✓",
@@ -36,8 +37,14 @@ ICONS = {
     Verdict.INVALID_SIGNATURE: "✗",
     Verdict.STATUS_UNKNOWN: "?",
     Verdict.MALFORMED: "⚠",
+    Verdict.INTERNAL_ERROR: "⚙",
 }
-CHECK_ICONS = {CheckStatus.PASSED: "✓", CheckStatus.FAILED: "✗", CheckStatus.UNKNOWN: "?"}
+CHECK_ICONS = {
+    CheckStatus.PASSED: "✓",
+    CheckStatus.FAILED: "✗",
+    CheckStatus.UNKNOWN: "?",
+    CheckStatus.ERROR: "⚙",
+}
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,7 @@ def _headline(verdict: Verdict, result: VerificationResult) -> str:
         Verdict.NOT_YET_VALID: _("Badge pas encore valide"),
         Verdict.INVALID_SIGNATURE: _("Signature invalide"),
         Verdict.STATUS_UNKNOWN: _("Statut inconnu"),
+        Verdict.INTERNAL_ERROR: _("Vérification impossible (erreur interne)"),
     }[verdict]
 
 
@@ -125,16 +133,31 @@ def _sentence(verdict: Verdict, valid_from: datetime | None, valid_until: dateti
         Verdict.MALFORMED: _(
             "Nous n'avons pas trouvé de badge Open Badges 3.0 lisible dans ce que vous avez envoyé."
         ),
+        Verdict.INTERNAL_ERROR: _(
+            "Une erreur s'est produite de notre côté pendant la vérification. Cela ne dit rien "
+            "sur le badge : réessayez dans quelques minutes."
+        ),
     }[verdict]
 
 
 def _reason(verdict: Verdict, result: VerificationResult, revocation_reason: str | None) -> str:
     if verdict is Verdict.REVOKED:
         return revocation_reason or _("L'organisme n'a pas donné de raison.")
+    if verdict is Verdict.INTERNAL_ERROR:
+        return _internal_error_reason(result)
     for wanted in (CheckStatus.FAILED, CheckStatus.UNKNOWN):
         for check in result.checks:
             if check.status is wanted and check.code != "issuer_known":
                 return message(check)
+    return ""
+
+
+def _internal_error_reason(result: VerificationResult) -> str:
+    for check in result.checks:
+        if check.status is CheckStatus.ERROR and check.code != "issuer_known":
+            return _(
+                "L'étape « %(step)s » n'a pas pu être menée à bien.", step=_check_title(check.code)
+            )
     return ""
 
 
@@ -174,6 +197,8 @@ def _check_title(code: str) -> str:
         "valid_until": _("Date de fin de validité"),
         "issuer_known": _("Émetteur connu de Jalon"),
         "recipient": _("Personne qui a obtenu le badge"),
+        "dates": _("Dates de validité"),
+        "verify": _("Vérification du badge"),
     }.get(code, code)
 
 
@@ -182,6 +207,7 @@ def _status_words(status: CheckStatus) -> str:
         CheckStatus.PASSED: _("vérifié"),
         CheckStatus.FAILED: _("problème"),
         CheckStatus.UNKNOWN: _("pas pu être vérifié"),
+        CheckStatus.ERROR: _("erreur interne"),
     }[status]
 
 

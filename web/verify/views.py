@@ -1,29 +1,27 @@
-"""Public, permanent URLs printed inside signed credentials and QR codes.
+"""Public, permanent URLs printed inside signed credentials and QR codes, and the verifier page.
 
 Every URL served or written here comes from ``JALON_BASE_URL``, never from the request's Host.
 JSON documents allow cross-origin reads so browser-based wallets and verifiers can fetch them.
+The JSON verification API is in ``web/api/``.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from badges import achievements, issuance, issuers, status_lists, verification
 from badges.models import Credential, VerificationChannel
-from badges.ob3.resolver import SafeHttpFetcher
-from badges.ob3.verify import Verdict, VerificationResult
 from badges.qr import qr_svg
 from web import errors
 from web.authz import public
 from web.database import db
-from web.extensions import csrf, limiter
-from web.verify import display, verdicts
+from web.extensions import limiter
+from web.verify import checking, sections
 from web.verify.forms import VerifierForm
 from web.verify.log_privacy import keep_addresses_out_of_logs
 
@@ -33,14 +31,8 @@ JSON_LD = "application/ld+json"
 CREDENTIAL_JSON_TYPES = ("application/vc+ld+json", JSON_LD, "application/json")
 CREDENTIAL_JWT_TYPES = ("application/vc+jwt", "application/jwt")
 STATUS_CACHE_SECONDS = 300
-VERIFIER_RATE_LIMIT = "20 per minute"
-FETCH_TIMEOUT = 3.0  # seconds per request to another issuer's server
 
 bp.record_once(lambda _state: keep_addresses_out_of_logs())
-
-
-def _base_url() -> str:
-    return current_app.config["JALON_BASE_URL"]
 
 
 def did_web_enabled() -> bool:
@@ -81,20 +73,12 @@ def _negotiated_type(candidates: tuple[str, ...]) -> str:
 @public
 def credential(credential_id: str):
     """The credential: signed JSON, its VC-JWT, or the page an employer reads after a scan."""
-    try:
-        found = issuance.get(db.session, credential_id)
-    except issuance.CredentialNotFound:
-        abort(404)
-    if not found.is_public:
-        abort(404)
+    found = _public_credential(credential_id)
     wanted = _wanted_format()
     if wanted == "json":
         response = _json(found.signed_json, _negotiated_type(CREDENTIAL_JSON_TYPES))
     elif wanted == "jwt":
-        if not found.jws:
-            abort(404)
-        response = Response(found.jws, mimetype=_negotiated_type(CREDENTIAL_JWT_TYPES))
-        response.headers["Access-Control-Allow-Origin"] = "*"
+        response = _jwt(found)
     else:
         response = Response(_credential_page(found))
     if request.args.get("format") in {"json", "jwt"}:
@@ -106,120 +90,69 @@ def credential(credential_id: str):
     return response
 
 
-def _new_opening(found: Credential) -> bool:
-    """Count a GET, but not a HEAD (link checkers), nor the page coming back to itself (a
+def _public_credential(credential_id: str) -> Credential:
+    """Our credential with this id while its holder keeps it public; 404 otherwise."""
+    try:
+        found = issuance.get(db.session, credential_id)
+    except issuance.CredentialNotFound:
+        abort(404)
+    if not found.is_public:
+        abort(404)
+    return found
+
+
+def _jwt(found: Credential) -> Response:
+    if not found.jws:
+        abort(404)
+    response = Response(found.jws, mimetype=_negotiated_type(CREDENTIAL_JWT_TYPES))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _opening_channel(found: Credential) -> VerificationChannel | None:
+    """The channel to count this opening under, or None when it is not a new verification.
+
+    A GET counts, but not a HEAD (link checkers), nor the page coming back to itself (a
     language switch or a reload, whose referrer is this very page), nor the holder looking at
     their own badge: "vérifié N fois" tells them how often *others* checked it."""
     if request.method != "GET":
-        return False
+        return None
     learner = getattr(current_user, "learner", None) if current_user.is_authenticated else None
     if learner is not None and learner.id == found.learner_id:
-        return False
-    referrer = urlsplit(request.referrer or "")
-    return referrer.path != request.path
+        return None
+    if urlsplit(request.referrer or "").path == request.path:
+        return None
+    return VerificationChannel.QR if request.args.get("via") == "qr" else VerificationChannel.LINK
 
 
 def _credential_page(found: Credential) -> str:
-    base_url = _base_url()
-    result = verification.verify_stored(db.session, found, base_url=base_url)
-    verdict = result.verdict
-    if verdict is Verdict.VALID and found.suspended:
-        verdict = Verdict.SUSPENDED
-    if _new_opening(found):
-        channel = (
-            VerificationChannel.QR if request.args.get("via") == "qr" else VerificationChannel.LINK
-        )
-        verification.record(db.session, found, channel, result)
-        db.session.commit()
-    url = issuance.credential_iri(found.public_id, base_url)
-    view = display.read(result.credential or json.loads(found.signed_json), base_url)
+    base_url = checking.base_url()
+    checked = verification.check_stored(
+        db.session, found, base_url=base_url, channel=_opening_channel(found)
+    )
+    db.session.commit()
     return render_template(
         "verify/credential.html",
         credential=found,
-        view=view,
-        holder_name=found.learner.display_name if found.learner else view.holder_name,
-        issuer_url=view.issuer_url or found.issuer.url,
-        outcome=verdicts.outcome(
-            result,
-            verdict=verdict,
-            valid_from=view.valid_from,
-            valid_until=view.valid_until,
-            revocation_reason=found.revocation_reason,
-        ),
-        checks=verdicts.check_lines(result),
-        public_url=url,
+        public_url=issuance.credential_iri(found.public_id, base_url),
         qr=qr_svg(verification.qr_url(found.public_id, base_url), title=_("Code QR de ce badge")),
+        **sections.context(checked, base_url),
     )
 
 
 # ------------------------------------------------------------------------------ verifier
 
 
-def _verifier_limit() -> str:
-    return current_app.config.get("JALON_VERIFIER_RATE_LIMIT", VERIFIER_RATE_LIMIT)
-
-
-def _fetcher():
-    """How other issuers' keys and status lists are read: the guarded https fetcher with a
-    short timeout, or what the configuration injects (tests: a fake; ``False``: offline)."""
-    configured = current_app.config.get("JALON_VERIFIER_FETCHER")
-    if configured is not None:
-        return configured or None
-    timeout = float(current_app.config.get("JALON_VERIFIER_FETCH_TIMEOUT", FETCH_TIMEOUT))
-    return SafeHttpFetcher(timeout=timeout)
-
-
-@dataclass
-class Verified:
-    """One verification of something sent to us, and the credential of ours behind it."""
-
-    result: VerificationResult
-    credential: Credential | None
-
-
-def _verify_sent(data: bytes, filename: str | None, channel: VerificationChannel) -> Verified:
-    """Verify bytes sent by a visitor and count it; the bytes themselves are not kept."""
-    base_url = _base_url()
-    result = verification.verify_bytes(
-        db.session, data, base_url=base_url, filename=filename, fetch=_fetcher()
-    )
-    ours = verification.issued_here(db.session, result, base_url)
-    verification.record(db.session, ours, channel, result)
-    db.session.commit()
-    return Verified(result, ours)
-
-
-def _verifier_page(form: VerifierForm, verified: Verified | None = None, status: int = 200):
-    context: dict = {"form": form, "verified": verified}
-    if verified is not None:
-        result = verified.result
-        view = display.read(result.credential, _base_url())
-        ours = verified.credential
-        verdict = result.verdict
-        if ours is not None and verdict is Verdict.VALID and ours.suspended:
-            verdict = Verdict.SUSPENDED
-        context.update(
-            view=view,
-            holder_name=(
-                ours.learner.display_name if ours and ours.learner and ours.is_public else None
-            )
-            or view.holder_name,
-            issuer_url=view.issuer_url or (ours.issuer.url if ours else None),
-            outcome=verdicts.outcome(
-                result,
-                verdict=verdict,
-                valid_from=view.valid_from,
-                valid_until=view.valid_until,
-                revocation_reason=ours.revocation_reason if ours else None,
-            ),
-            checks=verdicts.check_lines(result),
-        )
-    return render_template("verify/verifier.html", **context), status
+def _verifier_page(
+    form: VerifierForm, checked: verification.Verification | None = None, status: int = 200
+):
+    context = sections.context(checked, checking.base_url()) if checked is not None else {}
+    return render_template("verify/verifier.html", form=form, verified=checked, **context), status
 
 
 @bp.route("/verifier", methods=["GET", "POST"])
 @public
-@limiter.limit(_verifier_limit, methods=["POST"])
+@limiter.limit(checking.rate_limit, methods=["POST"])
 def verifier():
     """Check a badge file or pasted text, from Jalon or any Open Badges 3.0 issuer."""
     form = VerifierForm()
@@ -228,61 +161,14 @@ def verifier():
     if not form.validate_on_submit():
         return _verifier_page(form, status=422)
     data, filename = form.payload()
-    verified = _verify_sent(data, filename, VerificationChannel.UPLOAD)
-    return _verifier_page(VerifierForm(formdata=None), verified)
-
-
-def _problem(status: int, title: str, detail: str, **extra) -> Response:
-    response = jsonify(type="about:blank", title=title, status=status, detail=detail, **extra)
-    response.status_code = status
-    response.mimetype = "application/problem+json"
-    return response
-
-
-@bp.post("/api/verifier")
-@public
-@limiter.limit(_verifier_limit)
-def api_verify():
-    """JSON verification for other systems: the credential as the body (JSON, JWT, PNG, SVG)
-    or as a multipart ``file``; the verdict and each check come back as JSON."""
-    upload = request.files.get("file")
-    if upload is not None:
-        data, filename = upload.read(), upload.filename
-    else:
-        data, filename = request.get_data(cache=False), None
-    if not data.strip():
-        return _problem(
-            400,
-            _("Demande incorrecte"),
-            _("Envoyez le badge dans le corps de la requête (JSON, JWT, image PNG ou SVG)."),
-        )
-    verified = _verify_sent(data, filename, VerificationChannel.API)
-    body = verified.result.to_dict()
-    view = display.read(verified.result.credential, _base_url())
-    body["credential"] = {
-        "id": (verified.result.credential or {}).get("id"),
-        "name": view.name,
-        "issued_by_jalon": verified.credential is not None,
-    }
-    if verified.result.verdict is Verdict.MALFORMED:
-        outcome = verdicts.outcome(verified.result)
-        return _problem(422, outcome.headline, outcome.reason or outcome.sentence, **body)
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-csrf.exempt(api_verify)  # no cookie, no session: nothing a forged request could ride on
+    checked = checking.check_sent(data, filename, VerificationChannel.UPLOAD)
+    return _verifier_page(VerifierForm(formdata=None), checked)
 
 
 @bp.errorhandler(413)
 def too_large(error):
     """An upload over the limit: the verifier page again, saying so in words."""
-    message = _(
-        "Ce fichier est trop volumineux : %(max)s Mo au plus. "
-        "Envoyez l'image ou le fichier du badge tel que vous l'avez reçu.",
-        max=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
-    )
+    message = checking.too_large_message()
     if request.endpoint == "verify.verifier":
         form = VerifierForm(formdata=None)
         form.form_errors.append(message)
@@ -299,7 +185,7 @@ def issuer(issuer_id: str):
     except issuers.IssuerNotFound:
         abort(404)
     return _json(
-        issuers.profile_document(db.session, found, _base_url()), cache=STATUS_CACHE_SECONDS
+        issuers.profile_document(db.session, found, checking.base_url()), cache=STATUS_CACHE_SECONDS
     )
 
 
@@ -310,7 +196,7 @@ def achievement(achievement_id: str):
         found = achievements.get(db.session, achievement_id)
     except achievements.AchievementNotFound:
         abort(404)
-    return _json(achievements.document(found, _base_url()), cache=STATUS_CACHE_SECONDS)
+    return _json(achievements.document(found, checking.base_url()), cache=STATUS_CACHE_SECONDS)
 
 
 @bp.get("/status/<issuer_id>/<list_id>")
@@ -335,5 +221,5 @@ def did_document():
     found = issuers.did_web_issuer(db.session)
     if found is None:
         abort(404)
-    document = issuers.did_document(db.session, found, _base_url())
+    document = issuers.did_document(db.session, found, checking.base_url())
     return _json(document, "application/did+ld+json", cache=STATUS_CACHE_SECONDS)

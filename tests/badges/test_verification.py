@@ -1,0 +1,120 @@
+"""The verdict people read, decided once: the signed document's verdict plus our own records
+(a suspension), the same for the employer's pages, the API and the learner's wallet."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from badges import issuance, revocation, verification
+from badges.models import Credential, VerificationChannel, VerificationEvent
+from badges.ob3.verify import Check, CheckStatus, Verdict, VerificationResult
+from learners.database import utcnow
+from tests.badges.factories import BASE_URL, KEK, gen_achievement, gen_learner
+
+STANDING = (Verdict.VALID, Verdict.EXPIRED, Verdict.NOT_YET_VALID)
+
+
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_a_suspension_outranks_only_the_standing_of_an_authentic_badge(verdict):
+    suspended, active = Credential(suspended=True), Credential(suspended=False)
+    expected = Verdict.SUSPENDED if verdict in STANDING else verdict
+    assert verification.shown_verdict(verdict, suspended) is expected
+    assert verification.shown_verdict(verdict, active) is verdict
+    assert verification.shown_verdict(verdict, None) is verdict  # not ours: nothing to add
+
+
+def test_recorded_verdict_shows_the_gravest_state():
+    now = utcnow()
+    past, future = now - timedelta(days=1), now + timedelta(days=30)
+
+    def credential(**fields) -> Credential:
+        return Credential(suspended=fields.pop("suspended", False), **fields)
+
+    assert verification.recorded_verdict(credential(valid_until=future), now) is Verdict.VALID
+    assert verification.recorded_verdict(credential(valid_until=past), now) is Verdict.EXPIRED
+    assert verification.recorded_verdict(credential(), now) is Verdict.VALID  # no end date
+    suspended_and_expired = credential(valid_until=past, suspended=True)
+    assert verification.recorded_verdict(suspended_and_expired, now) is Verdict.SUSPENDED
+    revoked = credential(revoked_at=now, valid_until=past, suspended=True)
+    assert verification.recorded_verdict(revoked, now) is Verdict.REVOKED
+
+
+def _result(verdict: Verdict, *statuses: tuple[str, CheckStatus]) -> VerificationResult:
+    return VerificationResult(
+        verdict, [Check(code, status, "fr", "en") for code, status in statuses]
+    )
+
+
+def test_signature_held_only_when_key_and_proof_passed():
+    passed = (("key", CheckStatus.PASSED), ("proof", CheckStatus.PASSED))
+    assert verification.signature_held(_result(Verdict.EXPIRED, *passed))
+    assert verification.signature_held(_result(Verdict.INTERNAL_ERROR, *passed))
+    assert not verification.signature_held(
+        _result(Verdict.INTERNAL_ERROR, ("proof", CheckStatus.ERROR))
+    )
+    assert not verification.signature_held(_result(Verdict.INTERNAL_ERROR))  # never checked
+    assert not verification.signature_held(_result(Verdict.INVALID_SIGNATURE, *passed))
+    assert not verification.signature_held(_result(Verdict.MALFORMED, *passed))
+
+
+@pytest.fixture
+def credential(dbsession):
+    outcome = issuance.issue(
+        dbsession,
+        achievement=gen_achievement(dbsession),
+        learner=gen_learner(dbsession),
+        award_key="session:1:badge:1",
+        base_url=BASE_URL,
+        kek=KEK,
+    )
+    dbsession.commit()
+    return outcome.credential
+
+
+def _events(session) -> list[tuple[str, str, int | None]]:
+    rows = session.scalars(select(VerificationEvent).order_by(VerificationEvent.id))
+    return [(e.channel.value, e.result, e.credential_id) for e in rows]
+
+
+def test_a_suspended_credential_of_ours_is_shown_suspended_wherever_it_is_checked(
+    dbsession, credential
+):
+    revocation.set_suspended(dbsession, credential, True)
+    dbsession.commit()
+    page = verification.check_stored(dbsession, credential, base_url=BASE_URL)
+    sent = verification.check_sent(
+        dbsession,
+        credential.signed_json.encode(),
+        base_url=BASE_URL,
+        channel=VerificationChannel.UPLOAD,
+    )
+    for checked in (page, sent):
+        assert checked.result.verdict is Verdict.VALID  # the signed document itself is fine
+        assert checked.verdict is Verdict.SUSPENDED
+        assert checked.credential is credential
+    # Counted once (the upload; the page was not asked to count), with the document's verdict.
+    assert _events(dbsession) == [("upload", "valid", credential.id)]
+
+
+def test_check_stored_counts_only_when_given_a_channel(dbsession, credential):
+    verification.check_stored(
+        dbsession, credential, base_url=BASE_URL, channel=VerificationChannel.QR
+    )
+    verification.check_stored(dbsession, credential, base_url=BASE_URL)
+    assert _events(dbsession) == [("qr", "valid", credential.id)]
+
+
+def test_a_forged_copy_of_our_badge_is_counted_but_not_tied_to_it(dbsession, credential):
+    forged = dict(json.loads(credential.signed_json), validFrom="2020-01-01T00:00:00Z")
+    checked = verification.check_sent(
+        dbsession,
+        json.dumps(forged).encode(),
+        base_url=BASE_URL,
+        channel=VerificationChannel.API,
+    )
+    assert checked.verdict is Verdict.INVALID_SIGNATURE and checked.credential is None
+    assert _events(dbsession) == [("api", "invalid_signature", None)]

@@ -1,0 +1,13 @@
+"""The API blueprint with every endpoint module loaded: ``web.BLUEPRINTS`` registers this ``bp``.
+
+Add the module of a new endpoint to the imports below (see ``web/api/__init__.py``).
+"""
+
+from __future__ import annotations
+
+from web.api import (
+    bp,
+    verifier,  # noqa: F401  (POST /api/verifier)
+)
+
+__all__ = ["bp"]

@@ -1,0 +1,41 @@
+"""What the verdict, badge and checks sections receive, on /c/<id> and /verifier alike.
+
+The verdict shown is the one ``badges.verification`` decided; the badge is read from the
+verified document (``display``), with what our own records add when the badge is ours: the
+holder's name (only while the badge is public), the issuer's address, the revocation reason.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from badges.models import Credential
+from badges.verification import Verification
+from web.verify import display, verdicts
+from web.verify.display import CredentialView
+
+
+def _holder_name(ours: Credential | None, view: CredentialView) -> str | None:
+    known = ours.learner.display_name if ours and ours.learner and ours.is_public else None
+    return known or view.holder_name
+
+
+def context(checked: Verification, base_url: str) -> dict[str, Any]:
+    """Template variables ``view``, ``holder_name``, ``issuer_url``, ``outcome``, ``checks``."""
+    result, ours = checked.result, checked.credential
+    document = result.credential or (json.loads(ours.signed_json) if ours else None)
+    view = display.read(document, base_url)
+    return {
+        "view": view,
+        "holder_name": _holder_name(ours, view),
+        "issuer_url": view.issuer_url or (ours.issuer.url if ours else None),
+        "outcome": verdicts.outcome(
+            result,
+            verdict=checked.verdict,
+            valid_from=view.valid_from,
+            valid_until=view.valid_until,
+            revocation_reason=ours.revocation_reason if ours else None,
+        ),
+        "checks": verdicts.check_lines(result),
+    }
