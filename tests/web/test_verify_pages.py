@@ -531,6 +531,20 @@ def test_api_verifies_a_raw_body_and_counts_it(client, issue, app):
     assert _events(app) == [("api", "valid", pk), ("api", "valid", pk)]
 
 
+def test_api_reports_a_suspended_badge_as_suspended(client, issue, app):
+    from web.database import db
+
+    badge = issue()
+    with app.app_context():
+        issuance.get(db.session, badge.id).suspended = True
+        db.session.commit()
+    answer = client.post(
+        "/api/verifier", data=badge.json_bytes, content_type="application/vc+ld+json"
+    ).get_json()
+    assert answer["verdict"] == "suspended"
+    assert (answer["label_fr"], answer["label_en"]) == ("Badge suspendu", "Suspended badge")
+
+
 def test_api_accepts_a_multipart_file(client, issue):
     from io import BytesIO
 

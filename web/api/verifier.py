@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from badges.models import VerificationChannel
+from badges.ob3.verification_result import VERDICT_LABELS
 from badges.ob3.verify import Verdict
 from badges.verification import Verification
 from web.api import bp
@@ -39,6 +40,9 @@ def _answer(checked: Verification) -> dict[str, Any]:
     """The core's result as JSON, and what the badge is."""
     result = checked.result
     body = result.to_dict()
+    # What our records add (a suspension) is what a caller must act on, as on the pages.
+    body["verdict"] = checked.verdict.value
+    body["label_fr"], body["label_en"] = VERDICT_LABELS[checked.verdict]
     body["credential"] = {
         "id": (result.credential or {}).get("id"),
         "name": display.read(result.credential, checking.base_url()).name,
