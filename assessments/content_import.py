@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assessments.checking import DEFAULT_TOLERANCE
 from assessments.content_errors import ContentError, ContentInvalid
 from assessments.content_export import export_item, latest_framework
 from assessments.content_parsing import ParsedFile, content_files, read_file
@@ -42,6 +41,7 @@ from assessments.content_validation import (
     is_text,
 )
 from assessments.models import Competence, Framework, Item, ItemStatus
+from assessments.tolerances import DEFAULT_TOLERANCE
 
 # What a validated item may not change without a new version (compared by ``_semantics``).
 SEMANTIC_FIELDS = ("type", "body", "key", "tolerance")

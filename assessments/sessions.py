@@ -34,7 +34,7 @@ from assessments.campaigns import (
     UnknownCampaignCode,
     find_campaign,
 )
-from assessments.checking import InvalidResponse, check
+from assessments.checking import InvalidResponse, check, read_form
 from assessments.models import (
     AnswerStatus,
     Assessment,
@@ -69,10 +69,12 @@ __all__ = [
     "SessionNotFound",
     "UnknownCampaignCode",
     "answer",
+    "answer_form",
     "current_item",
     "finish",
     "get_owned",
     "response_matrix",
+    "seconds_left",
     "skip",
     "start",
     "time_out",
@@ -176,6 +178,17 @@ def asked_at(db: Session, session: AssessmentSession, item: Item) -> datetime | 
     )
 
 
+def seconds_left(
+    db: Session, session: AssessmentSession, item: Item, now: datetime | None = None
+) -> int | None:
+    """What remains of a timed item's timer (never below 0); None for an untimed item."""
+    asked = asked_at(db, session, item) if item.timer_seconds else None
+    if asked is None:
+        return None
+    elapsed = ((now or utcnow()) - asked).total_seconds()
+    return max(int(item.timer_seconds - elapsed), 0)
+
+
 def progress(db: Session, session: AssessmentSession) -> tuple[int, int]:
     """(items answered, the most the session can ask) for a progress bar."""
     assessment = session.campaign.assessment
@@ -205,6 +218,32 @@ def answer(
     running out does not make the answer ``timed_out``."""
     return _record(
         db, session, item_id, response, None, time_spent_ms, now or utcnow(), timer_paused
+    )
+
+
+def answer_form(
+    db: Session,
+    session: AssessmentSession,
+    item_id: int,
+    form: Any,
+    *,
+    time_spent_ms: int | None = None,
+    now: datetime | None = None,
+    timer_paused: bool = False,
+) -> Outcome:
+    """:func:`answer` with the fields the item's page posted (read by its type: a MultiDict or
+    a mapping of field name → value(s)). The form is read only once the item is known to await
+    an answer, so a double submit is a repeated outcome whatever it holds."""
+    return _record(
+        db,
+        session,
+        item_id,
+        None,
+        None,
+        time_spent_ms,
+        now or utcnow(),
+        timer_paused,
+        posted=form,
     )
 
 
@@ -246,7 +285,11 @@ def _record(
     time_spent_ms: int | None,
     now: datetime,
     timer_paused: bool = False,
+    posted: Any = None,
 ) -> Outcome:
+    """The one place an answer is recorded: an item answered already gives the outcome
+    recorded the first time (``repeated``), a finished session :class:`SessionFinished`, an item
+    not asked :class:`ItemNotAsked`; only then is ``posted`` (a page's form) read and checked."""
     session = _lock(db, session)
     # Held before the row is re-read: re-reading it drops its reference to the item, and the
     # identity map would forget an item the page has just loaded to read the form.
@@ -267,6 +310,8 @@ def _record(
     status = forced
     stored_answer = None
     if status is None:
+        if posted is not None:
+            response = read_form(item, posted)  # InvalidResponse: nothing written
         status = check(item, response)  # InvalidResponse: nothing written, nothing counted
         stored_answer = response
         if (

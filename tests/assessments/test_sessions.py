@@ -103,6 +103,23 @@ def test_skip_and_double_submit_count_once(dbsession):
     assert answers_count(dbsession) == 2
 
 
+def test_a_form_is_read_only_once_its_item_awaits_an_answer(dbsession):
+    """The page's form goes to the domain, which says first whether the item still awaits an
+    answer: a double submit is a repeated outcome whatever the form holds."""
+    campaign = make_campaign(dbsession)
+    session = sessions.start(dbsession, campaign.code, make_learner(dbsession))
+    first = session.current_item  # a qcu: its page posts one ``choice``
+    with pytest.raises(InvalidResponse) as error:
+        sessions.answer_form(dbsession, session, first.id, {"intent": "answer"})
+    assert (error.value.code, error.value.field) == ("choice_expected", "choices")
+    assert answers_count(dbsession) == 0
+    outcome = sessions.answer_form(dbsession, session, first.id, {"choice": right(first)})
+    assert outcome.status is AnswerStatus.OK and not outcome.repeated
+    again = sessions.answer_form(dbsession, session, first.id, {})
+    assert again.repeated and again.status is AnswerStatus.OK
+    assert answers_count(dbsession) == 1
+
+
 def test_an_item_not_asked_is_refused(dbsession):
     campaign = make_campaign(dbsession)
     session = sessions.start(dbsession, campaign.code, make_learner(dbsession))

@@ -38,49 +38,34 @@ from assessments.campaigns import (
     format_code,
     normalise_code,
 )
-from assessments.checking import InvalidResponse
+from assessments.item_types import definition
+from assessments.item_types.base import Posted, field_name
 from assessments.models import (
     AssessmentMode,
     AssessmentSession,
     Campaign,
     FrameworkKind,
     Item,
-    ItemType,
-    Response,
-    SessionStatus,
 )
+from assessments.response_errors import InvalidResponse
 from badges import awarding
-from learners.database import utcnow
 from learners.models import Learner, Organisation, Role
 from web.authz import requires
 from web.database import db
 from web.learner.forms import (
-    ANSWER,
     SKIP,
-    WEBMAIL_COMPOSE,
     AdjustmentForm,
     AnswerForm,
     JoinForm,
     StartForm,
-    field_name,
-    read_response,
 )
 from web.learner.views import bp
 
 ADJUSTMENT_KEY = "jalon_more_time"
 
-# Checker error codes → the field the message belongs to, per item type (default: "answer").
-_ERROR_FIELD = {
-    ItemType.QCU: "choices",
-    ItemType.QCM: "choices",
-    ItemType.TASK_PHISHING: "choices",
-    ItemType.QROC: "text",
-    ItemType.NUMBER: "number",
-    ItemType.TASK_WEBMAIL: "mailbox",
-}
-
-# The checker's French messages, translated for the English interface (same meaning).
-_CHECKER_MESSAGES = {
+# What the learner reads for each refused response (``InvalidResponse.code``, raised when the
+# form is read or the response checked), translated for the English interface.
+RESPONSE_MESSAGES = {
     "choice_expected": _l("Choisissez une réponse dans la liste."),
     "choices_expected": _l("Choisissez dans la liste."),
     "unknown_choice": _l("Ce choix n'existe pas. Choisissez dans la liste."),
@@ -99,6 +84,16 @@ _CHECKER_MESSAGES = {
     "unknown_message": _l("Ce message n'existe pas dans la messagerie."),
     "unknown_action": _l("Faites l'action demandée dans la messagerie."),
     "task_expected": _l("Faites l'action demandée dans la messagerie."),
+    "nothing_ticked": _l("Cochez au moins une réponse."),
+    "number_empty": _l("Écrivez un nombre, ou choisissez « Je ne sais pas »."),
+    "fields_empty": _l("Remplissez au moins une case, ou choisissez « Je ne sais pas »."),
+    "position_expected": _l("Choisissez une place dans la liste."),
+    "duplicate_position": _l(
+        "Deux étapes ont la même place. Donnez une place différente à chaque étape."
+    ),
+    "form_empty": _l("Remplissez le formulaire, ou choisissez « Je ne sais pas »."),
+    "message_not_opened": _l("Ouvrez un message, puis appuyez sur « J'ai terminé »."),
+    "address_missing": _l("Écrivez l'adresse du destinataire, par exemple : nom@mail.example."),
 }
 
 
@@ -281,30 +276,6 @@ def start_campaign(code: str):
 # One item per page
 
 
-def _mailbox_state(item: Item) -> dict[str, Any]:
-    """Which message is open and what is being written, from the query string (no write)."""
-    if item.type != ItemType.TASK_WEBMAIL:
-        return {}
-    mailbox = (item.body or {}).get("mailbox") or {}
-    messages = {m["id"]: m for m in mailbox.get("messages", [])}
-    opened = request.values.get("message")
-    compose = request.values.get("ecrire") or request.form.get("mail_action")
-    if opened not in messages:
-        opened = None
-    if compose not in WEBMAIL_COMPOSE or (compose != "send" and opened is None):
-        compose = None
-    files = list(mailbox.get("files") or [])
-    if opened:
-        files = list(messages[opened].get("attachments") or []) + files
-    return {
-        "messages": list(messages.values()),
-        "opened": messages.get(opened) if opened else None,
-        "compose": compose,
-        "files": files,
-        "owner": mailbox.get("owner", ""),
-    }
-
-
 def _progress(session: AssessmentSession) -> dict[str, Any]:
     answered, total = sessions.progress(db.session, session)
     adaptive = session.campaign.assessment.mode == AssessmentMode.ADAPTIVE
@@ -320,33 +291,24 @@ def _render_item(
     notice: str | None = None,
     status: int = 200,
 ):
-    asked = sessions.asked_at(db.session, session, item)
-    remaining = None
-    if item.timer_seconds and asked is not None:
-        elapsed = (utcnow() - asked).total_seconds()
-        remaining = max(int(item.timer_seconds - elapsed), 0)
-    body = dict(item.body or {})
-    return (
-        render_template(
-            "learner/item.html",
-            session=session,
-            item=item,
-            body=body,
-            kind=ItemType(item.type).value,
-            progress=_progress(session),
-            form=AnswerForm(formdata=None, data={"item_id": item.id}),
-            adjustment_form=AdjustmentForm(),
-            errors=errors or {},
-            values=values if values is not None else request.form,
-            mailbox=_mailbox_state(item),
-            remaining=remaining,
-            more_time=_more_time(),
-            notice=notice,
-            field_name=field_name,
-            deadline=session.deadline,
-        ),
-        status,
-    )
+    """The item's page; ``values`` fill its fields in again (by default, what was posted)."""
+    item_type = definition(item.type)
+    return render_template(
+        "learner/item.html",
+        session=session,
+        item=item,
+        body=dict(item.body or {}),
+        kind=item_type.kind.value,
+        item_type=item_type,
+        progress=_progress(session),
+        errors=errors or {},
+        values=values if values is not None else request.form,
+        state=item_type.page_state(item.body or {}, Posted(request.values)),
+        remaining=sessions.seconds_left(db.session, session, item),
+        more_time=_more_time(),
+        notice=notice,
+        field_name=field_name,
+    ), status
 
 
 @bp.get("/evaluations/<int:session_id>")
@@ -360,18 +322,11 @@ def session_item(session_id: int):
     return _render_item(session, item)
 
 
-def _error_field(item: Item, error: InvalidResponse) -> str:
-    kind = ItemType(item.type)
-    if kind in (ItemType.QROCM_IND, ItemType.QROCM_DEP, ItemType.TASK_FORM):
-        fields = (item.body or {}).get("fields") or [{"id": ""}]
-        return field_name("field", fields[0]["id"])
-    if kind is ItemType.ORDERING:
-        return field_name("position", (item.body or {})["items"][0]["id"])
-    if kind is ItemType.MATCHING:
-        return field_name("pair", (item.body or {})["left"][0]["id"])
-    if kind is ItemType.TASK_WEBMAIL and error.code == "addresses_expected":
-        return "to"
-    return _ERROR_FIELD.get(kind, "answer")
+def _refused(session: AssessmentSession, item_id: int, error: InvalidResponse):
+    """The item again, the French message on the field to fix (nothing was recorded)."""
+    message = str(RESPONSE_MESSAGES.get(error.code, error.message))
+    item = db.session.get(Item, item_id)
+    return _render_item(session, item, errors={error.field or "answer": message}, status=422)
 
 
 def _finish(session: AssessmentSession):
@@ -400,37 +355,12 @@ def _award(session: AssessmentSession) -> list[awarding.Award]:
 @requires(Role.LEARNER)
 def answer(session_id: int):
     session = _owned(session_id)
-    form = AnswerForm()
-    form.validate_on_submit()  # CSRF is enforced globally (400 before we get here)
+    item_id = _posted_item_id()
     try:
-        item_id = int(form.item_id.data or "")
-    except ValueError:
-        abort(400, description=_("La réponse ne dit pas à quelle question elle répond."))
-    row = db.session.scalar(
-        select(Response).where(Response.session_id == session.id, Response.item_id == item_id)
-    )
-    if row is None:
-        return _not_asked(session)
-    if row.status is not None or session.status == SessionStatus.FINISHED:
-        # Double submit, or the session is over: nothing is counted again.
-        return _after(session, repeated=True)
-    intent = request.form.get("intent", ANSWER)
-    try:
-        if intent == SKIP:
-            outcome = sessions.skip(db.session, session, item_id)
-        else:
-            parsed = read_response(row.item, request.form)
-            if parsed.errors:
-                return _render_item(session, row.item, errors=parsed.errors, status=422)
-            outcome = sessions.answer(
-                db.session, session, item_id, parsed.response, timer_paused=_more_time()
-            )
+        outcome = _submit(session, item_id)
     except InvalidResponse as error:
         db.session.rollback()
-        message = str(_CHECKER_MESSAGES.get(error.code, error.message))
-        return _render_item(
-            session, row.item, errors={_error_field(row.item, error): message}, status=422
-        )
+        return _refused(session, item_id, error)
     except sessions.SessionFinished:
         db.session.rollback()
         return _after(db.session.get(AssessmentSession, session_id), repeated=True)
@@ -438,10 +368,28 @@ def answer(session_id: int):
         db.session.rollback()
         return _not_asked(session)
     db.session.commit()
-    if outcome.finished:
-        return _finish(session)
+    if outcome.repeated or outcome.finished:  # a double submit counted nothing again
+        return _after(session, repeated=outcome.repeated)
     flash(_("Réponse enregistrée."), "status")
     return redirect(url_for(".session_item", session_id=session.id), code=303)
+
+
+def _posted_item_id() -> int:
+    form = AnswerForm()
+    form.validate_on_submit()  # CSRF is enforced globally (400 before we get here)
+    try:
+        return int(form.item_id.data or "")
+    except ValueError:
+        abort(400, description=_("La réponse ne dit pas à quelle question elle répond."))
+
+
+def _submit(session: AssessmentSession, item_id: int) -> sessions.Outcome:
+    """« Je ne sais pas », or the answer the item's form holds (read by the domain)."""
+    if request.form.get("intent") == SKIP:
+        return sessions.skip(db.session, session, item_id)
+    return sessions.answer_form(
+        db.session, session, item_id, request.form, timer_paused=_more_time()
+    )
 
 
 def _after(session: AssessmentSession, repeated: bool):

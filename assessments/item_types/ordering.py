@@ -1,0 +1,80 @@
+"""``ordering``: put the body's ``items`` in the key's order. Each step has a select
+``position-<id>`` giving its place (1, 2, 3…); JavaScript adds « Monter / Descendre »."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from assessments.item_types.base import (
+    ItemTypeDefinition,
+    Posted,
+    Problem,
+    choice_ids,
+    chosen_ids,
+    field_name,
+    id_list_problems,
+    is_text_list,
+)
+from assessments.models import ItemType
+from assessments.response_errors import InvalidResponse
+
+
+class Ordering(ItemTypeDefinition):
+    kind = ItemType.ORDERING
+    template = "learner/items/ordering.html"
+
+    def read_form(self, body: Mapping[str, Any], form: Posted) -> Any:
+        ids = choice_ids(body, "items")
+        positions: dict[str, int] = {}
+        for identifier in ids:
+            try:
+                position = int(form.one(field_name("position", identifier)))
+            except ValueError:
+                position = 0
+            if not 1 <= position <= len(ids):
+                raise InvalidResponse(
+                    "position_expected",
+                    "Choisissez une place dans la liste.",
+                    field=field_name("position", identifier),
+                )
+            positions[identifier] = position
+        seen: set[int] = set()
+        for identifier in ids:
+            if positions[identifier] in seen:
+                raise InvalidResponse(
+                    "duplicate_position",
+                    "Deux étapes ont la même place. Donnez une place différente à chaque étape.",
+                    field=field_name("position", identifier),
+                )
+            seen.add(positions[identifier])
+        return sorted(ids, key=lambda i: positions[i])
+
+    def check(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> bool:
+        order = chosen_ids(response, set(choice_ids(body, "items")), "un élément")
+        if len(order) != len(body["items"]):
+            raise InvalidResponse("incomplete_order", "Rangez tous les éléments de la liste.")
+        return order == list(key)
+
+    def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
+        problems: list[Problem] = []
+        ids = id_list_problems(body, "items", problems, minimum=2)
+        if not is_text_list(key):
+            problems.append(("key", "ordering : la clé est la liste ordonnée des identifiants"))
+        elif ids and sorted(key) != sorted(ids):
+            problems.append(("key", "ordering : la clé doit contenir chaque élément une fois"))
+        return problems
+
+    def right_response(self, body: Mapping[str, Any], key: Any) -> Any:
+        return key
+
+    def wrong_response(self, body: Mapping[str, Any], key: Any) -> Any:
+        return list(reversed(key))
+
+    def error_field(self, body: Mapping[str, Any], code: str) -> str:
+        return field_name("position", next(iter(choice_ids(body, "items")), ""))
+
+
+DEFINITIONS = (Ordering(),)

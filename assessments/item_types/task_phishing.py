@@ -1,0 +1,56 @@
+"""``task_phishing`` (« par le faire »): tick the scams among sample messages. Ticking none is
+an answer (there may be no scam to find)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from assessments.item_types.base import (
+    ItemTypeDefinition,
+    Posted,
+    Problem,
+    chosen_set,
+    entry_ids,
+    entry_problems,
+)
+from assessments.models import ItemType
+
+
+class TaskPhishing(ItemTypeDefinition):
+    kind = ItemType.TASK_PHISHING
+    template = "learner/items/task_phishing.html"
+
+    def read_form(self, body: Mapping[str, Any], form: Posted) -> Any:
+        return form.many("choice")
+
+    def check(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> bool:
+        samples = {s["id"] for s in body.get("samples", [])}
+        chosen = chosen_set(response if response is not None else [], samples, "les faux messages")
+        return chosen == set(key)
+
+    def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
+        samples = body.get("samples")
+        if not isinstance(samples, list) or not samples:
+            return [("body.samples", "liste d'exemples attendue")]
+        problems = entry_problems(samples, "body.samples", "d'exemples")
+        ids = entry_ids(samples)
+        if not isinstance(key, list) or not all(isinstance(k, str) for k in key):
+            problems.append(("key", "task_phishing : la clé est la liste des faux (identifiants)"))
+        elif not set(key) <= ids:
+            problems.append(("key", f"exemples inconnus : {sorted(set(key) - ids)}"))
+        return problems
+
+    def right_response(self, body: Mapping[str, Any], key: Any) -> Any:
+        return list(key)
+
+    def wrong_response(self, body: Mapping[str, Any], key: Any) -> Any:
+        return [s["id"] for s in body.get("samples", []) if s["id"] not in key]
+
+    def error_field(self, body: Mapping[str, Any], code: str) -> str:
+        return "choices"
+
+
+DEFINITIONS = (TaskPhishing(),)
