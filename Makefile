@@ -33,6 +33,9 @@ messages: $(VENV)/.installed-run
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  --project Jalon --copyright-holder Jalon -o web/translations/messages.pot .
 	$(BIN)/pybabel -q update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
+	@# A fixed creation date: catalogs change only when their messages do (no merge churn).
+	sed -i 's/^"POT-Creation-Date: .*"$$/"POT-Creation-Date: 2026-11-29 00:00+0000\\n"/' \
+	  web/translations/messages.pot web/translations/*/LC_MESSAGES/messages.po
 
 # Refresh the committed CSS library from npm (versions pinned in package-lock.json).
 vendor:
