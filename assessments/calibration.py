@@ -3,7 +3,7 @@
 Marginal maximum likelihood by EM (Bock–Aitkin) on a fixed quadrature grid with a standard
 normal ability distribution, which fixes the scale (abilities in the same logits as the
 defaults ``b = level - 3``). Works on sparse data: each person answers only some items, as in
-adaptive tests. Pure numpy/scipy; the CLI reads the answers and writes the parameters back.
+adaptive tests. Pure numpy/scipy; ``assessments/item_parameters.py`` reads and saves the parameters.
 
 Item fit is a grouped residual statistic computed out of sample: for every answer, the expected
 probability of success given the person's *other* answers (posterior over the grid without this

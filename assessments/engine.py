@@ -28,11 +28,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Literal
 
 import numpy as np
 from scipy.special import expit
+
+from assessments.models import AnswerStatus
 
 GRID_POINTS = 80
 GRID_BOUND = 9.0
@@ -43,15 +44,6 @@ PIX_PER_LEVEL = 8
 MAX_LEVEL = 8
 # Randomesque draw among the best items: each rank half as likely as the one before.
 RANDOMESQUE_WEIGHTS: tuple[float, ...] = (0.5, 0.25, 0.125, 0.0625, 0.0625)
-
-
-class AnswerStatus(StrEnum):
-    """How an item ended. Only ``ok`` counts as right (PIX: everything else is a failure)."""
-
-    OK = "ok"
-    KO = "ko"
-    SKIPPED = "skipped"  # "Je ne sais pas"
-    TIMED_OUT = "timed_out"
 
 
 def is_correct(status: AnswerStatus | str | bool) -> bool:

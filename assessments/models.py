@@ -66,11 +66,12 @@ class Accessibility(enum.StrEnum):
 
 
 class AnswerStatus(enum.StrEnum):
-    """Outcome of one answer; everything except ``ok`` counts as a failure."""
+    """How an item ended: stored on each response and read by the engine. Only ``ok`` counts
+    as right (PIX: "je ne sais pas" and a time-out are failures too)."""
 
     OK = "ok"
     KO = "ko"
-    SKIPPED = "skipped"
+    SKIPPED = "skipped"  # "Je ne sais pas"
     TIMED_OUT = "timed_out"
 
 

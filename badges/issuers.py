@@ -16,9 +16,11 @@ from badges import keys_store
 from badges.models import Issuer, KeyAlgorithm, SigningKey
 from badges.ob3 import build, jwt
 from badges.ob3.keys import DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT
-from learners.models import Organisation
+from learners.models import Organisation, OrganisationKind
 
 JWK_V1_CONTEXT = "https://w3id.org/security/jwk/v1"
+PLATFORM_NAME = "Plateforme Jalon"
+PLATFORM_DESCRIPTION = "Plateforme d'évaluation et de badges numériques pour l'insertion."
 
 
 class IssuerNotFound(LookupError):
@@ -88,6 +90,42 @@ def create(
     session.flush()
     keys_store.ensure_keys(session, issuer, kek)
     return issuer
+
+
+def _platform_organisation(session: Session) -> Organisation | None:
+    return session.scalar(
+        select(Organisation)
+        .where(Organisation.kind == OrganisationKind.PLATFORM)
+        .order_by(Organisation.id)
+        .limit(1)
+    )
+
+
+def platform_issuer(session: Session) -> Issuer | None:
+    """The platform organisation's issuer, if it has one yet."""
+    organisation = _platform_organisation(session)
+    return for_organisation(session, organisation) if organisation is not None else None
+
+
+def ensure_platform_issuer(
+    session: Session, base_url: str, kek: str | bytes, *, uses_did_web: bool
+) -> Issuer:
+    """The platform organisation's issuer, creating the organisation and the issuer with its
+    keys on first use. ``uses_did_web`` (``JALON_ISSUER_DID_WEB``) only counts at creation: an
+    issuer's identifier is printed in the credentials it signed and never changes."""
+    organisation = _platform_organisation(session)
+    if organisation is None:
+        organisation = Organisation(name=PLATFORM_NAME, kind=OrganisationKind.PLATFORM)
+        session.add(organisation)
+        session.flush()
+    return for_organisation(session, organisation) or create(
+        session,
+        organisation,
+        kek,
+        url=base_url,
+        description=PLATFORM_DESCRIPTION,
+        uses_did_web=uses_did_web,
+    )
 
 
 def profile(issuer: Issuer, base_url: str) -> build.IssuerProfile:

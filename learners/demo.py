@@ -32,6 +32,8 @@ DEPARTEMENT = ("Département de démonstration", OrganisationKind.DEPARTEMENT, N
 PASSERELLE = ("Association Passerelle Numérique", OrganisationKind.ASSOCIATION, "73282932000074")
 ATELIERS = ("Les Ateliers du Lien", OrganisationKind.ASSOCIATION, None)
 ORGANISATIONS = (PLATFORM, DEPARTEMENT, PASSERELLE, ATELIERS)
+# The associations that run the demo's assessments and issue its badges.
+ASSOCIATIONS = (PASSERELLE, ATELIERS)
 
 ACCOUNTS = (
     DemoAccount("admin@jalon.example", "Camille Admin", Role.PLATFORM_ADMIN, PLATFORM[0]),
@@ -90,3 +92,22 @@ def load_demo(session: Session) -> list[DemoAccount]:
             session.add(Membership(user=user, organisation=organisation, role=account.role))
     session.flush()
     return list(ACCOUNTS)
+
+
+def associations(session: Session) -> list[Organisation]:
+    """The demo associations present in the database, in :data:`ASSOCIATIONS` order."""
+    found = []
+    for name, _kind, _siret in ASSOCIATIONS:
+        organisation = session.scalar(select(Organisation).where(Organisation.name == name))
+        if organisation is not None:
+            found.append(organisation)
+    return found
+
+
+def showcase_accounts(session: Session) -> list[DemoAccount]:
+    """The showcase accounts (one per role) that exist in the database: what to log in with."""
+    return [
+        account
+        for account in ACCOUNTS
+        if account.login in SHOWCASE and find_by_login(session, account.login) is not None
+    ]

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessments import campaigns, content_io
+from assessments.demo import TOUR_ITEMS
 from assessments.models import AssessmentMode, Campaign, Framework, Item, ItemType
 from badges import issuers
 from badges.models import Issuer
+from badges.shipped import install_achievement, shipped_achievements
 from learners.models import Organisation
-from web import demo_journey
 
 KEK = "test-key-encryption-key-0123456789"
 
@@ -37,7 +38,7 @@ def tour_campaign(
     organisation: Organisation,
     code: str = "TYPE-TEST",
     *,
-    items: tuple[str, ...] = demo_journey.TOUR_ITEMS,
+    items: tuple[str, ...] = TOUR_ITEMS,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
     time_limit_minutes: int | None = None,
@@ -74,9 +75,9 @@ def issuer_with_achievements(
     issuer = issuers.for_organisation(session, organisation) or issuers.create(
         session, organisation, kek
     )
-    for entry in demo_journey.shipped_achievements():
+    for entry in shipped_achievements():
         if entry["framework"] == "premiers-pas":
-            demo_journey.install_achievement(session, issuer, entry)
+            install_achievement(session, issuer, entry)
     return issuer
 
 

@@ -19,7 +19,7 @@ BLUEPRINTS: list[str] = [
     "web.i18n:bp",
     "web.auth.views:bp",
     "web.learner.views:bp",
-    "web.studio.views:bp",
+    "web.studio:bp",
     "web.department.views:bp",
     "web.admin.views:bp",
     "web.verify.views:bp",

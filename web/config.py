@@ -62,5 +62,7 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         "JALON_VERIFIER_FETCH_TIMEOUT": float(env.get("JALON_VERIFIER_FETCH_TIMEOUT", "3")),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_SUPPORTED_LOCALES": ["fr", "en"],
+        # Dates and times are shown in the département's time zone (stored in UTC).
+        "BABEL_DEFAULT_TIMEZONE": env.get("JALON_TIMEZONE", "Europe/Paris"),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     }

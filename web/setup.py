@@ -18,7 +18,7 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
 
-    from web.auth.views import force_password_change, load_user, logout_form
+    from web.auth.login_hooks import force_password_change, load_user, logout_form
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

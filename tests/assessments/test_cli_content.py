@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from assessments import content_io
 from assessments.models import Framework, Item
 from tests.assessments.factories import ITEMS, framework_document, items_document
-from web.cli_assess import assess
+from web.cli.assess import assess
 
 
 def write(path, data):

@@ -25,7 +25,7 @@ from assessments.content_io import (
     parse_text,
 )
 from assessments.models import Alignment, Competence, Domain, Framework, Item, LevelDescriptor
-from web.cli_assess import assess
+from web.cli.assess import assess
 
 # A framework and one of its item files; together they hold every item type, both framework
 # kinds, occupation and certification.

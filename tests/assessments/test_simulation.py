@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from assessments.engine import StoppingRule, generate_bank
 from assessments.simulation import simulate
-from web.cli_assess import assess
+from web.cli.assess import assess
 
 KEYS = {"rmse", "bias", "mean_length", "max_exposure", "step_ms_median", "step_ms_p99"}
 

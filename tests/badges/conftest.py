@@ -1,4 +1,4 @@
-"""Fixtures shared by the badges tests: the read-only Open Badges reference data."""
+"""Fixtures for the badges tests: the Open Badges reference data and the JavaScript verifier."""
 
 from __future__ import annotations
 
@@ -11,25 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conformance.reference import ob3_reference_folder
+
 REPO = Path(__file__).resolve().parents[2]
-SHARED_OB3 = (REPO.parent / "shared" / "ob3").resolve()
-
-
-def find_shared_ob3() -> Path:
-    """``<repo>/../shared/ob3``, or a test failure saying where it was expected."""
-    if not (SHARED_OB3 / "vectors").is_dir():
-        pytest.fail(
-            f"Open Badges reference data not found at {SHARED_OB3}: the conformance tests need "
-            "the shared/ directory beside the repository clone (shared/ob3/vectors, examples).",
-            pytrace=False,
-        )
-    return SHARED_OB3
 
 
 @pytest.fixture(scope="session")
-def shared_ob3() -> Path:
-    """``<repo>/../shared/ob3``: W3C and 1EdTech vectors and examples (kept beside the clone)."""
-    return find_shared_ob3()
+def ob3_reference() -> Path:
+    """W3C and 1EdTech vectors and samples, vendored in ``tests/conformance/data``."""
+    return ob3_reference_folder()
 
 
 INTEROP = REPO / "tests" / "interop"

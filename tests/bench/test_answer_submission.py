@@ -29,9 +29,9 @@ from assessments.models import (
 )
 from badges import issuers
 from badges.models import Credential
+from badges.shipped import install_achievement, shipped_achievements
 from tests.factories import login_as, make_learner, make_org
 from tests.journey_factories import form_fields
-from web import demo_journey
 
 CODE = "CRCN-BNCH"
 ITEM_ID = re.compile(r'name="item_id" value="(\d+)"')
@@ -72,9 +72,9 @@ def crcn(app):
         )
         campaigns.create_campaign(db.session, assessment, org.id, "Banc d'essai", code=CODE)
         issuer = issuers.create(db.session, org, app.config["JALON_KEY_ENCRYPTION_KEY"])
-        for entry in demo_journey.shipped_achievements():
+        for entry in shipped_achievements():
             if entry["framework"] == "crcn":
-                demo_journey.install_achievement(db.session, issuer, entry)
+                install_achievement(db.session, issuer, entry)
         user = make_learner(db.session, org, login="banc")
         db.session.commit()
         client = app.test_client()

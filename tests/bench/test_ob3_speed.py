@@ -15,8 +15,9 @@ from collections.abc import Callable
 import pytest
 
 from badges.ob3 import data_integrity, jsonld, keys
-from tests.badges.conftest import JsStack, ensure_js_stack, find_shared_ob3
+from tests.badges.conftest import JsStack, ensure_js_stack
 from tests.badges.ob3.samples import ISSUER_ID, ob_credential
+from tests.conformance.reference import ob3_reference_folder
 
 pytestmark = [pytest.mark.bench, pytest.mark.interop]
 
@@ -45,7 +46,7 @@ def js_stack() -> JsStack:
 def cases() -> dict[str, dict]:
     large = json.loads(
         (
-            find_shared_ob3() / "examples" / "spec" / "36-complete-openbadgecredential.json"
+            ob3_reference_folder() / "ob3-spec-examples" / "36-complete-openbadgecredential.json"
         ).read_text()
     )
     large["issuer"]["id"] = ISSUER_ID  # the JS verifier checks issuer == key controller

@@ -94,12 +94,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 def journey_server(live_server: LiveServer) -> LiveServer:
     """The live server with the demo's campaigns, issuers and achievements (what ``jalon demo``
     loads besides the accounts): demo learners can type TYPE-PA33 and earn badges."""
-    from web import demo_journey
+    from assessments import demo as assessments_demo
+    from badges import demo as badges_demo
     from web.database import db
 
     app = live_server.app
     with app.app_context():
-        demo_journey.load(db.session, kek=app.config["JALON_KEY_ENCRYPTION_KEY"])
+        assessments_demo.load(db.session)
+        badges_demo.load(db.session, kek=app.config["JALON_KEY_ENCRYPTION_KEY"])
         db.session.commit()
     return live_server
 

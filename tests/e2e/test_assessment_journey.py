@@ -21,12 +21,14 @@ _numbers = itertools.count(1)
 @pytest.fixture(scope="module")
 def journey_ready(live_server):
     """The demo's campaigns, issuers and achievements (``jalon demo`` loads the same)."""
-    from web import demo_journey
+    from assessments import demo as assessments_demo
+    from badges import demo as badges_demo
     from web.database import db
 
     app = live_server.app
     with app.app_context():
-        demo_journey.load(db.session, kek=app.config["JALON_KEY_ENCRYPTION_KEY"])
+        assessments_demo.load(db.session)
+        badges_demo.load(db.session, kek=app.config["JALON_KEY_ENCRYPTION_KEY"])
         db.session.commit()
     return live_server
 

@@ -90,7 +90,7 @@ def scan_and_revoke(page: Page, server, walked: Walked, visit: Visit) -> None:
     expect(page.get_by_role("heading", name="Badge valide")).to_be_visible()
     visit(page, "badge public (code QR)")
 
-    from web.cli_badges import badges
+    from web.cli.badges import badges
 
     revoked = server.app.test_cli_runner().invoke(
         badges, ["revoke", walked.badge_id, "--reason", "Badge délivré par erreur."]

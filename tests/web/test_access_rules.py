@@ -112,6 +112,10 @@ ACCESS: dict[str, list[Case]] = {
         Case("/organisations/{org_b}/", see(platform_admin=200)),  # another association's space
         Case("/organisations/999999/", see(trainer=404, org_admin=404, platform_admin=404)),
     ],
+    "studio.journal": [
+        Case("/organisations/{org_a}/journal", see(org_admin=200, platform_admin=200)),
+        Case("/organisations/{org_b}/journal", see(platform_admin=200)),
+    ],
     "studio.new_learner": [
         Case("/organisations/{org_a}/apprenants/nouveau", see(**STAFF_OF_A)),
         Case("/organisations/{org_a}/apprenants/nouveau", see(**STAFF_OF_A_422), method="POST"),

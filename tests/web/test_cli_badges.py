@@ -8,7 +8,7 @@ import pytest
 
 from badges.ob3 import baking
 from tests.badges.factories import gen_achievement, gen_learner
-from web.cli_badges import badges
+from web.cli.badges import badges
 
 
 @pytest.fixture
@@ -160,3 +160,16 @@ def test_wrong_key_encryption_key_is_a_clear_error(run, app, demo, tmp_path):
         result = run(*args)
         assert result.exit_code == 1, args
         assert "JALON_KEY_ENCRYPTION_KEY" in result.output
+
+
+def test_demo_issuer_takes_did_web_from_the_configuration(run, app, tmp_path):
+    app.config["JALON_ISSUER_DID_WEB"] = True  # as web/config.py sets it from the environment
+    path = tmp_path / "did.json"
+    assert run("issue", "--demo", "--out", str(path)).exit_code == 0
+    assert json.loads(path.read_text(encoding="utf-8"))["issuer"]["id"] == "did:web:jalon.test"
+    assert run("verify", str(path)).exit_code == 0
+
+
+def test_rotating_the_platform_key_needs_a_platform_issuer(run):
+    result = run("rotate-key", "platform")
+    assert result.exit_code == 1 and "pas encore d'émetteur" in result.output

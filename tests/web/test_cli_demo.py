@@ -23,6 +23,8 @@ def test_demo_loads_idempotently_and_prints_accounts(app):
     assert "jalon-demo" in first.output
     for login in ("admin@jalon.example", "departement@jalon.example", "sdupont"):
         assert login in first.output
+    for code in ("TYPE-PA33", "PREM-AT77"):  # the campaign codes a demo learner types
+        assert code in first.output
     counts = (_count(app, Organisation), _count(app, User))
     assert runner.invoke(main, ["demo"]).exit_code == 0
     assert (_count(app, Organisation), _count(app, User)) == counts == (4, 10)

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -30,9 +29,6 @@ from web.extensions import limiter
 from web.navigation import home_url, safe_next
 
 bp = Blueprint("auth", __name__)
-
-# Endpoints a person who must change their one-time code may still reach.
-ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "i18n.switch", "static"}
 
 
 def _login_limit() -> str:
@@ -176,35 +172,3 @@ def _bad_link(message: str):
 def no_role():
     """A signed-in person with no membership left: nothing to show but a way out."""
     return render_template("auth/no_role.html")
-
-
-def force_password_change():
-    """``before_request``: a person holding a one-time code goes nowhere until they change it."""
-    if (
-        current_user.is_authenticated
-        and current_user.must_change_password
-        and request.endpoint not in ALLOWED_BEFORE_PASSWORD_CHANGE
-        and request.endpoint is not None
-        and not request.endpoint.endswith(".static")
-    ):
-        return redirect(url_for("auth.change_password"))
-    return None
-
-
-def load_user(session_id: str):
-    """Flask-Login's loader: ``id:fingerprint`` — a changed password voids older sessions."""
-    from learners.models import User
-
-    user_id, _sep, _fingerprint = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.get_id() != session_id:
-        return None
-    g.user = user
-    return user
-
-
-def logout_form() -> LogoutForm:
-    """The header's logout button; never reads the request body (error pages render it too)."""
-    return LogoutForm(formdata=None)

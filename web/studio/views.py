@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, make_response, render_template, request
+from flask import abort, g, make_response, render_template, request
 from flask_login import current_user
 
-from learners import accounts
+from learners import accounts, audit
 from learners.models import Role
 from web.authz import requires
 from web.database import db
+from web.studio import bp
 from web.studio.forms import NewLearnerForm, RenewCodeForm
-
-bp = Blueprint("studio", __name__, url_prefix="/organisations")
 
 STAFF = (Role.TRAINER, Role.ORG_ADMIN, Role.PLATFORM_ADMIN)
 
@@ -47,6 +46,14 @@ def new_learner(org_id: int):
         created = accounts.create_learner_account(
             db.session, g.organisation, form.display_name.data
         )
+        audit.record(
+            db.session,
+            "learner.created",
+            actor=current_user,
+            organisation_id=org_id,
+            target_type="user",
+            target_id=created.user.id,
+        )
         db.session.commit()
         return _sheet(created.user, created.access_code)
     status = 422 if request.method == "POST" else 200
@@ -64,5 +71,13 @@ def renew_code(org_id: int, user_id: int):
     if not RenewCodeForm().validate_on_submit():
         abort(400)
     code = accounts.renew_access_code(user)
+    audit.record(
+        db.session,
+        "learner.code_renewed",
+        actor=current_user,
+        organisation_id=org_id,
+        target_type="user",
+        target_id=user.id,
+    )
     db.session.commit()
     return _sheet(user, code)

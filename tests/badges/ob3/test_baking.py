@@ -142,8 +142,8 @@ def test_check_badge_image_refuses_decompression_bombs():
 @pytest.mark.parametrize(
     "name", ["simple-json.png", "simple-json.svg", "simple-jwt.png", "simple-jwt.svg"]
 )
-def test_1edtech_baked_samples_unbake(shared_ob3, name):
-    text = baking.unbake((shared_ob3 / "examples/1edtech-validator/ob30" / name).read_bytes())
+def test_1edtech_baked_samples_unbake(ob3_reference, name):
+    text = baking.unbake((ob3_reference / "1edtech-validator/ob30" / name).read_bytes())
     if "json" in name:
         import json
 

@@ -28,8 +28,8 @@ def _sha(text: str) -> str:
 
 
 @pytest.fixture
-def w3c(shared_ob3: Path) -> Path:
-    return shared_ob3 / "vectors" / "w3c-vc-di-eddsa"
+def w3c(ob3_reference: Path) -> Path:
+    return ob3_reference / "w3c-vc-di-eddsa"
 
 
 @pytest.fixture
@@ -120,8 +120,8 @@ def test_w3c_employment_vector_context_is_refused_offline(w3c: Path, w3c_key) ->
 
 
 @pytest.mark.parametrize("name", IMPL_GUIDE)
-def test_impl_guide_canonical_forms_and_hashes(shared_ob3: Path, name: str) -> None:
-    folder = shared_ob3 / "vectors" / "1edtech-ob3-impl-guide" / name
+def test_impl_guide_canonical_forms_and_hashes(ob3_reference: Path, name: str) -> None:
+    folder = ob3_reference / "1edtech-impl-guide" / name
     values = _json(folder / "values.json")
     proof = _json(folder / "proof.json")
     credential = _json(folder / "credential.json")
@@ -135,8 +135,8 @@ def test_impl_guide_canonical_forms_and_hashes(shared_ob3: Path, name: str) -> N
 
 
 @pytest.mark.parametrize("name", IMPL_GUIDE)
-def test_impl_guide_signature_is_reproduced_exactly(shared_ob3: Path, name: str) -> None:
-    folder = shared_ob3 / "vectors" / "1edtech-ob3-impl-guide" / name
+def test_impl_guide_signature_is_reproduced_exactly(ob3_reference: Path, name: str) -> None:
+    folder = ob3_reference / "1edtech-impl-guide" / name
     values = _json(folder / "values.json")
     proof = _json(folder / "proof.json")
     private_key = keys.ed25519_from_seed(bytes.fromhex(values["Private key (hex)"]))
@@ -157,8 +157,8 @@ def test_impl_guide_signature_is_reproduced_exactly(shared_ob3: Path, name: str)
 
 
 @pytest.mark.parametrize("name", IMPL_GUIDE)
-def test_impl_guide_signed_credential_verifies(shared_ob3: Path, name: str) -> None:
-    folder = shared_ob3 / "vectors" / "1edtech-ob3-impl-guide" / name
+def test_impl_guide_signed_credential_verifies(ob3_reference: Path, name: str) -> None:
+    folder = ob3_reference / "1edtech-impl-guide" / name
     values = _json(folder / "values.json")
     public = keys.ed25519_from_seed(bytes.fromhex(values["Private key (hex)"])).public_key()
     result = data_integrity.verify(_json(folder / "signed-credential.json"), public)

@@ -147,8 +147,8 @@ def test_unsupported_signing_key_is_refused():
         vcjwt.sign_vc_jwt(unsigned_credential(), ed25519.Ed25519PrivateKey.generate(), kid="x")
 
 
-def test_1edtech_baked_jwt_signatures_verify_with_their_jwk(shared_ob3):
-    folder = shared_ob3 / "examples/1edtech-validator/ob30"
+def test_1edtech_baked_jwt_signatures_verify_with_their_jwk(ob3_reference):
+    folder = ob3_reference / "1edtech-validator/ob30"
     for name in ("simple-jwt.png", "simple-jwt.svg", "simple-jwt_v1.png", "simple-jwt_v1.svg"):
         decoded = vcjwt.decode_vc_jwt(baking.unbake((folder / name).read_bytes()))
         vcjwt.check_header(decoded.header)

@@ -51,9 +51,9 @@ def test_clear_bit_and_out_of_range():
         status_list.set_bit(bits, status_list.MIN_ENTRIES)
 
 
-def test_1edtech_test_list_has_index_23_set(shared_ob3):
+def test_1edtech_test_list_has_index_23_set(ob3_reference):
     testlist = json.loads(
-        (shared_ob3 / "examples/1edtech-validator/ob30/bit-string-list/testlist").read_text()
+        (ob3_reference / "1edtech-validator/ob30/bit-string-list/testlist").read_text()
     )
     bits = status_list.decode(testlist["credentialSubject"]["encodedList"])
     assert [i for i in range(len(bits) * 8) if status_list.get_bit(bits, i)] == [23]

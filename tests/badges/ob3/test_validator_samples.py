@@ -90,8 +90,8 @@ EXPECTATIONS: dict[str, tuple[str | None, dict[str, str]]] = {
 }
 
 
-def _folder(shared_ob3: Path) -> Path:
-    return shared_ob3 / "examples/1edtech-validator/ob30"
+def _folder(ob3_reference: Path) -> Path:
+    return ob3_reference / "1edtech-validator/ob30"
 
 
 def _proofs(document: dict) -> list[dict]:
@@ -146,18 +146,18 @@ def _controller_documents(folder: Path) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def sample_resolver(shared_ob3: Path) -> Resolver:
-    return Resolver(documents=_controller_documents(_folder(shared_ob3)))
+def sample_resolver(ob3_reference: Path) -> Resolver:
+    return Resolver(documents=_controller_documents(_folder(ob3_reference)))
 
 
 @pytest.fixture(scope="module")
-def status_lists(shared_ob3: Path) -> dict[str, dict]:
-    testlist = _folder(shared_ob3) / "bit-string-list/testlist"
+def status_lists(ob3_reference: Path) -> dict[str, dict]:
+    testlist = _folder(ob3_reference) / "bit-string-list/testlist"
     return {TESTLIST_URL: json.loads(testlist.read_text(encoding="utf-8"))}
 
 
-def test_every_sample_has_an_expectation(shared_ob3):
-    folder = _folder(shared_ob3)
+def test_every_sample_has_an_expectation(ob3_reference):
+    folder = _folder(ob3_reference)
     present = {
         str(p.relative_to(folder))
         for p in folder.rglob("*")
@@ -167,9 +167,9 @@ def test_every_sample_has_an_expectation(shared_ob3):
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS))
-def test_validator_sample(shared_ob3, sample_resolver, status_lists, name):
+def test_validator_sample(ob3_reference, sample_resolver, status_lists, name):
     verdict, checks = EXPECTATIONS[name]
-    path = _folder(shared_ob3) / name
+    path = _folder(ob3_reference) / name
     result = verify_bytes(
         path.read_bytes(),
         filename=path.name,
@@ -195,16 +195,16 @@ def test_validator_sample(shared_ob3, sample_resolver, status_lists, name):
         "36-complete-openbadgecredential.json",
     ],
 )
-def test_spec_examples_validate_against_the_schema(shared_ob3, name):
+def test_spec_examples_validate_against_the_schema(ob3_reference, name):
     from badges.ob3 import schema
 
-    document = json.loads((shared_ob3 / "examples/spec" / name).read_text(encoding="utf-8"))
+    document = json.loads((ob3_reference / "ob3-spec-examples" / name).read_text(encoding="utf-8"))
     assert schema.validate(document) == []
 
 
-def test_conformance_summary(shared_ob3, sample_resolver, status_lists, capsys):
+def test_conformance_summary(ob3_reference, sample_resolver, status_lists, capsys):
     """Prints the figure for the issue note: samples behaving as expected / total."""
-    folder = _folder(shared_ob3)
+    folder = _folder(ob3_reference)
     as_expected = 0
     for name, (verdict, checks) in EXPECTATIONS.items():
         path = folder / name

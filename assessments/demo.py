@@ -1,31 +1,24 @@
-"""Demo data for the beneficiary's journey: shipped content, assessments, open campaigns with
-fixed codes, an issuer per association and the shipped achievements with their images.
+"""Demo data for the beneficiary's journey, assessment side: the shipped content, the demo
+assessments and their open campaigns with fixed codes, one per demo association.
 
-Called by ``jalon demo`` after the accounts are loaded. Idempotent: content is re-imported only
-when it changed (``content_io`` compares), and assessments, campaigns, issuers and achievements
-are matched by title, code, organisation and name, so running it again adds only what is
-missing. Flask-free (a SQLAlchemy session and two settings), so tests call it directly.
+Called by ``jalon demo`` after the accounts (``learners/demo.py``) and before the issuers and
+achievements (``badges/demo.py``). Idempotent: content is re-imported only when it changed
+(``content_io`` compares), assessments and campaigns are matched by title and code, so running
+it again adds only what is missing.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessments import campaigns, content_io
-from assessments.models import Assessment, AssessmentMode, Campaign, Framework
-from badges import achievements, awarding, images, issuers
-from badges.models import Achievement, Issuer
+from assessments.frameworks import get_framework
+from assessments.models import Assessment, AssessmentMode, Campaign
 from learners import demo
 from learners.models import Organisation
-
-ACHIEVEMENTS_FILE = Path(awarding.__file__).parent / "content" / "achievements.json"
-BADGE_SIZE = 300  # pixels: sharp on a phone, small enough to ride inside every credential
 
 # One item of every type, from the beginner diagnostic: a short tour (and the e2e journey).
 TOUR_ITEMS = (
@@ -94,19 +87,16 @@ def demo_campaigns() -> list[DemoCampaign]:
     ]
 
 
+def existing_campaigns(db: Session) -> list[DemoCampaign]:
+    """The demo campaigns this database holds: the codes a demo learner can type."""
+    existing = set(db.scalars(select(Campaign.code)))
+    return [c for c in demo_campaigns() if campaigns.normalise_code(c.code) in existing]
+
+
 def load_content(db: Session) -> content_io.ImportReport:
     """Every shipped framework and item bank (what ``jalon assess load-content`` does)."""
     root = content_io.CONTENT_DIR
     return content_io.import_paths(db, [root / "frameworks", root / "items"])
-
-
-def _framework(db: Session, slug: str) -> Framework:
-    found = db.scalars(
-        select(Framework).where(Framework.slug == slug).order_by(Framework.id.desc()).limit(1)
-    ).first()
-    if found is None:
-        raise LookupError(f"framework {slug} not loaded")
-    return found
 
 
 def _assessment(db: Session, spec: DemoAssessment, organisation: Organisation) -> Assessment:
@@ -119,7 +109,7 @@ def _assessment(db: Session, spec: DemoAssessment, organisation: Organisation) -
         return found
     return campaigns.create_assessment(
         db,
-        _framework(db, spec.framework),
+        get_framework(db, spec.framework),
         spec.title,
         mode=spec.mode,
         item_uids=spec.items,
@@ -137,68 +127,12 @@ def _campaign(db: Session, assessment: Assessment, organisation: Organisation, c
         )
 
 
-def _issuer(db: Session, organisation: Organisation, kek: str | bytes) -> Issuer:
-    return issuers.for_organisation(db, organisation) or issuers.create(
-        db,
-        organisation,
-        kek,
-        description="Association de démonstration : ses badges ne certifient rien de réel.",
-    )
-
-
-def shipped_achievements() -> list[dict[str, Any]]:
-    return json.loads(ACHIEVEMENTS_FILE.read_text(encoding="utf-8"))["achievements"]
-
-
-def install_achievement(db: Session, issuer: Issuer, entry: dict[str, Any]) -> Achievement:
-    """One shipped achievement for ``issuer`` (matched by name), drawn in its framework's colour
-    and describing the framework's competences and levels."""
-    found = db.scalar(
-        select(Achievement).where(
-            Achievement.issuer_id == issuer.id, Achievement.name == entry["name"]
-        )
-    )
-    if found is not None:
-        return found
-    framework = _framework(db, entry["framework"])
-    design = images.BadgeDesign(
-        colour=framework.colour or "#1f5fa8",
-        icon=entry["design"]["icon"],
-        label=entry["design"]["label"],
-        sublabel=entry["design"].get("sublabel", ""),
-    )
-    tags = [framework.title_fr]
-    if framework.certification_code:
-        tags.append(framework.certification_code)
-    return achievements.create(
-        db,
-        issuer,
-        name=entry["name"],
-        description=entry["description"],
-        criteria_narrative=entry["criteria"],
-        achievement_type=entry.get("achievement_type", "Badge"),
-        image_data=images.render_png(design, size=BADGE_SIZE),
-        image_media_type="image/png",
-        image_alt=entry["alt"],
-        result_descriptions=awarding.result_descriptions(framework),
-        tags=tags,
-        award_rules=entry["rule"],
-    )
-
-
-def load(db: Session, *, kek: str | bytes) -> list[DemoCampaign]:
-    """Content, assessments, campaigns, issuers and achievements for the demo associations."""
+def load(db: Session) -> list[DemoCampaign]:
+    """Content, then the demo assessments and campaigns of each demo association present."""
     load_content(db)
-    entries = shipped_achievements()
-    for name in ASSOCIATION_SUFFIX:
-        organisation = db.scalar(select(Organisation).where(Organisation.name == name))
-        if organisation is None:
-            continue
+    for organisation in demo.associations(db):
         for spec in ASSESSMENTS:
             assessment = _assessment(db, spec, organisation)
-            _campaign(db, assessment, organisation, campaign_code(spec.key, name))
-        issuer = _issuer(db, organisation, kek)
-        for entry in entries:
-            install_achievement(db, issuer, entry)
+            _campaign(db, assessment, organisation, campaign_code(spec.key, organisation.name))
     db.flush()
     return demo_campaigns()

@@ -216,34 +216,19 @@ def _responses_from_database(
     framework: str | None,
 ) -> tuple[list[tuple[str, str, bool]], dict[str, tuple[float, float]]]:
     """Answers to the items' current versions (one person per session), and the current a/b."""
-    from sqlalchemy import select
-
-    from assessments.models import Item
+    from assessments.item_parameters import current_parameters
     from assessments.sessions import response_matrix
     from web.database import db
 
-    answers = response_matrix(db.session, framework)
-    anchors = {
-        uid: (float(a), float(b))
-        for uid, a, b in db.session.execute(select(Item.uid, Item.a, Item.b))
-    }
-    return answers, anchors
+    return response_matrix(db.session, framework), current_parameters(db.session)
 
 
 def _apply(report: CalibrationReport) -> int:
-    """Write the new parameters of well-fitting items; returns how many were updated."""
-    from sqlalchemy import select
-
-    from assessments.models import Item
-    from learners.database import utcnow
+    """Save the new parameters of well-fitting items; returns how many were updated."""
+    from assessments.item_parameters import apply_calibration
     from web.database import db
 
-    fitting = {item.item_id: item for item in report.items if not item.misfit}
-    updated = 0
-    for item in db.session.scalars(select(Item).where(Item.uid.in_(list(fitting)))):
-        new = fitting[item.uid]
-        item.a, item.b, item.calibrated_at = round(new.a, 4), round(new.b, 4), utcnow()
-        updated += 1
+    updated = apply_calibration(db.session, report)
     db.session.commit()
     return updated
 

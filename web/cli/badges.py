@@ -19,13 +19,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges import achievements, issuance, issuers, keys_store, revocation, verification
+from badges import demo as badges_demo
+from badges import issuance, issuers, keys_store, revocation, verification
 from badges.models import Achievement, Credential, Issuer, KeyAlgorithm, VerificationChannel
 from badges.ob3 import baking
-from learners.models import Learner, Organisation, OrganisationKind, User
+from learners.models import Learner
 
-DEMO_LOGIN = "demo-badges"
-DEMO_ACHIEVEMENT = "Premiers pas numériques — diagnostic réalisé"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 CHECK_MARKS = {"passed": "✓", "failed": "✗", "unknown": "?"}
 
@@ -45,9 +44,8 @@ def _kek() -> str:
 
 
 def _did_web_enabled() -> bool:
-    from web.verify.views import did_web_enabled
-
-    return did_web_enabled()
+    """``JALON_ISSUER_DID_WEB``, as ``web/config.py`` read it from the environment."""
+    return bool(current_app.config.get("JALON_ISSUER_DID_WEB"))
 
 
 @click.group("badges")
@@ -96,7 +94,7 @@ def _find_credential(session: Session, reference: str) -> Credential:
 
 def _find_issuer(session: Session, reference: str) -> Issuer:
     if reference == "platform":
-        found = _platform_issuer(session, create=False)
+        found = issuers.platform_issuer(session)
         if found is None:
             raise click.ClickException("La plateforme n'a pas encore d'émetteur.")
         return found
@@ -104,83 +102,6 @@ def _find_issuer(session: Session, reference: str) -> Issuer:
         return issuers.get(session, reference)
     except issuers.IssuerNotFound:
         raise click.ClickException(f"Émetteur « {reference} » introuvable.") from None
-
-
-# --------------------------------------------------------------------------- demo data
-
-
-def _platform_issuer(session: Session, *, create: bool = True) -> Issuer | None:
-    """The platform organisation's issuer (created with its keys on first use)."""
-    organisation = session.scalar(
-        select(Organisation)
-        .where(Organisation.kind == OrganisationKind.PLATFORM)
-        .order_by(Organisation.id)
-        .limit(1)
-    )
-    if organisation is None:
-        if not create:
-            return None
-        organisation = Organisation(name="Plateforme Jalon", kind=OrganisationKind.PLATFORM)
-        session.add(organisation)
-        session.flush()
-    issuer = issuers.for_organisation(session, organisation)
-    if issuer is None and create:
-        issuer = issuers.create(
-            session,
-            organisation,
-            _kek(),
-            url=_base_url(),
-            description="Plateforme d'évaluation et de badges numériques pour l'insertion.",
-            uses_did_web=_did_web_enabled(),
-        )
-    return issuer
-
-
-def _demo_achievement(session: Session, issuer: Issuer) -> Achievement:
-    found = session.scalar(
-        select(Achievement).where(
-            Achievement.issuer_id == issuer.id, Achievement.name == DEMO_ACHIEVEMENT
-        )
-    )
-    if found is not None:
-        return found
-    from badges.images import BadgeDesign, render_png
-
-    image = render_png(BadgeDesign(colour="#1f6f5c", icon="cursor", label="Premiers pas"))
-    return achievements.create(
-        session,
-        issuer,
-        name=DEMO_ACHIEVEMENT,
-        description=(
-            "La personne a passé le diagnostic « Premiers pas numériques » jusqu'au bout : "
-            "souris ou écran tactile, clavier, courriel, formulaires en ligne, sécurité."
-        ),
-        criteria_narrative="Terminer le diagnostic « Premiers pas numériques ».",
-        achievement_type="Assessment",
-        image_data=image,
-        image_media_type="image/png",
-        image_alt="Badge rond avec une flèche de souris, bandeau « Premiers pas ».",
-        tags=["numérique", "démonstration"],
-        award_rules={"framework": "premiers-pas", "conditions": [{"type": "completion"}]},
-    )
-
-
-def _demo_learner(session: Session) -> Learner:
-    from learners.accounts import find_by_login
-
-    user = find_by_login(session, DEMO_LOGIN)
-    if user is not None and user.learner is not None:
-        return user.learner
-    user = User(
-        username=DEMO_LOGIN,
-        display_name="Camille Martin (démonstration)",
-        password_hash="!",  # noqa: S106 -- never matches: this account cannot log in
-        is_active=False,
-    )
-    learner = Learner(user=user, display_name="Camille Martin (démonstration)")
-    session.add(learner)
-    session.flush()
-    return learner
 
 
 # --------------------------------------------------------------------------- writing files
@@ -251,10 +172,11 @@ def issue_command(
     session = _session()
     try:
         if demo:
-            issuer = _platform_issuer(session)
-            assert issuer is not None
-            achievement = _demo_achievement(session, issuer)
-            learners = [_demo_learner(session)]
+            issuer = issuers.ensure_platform_issuer(
+                session, _base_url(), _kek(), uses_did_web=_did_web_enabled()
+            )
+            achievement = badges_demo.demo_achievement(session, issuer)
+            learners = [badges_demo.demo_learner(session)]
         else:
             if not achievement_ref:
                 raise click.UsageError("Indiquez --achievement (ou --demo).")

@@ -1,0 +1,60 @@
+"""Demo data, assessment and badge side: what ``jalon demo`` loads after the accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from assessments import demo as assessments_demo
+from assessments.models import Assessment, Campaign
+from badges import demo as badges_demo
+from badges.models import Achievement, Issuer
+from badges.shipped import shipped_achievements
+from learners import demo as learners_demo
+from tests.badges.factories import KEK, gen_issuer
+
+
+def _counts(session) -> tuple[int, ...]:
+    return tuple(
+        session.scalar(select(func.count()).select_from(model))
+        for model in (Assessment, Campaign, Issuer, Achievement)
+    )
+
+
+def test_nothing_to_attach_to_without_the_demo_associations(dbsession):
+    assert assessments_demo.existing_campaigns(dbsession) == []
+    assessments_demo.load(dbsession)
+    badges_demo.load(dbsession, kek=KEK)
+    assert _counts(dbsession) == (0, 0, 0, 0)
+
+
+def test_each_association_gets_its_campaigns_issuer_and_achievements_once(dbsession):
+    learners_demo.load_demo(dbsession)
+    assessments_demo.load(dbsession)
+    badges_demo.load(dbsession, kek=KEK)
+    dbsession.commit()
+    associations = len(learners_demo.ASSOCIATIONS)
+    per_association = len(assessments_demo.ASSESSMENTS)
+    expected = (
+        associations * per_association,
+        associations * per_association,
+        associations,
+        associations * len(shipped_achievements()),
+    )
+    assert _counts(dbsession) == expected
+    shown = assessments_demo.existing_campaigns(dbsession)
+    assert [c.code for c in shown] == [c.code for c in assessments_demo.demo_campaigns()]
+    assert "TYPE-PA33" in {c.code for c in shown}
+    assessments_demo.load(dbsession)
+    badges_demo.load(dbsession, kek=KEK)
+    dbsession.commit()
+    assert _counts(dbsession) == expected
+
+
+def test_the_demo_badge_and_person_are_made_once(dbsession):
+    issuer = gen_issuer(dbsession)
+    achievement = badges_demo.demo_achievement(dbsession, issuer)
+    learner = badges_demo.demo_learner(dbsession)
+    assert badges_demo.demo_achievement(dbsession, issuer).id == achievement.id
+    assert badges_demo.demo_learner(dbsession).id == learner.id
+    assert achievement.image_data.startswith(b"\x89PNG")
+    assert not learner.user.is_active  # the fictitious person can never log in

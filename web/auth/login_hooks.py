@@ -1,0 +1,48 @@
+"""What Flask-Login and every page need from the auth side, wired by ``web/setup.py``: the user
+loader, the one-time-code gate run before each request, and the header's logout form.
+
+Kept out of ``web/auth/views.py`` so the app's wiring does not depend on a blueprint's views.
+"""
+
+from __future__ import annotations
+
+from flask import g, redirect, request, url_for
+from flask_login import current_user
+
+from web.auth.forms import LogoutForm
+from web.database import db
+
+# Endpoints a person who must change their one-time code may still reach.
+ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "i18n.switch", "static"}
+
+
+def force_password_change():
+    """``before_request``: a person holding a one-time code goes nowhere until they change it."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in ALLOWED_BEFORE_PASSWORD_CHANGE
+        and request.endpoint is not None
+        and not request.endpoint.endswith(".static")
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def load_user(session_id: str):
+    """Flask-Login's loader: ``id:fingerprint`` — a changed password voids older sessions."""
+    from learners.models import User
+
+    user_id, _sep, _fingerprint = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.get_id() != session_id:
+        return None
+    g.user = user
+    return user
+
+
+def logout_form() -> LogoutForm:
+    """The header's logout button; never reads the request body (error pages render it too)."""
+    return LogoutForm(formdata=None)

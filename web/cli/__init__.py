@@ -1,0 +1,24 @@
+"""The ``jalon`` command: Flask's CLI with Jalon's groups (db, demo, assess, badges).
+
+Each module of this package holds one group; the commands parse options, call the domain
+packages and print (in French). Rules about the data live in the domain packages.
+"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from web import create_app
+from web.cli import assess, badges, db, demo
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
+def main() -> None:
+    """Jalon: assessments and Open Badges for insertion programmes."""
+
+
+main.add_command(db.db)
+main.add_command(demo.demo)
+main.add_command(assess.assess)
+main.add_command(badges.badges)

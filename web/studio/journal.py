@@ -1,0 +1,43 @@
+"""The organisation's journal page (org admins): who changed what, when and why.
+
+Each action code recorded with ``learners.audit.record`` gets its sentence here; a code without a
+sentence is shown as the code itself (and ``tests/web/test_journal.py`` fails until it has one).
+"""
+
+from __future__ import annotations
+
+from flask import g, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from learners import audit
+from learners.models import Role
+from web.authz import requires
+from web.database import db
+from web.studio import bp
+
+# Action code → what happened, in words (the target's name comes from ``detail``).
+ACTION_LABELS = {
+    "learner.created": _l("Compte apprenant créé"),
+    "learner.code_renewed": _l("Nouveau code d'accès donné à un apprenant"),
+}
+
+
+def label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+@bp.get("/<int:org_id>/journal")
+@requires(Role.ORG_ADMIN, Role.PLATFORM_ADMIN, org_arg="org_id")
+def journal(org_id: int):
+    family = request.args.get("action", "")[:64] or None
+    page = audit.journal(
+        db.session, org_id, page=request.args.get("page", 1, type=int), action_prefix=family
+    )
+    return render_template(
+        "studio/journal.html",
+        organisation=g.organisation,
+        page=page,
+        family=family,
+        actions=audit.actions_of(db.session, org_id),
+        label=label,
+    )
