@@ -1,10 +1,12 @@
 """The département's indicators: aggregate figures over every funded structure.
 
 The département sees counts, never a person: every function here returns numbers only, so a
-page or an export built on them cannot name a beneficiary. This is the home of the indicators
-the département's dashboard and exports grow (entries and exits, participation, completion,
-badge success rates, outcomes six months later): add a field to ``Overview`` or a function
-beside it, computed in SQL (counts over the whole département, not rows brought back).
+page or an export built on them cannot name a beneficiary. The figures about people and
+structures (accounts, and later entries and exits, participation, outcomes six months later)
+grow here: add a field to ``Overview`` or a function beside it, computed in SQL (counts over
+the whole département, not rows brought back). Figures about sessions and badges belong to
+``assessments`` and ``badges`` (``learners`` imports neither); the dashboard puts them side by
+side.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from learners.models import Organisation
 from tests.journey_factories import form_fields, issuer_with_achievements, tour_campaign
 from tests.web.forms import text
 from tests.web.test_learner_journey import current, post_answer, session_id_of, start, token
-from web.cli_badges import badges
+from web.cli.badges import badges
 
 COMPLETION = "Premiers pas numériques — diagnostic réalisé"
 
