@@ -9,7 +9,7 @@ is forgiving (case, spaces and dashes ignored).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -43,7 +43,12 @@ class CampaignClosed(CampaignError):
 
 
 class CampaignNotOpenYet(CampaignError):
-    """The campaign opens later."""
+    """The campaign opens later, at ``opens_at`` (the message says when)."""
+
+    def __init__(self, code: str, opens_at: datetime | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.opens_at = opens_at
 
 
 class InvalidAssessment(ValueError):
@@ -160,16 +165,38 @@ def create_campaign(
     raise RuntimeError("could not allocate a unique campaign code")
 
 
-def find_campaign(db: Session, typed_code: str, now: datetime | None = None) -> Campaign:
-    """The open campaign a typed code names; precise errors otherwise."""
-    campaign = db.scalars(
-        select(Campaign).where(Campaign.code == normalise_code(typed_code))
-    ).first()
-    if campaign is None:
-        raise UnknownCampaignCode(typed_code)
+def _by_code(db: Session, typed_code: str) -> Campaign | None:
+    return db.scalars(select(Campaign).where(Campaign.code == normalise_code(typed_code))).first()
+
+
+def _check_open(campaign: Campaign, now: datetime | None) -> Campaign:
     now = now or utcnow()
     if now < campaign.opens_at:
-        raise CampaignNotOpenYet(campaign.code)
+        raise CampaignNotOpenYet(campaign.code, campaign.opens_at)
     if campaign.closes_at is not None and now >= campaign.closes_at:
         raise CampaignClosed(campaign.code)
     return campaign
+
+
+def find_campaign(db: Session, typed_code: str, now: datetime | None = None) -> Campaign:
+    """The open campaign a typed code names; precise errors otherwise."""
+    campaign = _by_code(db, typed_code)
+    if campaign is None:
+        raise UnknownCampaignCode(typed_code)
+    return _check_open(campaign, now)
+
+
+def find_campaign_for(
+    db: Session,
+    typed_code: str,
+    organisation_ids: Collection[int],
+    now: datetime | None = None,
+) -> Campaign:
+    """The open campaign a typed code names among the campaigns of ``organisation_ids`` (the
+    person's own organisations). Another organisation's code is "unknown", exactly like a code
+    that does not exist: it reveals nothing. Then :class:`CampaignNotOpenYet` (with the opening
+    date) or :class:`CampaignClosed`."""
+    campaign = _by_code(db, typed_code)
+    if campaign is None or campaign.organisation_id not in organisation_ids:
+        raise UnknownCampaignCode(typed_code)
+    return _check_open(campaign, now)

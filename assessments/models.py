@@ -364,6 +364,11 @@ class AssessmentSession(Base):
     se: Mapped[float | None] = mapped_column(Float)
     total_score: Mapped[int | None] = mapped_column(Integer)
     referral: Mapped[Referral | None] = mapped_column(value_enum(Referral, "referral"))
+    # When the badges this session earns were issued (``badges.awarding``). Empty on a finished
+    # session means its awarding is pending: it failed, or the time limit ended the session on
+    # a page view (badges are never issued by a GET); a POST or ``jalon badges award-pending``
+    # issues them.
+    badges_awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     campaign: Mapped[Campaign] = relationship()
     current_item: Mapped[Item | None] = relationship()
@@ -377,6 +382,11 @@ class AssessmentSession(Base):
     @property
     def finished(self) -> bool:
         return self.status == SessionStatus.FINISHED
+
+    @property
+    def badges_pending(self) -> bool:
+        """Finished, and its badges not issued yet."""
+        return self.finished and self.badges_awarded_at is None
 
 
 class Response(Base):

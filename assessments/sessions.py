@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Row, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from assessments import engine, scoring
@@ -61,22 +61,27 @@ TIMER_GRACE = timedelta(seconds=5)
 __all__ = [
     "CampaignClosed",
     "CampaignNotOpenYet",
+    "CampaignSessions",
     "InvalidResponse",
     "ItemNotAsked",
     "NoItemAvailable",
     "Outcome",
     "SessionFinished",
     "SessionNotFound",
+    "SessionSummary",
     "UnknownCampaignCode",
     "answer",
     "answer_form",
     "current_item",
     "finish",
     "get_owned",
+    "in_campaign",
+    "of_learner",
     "response_matrix",
     "seconds_left",
     "skip",
     "start",
+    "start_in",
     "time_out",
 ]
 
@@ -124,7 +129,15 @@ def start(
 ) -> AssessmentSession:
     """Join the campaign ``code``; an unfinished session of this learner is resumed instead."""
     now = now or utcnow()
-    campaign = find_campaign(db, code, now)
+    return start_in(db, find_campaign(db, code, now), learner, now)
+
+
+def start_in(
+    db: Session, campaign: Campaign, learner: Learner | int, now: datetime | None = None
+) -> AssessmentSession:
+    """Join ``campaign`` (found open, e.g. by ``campaigns.find_campaign_for``); an unfinished
+    session of this learner is resumed instead."""
+    now = now or utcnow()
     learner_id = _learner_id(learner)
     existing = db.scalars(
         select(AssessmentSession).where(
@@ -196,6 +209,71 @@ def progress(db: Session, session: AssessmentSession) -> tuple[int, int]:
     if assessment.mode == AssessmentMode.FIXED:
         return answered, len(assessment.item_uids or [])
     return answered, assessment.max_items
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line of « Mes évaluations »: what it is, where the person is, since when."""
+
+    id: int
+    title: str
+    finished: bool
+    answered: int
+    total: int  # the most the session can ask ("about" that many when adaptive)
+    adaptive: bool
+    when: datetime  # finished at, or started at while in progress
+
+
+def of_learner(db: Session, learner: Learner | int) -> list[SessionSummary]:
+    """The learner's sessions: in progress first (to resume), then finished; newest first."""
+    rows = db.scalars(
+        select(AssessmentSession)
+        .where(AssessmentSession.learner_id == _learner_id(learner))
+        .options(
+            joinedload(AssessmentSession.campaign).joinedload(Campaign.assessment),
+            selectinload(AssessmentSession.responses),
+        )
+        .order_by(AssessmentSession.started_at.desc())
+    )
+    summaries = []
+    for row in rows:
+        answered, total = progress(db, row)
+        summaries.append(
+            SessionSummary(
+                id=row.id,
+                title=row.campaign.assessment.title,
+                finished=row.finished,
+                answered=answered,
+                total=total,
+                adaptive=row.campaign.assessment.mode == AssessmentMode.ADAPTIVE,
+                when=row.finished_at or row.started_at,
+            )
+        )
+    return sorted(summaries, key=lambda summary: summary.finished)
+
+
+@dataclass(frozen=True)
+class CampaignSessions:
+    """A learner's latest session of one campaign still in progress, and latest finished."""
+
+    in_progress: AssessmentSession | None
+    finished: AssessmentSession | None
+
+
+def in_campaign(db: Session, campaign: Campaign, learner: Learner | int) -> CampaignSessions:
+    """What the campaign page offers: « Reprendre », or the last results and « Recommencer »."""
+    mine = db.scalars(
+        select(AssessmentSession)
+        .where(
+            AssessmentSession.campaign_id == campaign.id,
+            AssessmentSession.learner_id == _learner_id(learner),
+        )
+        .order_by(AssessmentSession.started_at.desc())
+    ).all()
+    return CampaignSessions(
+        in_progress=next((s for s in mine if not s.finished), None),
+        finished=next((s for s in mine if s.finished), None),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,12 @@ this framework and is met is issued through ``badges.issuance`` under the award 
 ``session:<id>:achievement:<id>``, so calling this twice (a double submit, the results page
 opened again) never issues twice.
 
+Badges are issued once, by the POST that finishes the session (never by a page view), through
+``award_with_retry``: a transient failure (a lock, a lost connection, a concurrent issue of the
+same award) is retried a bounded number of times; a session whose awarding still failed stays
+*pending* (``AssessmentSession.badges_awarded_at`` empty) until a later POST (« Réessayer » on the
+results page) or ``jalon badges award-pending`` issues its badges.
+
 Credentials carry the results per competence as OB 3.0 ``Result`` objects when the achievement
 describes them with the identifiers built here (``result_descriptions``): a stable URN per
 framework edition and competence, one rubric level per framework level.
@@ -14,11 +20,14 @@ framework edition and competence, one rubric level per framework level.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from assessments.models import (
@@ -30,6 +39,7 @@ from assessments.models import (
 )
 from badges import award_rules, issuance
 from badges.models import Achievement, Credential, Issuer
+from learners.database import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +207,20 @@ def evidence(session: AssessmentSession) -> list[dict[str, Any]]:
     ]
 
 
+def earned(db: Session, session: AssessmentSession) -> list[Achievement]:
+    """The candidate achievements whose award rule the finished ``session`` meets (an invalid
+    rule is logged and skipped: it awards nothing)."""
+    achieved = outcome(session)
+    found = []
+    for achievement in candidates(db, session):
+        try:
+            if award_rules.is_met(achievement.award_rules or {}, achieved):
+                found.append(achievement)
+        except award_rules.InvalidRule as error:
+            log.warning("achievement %s has an invalid rule: %s", achievement.id, error)
+    return found
+
+
 @dataclass(frozen=True)
 class Award:
     achievement: Achievement
@@ -215,16 +239,8 @@ def award_session(
     """Issue every achievement the finished ``session`` earns (idempotent; not committed)."""
     if session.status != SessionStatus.FINISHED:
         return []
-    achieved = outcome(session)
     awards = []
-    for achievement in candidates(db, session):
-        try:
-            met = award_rules.is_met(achievement.award_rules or {}, achieved)
-        except award_rules.InvalidRule as error:
-            log.warning("achievement %s has an invalid rule: %s", achievement.id, error)
-            continue
-        if not met:
-            continue
+    for achievement in earned(db, session):
         issued = issuance.issue(
             db,
             achievement=achievement,
@@ -256,3 +272,116 @@ def awarded(db: Session, session: AssessmentSession) -> list[Credential]:
             .order_by(Credential.id)
         )
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Awarding once, with a bounded retry; pending sessions
+
+# Pauses before the second and third attempts: short, as a person waits for the results page.
+RETRY_DELAYS: tuple[float, ...] = (0.05, 0.25)
+
+
+@dataclass(frozen=True)
+class Awarding:
+    """One awarding run: the awards (issued now or found issued), or ``pending`` when it failed
+    (the session keeps its badges to issue later); ``attempts`` made (0: nothing was due)."""
+
+    awards: list[Award]
+    pending: bool
+    attempts: int
+
+
+def is_transient(error: BaseException) -> bool:
+    """A failure another attempt may not meet: a lock or deadlock, a lost connection, or the
+    award key taken by a concurrent request (the next attempt finds that credential)."""
+    if isinstance(error, OperationalError | IntegrityError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def award_with_retry(
+    db: Session,
+    session: AssessmentSession,
+    *,
+    base_url: str,
+    kek: str | bytes,
+    delays: Sequence[float] | None = None,
+    now: datetime | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Awarding:
+    """Issue the badges of a finished ``session`` whose awarding is pending, and mark it awarded.
+
+    Unlike the rest of this module it commits: each attempt is one transaction, committed when
+    it succeeds and rolled back when it fails, so call it with nothing else pending in ``db``
+    (the session's end already committed). A transient failure is retried ``len(delays)``
+    times (``RETRY_DELAYS`` by default); any other (a wrong key, a bug) is logged and not
+    retried. A session not finished, or already awarded, is left alone.
+    """
+    delays = RETRY_DELAYS if delays is None else delays
+    sleep = sleep or time.sleep
+    session_id = session.id
+    total = len(delays) + 1
+    for attempt in range(1, total + 1):
+        if attempt > 1:
+            sleep(delays[attempt - 2])
+        try:
+            if not session.badges_pending:  # re-read after a rolled back attempt
+                return Awarding([], pending=False, attempts=attempt - 1)
+            awards = award_session(db, session, base_url=base_url, kek=kek, now=now)
+            session.badges_awarded_at = now or utcnow()
+            db.commit()
+            return Awarding(awards, pending=False, attempts=attempt)
+        except Exception as error:  # the results are saved: the badges wait, never a 500
+            db.rollback()
+            if not is_transient(error):
+                log.exception("badge issuance failed for session %s; left pending", session_id)
+                return Awarding([], pending=True, attempts=attempt)
+            log.warning(
+                "badge issuance for session %s failed (attempt %s of %s): %s",
+                session_id,
+                attempt,
+                total,
+                type(error).__name__,
+            )
+    log.error("badge issuance for session %s failed %s times; left pending", session_id, total)
+    return Awarding([], pending=True, attempts=total)
+
+
+def pending_session_ids(db: Session) -> list[int]:
+    """Finished sessions whose badges are not issued yet, oldest first."""
+    return list(
+        db.scalars(
+            select(AssessmentSession.id)
+            .where(
+                AssessmentSession.status == SessionStatus.FINISHED,
+                AssessmentSession.badges_awarded_at.is_(None),
+            )
+            .order_by(AssessmentSession.finished_at, AssessmentSession.id)
+        )
+    )
+
+
+def award_pending(
+    db: Session,
+    session_ids: Sequence[int],
+    *,
+    base_url: str,
+    kek: str | bytes,
+    delays: Sequence[float] | None = None,
+) -> Iterator[tuple[int, Awarding]]:
+    """Award each pending session in turn (committing each), yielding what happened to it, so
+    that a command can show its progress; one session's failure does not stop the others."""
+    for session_id in session_ids:
+        session = db.get(AssessmentSession, session_id)
+        if session is None:
+            continue
+        yield session_id, award_with_retry(db, session, base_url=base_url, kek=kek, delays=delays)
+
+
+def badges_due(db: Session, session: AssessmentSession) -> list[Achievement]:
+    """Achievements a pending session earns and has not received: the results page offers to
+    issue them (« Réessayer ») without issuing anything itself."""
+    if not session.badges_pending:
+        return []
+    issued = {c.award_key for c in awarded(db, session)}
+    return [a for a in earned(db, session) if award_key(session.id, a.id) not in issued]

@@ -28,6 +28,7 @@ from badges.attestation import AttestationContent, render_pdf
 from badges.models import Achievement, Credential, VerificationEvent
 from badges.ob3 import baking
 from badges.qr import qr_png
+from badges.sharing import linkedin_add_url
 from learners.models import Learner
 
 # White text on these keeps WCAG AA contrast (used when an achievement has no image of a format).
@@ -242,3 +243,88 @@ def file_name(credential: Credential, extension: str, kind: str = "badge") -> st
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
     parts = [kind, slug, credential.public_id[:8]]
     return "-".join(p for p in parts if p) + "." + extension
+
+
+# ------------------------------------------------------------------------------- announcing
+
+
+@dataclass(frozen=True)
+class BadgeCard:
+    """A badge as the results page announces it: the picture inline, so that the page needs no
+    other request to show it."""
+
+    name: str
+    description: str
+    image: str | None  # a ``data:`` URI of the achievement's own image, if it has one
+    alt: str
+    public_id: str
+
+
+def image_data_uri(achievement: Achievement) -> str | None:
+    """The achievement's stored image as a ``data:`` URI (None when it has none)."""
+    if achievement.image_data is None:
+        return None
+    encoded = base64.b64encode(achievement.image_data).decode("ascii")
+    return f"data:{achievement.image_media_type};base64,{encoded}"
+
+
+def badge_card(credential: Credential) -> BadgeCard:
+    achievement = credential.achievement
+    return BadgeCard(
+        name=achievement.name,
+        description=achievement.description,
+        image=image_data_uri(achievement),
+        alt=achievement.image_alt or "",
+        public_id=credential.public_id,
+    )
+
+
+# ------------------------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class WalletEntry:
+    """One badge of « Mes badges »: the credential, its state today, how often it was checked."""
+
+    credential: Credential
+    status: WalletStatus
+    verifications: int
+
+
+def entries_of(session: Session, learner: Learner | None) -> list[WalletEntry]:
+    """The learner's badges with their state and verification counts (newest first)."""
+    credentials = credentials_of(session, learner)
+    counts = verification_counts(session, credentials)
+    return [WalletEntry(c, status(c), counts[c.id]) for c in credentials]
+
+
+@dataclass(frozen=True)
+class BadgeSheet:
+    """What a badge's own page says beside the credential: its state, checks, results in
+    words, the public address, what its QR code opens, and the LinkedIn link."""
+
+    status: WalletStatus
+    verifications: int
+    results: list[tuple[str, str]]
+    public_url: str
+    qr_url: str
+    linkedin_url: str
+
+
+def sheet(session: Session, credential: Credential, base_url: str) -> BadgeSheet:
+    public_url = issuance.credential_iri(credential.public_id, base_url)
+    return BadgeSheet(
+        status=status(credential),
+        verifications=verification_counts(session, [credential])[credential.id],
+        results=results_in_words(credential),
+        public_url=public_url,
+        qr_url=verification.qr_url(credential.public_id, base_url),
+        linkedin_url=linkedin_add_url(
+            name=credential.achievement.name,
+            organisation=credential.issuer.name,
+            issued=credential.issued_at,
+            credential_url=public_url,
+            credential_id=credential.public_id,
+            expires=credential.valid_until,
+        ),
+    )

@@ -80,6 +80,9 @@ ACCESS: dict[str, list[Case]] = {
         Case("/apprenant/evaluations/999999/amenagement", see(learner=404), method="POST")
     ],
     "learner.results": [Case("/apprenant/evaluations/999999/resultats", see(learner=404))],
+    "learner.award_badges": [
+        Case("/apprenant/evaluations/999999/badges", see(learner=404), method="POST")
+    ],
     # « Mes badges » (tests/web/test_wallet.py covers real badges, including another learner's).
     "learner.my_badges": [Case("/apprenant/badges", see(learner=200))],
     **{

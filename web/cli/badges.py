@@ -366,3 +366,28 @@ def rotate_key_command(issuer_ref: str, compromised: bool) -> None:
         click.echo(f"Nouvelle clé {label} : {method}")
     what = "retirées" if compromised else "conservées pour vérifier les anciens badges"
     click.echo(f"{len(rotation.retired)} ancienne(s) clé(s) {what}.")
+
+
+@badges.command("award-pending")
+@with_appcontext
+def award_pending_command() -> None:
+    """Issue the badges of finished sessions whose awarding failed (each retried, committed)."""
+    from badges import awarding
+
+    session = _session()
+    pending = awarding.pending_session_ids(session)
+    issued, left = 0, []
+    with _progress() as progress:
+        task = progress.add_task("Badges en attente", total=len(pending))
+        runs = awarding.award_pending(session, pending, base_url=_base_url(), kek=_kek())
+        for session_id, run in runs:
+            issued += sum(1 for award in run.awards if award.created)
+            if run.pending:
+                left.append(session_id)
+            progress.advance(task)
+    click.echo(
+        f"{len(pending) - len(left)} évaluation(s) traitée(s), {issued} badge(s) délivré(s)."
+    )
+    if left:
+        ids = ", ".join(map(str, left))
+        raise click.ClickException(f"{len(left)} encore en attente (évaluations {ids}).")

@@ -3,12 +3,11 @@
 Routes only parse, authorise, call ``assessments.sessions`` / ``badges.awarding`` and render.
 Every page works without JavaScript (plain forms, CSRF); ``static/js/item.js`` only enhances.
 A session belongs to one learner: another learner's session id answers 404.
+Badges are issued once, by the POST that ends the session; no GET issues one.
 """
 
 from __future__ import annotations
 
-import base64
-from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -25,18 +24,17 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from assessments import results as assessment_results
 from assessments import sessions
 from assessments.campaigns import (
     CampaignClosed,
     CampaignError,
     CampaignNotOpenYet,
     UnknownCampaignCode,
-    find_campaign,
+    find_campaign_for,
     format_code,
-    normalise_code,
 )
 from assessments.item_types import definition
 from assessments.item_types.base import Posted, field_name
@@ -44,14 +42,14 @@ from assessments.models import (
     AssessmentMode,
     AssessmentSession,
     Campaign,
-    FrameworkKind,
     Item,
 )
 from assessments.response_errors import InvalidResponse
-from badges import awarding
+from badges import awarding, wallet
 from learners.models import Learner, Organisation, Role
 from web.authz import requires
 from web.database import db
+from web.learner.award_forms import AwardBadgesForm
 from web.learner.forms import (
     SKIP,
     AdjustmentForm,
@@ -122,10 +120,7 @@ def _my_organisations() -> set[int]:
 def _campaign_for_me(code: str) -> Campaign:
     """The open campaign ``code`` names, if it is one of my organisations' (else "unknown":
     another association's code reveals nothing)."""
-    found = db.session.scalar(select(Campaign).where(Campaign.code == normalise_code(code)))
-    if found is None or found.organisation_id not in _my_organisations():
-        raise UnknownCampaignCode(code)
-    return find_campaign(db.session, code)
+    return find_campaign_for(db.session, code, _my_organisations())
 
 
 def _join_error(error: Exception) -> str:
@@ -135,8 +130,7 @@ def _join_error(error: Exception) -> str:
             "Demandez à votre formateur s'il y en a une autre."
         )
     if isinstance(error, CampaignNotOpenYet):
-        campaign = db.session.scalar(select(Campaign).where(Campaign.code == str(error)))
-        when = format_date(campaign.opens_at, "long") if campaign else ""
+        when = format_date(error.opens_at, "long") if error.opens_at else ""
         return _(
             "Cette évaluation n'a pas encore commencé. Elle ouvre le %(date)s.",
             date=when,
@@ -153,11 +147,6 @@ def _locale() -> str:
     return str(get_locale() or "fr")
 
 
-def _pick(fr: str | None, en: str | None) -> str:
-    """Framework texts exist in French, sometimes in English."""
-    return (en or fr or "") if _locale() == "en" else (fr or en or "")
-
-
 def _more_time() -> bool:
     return bool(cookie.get(ADJUSTMENT_KEY))
 
@@ -166,8 +155,7 @@ def _start(code: str) -> Any:
     """Join (or resume) and go to the current item; errors re-render the join form."""
     form = JoinForm(formdata=None, data={"code": code})
     try:
-        _campaign_for_me(code)
-        started = sessions.start(db.session, code, _learner())
+        started = sessions.start_in(db.session, _campaign_for_me(code), _learner())
     except (CampaignError, sessions.NoItemAvailable) as error:
         db.session.rollback()
         form.code.errors = [_join_error(error)]
@@ -180,42 +168,10 @@ def _start(code: str) -> Any:
 # Home page: sessions in progress and finished
 
 
-@dataclass(frozen=True)
-class SessionLine:
-    id: int
-    title: str
-    finished: bool
-    answered: int
-    total: int
-    adaptive: bool
-    when: str
-
-
 @bp.app_template_global()
-def learner_sessions(learner: Learner | None) -> list[SessionLine]:
+def learner_sessions(learner: Learner | None) -> list[sessions.SessionSummary]:
     """The learner's sessions, in progress first ("Reprendre"), then finished ones."""
-    if learner is None:
-        return []
-    rows = db.session.scalars(
-        select(AssessmentSession)
-        .where(AssessmentSession.learner_id == learner.id)
-        .order_by(AssessmentSession.started_at.desc())
-    )
-    lines = []
-    for row in rows:
-        answered, total = sessions.progress(db.session, row)
-        lines.append(
-            SessionLine(
-                id=row.id,
-                title=row.campaign.assessment.title,
-                finished=row.finished,
-                answered=answered,
-                total=total,
-                adaptive=row.campaign.assessment.mode == AssessmentMode.ADAPTIVE,
-                when=format_date(row.finished_at or row.started_at, "long"),
-            )
-        )
-    return sorted(lines, key=lambda line: line.finished)
+    return [] if learner is None else sessions.of_learner(db.session, learner)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,29 +196,25 @@ def campaign(code: str):
     try:
         found = _campaign_for_me(code)
     except CampaignError as error:
-        form = JoinForm(formdata=None, data={"code": format_code(code.upper())[:32]})
-        form.code.errors = [_join_error(error)]
-        status = 404 if isinstance(error, UnknownCampaignCode) else 400
-        return render_template("learner/join.html", form=form), status
-    mine = db.session.scalars(
-        select(AssessmentSession)
-        .where(
-            AssessmentSession.campaign_id == found.id,
-            AssessmentSession.learner_id == _learner().id,
-        )
-        .order_by(AssessmentSession.started_at.desc())
-    ).all()
-    in_progress = next((s for s in mine if not s.finished), None)
-    finished = next((s for s in mine if s.finished), None)
+        return _bad_campaign_link(code, error)
+    mine = sessions.in_campaign(db.session, found, _learner())
     return render_template(
         "learner/campaign.html",
         campaign=found,
         code=format_code(found.code),
         organisation_name=db.session.get(Organisation, found.organisation_id).name,
         form=StartForm(),
-        in_progress=in_progress,
-        finished=finished,
+        in_progress=mine.in_progress,
+        finished=mine.finished,
     )
+
+
+def _bad_campaign_link(code: str, error: CampaignError):
+    """The join form, filled with the link's code and the reason it cannot be used."""
+    form = JoinForm(formdata=None, data={"code": format_code(code.upper())[:32]})
+    form.code.errors = [_join_error(error)]
+    status = 404 if isinstance(error, UnknownCampaignCode) else 400
+    return render_template("learner/join.html", form=form), status
 
 
 @bp.post("/campagne/<code>")
@@ -330,25 +282,20 @@ def _refused(session: AssessmentSession, item_id: int, error: InvalidResponse):
 
 
 def _finish(session: AssessmentSession):
-    """The session just ended: issue its badges (idempotent), then show the results."""
+    """The session has ended (in this POST): issue its badges if still pending, then show the
+    results. A failure leaves them pending, offered again on the results page."""
     _award(session)
     return redirect(url_for(".results", session_id=session.id), code=303)
 
 
-def _award(session: AssessmentSession) -> list[awarding.Award]:
-    try:
-        awards = awarding.award_session(
-            db.session,
-            session,
-            base_url=current_app.config["JALON_BASE_URL"],
-            kek=current_app.config["JALON_KEY_ENCRYPTION_KEY"],
-        )
-        db.session.commit()
-    except Exception:  # the results are saved; the results page retries the badges
-        db.session.rollback()
-        current_app.logger.exception("badge issuance failed for session %s", session.id)
-        return []
-    return awards
+def _award(session: AssessmentSession) -> awarding.Awarding:
+    """Issue the session's pending badges (commits; a transient failure is retried)."""
+    return awarding.award_with_retry(
+        db.session,
+        session,
+        base_url=current_app.config["JALON_BASE_URL"],
+        kek=current_app.config["JALON_KEY_ENCRYPTION_KEY"],
+    )
 
 
 @bp.post("/evaluations/<int:session_id>/reponse")
@@ -409,9 +356,9 @@ def _not_asked(session: AssessmentSession):
         "Cette question ne fait pas partie de votre évaluation. "
         "Continuez avec la question ci-dessous."
     )
-    if item is None:
+    if item is None:  # the time limit ended the session: its badges are issued now
         flash(notice, "info")
-        return redirect(url_for(".results", session_id=session.id), code=303)
+        return _finish(session)
     return _render_item(session, item, notice=notice, values=MultiDict(), status=400)
 
 
@@ -435,89 +382,32 @@ def adjustment(session_id: int):
 # Results
 
 
-@dataclass(frozen=True)
-class CompetenceLine:
-    code: str
-    title: str
-    level: int
-    can_do: str | None
-    next_step: str | None
-
-
-def _descriptor(competence, level: int) -> str | None:
-    for descriptor in competence.levels:
-        if descriptor.level == level:
-            return _pick(descriptor.text_fr, descriptor.text_en)
-    return None
-
-
-def _wallet_url() -> str:
-    """« Mes badges » (built beside this module); its URL path until its endpoint exists."""
-    for rule in current_app.url_map.iter_rules():
-        if rule.rule.rstrip("/") == "/apprenant/badges" and "GET" in (rule.methods or ()):
-            return url_for(rule.endpoint)
-    return "/apprenant/badges"
-
-
-def _badge_view(credential) -> dict[str, Any]:
-    achievement = credential.achievement
-    image = None
-    if achievement.image_data is not None:
-        encoded = base64.b64encode(achievement.image_data).decode("ascii")
-        image = f"data:{achievement.image_media_type};base64,{encoded}"
-    return {
-        "name": achievement.name,
-        "description": achievement.description,
-        "image": image,
-        "alt": achievement.image_alt or "",
-        "public_id": credential.public_id,
-    }
-
-
 @bp.get("/evaluations/<int:session_id>/resultats")
 @requires(Role.LEARNER)
 def results(session_id: int):
+    """The results and the badges already issued; never issues one (a GET): badges still due
+    are offered with « Réessayer », a POST."""
     session = _owned(session_id)
     sessions.current_item(db.session, session)  # finishes a session whose time ran out
     db.session.commit()
     if not session.finished:
         return redirect(url_for(".session_item", session_id=session.id))
-    _award(session)
-    framework = session.campaign.assessment.framework
-    scale = max((d.level for c in framework.competences for d in c.levels), default=8)
-    lines = [
-        CompetenceLine(
-            code=r.competence.code,
-            title=_pick(r.competence.title_fr, r.competence.title_en),
-            level=r.level,
-            can_do=_descriptor(r.competence, r.level) if r.level else None,
-            next_step=_descriptor(r.competence, r.level + 1),
-        )
-        for r in session.results
-    ]
-    lines.sort(key=lambda line: (-line.level, line.code))  # what the person can do comes first
-    referral = None
-    if framework.kind == FrameworkKind.REFERRAL and session.referral is not None:
-        data = framework.referral or {}
-        code = session.referral.value
-        label = (data.get("labels") or {}).get(code, {})
-        steps = (data.get("next_steps") or {}).get(code, {})
-        referral = {
-            "code": code,
-            "label": _pick(label.get("fr"), label.get("en")) or code,
-            "next_steps": _pick(steps.get("fr"), steps.get("en")),
-        }
-    answered = [r for r in session.responses if r.status is not None]
     return render_template(
         "learner/results.html",
+        results=assessment_results.results(db.session, session, _locale()),
+        badges=[wallet.badge_card(c) for c in awarding.awarded(db.session, session)],
+        badges_due=awarding.badges_due(db.session, session),
+        award_form=AwardBadgesForm(),
         session=session,
-        framework=framework,
-        framework_title=_pick(framework.title_fr, framework.title_en),
-        lines=lines,
-        scale=max(scale, 1),
-        referral=referral,
-        badges=[_badge_view(c) for c in awarding.awarded(db.session, session)],
-        wallet_url=_wallet_url(),
-        answered=len(answered),
-        colour=framework.colour or "#1f5fa8",
     )
+
+
+@bp.post("/evaluations/<int:session_id>/badges")
+@requires(Role.LEARNER)
+def award_badges(session_id: int):
+    """« Réessayer »: issue the badges a finished session earned and has not received."""
+    session = _owned(session_id)
+    AwardBadgesForm().validate_on_submit()  # CSRF is checked globally; nothing else to read
+    if _award(session).pending:
+        flash(_("Vos badges ne sont pas encore prêts. Réessayez dans quelques minutes."), "info")
+    return redirect(url_for(".results", session_id=session.id), code=303)

@@ -13,7 +13,6 @@ from flask_login import current_user
 from badges import issuance, verification, wallet
 from badges.models import Credential
 from badges.qr import qr_png, qr_svg
-from badges.sharing import linkedin_add_url
 from learners.models import Role
 from web.authz import requires
 from web.database import db
@@ -53,12 +52,7 @@ def my_badge_count() -> int:
 @requires(Role.LEARNER)
 def my_badges():
     """Every badge with its state and how often employers checked it."""
-    credentials = wallet.credentials_of(db.session, current_user.learner)
-    counts = wallet.verification_counts(db.session, credentials)
-    badges = [
-        {"credential": c, "status": wallet.status(c), "verifications": counts[c.id]}
-        for c in credentials
-    ]
+    badges = wallet.entries_of(db.session, current_user.learner)
     return render_template("learner/wallet.html", badges=badges)
 
 
@@ -70,30 +64,13 @@ def badge(credential_id: str):
 
 
 def _badge_page(credential: Credential, form: VisibilityForm, status_code: int = 200):
-    public_url = issuance.credential_iri(credential.public_id, _base_url())
-    counts = wallet.verification_counts(db.session, [credential])
-    linkedin = linkedin_add_url(
-        name=credential.achievement.name,
-        organisation=credential.issuer.name,
-        issued=credential.issued_at,
-        credential_url=public_url,
-        credential_id=credential.public_id,
-        expires=credential.valid_until,
-    )
+    sheet = wallet.sheet(db.session, credential, _base_url())
     page = render_template(
         "learner/badge.html",
         credential=credential,
         achievement=credential.achievement,
-        issuer=credential.issuer,
-        status=wallet.status(credential),
-        verifications=counts[credential.id],
-        results=wallet.results_in_words(credential),
-        public_url=public_url,
-        qr=qr_svg(
-            verification.qr_url(credential.public_id, _base_url()),
-            title=_("Code QR de l'adresse de ce badge"),
-        ),
-        linkedin_url=linkedin,
+        sheet=sheet,
+        qr=qr_svg(sheet.qr_url, title=_("Code QR de l'adresse de ce badge")),
         form=form,
         PUBLIC=PUBLIC,
         PRIVATE=PRIVATE,

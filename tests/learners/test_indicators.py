@@ -1,0 +1,31 @@
+"""The département's figures (``learners.indicators``) without Flask: funded structures only,
+each person counted once whatever their memberships, activation by chosen password."""
+
+from __future__ import annotations
+
+from learners import indicators
+from learners.models import Membership, OrganisationKind, Role
+from tests.factories import make_learner, make_org, make_user
+
+
+def test_an_empty_platform_counts_zero(dbsession):
+    assert indicators.overview(dbsession) == indicators.Overview(0, 0, 0)
+
+
+def test_the_overview_counts_structures_people_and_activated_accounts(dbsession):
+    association = make_org(dbsession, "Association A")
+    ess = make_org(dbsession, "Régie B", OrganisationKind.ESS)
+    make_org(dbsession, "Département", OrganisationKind.DEPARTEMENT)  # not a funded structure
+    make_org(dbsession, "Plateforme", OrganisationKind.PLATFORM)  # nor is the platform
+    active = make_learner(dbsession, association)
+    make_learner(dbsession, ess, must_change_password=True)  # still on a one-time code
+    twice = make_learner(dbsession, association)
+    twice.memberships.append(Membership(organisation=ess, role=Role.LEARNER))
+    make_user(dbsession, Role.TRAINER, association)  # staff are not beneficiaries
+    dbsession.flush()
+
+    overview = indicators.overview(dbsession)
+    assert overview.structures == 2
+    assert overview.learner_accounts == 3  # the person in two structures counts once
+    assert overview.activated == 2  # ``active`` and ``twice``
+    assert not active.must_change_password
