@@ -118,6 +118,7 @@ def app(database_url: str, tmp_path: Path):
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "SECRET_KEY": "test-secret-key-not-for-production",
             "JALON_BASE_URL": "https://jalon.test",
+            "JALON_JOBS": "sync",
         }
     )
     yield app

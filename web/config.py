@@ -60,6 +60,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         "JALON_ISSUER_DID_WEB": _bool(env.get("JALON_ISSUER_DID_WEB")),
         "JALON_VERIFIER_RATE_LIMIT": env.get("JALON_VERIFIER_RATE_LIMIT", "20 per minute"),
         "JALON_VERIFIER_FETCH_TIMEOUT": float(env.get("JALON_VERIFIER_FETCH_TIMEOUT", "3")),
+        # Where background jobs run: "thread" (same process) or "sync" (in the request).
+        "JALON_JOBS": env.get("JALON_JOBS", "thread"),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_SUPPORTED_LOCALES": ["fr", "en"],
         # Dates and times are shown in the département's time zone (stored in UTC).

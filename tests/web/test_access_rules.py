@@ -112,6 +112,7 @@ ACCESS: dict[str, list[Case]] = {
         Case("/organisations/{org_b}/", see(platform_admin=200)),  # another association's space
         Case("/organisations/999999/", see(trainer=404, org_admin=404, platform_admin=404)),
     ],
+    "jobs.job_status": [Case("/taches/unknown", see(302, default=404))],
     "studio.journal": [
         Case("/organisations/{org_a}/journal", see(org_admin=200, platform_admin=200)),
         Case("/organisations/{org_b}/journal", see(platform_admin=200)),

@@ -1,0 +1,113 @@
+"""Background jobs: a row per job that the work updates as it goes, so a page can show progress.
+
+The work is a plain function ``work(db, progress, **arguments) -> dict``: it calls
+``progress(done, total)`` as it goes and returns a small summary. ``run`` executes it with its own
+database sessions: the work's session commits what the work decides; progress is written through
+a second, short session so it is visible while the work's transaction is still open. Where the
+job runs (in the request, a thread, a queue worker) is the web layer's choice (``web/jobs.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from learners.database import utcnow
+from learners.models import Job, JobStatus, User
+
+log = logging.getLogger(__name__)
+
+# Progress is written at most this often (seconds): cheap even for 100,000 steps.
+PROGRESS_INTERVAL = 0.5
+
+
+class Progress(Protocol):
+    def __call__(self, done: int, total: int | None = None) -> None: ...
+
+
+class JobError(Exception):
+    """A failure the work explains itself (the message is shown to the person who started it)."""
+
+
+Work = Callable[..., dict[str, Any] | None]
+
+
+def create(
+    db: Session,
+    kind: str,
+    *,
+    organisation_id: int | None,
+    actor: User | None,
+    arguments: dict[str, Any] | None = None,
+) -> Job:
+    """A queued job (flushed; the caller commits before the job may start)."""
+    job = Job(
+        kind=kind,
+        organisation_id=organisation_id,
+        created_by_id=actor.id if actor is not None else None,
+        arguments=arguments or {},
+    )
+    db.add(job)
+    db.flush()
+    return job
+
+
+def _set(factory: sessionmaker, job_id: int, **values: Any) -> None:
+    with factory() as db:
+        db.execute(update(Job).where(Job.id == job_id).values(**values))
+        db.commit()
+
+
+def progress_writer(factory: sessionmaker, job_id: int) -> Progress:
+    """A ``progress(done, total)`` that writes at most every PROGRESS_INTERVAL seconds (and the
+    last call of a run, from ``run``)."""
+    last = [0.0]
+
+    def progress(done: int, total: int | None = None) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_INTERVAL and (total is None or done < total):
+            return
+        last[0] = now
+        values: dict[str, Any] = {"done": done}
+        if total is not None:
+            values["total"] = total
+        _set(factory, job_id, **values)
+
+    return progress
+
+
+def run(factory: sessionmaker, job_id: int, work: Work) -> None:
+    """Run ``work`` for job ``job_id`` and record how it ended; never raises."""
+    _set(factory, job_id, status=JobStatus.RUNNING, started_at=utcnow())
+    with factory() as db:
+        job = db.get(Job, job_id)
+        arguments = dict(job.arguments or {}) if job else {}
+    progress = progress_writer(factory, job_id)
+    try:
+        with factory() as db:
+            summary = work(db, progress, **arguments) or {}
+            db.commit()
+    except JobError as error:
+        _set(factory, job_id, status=JobStatus.FAILED, error=str(error), finished_at=utcnow())
+        return
+    except Exception as error:  # the job fails; the worker lives on
+        log.exception("job %s failed", job_id)
+        _set(
+            factory,
+            job_id,
+            status=JobStatus.FAILED,
+            error=f"Erreur interne ({type(error).__name__}).",
+            finished_at=utcnow(),
+        )
+        return
+    values: dict[str, Any] = {"status": JobStatus.DONE, "result": summary, "finished_at": utcnow()}
+    with factory() as db:
+        job = db.get(Job, job_id)
+        if job is not None and job.total is not None:
+            values["done"] = job.total
+    _set(factory, job_id, **values)

@@ -1,0 +1,142 @@
+"""Background jobs: their progress is recorded and readable by the people it concerns only."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from flask import render_template_string
+from sqlalchemy import select
+
+from learners import jobs as job_rows
+from learners.models import Job, JobStatus, User
+from web import jobs
+
+
+def _count(db, progress, *, upto: int) -> dict:
+    for number in range(1, upto + 1):
+        progress(number, upto)
+    return {"counted": upto}
+
+
+def _refuse(db, progress) -> dict:
+    raise job_rows.JobError("Le fichier ne contient aucune ligne.")
+
+
+def _crash(db, progress) -> dict:
+    raise ValueError("secret detail of Zoé")
+
+
+@pytest.fixture
+def registered(monkeypatch):
+    for kind, work in (("test.count", _count), ("test.refuse", _refuse), ("test.crash", _crash)):
+        monkeypatch.setitem(jobs.REGISTRY, kind, work)
+
+
+def _start(app, world, kind: str, **arguments) -> str:
+    from web.database import db
+
+    with app.test_request_context():
+        actor = db.session.get(User, world.trainer)
+        return jobs.start(kind, organisation_id=world.org_a, actor=actor, **arguments).public_id
+
+
+def _job(app, public_id: str) -> Job:
+    from web.database import db
+
+    with app.app_context():
+        return db.session.scalar(select(Job).where(Job.public_id == public_id))
+
+
+def test_a_job_runs_and_records_its_summary(app, world, registered):
+    job = _job(app, _start(app, world, "test.count", upto=7))
+    assert job.status is JobStatus.DONE
+    assert (job.done, job.total, job.percent) == (7, 7, 100)
+    assert job.result == {"counted": 7} and job.error is None
+    assert job.started_at <= job.finished_at
+
+
+def test_a_failure_is_recorded_in_words_without_its_details(app, world, registered, caplog):
+    refused = _job(app, _start(app, world, "test.refuse"))
+    assert refused.status is JobStatus.FAILED
+    assert refused.error == "Le fichier ne contient aucune ligne."
+    crashed = _job(app, _start(app, world, "test.crash"))
+    assert crashed.status is JobStatus.FAILED
+    assert crashed.error == "Erreur interne (ValueError)."
+    assert "Zoé" not in crashed.error
+    assert any("failed" in r.getMessage() for r in caplog.records)
+
+
+def test_an_unknown_kind_is_refused(app, world):
+    with pytest.raises(KeyError):
+        _start(app, world, "test.nothing")
+
+
+def test_status_is_readable_by_its_organisation_only(app, world, registered, client_as):
+    public_id = _start(app, world, "test.count", upto=3)
+    for role in ("trainer", "org_admin"):
+        answer = client_as(role).get(f"/taches/{public_id}")
+        assert answer.status_code == 200
+        assert answer.headers["Cache-Control"] == "no-store"
+        body = answer.get_json()
+        assert body["status"] == "done" and body["result"] == {"counted": 3}
+    for role in ("trainer_b", "learner", "department"):
+        assert client_as(role).get(f"/taches/{public_id}").status_code == 404
+    assert client_as("anonymous").get(f"/taches/{public_id}").status_code == 302
+
+
+def test_in_a_thread_progress_shows_while_the_work_goes_on(app, world, monkeypatch):
+    gate = threading.Event()
+
+    def slow(db, progress) -> dict:
+        progress(1, 4)
+        gate.wait(10)
+        progress(4, 4)
+        return {}
+
+    monkeypatch.setitem(jobs.REGISTRY, "test.slow", slow)
+    monkeypatch.setattr(job_rows, "PROGRESS_INTERVAL", 0)
+    app.config["JALON_JOBS"] = "thread"
+    public_id = _start(app, world, "test.slow")
+    deadline = time.monotonic() + 10
+    while _job(app, public_id).done != 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    running = _job(app, public_id)
+    assert (running.status, running.done, running.total) == (JobStatus.RUNNING, 1, 4)
+    gate.set()
+    while not _job(app, public_id).finished and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _job(app, public_id).status is JobStatus.DONE
+
+
+def test_progress_is_written_sparingly_but_the_end_always(app, world, monkeypatch, registered):
+    monkeypatch.setattr(job_rows, "PROGRESS_INTERVAL", 3600)
+    writes = []
+    real = job_rows._set
+
+    def counting(factory, job_id, **values):
+        writes.append(values)
+        real(factory, job_id, **values)
+
+    monkeypatch.setattr(job_rows, "_set", counting)
+    job = _job(app, _start(app, world, "test.count", upto=1000))
+    progress_writes = [w for w in writes if "done" in w and "status" not in w]
+    assert len(progress_writes) <= 2  # the first call, and the last (done == total)
+    assert job.done == 1000
+
+
+def test_the_progress_fragment_names_its_status_url(app, world, registered):
+    public_id = _start(app, world, "test.count", upto=2)
+    with app.test_request_context("/"):
+        from web.database import db
+
+        job = db.session.scalar(select(Job).where(Job.public_id == public_id))
+        html = render_template_string(
+            '{% from "macros/jobs.html" import job_progress %}'
+            '{{ job_progress(job, "Import", "/fini") }}',
+            job=job,
+        )
+    assert f'data-job-status="/taches/{public_id}"' in html
+    assert 'data-job-done="/fini"' in html and 'value="100"' in html
+    assert "Terminé." in html and "js/jobs.js" in html

@@ -1,0 +1,110 @@
+"""Starting background jobs from the web and CLI, and the page fragment that shows their progress.
+
+``JALON_JOBS`` chooses where a job runs: ``thread`` (default: a thread of the same process, so
+``make run`` needs nothing else and the page can still show progress) or ``sync`` (in the
+request, for tests). A queue on an existing engine plugs in here as another mode.
+
+Register the work once, at import of the module that owns it::
+
+    @jobs.register("badges.bulk_award")
+    def bulk_award(db, progress, *, achievement_id: int, rows: list[dict]) -> dict: ...
+
+then ``jobs.start("badges.bulk_award", organisation_id=…, actor=current_user, **arguments)``
+returns the ``Job``; ``jobs/<public_id>`` (JSON) is what ``static/js/jobs.js`` polls.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, jsonify
+from flask_login import current_user
+from sqlalchemy import select
+
+from learners import jobs as job_rows
+from learners.models import Job, Role, User
+from web.authz import signed_in
+from web.database import db
+
+REGISTRY: dict[str, job_rows.Work] = {}
+MODES = ("thread", "sync")
+
+bp = Blueprint("jobs", __name__, url_prefix="/taches")
+
+
+def register(kind: str) -> Callable[[job_rows.Work], job_rows.Work]:
+    def decorator(work: job_rows.Work) -> job_rows.Work:
+        REGISTRY[kind] = work
+        return work
+
+    return decorator
+
+
+def start(kind: str, *, organisation_id: int | None, actor: User | None, **arguments: Any) -> Job:
+    """Queue ``kind`` with JSON-ready ``arguments``, commit, and set it running."""
+    if kind not in REGISTRY:
+        raise KeyError(f"no job registered as {kind!r}")
+    job = job_rows.create(
+        db.session, kind, organisation_id=organisation_id, actor=actor, arguments=arguments
+    )
+    db.session.commit()
+    _dispatch(current_app._get_current_object(), job.id, REGISTRY[kind])
+    db.session.refresh(job)
+    return job
+
+
+def _dispatch(app: Flask, job_id: int, work: job_rows.Work) -> None:
+    factory = app.extensions["jalon_db"][1]
+    if app.config.get("JALON_JOBS", "thread") == "sync":
+        job_rows.run(factory, job_id, work)
+        return
+
+    def target() -> None:
+        with app.app_context():
+            job_rows.run(factory, job_id, work)
+
+    threading.Thread(target=target, name=f"jalon-job-{job_id}", daemon=True).start()
+
+
+def status(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.public_id,
+        "kind": job.kind,
+        "status": job.status.value,
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": job.finished,
+        "result": job.result if job.finished else None,
+        "error": job.error,
+    }
+
+
+def visible(job: Job | None, user: User) -> bool:
+    """Whoever started it, and the staff of its organisation (never another organisation)."""
+    if job is None:
+        return False
+    if job.created_by_id == user.id:
+        return True
+    staff = (Role.TRAINER, Role.ORG_ADMIN)
+    return job.organisation_id is not None and any(
+        m.organisation_id == job.organisation_id and m.role in staff for m in user.memberships
+    )
+
+
+def get_visible(public_id: str) -> Job:
+    job = db.session.scalar(select(Job).where(Job.public_id == public_id[:32]))
+    if not visible(job, current_user):
+        abort(404)
+    return job
+
+
+@bp.get("/<public_id>")
+@signed_in
+def job_status(public_id: str):
+    """Progress as JSON (polled by static/js/jobs.js); another person's job answers 404."""
+    response = jsonify(status(get_visible(public_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
