@@ -51,6 +51,15 @@ ICONS: dict[str, list[tuple]] = {
         ("rect", (58, 30, 12, 48), True),
         ("line", [(20, 80), (80, 80)], 3),
     ],
+    "network": [
+        ("rect", (36, 40, 28, 16), True),
+        ("line", [(50, 40), (50, 26)], 4),
+        ("circle", (50, 22), 7, True),
+        ("line", [(40, 56), (27, 71)], 4),
+        ("circle", (24, 75), 7, True),
+        ("line", [(60, 56), (73, 71)], 4),
+        ("circle", (76, 75), 7, True),
+    ],
     "people": [
         ("circle", (38, 36), 9, True),
         ("circle", (64, 36), 9, True),
