@@ -102,7 +102,7 @@ def export_framework(db: Session, slug: str, version: str | None = None) -> dict
                 else None,
                 "url": framework.certification_url,
             }
-            if framework.certification_code
+            if framework.certification_register
             else None
         ),
         "referral": framework.referral,

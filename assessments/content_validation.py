@@ -171,7 +171,15 @@ def _check_certification(c: Checker, cert: Any) -> None:
         c.add("certification", "objet attendu")
         return
     c.require(cert, "certification", "register", lambda v: v in ("RNCP", "RS"), "RNCP/RS")
-    c.require(cert, "certification", "code", is_text, "code attendu (ex. RNCP37674)")
+    if cert.get("code") is not None or not is_text(cert.get("note")):
+        # A number that could not be checked is left out, never guessed: the note says why.
+        c.require(
+            cert,
+            "certification",
+            "code",
+            is_text,
+            "code attendu (ex. RNCP37674), ou une « note » qui dit pourquoi il n'est pas connu",
+        )
     c.optional(cert, "certification", "title", is_text, "texte attendu")
     c.optional(cert, "certification", "url", is_text, "adresse attendue")
     c.optional(cert, "certification", "valid_until", _iso_date, "date AAAA-MM-JJ attendue")

@@ -188,6 +188,36 @@ def test_bad_framework_fields_are_reported(dbsession):
     assert {"kind", "cut_points", "colour", "domains[0].competences[1].code"} <= paths
 
 
+def test_a_certification_number_not_yet_confirmed_is_left_out_with_a_note(dbsession):
+    """An RNCP number that could not be checked is never guessed: the file gives the title and a
+    note saying why the number is missing; the framework then has no certification alignment."""
+    unconfirmed = {
+        "register": "RNCP",
+        "title": "Médiateur numérique (titre professionnel, niveau 5)",
+        "note": "Numéro RNCP non confirmé : aucune fiche France compétences trouvée.",
+    }
+    make_framework(dbsession, certification=unconfirmed)
+    dbsession.commit()
+    framework = dbsession.scalars(select(Framework)).one()
+    assert framework.certification_code is None
+    assert framework.certification_title.startswith("Médiateur numérique")
+    assert {t.target_framework for t in frameworks.framework_alignments(framework)} == {"ESCO"}
+    exported = content_io.export_framework(dbsession, "essai")
+    assert exported["certification"] == unconfirmed
+    import_documents(dbsession, [doc({**exported, "items": []})])
+    dbsession.commit()
+    assert content_io.export_framework(dbsession, "essai") == exported
+
+
+def test_a_certification_without_a_number_needs_a_note_saying_why(dbsession):
+    for certification in (
+        {"register": "RNCP", "title": "Médiateur numérique"},
+        {"register": "RNCP", "code": "", "note": "Numéro à vérifier."},
+    ):
+        errors = errors_of(dbsession, doc(framework_document(certification=certification)))
+        assert [e.path for e in errors] == ["certification.code"], certification
+
+
 def test_a_referral_framework_needs_thresholds(dbsession):
     bad = framework_document(slug="debut", kind="referral")
     errors = errors_of(dbsession, doc(bad))

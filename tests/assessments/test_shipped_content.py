@@ -30,9 +30,9 @@ CRCN_COMPETENCES = 16
 CRCN_MIN_PER_COMPETENCE = 8  # across levels 1–4
 BEGINNER_MIN = 40
 TRADE_MIN = 40
-TRADES = ("dev-web", "fibre-optique", "data-analyste", "systemes-reseaux")
+TRADES = ("dev-web", "fibre-optique", "data-analyste", "systemes-reseaux", "mediation-numerique")
 # Trades written to issue 12's depth: at least 4 validated items in every competence × level 1–5.
-DEEP_TRADES = ("systemes-reseaux",)
+DEEP_TRADES = ("systemes-reseaux", "mediation-numerique")
 DEEP_MIN_PER_CELL = 4
 
 
@@ -186,16 +186,20 @@ def test_premiers_pas_is_a_referral_diagnostic_with_simulated_tasks(loaded):
 
 
 def test_trades_carry_their_occupation_and_certification(loaded):
-    """RNCP numbers change on re-registration: a trade gives its certification's validity date,
-    or says in a note why the date is not known yet (never an invented date)."""
+    """RNCP numbers change on re-registration: a trade gives its certification's number and
+    validity date, or says in a note why they are not known yet (never an invented number or
+    date)."""
     db, _ = loaded
     files = shipped_frameworks()
     for slug in TRADES:
         framework = db.scalars(select(Framework).where(Framework.slug == slug)).first()
         assert framework is not None, f"{slug} is not shipped"
         assert framework.occupation_esco_uri, f"{slug}: no ESCO occupation"
-        assert framework.certification_code, f"{slug}: no certification"
         note = (files[slug].get("certification") or {}).get("note")
+        assert framework.certification_title, f"{slug}: no certification"
+        assert framework.certification_code or note, (
+            f"{slug}: certification number (or a note saying why it is unknown) expected"
+        )
         assert framework.certification_valid_until or note, (
             f"{slug}: certification validity date (or a note saying why it is unknown) expected"
         )
