@@ -30,9 +30,16 @@ CRCN_COMPETENCES = 16
 CRCN_MIN_PER_COMPETENCE = 8  # across levels 1–4
 BEGINNER_MIN = 40
 TRADE_MIN = 40
-TRADES = ("dev-web", "fibre-optique", "data-analyste", "systemes-reseaux", "mediation-numerique")
+TRADES = (
+    "dev-web",
+    "fibre-optique",
+    "data-analyste",
+    "systemes-reseaux",
+    "mediation-numerique",
+    "assistant-digital",
+)
 # Trades written to issue 12's depth: at least 4 validated items in every competence × level 1–5.
-DEEP_TRADES = ("systemes-reseaux", "mediation-numerique")
+DEEP_TRADES = ("systemes-reseaux", "mediation-numerique", "assistant-digital")
 DEEP_MIN_PER_CELL = 4
 
 

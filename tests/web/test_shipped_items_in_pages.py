@@ -22,6 +22,7 @@ SHIPPED = (
     "data-analyste",
     "systemes-reseaux",
     "mediation-numerique",
+    "assistant-digital",
 )
 
 
