@@ -30,7 +30,10 @@ CRCN_COMPETENCES = 16
 CRCN_MIN_PER_COMPETENCE = 8  # across levels 1–4
 BEGINNER_MIN = 40
 TRADE_MIN = 40
-TRADES = ("dev-web", "fibre-optique", "data-analyste")
+TRADES = ("dev-web", "fibre-optique", "data-analyste", "datacenter-cloud")
+# Trades written to issue 12's depth: at least 4 validated items in every competence × level 1–5.
+DEEP_TRADES = ("datacenter-cloud",)
+DEEP_MIN_PER_CELL = 4
 
 
 def shipped_items() -> list[tuple[str, dict]]:
@@ -158,6 +161,19 @@ def test_beginner_diagnostic_and_trades_have_enough_items(loaded, slug, minimum)
         f"{code}: {sum(levels.values())}" for code, levels in sorted(counts.items())
     )
     assert total >= minimum and not empty, f"{slug}: {total} items ({summary}); empty: {empty}"
+
+
+@pytest.mark.parametrize("slug", DEEP_TRADES)
+def test_deep_trades_have_enough_items_in_every_competence_and_level(loaded, slug):
+    db, _ = loaded
+    counts = _counts(db, slug)
+    thin = [
+        f"{code} level {level}: {levels[level]}"
+        for code, levels in sorted(counts.items())
+        for level in range(1, 6)
+        if levels[level] < DEEP_MIN_PER_CELL
+    ]
+    assert not thin, f"{slug}: fewer than {DEEP_MIN_PER_CELL} items in " + ", ".join(thin)
 
 
 def test_premiers_pas_is_a_referral_diagnostic_with_simulated_tasks(loaded):

@@ -14,7 +14,14 @@ from tests.journey_factories import form_fields
 from tests.web.forms import text
 from tests.web.test_learner_journey import current, post_answer, session_id_of, start
 
-SHIPPED = ("crcn", "premiers-pas", "dev-web", "fibre-optique", "data-analyste")
+SHIPPED = (
+    "crcn",
+    "premiers-pas",
+    "dev-web",
+    "fibre-optique",
+    "data-analyste",
+    "datacenter-cloud",
+)
 
 
 def _campaign_over_every_item(session, organisation: Organisation, slug: str) -> tuple[str, int]:
