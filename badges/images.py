@@ -78,6 +78,12 @@ ICONS: dict[str, list[tuple]] = {
         ("circle", (50, 50), 28, False),
         ("poly", [(50, 28), (57, 50), (50, 72), (43, 50)]),
     ],
+    "rack": [  # a server rack: frame, three servers, feet
+        ("rect", (30, 16, 40, 66), False),
+        *[("rect", (36, 23 + 15 * i, 28, 10), True) for i in range(3)],
+        ("line", [(36, 82), (36, 88)], 4),
+        ("line", [(64, 82), (64, 88)], 4),
+    ],
 }
 
 
