@@ -54,6 +54,13 @@ ASSESSMENTS = (
     DemoAssessment("FTTH", "fibre-optique", "Technicien·ne fibre optique : les bases"),
     DemoAssessment("DATA", "data-analyste", "Data analyste : les bases"),
     DemoAssessment(
+        "DCTR",
+        "datacenter-cloud",
+        "Technicien·ne data center : les bases",
+        min_items=14,
+        max_items=28,
+    ),
+    DemoAssessment(
         "TYPE",
         "premiers-pas",
         "Découverte : une question de chaque sorte",

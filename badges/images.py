@@ -93,6 +93,12 @@ ICONS: dict[str, list[tuple]] = {
         ("line", [(20, 54), (80, 54)], 4),
         ("rect", (45, 49, 10, 10), True),
     ],
+    "rack": [  # a server rack: frame, three servers, feet
+        ("rect", (30, 16, 40, 66), False),
+        *[("rect", (36, 23 + 15 * i, 28, 10), True) for i in range(3)],
+        ("line", [(36, 82), (36, 88)], 4),
+        ("line", [(64, 82), (64, 88)], 4),
+    ],
 }
 
 

@@ -37,9 +37,10 @@ TRADES = (
     "systemes-reseaux",
     "mediation-numerique",
     "assistant-digital",
+    "datacenter-cloud",
 )
 # Trades written to issue 12's depth: at least 4 validated items in every competence × level 1–5.
-DEEP_TRADES = ("systemes-reseaux", "mediation-numerique", "assistant-digital")
+DEEP_TRADES = ("systemes-reseaux", "mediation-numerique", "assistant-digital", "datacenter-cloud")
 DEEP_MIN_PER_CELL = 4
 
 

@@ -19,7 +19,7 @@ ACHIEVEMENTS = Path(award_rules.__file__).parent / "content" / "achievements.jso
 COMPETENCE_CODE = re.compile(r"(?<![\d.])\d\.\d(?![\d.])")
 # Frameworks whose badges follow issue 12's wording: no « niveau N » that reads like a qualification
 # level, and the description says the badge is not the certification. Others join when reworded.
-REWORDED = ("systemes-reseaux", "assistant-digital")
+REWORDED = ("systemes-reseaux", "assistant-digital", "datacenter-cloud")
 
 
 def shipped() -> list[dict]:

@@ -23,6 +23,7 @@ SHIPPED = (
     "systemes-reseaux",
     "mediation-numerique",
     "assistant-digital",
+    "datacenter-cloud",
 )
 
 
