@@ -34,8 +34,8 @@ def achievement_iri(achievement: Achievement, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/achievements/{achievement.public_id}"
 
 
-def get(session: Session, public_id: str) -> Achievement:
-    achievement = session.scalar(select(Achievement).where(Achievement.public_id == public_id))
+def get(db: Session, public_id: str) -> Achievement:
+    achievement = db.scalar(select(Achievement).where(Achievement.public_id == public_id))
     if achievement is None:
         raise AchievementNotFound(public_id)
     return achievement
@@ -70,7 +70,7 @@ def _errors(
 
 
 def create(
-    session: Session,
+    db: Session,
     issuer: Issuer,
     *,
     name: str,
@@ -113,8 +113,8 @@ def create(
         award_rules=dict(award_rules) if award_rules is not None else None,
         in_language=in_language,
     )
-    session.add(achievement)
-    session.flush()
+    db.add(achievement)
+    db.flush()
     return achievement
 
 

@@ -43,10 +43,10 @@ def load(db: Session, *, kek: str | bytes) -> None:
     db.flush()
 
 
-def demo_achievement(session: Session, issuer: Issuer) -> Achievement:
+def demo_achievement(db: Session, issuer: Issuer) -> Achievement:
     """The demo badge of ``issuer`` (created on first use), awarded on finishing the beginner
     diagnostic."""
-    found = session.scalar(
+    found = db.scalar(
         select(Achievement).where(
             Achievement.issuer_id == issuer.id, Achievement.name == DEMO_ACHIEVEMENT
         )
@@ -55,7 +55,7 @@ def demo_achievement(session: Session, issuer: Issuer) -> Achievement:
         return found
     image = render_png(BadgeDesign(colour="#1f6f5c", icon="cursor", label="Premiers pas"))
     return achievements.create(
-        session,
+        db,
         issuer,
         name=DEMO_ACHIEVEMENT,
         description=(
@@ -72,9 +72,9 @@ def demo_achievement(session: Session, issuer: Issuer) -> Achievement:
     )
 
 
-def demo_learner(session: Session) -> Learner:
+def demo_learner(db: Session) -> Learner:
     """A fictitious beneficiary for the demo badge; its account can never log in."""
-    user = find_by_login(session, DEMO_LOGIN)
+    user = find_by_login(db, DEMO_LOGIN)
     if user is not None and user.learner is not None:
         return user.learner
     user = User(
@@ -84,6 +84,6 @@ def demo_learner(session: Session) -> Learner:
         is_active=False,
     )
     learner = Learner(user=user, display_name="Camille Martin (démonstration)")
-    session.add(learner)
-    session.flush()
+    db.add(learner)
+    db.flush()
     return learner

@@ -51,15 +51,15 @@ def credential_iri(public_id: str, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/c/{public_id}"
 
 
-def get(session: Session, public_id: str) -> Credential:
-    credential = session.scalar(select(Credential).where(Credential.public_id == public_id))
+def get(db: Session, public_id: str) -> Credential:
+    credential = db.scalar(select(Credential).where(Credential.public_id == public_id))
     if credential is None:
         raise CredentialNotFound(public_id)
     return credential
 
 
-def by_award_key(session: Session, award_key: str) -> Credential | None:
-    return session.scalar(select(Credential).where(Credential.award_key == award_key))
+def by_award_key(db: Session, award_key: str) -> Credential | None:
+    return db.scalar(select(Credential).where(Credential.award_key == award_key))
 
 
 def recipient(learner: Learner | None, *, email: str | None = None) -> build.Recipient:
@@ -99,7 +99,7 @@ def _evidence(evidence: Sequence[dict[str, Any]]) -> list[build.Evidence]:
 
 
 def issue(
-    session: Session,
+    db: Session,
     *,
     achievement: Achievement,
     learner: Learner | None,
@@ -118,28 +118,28 @@ def issue(
     ``results`` and ``evidence`` are OB 3.0 JSON objects (``{"resultDescription": …,
     "achievedLevel": …}``, ``{"narrative": …}``).
     """
-    existing = by_award_key(session, award_key)
+    existing = by_award_key(db, award_key)
     if existing is not None:
         return Issued(existing, created=False)
     now = (now or utcnow()).replace(microsecond=0)
     issuer = achievement.issuer
     # Open the keys before touching anything: a wrong KEK fails here, cleanly.
-    ed_key = keys_store.active_key(session, issuer, KeyAlgorithm.ED25519)
-    rsa_key = keys_store.active_key(session, issuer, KeyAlgorithm.RSA)
+    ed_key = keys_store.active_key(db, issuer, KeyAlgorithm.ED25519)
+    rsa_key = keys_store.active_key(db, issuer, KeyAlgorithm.RSA)
     ed_private = keys_store.private_key(ed_key, kek)
     rsa_private = keys_store.private_key(rsa_key, kek)
 
-    _lock_issuer(session, issuer)
+    _lock_issuer(db, issuer)
     # Under the issuer's lock now: a concurrent issue for the same event has committed or waits.
-    existing = by_award_key(session, award_key)
+    existing = by_award_key(db, award_key)
     if existing is not None:
         return Issued(existing, created=False)
-    status_list = status_lists.current(session, issuer, StatusPurpose.REVOCATION)
+    status_list = status_lists.current(db, issuer, StatusPurpose.REVOCATION)
     if status_list is None:
         status_list = status_lists.create(
-            session, issuer, StatusPurpose.REVOCATION, base_url=base_url, kek=kek
+            db, issuer, StatusPurpose.REVOCATION, base_url=base_url, kek=kek
         )
-    index = status_lists.allocate(session, status_list)
+    index = status_lists.allocate(db, status_list)
     if index is None:  # pragma: no cover - impossible under the lock; kept as a guard
         raise RuntimeError("status list filled up under the issuer lock")
 
@@ -191,15 +191,15 @@ def issue(
         valid_until=valid_until,
         is_public=is_public,
     )
-    session.add(credential)
-    session.flush()
+    db.add(credential)
+    db.flush()
     return Issued(credential, created=True)
 
 
-def _lock_issuer(session: Session, issuer: Issuer) -> None:
+def _lock_issuer(db: Session, issuer: Issuer) -> None:
     """Serialise issuance per issuer until commit: a no-op UPDATE takes the row lock on
     PostgreSQL and the write lock on SQLite before anything is decided."""
-    session.execute(
+    db.execute(
         update(Issuer)
         .where(Issuer.id == issuer.id)
         .values(uses_did_web=Issuer.uses_did_web)

@@ -53,19 +53,19 @@ def verification_method_id(issuer: Issuer, key: SigningKey, base_url: str) -> st
     return f"{issuer_iri(issuer, base_url)}#{key.fragment}"
 
 
-def get(session: Session, public_id: str) -> Issuer:
-    issuer = session.scalar(select(Issuer).where(Issuer.public_id == public_id))
+def get(db: Session, public_id: str) -> Issuer:
+    issuer = db.scalar(select(Issuer).where(Issuer.public_id == public_id))
     if issuer is None:
         raise IssuerNotFound(public_id)
     return issuer
 
 
-def for_organisation(session: Session, organisation: Organisation) -> Issuer | None:
-    return session.scalar(select(Issuer).where(Issuer.organisation_id == organisation.id))
+def for_organisation(db: Session, organisation: Organisation) -> Issuer | None:
+    return db.scalar(select(Issuer).where(Issuer.organisation_id == organisation.id))
 
 
 def create(
-    session: Session,
+    db: Session,
     organisation: Organisation,
     kek: str | bytes,
     *,
@@ -86,14 +86,14 @@ def create(
         image_url=image_url,
         uses_did_web=uses_did_web,
     )
-    session.add(issuer)
-    session.flush()
-    keys_store.ensure_keys(session, issuer, kek)
+    db.add(issuer)
+    db.flush()
+    keys_store.ensure_keys(db, issuer, kek)
     return issuer
 
 
-def _platform_organisation(session: Session) -> Organisation | None:
-    return session.scalar(
+def _platform_organisation(db: Session) -> Organisation | None:
+    return db.scalar(
         select(Organisation)
         .where(Organisation.kind == OrganisationKind.PLATFORM)
         .order_by(Organisation.id)
@@ -101,25 +101,25 @@ def _platform_organisation(session: Session) -> Organisation | None:
     )
 
 
-def platform_issuer(session: Session) -> Issuer | None:
+def platform_issuer(db: Session) -> Issuer | None:
     """The platform organisation's issuer, if it has one yet."""
-    organisation = _platform_organisation(session)
-    return for_organisation(session, organisation) if organisation is not None else None
+    organisation = _platform_organisation(db)
+    return for_organisation(db, organisation) if organisation is not None else None
 
 
 def ensure_platform_issuer(
-    session: Session, base_url: str, kek: str | bytes, *, uses_did_web: bool
+    db: Session, base_url: str, kek: str | bytes, *, uses_did_web: bool
 ) -> Issuer:
     """The platform organisation's issuer, creating the organisation and the issuer with its
     keys on first use. ``uses_did_web`` (``JALON_ISSUER_DID_WEB``) only counts at creation: an
     issuer's identifier is printed in the credentials it signed and never changes."""
-    organisation = _platform_organisation(session)
+    organisation = _platform_organisation(db)
     if organisation is None:
         organisation = Organisation(name=PLATFORM_NAME, kind=OrganisationKind.PLATFORM)
-        session.add(organisation)
-        session.flush()
-    return for_organisation(session, organisation) or create(
-        session,
+        db.add(organisation)
+        db.flush()
+    return for_organisation(db, organisation) or create(
+        db,
         organisation,
         kek,
         url=base_url,
@@ -159,10 +159,9 @@ def _verification_method(issuer: Issuer, key: SigningKey, base_url: str) -> dict
     return method
 
 
-def _key_sections(session: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
+def _key_sections(db: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
     methods = [
-        _verification_method(issuer, key, base_url)
-        for key in keys_store.published_keys(session, issuer)
+        _verification_method(issuer, key, base_url) for key in keys_store.published_keys(db, issuer)
     ]
     return {
         "verificationMethod": methods,
@@ -170,7 +169,7 @@ def _key_sections(session: Session, issuer: Issuer, base_url: str) -> dict[str, 
     }
 
 
-def profile_document(session: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
+def profile_document(db: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
     """``/issuers/<id>``: the OB 3.0 Profile, which is also the controller document of the
     issuer's keys — every non-compromised key, so badges signed before a rotation still verify."""
     document: dict[str, Any] = {
@@ -186,35 +185,35 @@ def profile_document(session: Session, issuer: Issuer, base_url: str) -> dict[st
     if issuer.uses_did_web:
         # The Profile lives at this URL while its id is the DID; say so for crawlers.
         document["url"] = issuer.url or profile_url(issuer, base_url)
-    document.update(_key_sections(session, issuer, base_url))
+    document.update(_key_sections(db, issuer, base_url))
     return document
 
 
-def did_document(session: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
+def did_document(db: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
     """``/.well-known/did.json`` for the did:web issuer: its keys, retired ones included."""
     return {
         "@context": [DID_V1_CONTEXT, MULTIKEY_V1_CONTEXT, JWK_V1_CONTEXT],
         "id": did_web(base_url),
-        **_key_sections(session, issuer, base_url),
+        **_key_sections(db, issuer, base_url),
     }
 
 
-def did_web_issuer(session: Session) -> Issuer | None:
-    return session.scalar(select(Issuer).where(Issuer.uses_did_web.is_(True)).limit(1))
+def did_web_issuer(db: Session) -> Issuer | None:
+    return db.scalar(select(Issuer).where(Issuer.uses_did_web.is_(True)).limit(1))
 
 
-def is_local_issuer(session: Session, issuer_id: str, base_url: str) -> bool:
+def is_local_issuer(db: Session, issuer_id: str, base_url: str) -> bool:
     """Is ``issuer_id`` one of the issuers this platform runs?"""
     if issuer_id == did_web(base_url):
-        return did_web_issuer(session) is not None
+        return did_web_issuer(db) is not None
     prefix = f"{base_url.rstrip('/')}/issuers/"
     if not issuer_id.startswith(prefix):
         return False
     public_id = issuer_id[len(prefix) :]
-    return session.scalar(select(Issuer.id).where(Issuer.public_id == public_id)) is not None
+    return db.scalar(select(Issuer.id).where(Issuer.public_id == public_id)) is not None
 
 
-def document_source(session: Session, base_url: str):
+def document_source(db: Session, base_url: str):
     """For ``ob3.resolver.Resolver(local=…)``: our issuers' key documents, read from the
     database instead of the network (document URL → document, or None when not ours)."""
     from badges.ob3.resolver import did_web_url
@@ -224,14 +223,14 @@ def document_source(session: Session, base_url: str):
 
     def local(url: str) -> dict[str, Any] | None:
         if url == did_url:
-            issuer = did_web_issuer(session)
-            return did_document(session, issuer, base_url) if issuer else None
+            issuer = did_web_issuer(db)
+            return did_document(db, issuer, base_url) if issuer else None
         if url.startswith(prefix):
             try:
-                issuer = get(session, url[len(prefix) :])
+                issuer = get(db, url[len(prefix) :])
             except IssuerNotFound:
                 return None
-            return profile_document(session, issuer, base_url)
+            return profile_document(db, issuer, base_url)
         return None
 
     return local

@@ -144,9 +144,9 @@ def public_key(key: SigningKey) -> ed25519.Ed25519PublicKey | rsa.RSAPublicKey:
     return loaded
 
 
-def active_key(session: Session, issuer: Issuer, algorithm: KeyAlgorithm) -> SigningKey:
+def active_key(db: Session, issuer: Issuer, algorithm: KeyAlgorithm) -> SigningKey:
     """The key that signs from now on for ``algorithm`` (the newest active one)."""
-    key = session.scalars(
+    key = db.scalars(
         select(SigningKey)
         .where(
             SigningKey.issuer_id == issuer.id,
@@ -161,10 +161,10 @@ def active_key(session: Session, issuer: Issuer, algorithm: KeyAlgorithm) -> Sig
     return key
 
 
-def published_keys(session: Session, issuer: Issuer) -> list[SigningKey]:
+def published_keys(db: Session, issuer: Issuer) -> list[SigningKey]:
     """Every key a verifier may still need: active and retired, never compromised ones."""
     return list(
-        session.scalars(
+        db.scalars(
             select(SigningKey)
             .where(SigningKey.issuer_id == issuer.id, SigningKey.state != KeyState.COMPROMISED)
             .order_by(SigningKey.id)
@@ -172,17 +172,17 @@ def published_keys(session: Session, issuer: Issuer) -> list[SigningKey]:
     )
 
 
-def ensure_keys(session: Session, issuer: Issuer, kek: str | bytes) -> list[SigningKey]:
+def ensure_keys(db: Session, issuer: Issuer, kek: str | bytes) -> list[SigningKey]:
     """Give ``issuer`` an active Ed25519 and RSA key when it lacks one; return the new keys."""
     created = []
     for algorithm in KeyAlgorithm:
         try:
-            active_key(session, issuer, algorithm)
+            active_key(db, issuer, algorithm)
         except NoActiveKey:
             key = new_key(issuer, algorithm, kek)
-            session.add(key)
+            db.add(key)
             created.append(key)
-    session.flush()
+    db.flush()
     return created
 
 
@@ -193,7 +193,7 @@ class Rotation:
 
 
 def rotate(
-    session: Session,
+    db: Session,
     issuer: Issuer,
     kek: str | bytes,
     *,
@@ -205,10 +205,10 @@ def rotate(
     # Opening a current key first proves the KEK is right before anything is changed.
     for algorithm in algorithms:
         with contextlib.suppress(NoActiveKey):
-            private_key(active_key(session, issuer, algorithm), kek)
+            private_key(active_key(db, issuer, algorithm), kek)
     now = utcnow()
     retired = list(
-        session.scalars(
+        db.scalars(
             select(SigningKey).where(
                 SigningKey.issuer_id == issuer.id,
                 SigningKey.algorithm.in_(algorithms),
@@ -222,7 +222,7 @@ def rotate(
     created = []
     for algorithm in algorithms:
         key = new_key(issuer, algorithm, kek)
-        session.add(key)
+        db.add(key)
         created.append(key)
-    session.flush()
+    db.flush()
     return Rotation(retired=retired, created=created)

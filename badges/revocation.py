@@ -26,7 +26,7 @@ class ReasonRequired(ValueError):
 
 
 def revoke(
-    session: Session,
+    db: Session,
     credential: Credential,
     reason: str,
     *,
@@ -42,7 +42,7 @@ def revoke(
         raise AlreadyRevoked(credential.public_id)
     now = now or utcnow()
     status_lists.set_bit(
-        session,
+        db,
         credential.status_list,
         credential.status_index,
         True,
@@ -52,12 +52,12 @@ def revoke(
     )
     credential.revoked_at = now
     credential.revocation_reason = reason
-    session.flush()
+    db.flush()
     return credential
 
 
-def set_suspended(session: Session, credential: Credential, suspended: bool) -> Credential:
+def set_suspended(db: Session, credential: Credential, suspended: bool) -> Credential:
     """Suspend or reinstate (shown on the verification page; reversible, unlike revocation)."""
     credential.suspended = suspended
-    session.flush()
+    db.flush()
     return credential

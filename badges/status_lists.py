@@ -52,7 +52,7 @@ def permuted_index(status_list: StatusList, counter: int) -> int:
 
 
 def create(
-    session: Session,
+    db: Session,
     issuer: Issuer,
     purpose: StatusPurpose,
     *,
@@ -70,15 +70,15 @@ def create(
         permutation_multiplier=_random_multiplier(size),
         permutation_offset=secrets.randbelow(size),
     )
-    session.add(status_list)
-    session.flush()
-    sign(session, status_list, base_url=base_url, kek=kek)
+    db.add(status_list)
+    db.flush()
+    sign(db, status_list, base_url=base_url, kek=kek)
     return status_list
 
 
-def current(session: Session, issuer: Issuer, purpose: StatusPurpose) -> StatusList | None:
+def current(db: Session, issuer: Issuer, purpose: StatusPurpose) -> StatusList | None:
     """The issuer's newest list with room left, if any."""
-    return session.scalar(
+    return db.scalar(
         select(StatusList)
         .where(
             StatusList.issuer_id == issuer.id,
@@ -90,23 +90,23 @@ def current(session: Session, issuer: Issuer, purpose: StatusPurpose) -> StatusL
     )
 
 
-def lock(session: Session, status_list: StatusList) -> None:
+def lock(db: Session, status_list: StatusList) -> None:
     """Take the list's row lock for the rest of the transaction, then reload its state."""
-    session.execute(
+    db.execute(
         update(StatusList)
         .where(StatusList.id == status_list.id)
         .values(allocated=StatusList.allocated)
         .execution_options(synchronize_session=False)
     )
-    session.refresh(status_list)
+    db.refresh(status_list)
 
 
-def allocate(session: Session, status_list: StatusList) -> int | None:
+def allocate(db: Session, status_list: StatusList) -> int | None:
     """Take the list's next index (atomic), or None when the list is full.
 
     Rolled back with the caller's transaction, so a failed issuance consumes nothing.
     """
-    counter = session.execute(
+    counter = db.execute(
         update(StatusList)
         .where(StatusList.id == status_list.id, StatusList.allocated < StatusList.size)
         .values(allocated=StatusList.allocated + 1)
@@ -115,12 +115,12 @@ def allocate(session: Session, status_list: StatusList) -> int | None:
     ).scalar()
     if counter is None:
         return None
-    session.refresh(status_list, ["allocated"])
+    db.refresh(status_list, ["allocated"])
     return permuted_index(status_list, counter - 1)
 
 
 def set_bit(
-    session: Session,
+    db: Session,
     status_list: StatusList,
     index: int,
     value: bool,
@@ -130,11 +130,11 @@ def set_bit(
     now: datetime | None = None,
 ) -> None:
     """Set or clear one entry under the row lock, then re-sign the list credential."""
-    lock(session, status_list)
+    lock(db, status_list)
     bits = bytearray(status_list.bits)
     bitstring_list.set_bit(bits, index, value)
     status_list.bits = bytes(bits)
-    sign(session, status_list, base_url=base_url, kek=kek, now=now)
+    sign(db, status_list, base_url=base_url, kek=kek, now=now)
 
 
 def is_set(status_list: StatusList, index: int) -> bool:
@@ -150,7 +150,7 @@ def _set_indices(bits: bytes) -> list[int]:
 
 
 def sign(
-    session: Session,
+    db: Session,
     status_list: StatusList,
     *,
     base_url: str,
@@ -161,7 +161,7 @@ def sign(
     and store it: the status endpoint serves these exact bytes."""
     now = now or utcnow()
     issuer = status_list.issuer
-    key = keys_store.active_key(session, issuer, KeyAlgorithm.ED25519)
+    key = keys_store.active_key(db, issuer, KeyAlgorithm.ED25519)
     unsigned = bitstring_list.build_status_list_credential(
         credential_id=list_url(status_list, base_url),
         issuer_id=issuers.issuer_iri(issuer, base_url),
@@ -178,12 +178,12 @@ def sign(
     )
     status_list.signed_credential = json.dumps(signed, ensure_ascii=False)
     status_list.signed_at = now
-    session.flush()
+    db.flush()
     return signed
 
 
-def get(session: Session, issuer_public_id: str, list_public_id: str) -> StatusList:
-    status_list = session.scalar(
+def get(db: Session, issuer_public_id: str, list_public_id: str) -> StatusList:
+    status_list = db.scalar(
         select(StatusList)
         .join(Issuer, StatusList.issuer_id == Issuer.id)
         .where(Issuer.public_id == issuer_public_id, StatusList.public_id == list_public_id)
@@ -193,13 +193,13 @@ def get(session: Session, issuer_public_id: str, list_public_id: str) -> StatusL
     return status_list
 
 
-def by_url(session: Session, url: str, base_url: str) -> StatusList | None:
+def by_url(db: Session, url: str, base_url: str) -> StatusList | None:
     """The local list a ``statusListCredential`` URL points to, if it is ours."""
     prefix = f"{base_url.rstrip('/')}/status/"
     if not url.startswith(prefix):
         return None
     issuer_id, _, list_id = url[len(prefix) :].partition("/")
     try:
-        return get(session, issuer_id, list_id)
+        return get(db, issuer_id, list_id)
     except StatusListNotFound:
         return None

@@ -77,17 +77,17 @@ def signature_held(result: VerificationResult) -> bool:
 # ------------------------------------------------------------------------------ verifying
 
 
-def resolver(session: Session, base_url: str, fetch: DocumentSource | None = None) -> Resolver:
-    return Resolver(local=issuers.document_source(session, base_url), fetch=fetch)
+def resolver(db: Session, base_url: str, fetch: DocumentSource | None = None) -> Resolver:
+    return Resolver(local=issuers.document_source(db, base_url), fetch=fetch)
 
 
-def status_fetcher(session: Session, base_url: str, fetch: DocumentSource | None = None):
+def status_fetcher(db: Session, base_url: str, fetch: DocumentSource | None = None):
     """Status list URL → our stored signed list credential; another issuer's list through
     ``fetch`` when given (raises when the list cannot be read)."""
     our_prefix = f"{base_url.rstrip('/')}/"
 
     def fetch_list(url: str) -> dict[str, Any]:
-        found = status_lists.by_url(session, url, base_url)
+        found = status_lists.by_url(db, url, base_url)
         if found is not None and found.signed_credential is not None:
             return json.loads(found.signed_credential)
         if fetch is not None and not url.startswith(our_prefix):
@@ -99,18 +99,16 @@ def status_fetcher(session: Session, base_url: str, fetch: DocumentSource | None
     return fetch_list
 
 
-def _options(
-    session: Session, base_url: str, fetch: DocumentSource | None = None
-) -> dict[str, Any]:
+def _options(db: Session, base_url: str, fetch: DocumentSource | None = None) -> dict[str, Any]:
     return {
-        "resolver": resolver(session, base_url, fetch),
-        "status_fetcher": status_fetcher(session, base_url, fetch),
-        "is_known_issuer": lambda issuer_id: issuers.is_local_issuer(session, issuer_id, base_url),
+        "resolver": resolver(db, base_url, fetch),
+        "status_fetcher": status_fetcher(db, base_url, fetch),
+        "is_known_issuer": lambda issuer_id: issuers.is_local_issuer(db, issuer_id, base_url),
     }
 
 
 def verify_bytes(
-    session: Session,
+    db: Session,
     data: bytes,
     *,
     base_url: str,
@@ -118,17 +116,17 @@ def verify_bytes(
     fetch: DocumentSource | None = None,
 ) -> VerificationResult:
     """Verify a file (JSON, JWS, baked PNG or SVG) with local keys and status lists."""
-    return verify.verify_bytes(data, filename=filename, **_options(session, base_url, fetch))
+    return verify.verify_bytes(data, filename=filename, **_options(db, base_url, fetch))
 
 
 def verify_credential(
-    session: Session,
+    db: Session,
     credential: dict[str, Any] | str,
     *,
     base_url: str,
     fetch: DocumentSource | None = None,
 ) -> VerificationResult:
-    return verify.verify_credential(credential, **_options(session, base_url, fetch))
+    return verify.verify_credential(credential, **_options(db, base_url, fetch))
 
 
 def qr_url(public_id: str, base_url: str) -> str:
@@ -137,7 +135,7 @@ def qr_url(public_id: str, base_url: str) -> str:
     return f"{issuance.credential_iri(public_id, base_url)}?{QR_CHANNEL_QUERY}"
 
 
-def issued_here(session: Session, result: VerificationResult, base_url: str) -> Credential | None:
+def issued_here(db: Session, result: VerificationResult, base_url: str) -> Credential | None:
     """Our stored credential behind a verified document, when its signature held.
 
     A forged copy that merely names one of our URLs is not tied to the real badge (its
@@ -153,18 +151,18 @@ def issued_here(session: Session, result: VerificationResult, base_url: str) -> 
     if not isinstance(credential_id, str) or not credential_id.startswith(prefix):
         return None
     try:
-        return issuance.get(session, credential_id[len(prefix) :])
+        return issuance.get(db, credential_id[len(prefix) :])
     except issuance.CredentialNotFound:
         return None
 
 
-def verify_stored(session: Session, credential: Credential, *, base_url: str) -> VerificationResult:
+def verify_stored(db: Session, credential: Credential, *, base_url: str) -> VerificationResult:
     """Re-verify a credential we issued, from its stored signed JSON."""
-    return verify_credential(session, json.loads(credential.signed_json), base_url=base_url)
+    return verify_credential(db, json.loads(credential.signed_json), base_url=base_url)
 
 
 def check_stored(
-    session: Session,
+    db: Session,
     credential: Credential,
     *,
     base_url: str,
@@ -172,14 +170,14 @@ def check_stored(
 ) -> Verification:
     """Re-verify one of our credentials for its public page; counted when ``channel`` is given
     (not committed)."""
-    result = verify_stored(session, credential, base_url=base_url)
+    result = verify_stored(db, credential, base_url=base_url)
     if channel is not None:
-        record(session, credential, channel, result)
+        record(db, credential, channel, result)
     return Verification(result, shown_verdict(result.verdict, credential), credential)
 
 
 def check_sent(
-    session: Session,
+    db: Session,
     data: bytes,
     *,
     base_url: str,
@@ -189,14 +187,14 @@ def check_sent(
 ) -> Verification:
     """Verify bytes a visitor sent (a file, pasted text, an API body) and count it (not
     committed). The bytes are not kept; the count goes to our credential when it is one."""
-    result = verify_bytes(session, data, base_url=base_url, filename=filename, fetch=fetch)
-    ours = issued_here(session, result, base_url)
-    record(session, ours, channel, result)
+    result = verify_bytes(db, data, base_url=base_url, filename=filename, fetch=fetch)
+    ours = issued_here(db, result, base_url)
+    record(db, ours, channel, result)
     return Verification(result, shown_verdict(result.verdict, ours), ours)
 
 
 def record(
-    session: Session,
+    db: Session,
     credential: Credential | None,
     channel: VerificationChannel,
     result: VerificationResult,
@@ -208,6 +206,6 @@ def record(
         result=result.verdict.value,
         occurred_at=utcnow(),
     )
-    session.add(event)
-    session.flush()
+    db.add(event)
+    db.flush()
     return event

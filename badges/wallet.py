@@ -56,12 +56,12 @@ class BadgeImages:
 # ------------------------------------------------------------------------------- reading
 
 
-def credentials_of(session: Session, learner: Learner | None) -> list[Credential]:
+def credentials_of(db: Session, learner: Learner | None) -> list[Credential]:
     """The learner's credentials, newest first (revoked ones included: they must see them)."""
     if learner is None:
         return []
     return list(
-        session.scalars(
+        db.scalars(
             select(Credential)
             .where(Credential.learner_id == learner.id)
             .options(joinedload(Credential.achievement), joinedload(Credential.issuer))
@@ -70,19 +70,19 @@ def credentials_of(session: Session, learner: Learner | None) -> list[Credential
     )
 
 
-def count_of(session: Session, learner: Learner | None) -> int:
+def count_of(db: Session, learner: Learner | None) -> int:
     """How many badges the learner holds (for the home page's summary)."""
     if learner is None:
         return 0
-    return session.scalar(
+    return db.scalar(
         select(func.count()).select_from(Credential).where(Credential.learner_id == learner.id)
     )
 
 
-def owned(session: Session, learner: Learner | None, public_id: str) -> Credential:
+def owned(db: Session, learner: Learner | None, public_id: str) -> Credential:
     """The credential ``public_id`` if it belongs to ``learner``; otherwise ``CredentialNotFound``
     (the same answer for someone else's badge and for no badge: existence is not revealed)."""
-    credential = session.scalar(select(Credential).where(Credential.public_id == public_id))
+    credential = db.scalar(select(Credential).where(Credential.public_id == public_id))
     if credential is None or learner is None or credential.learner_id != learner.id:
         raise issuance.CredentialNotFound(public_id)
     return credential
@@ -94,13 +94,13 @@ def status(credential: Credential, now: datetime | None = None) -> WalletStatus:
     return WalletStatus(verification.recorded_verdict(credential, now).value)
 
 
-def verification_counts(session: Session, credentials: Sequence[Credential]) -> dict[int, int]:
+def verification_counts(db: Session, credentials: Sequence[Credential]) -> dict[int, int]:
     """How many times each credential was verified (one grouped query; 0 when never)."""
     ids = [c.id for c in credentials]
     counts = dict.fromkeys(ids, 0)
     if not ids:
         return counts
-    rows = session.execute(
+    rows = db.execute(
         select(VerificationEvent.credential_id, func.count())
         .where(VerificationEvent.credential_id.in_(ids))
         .group_by(VerificationEvent.credential_id)
@@ -135,11 +135,11 @@ def results_in_words(credential: Credential) -> list[tuple[str, str]]:
 # ------------------------------------------------------------------------------- changing
 
 
-def set_public(session: Session, credential: Credential, public: bool) -> Credential:
+def set_public(db: Session, credential: Credential, public: bool) -> Credential:
     """Show or hide the public page ``/c/<id>`` (not committed). The signed files are unchanged,
     so a copy the holder already gave away still verifies offline."""
     credential.is_public = public
-    session.flush()
+    db.flush()
     return credential
 
 
@@ -291,10 +291,10 @@ class WalletEntry:
     verifications: int
 
 
-def entries_of(session: Session, learner: Learner | None) -> list[WalletEntry]:
+def entries_of(db: Session, learner: Learner | None) -> list[WalletEntry]:
     """The learner's badges with their state and verification counts (newest first)."""
-    credentials = credentials_of(session, learner)
-    counts = verification_counts(session, credentials)
+    credentials = credentials_of(db, learner)
+    counts = verification_counts(db, credentials)
     return [WalletEntry(c, status(c), counts[c.id]) for c in credentials]
 
 
@@ -311,11 +311,11 @@ class BadgeSheet:
     linkedin_url: str
 
 
-def sheet(session: Session, credential: Credential, base_url: str) -> BadgeSheet:
+def sheet(db: Session, credential: Credential, base_url: str) -> BadgeSheet:
     public_url = issuance.credential_iri(credential.public_id, base_url)
     return BadgeSheet(
         status=status(credential),
-        verifications=verification_counts(session, [credential])[credential.id],
+        verifications=verification_counts(db, [credential])[credential.id],
         results=results_in_words(credential),
         public_url=public_url,
         qr_url=verification.qr_url(credential.public_id, base_url),

@@ -1,7 +1,8 @@
 """Accounts: finding, authenticating and creating users; password changes and reset tokens.
 
-Functions take a SQLAlchemy ``Session`` and never commit: the caller (a view, the CLI) decides
-when the unit of work ends. Errors are precise exceptions the web layer maps to French messages.
+Functions take the database session (``db: Session``) and never commit: the caller (a view, the
+CLI) decides when the unit of work ends. Errors are precise exceptions the web layer maps to
+French messages.
 """
 
 from __future__ import annotations
@@ -54,18 +55,18 @@ def normalise_login(login: str) -> str:
     return (login or "").strip().lower()
 
 
-def find_by_login(session: Session, login: str) -> User | None:
+def find_by_login(db: Session, login: str) -> User | None:
     """The user whose e-mail or username is ``login`` (case-insensitive), if any."""
     key = normalise_login(login)
     if not key:
         return None
     column = User.email if "@" in key else User.username
-    return session.scalar(select(User).where(func.lower(column) == key))
+    return db.scalar(select(User).where(func.lower(column) == key))
 
 
-def authenticate(session: Session, login: str, password: str) -> User | None:
+def authenticate(db: Session, login: str, password: str) -> User | None:
     """The active user these credentials open, else None; same cost whether the login exists."""
-    user = find_by_login(session, login)
+    user = find_by_login(db, login)
     if user is None:
         passwords.verify_dummy(password)
         return None
@@ -127,7 +128,7 @@ def make_reset_token(secret_key: str, user: User) -> str:
 
 
 def user_for_reset_token(
-    session: Session, secret_key: str, token: str, max_age: int = RESET_TOKEN_MAX_AGE
+    db: Session, secret_key: str, token: str, max_age: int = RESET_TOKEN_MAX_AGE
 ) -> User:
     try:
         payload = _serializer(secret_key).loads(token, max_age=max_age)
@@ -137,16 +138,14 @@ def user_for_reset_token(
         raise InvalidResetToken from exc
     if not isinstance(payload, dict):
         raise InvalidResetToken
-    user = session.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
+    user = db.get(User, payload.get("u")) if isinstance(payload.get("u"), int) else None
     if user is None or not user.is_active or payload.get("p") != password_fingerprint(user):
         raise InvalidResetToken
     return user
 
 
-def reset_password(
-    session: Session, secret_key: str, token: str, new_password: str, **kwargs
-) -> User:
-    user = user_for_reset_token(session, secret_key, token, **kwargs)
+def reset_password(db: Session, secret_key: str, token: str, new_password: str, **kwargs) -> User:
+    user = user_for_reset_token(db, secret_key, token, **kwargs)
     check_new_password(user, new_password)
     set_password(user, new_password)
     return user
@@ -162,9 +161,9 @@ def username_base(display_name: str) -> str:
     return base[:24]
 
 
-def free_username(session: Session, display_name: str) -> str:
+def free_username(db: Session, display_name: str) -> str:
     base = username_base(display_name)
-    taken = set(session.scalars(select(User.username).where(User.username.like(f"{base}%"))).all())
+    taken = set(db.scalars(select(User.username).where(User.username.like(f"{base}%"))).all())
     if base not in taken:
         return base
     n = 2
@@ -174,7 +173,7 @@ def free_username(session: Session, display_name: str) -> str:
 
 
 def create_user(
-    session: Session,
+    db: Session,
     *,
     display_name: str,
     password: str,
@@ -193,12 +192,12 @@ def create_user(
         must_change_password=must_change_password,
         is_active=True,
     )
-    session.add(user)
+    db.add(user)
     for organisation, role in memberships:
-        session.add(Membership(user=user, organisation=organisation, role=role))
+        db.add(Membership(user=user, organisation=organisation, role=role))
         if role is Role.LEARNER and user.learner is None:
             user.learner = Learner(display_name=user.display_name)
-    session.flush()
+    db.flush()
     return user
 
 
@@ -211,14 +210,14 @@ class NewLearnerAccount:
 
 
 def create_learner_account(
-    session: Session, organisation: Organisation, display_name: str
+    db: Session, organisation: Organisation, display_name: str
 ) -> NewLearnerAccount:
     """A learner without e-mail: generated username and a one-time code to change at login."""
     code = passwords.new_access_code()
     user = create_user(
-        session,
+        db,
         display_name=display_name,
-        username=free_username(session, display_name),
+        username=free_username(db, display_name),
         password=code,
         memberships=((organisation, Role.LEARNER),),
         must_change_password=True,
@@ -233,9 +232,9 @@ def renew_access_code(user: User) -> str:
     return code
 
 
-def learners_of(session: Session, organisation_id: int) -> list[User]:
+def learners_of(db: Session, organisation_id: int) -> list[User]:
     return list(
-        session.scalars(
+        db.scalars(
             select(User)
             .join(Membership)
             .where(Membership.organisation_id == organisation_id, Membership.role == Role.LEARNER)
@@ -244,9 +243,9 @@ def learners_of(session: Session, organisation_id: int) -> list[User]:
     )
 
 
-def member_of(session: Session, user_id: int, organisation_id: int, role: Role) -> User | None:
+def member_of(db: Session, user_id: int, organisation_id: int, role: Role) -> User | None:
     """The user if they hold ``role`` in the organisation, else None (views turn that into 404)."""
-    return session.scalar(
+    return db.scalar(
         select(User)
         .join(Membership)
         .where(

@@ -58,30 +58,30 @@ SHOWCASE = (
 )
 
 
-def _organisation(session: Session, name: str, kind: OrganisationKind, siret: str | None):
-    found = session.scalar(select(Organisation).where(Organisation.name == name))
+def _organisation(db: Session, name: str, kind: OrganisationKind, siret: str | None):
+    found = db.scalar(select(Organisation).where(Organisation.name == name))
     if found is None:
         found = Organisation(name=name, kind=kind, siret=siret)
-        session.add(found)
-        session.flush()
+        db.add(found)
+        db.flush()
     return found
 
 
-def is_empty(session: Session) -> bool:
-    return session.scalar(select(Organisation.id).limit(1)) is None
+def is_empty(db: Session) -> bool:
+    return db.scalar(select(Organisation.id).limit(1)) is None
 
 
-def load_demo(session: Session) -> list[DemoAccount]:
+def load_demo(db: Session) -> list[DemoAccount]:
     """Create whatever demo organisation, account or membership is missing; return the accounts."""
     organisations = {
-        name: _organisation(session, name, kind, siret) for name, kind, siret in ORGANISATIONS
+        name: _organisation(db, name, kind, siret) for name, kind, siret in ORGANISATIONS
     }
     for account in ACCOUNTS:
         organisation = organisations[account.organisation]
-        user = find_by_login(session, account.login)
+        user = find_by_login(db, account.login)
         if user is None:
             create_user(
-                session,
+                db,
                 display_name=account.display_name,
                 password=DEMO_PASSWORD,
                 email=account.login if account.email else None,
@@ -89,25 +89,25 @@ def load_demo(session: Session) -> list[DemoAccount]:
                 memberships=((organisation, account.role),),
             )
         elif account.role not in user.roles_in(organisation.id):
-            session.add(Membership(user=user, organisation=organisation, role=account.role))
-    session.flush()
+            db.add(Membership(user=user, organisation=organisation, role=account.role))
+    db.flush()
     return list(ACCOUNTS)
 
 
-def associations(session: Session) -> list[Organisation]:
+def associations(db: Session) -> list[Organisation]:
     """The demo associations present in the database, in :data:`ASSOCIATIONS` order."""
     found = []
     for name, _kind, _siret in ASSOCIATIONS:
-        organisation = session.scalar(select(Organisation).where(Organisation.name == name))
+        organisation = db.scalar(select(Organisation).where(Organisation.name == name))
         if organisation is not None:
             found.append(organisation)
     return found
 
 
-def showcase_accounts(session: Session) -> list[DemoAccount]:
+def showcase_accounts(db: Session) -> list[DemoAccount]:
     """The showcase accounts (one per role) that exist in the database: what to log in with."""
     return [
         account
         for account in ACCOUNTS
-        if account.login in SHOWCASE and find_by_login(session, account.login) is not None
+        if account.login in SHOWCASE and find_by_login(db, account.login) is not None
     ]

@@ -1,6 +1,7 @@
 """Organisations on the platform: listing them with their size, creating one.
 
-Functions take a SQLAlchemy ``Session`` and never commit (the caller ends the unit of work).
+Functions take the database session (``db: Session``) and never commit (the caller ends the unit
+of work).
 """
 
 from __future__ import annotations

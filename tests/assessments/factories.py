@@ -1,6 +1,9 @@
 # ruff: noqa: E501 - the fixture items read best one per line
-"""One-line builders for assessment tests: a small framework with an item of every type, a
-campaign, a learner."""
+"""Test data for assessments, one line each: a small framework with an item of every type
+(``make_framework``), a campaign over it (``make_campaign``), the shipped beginner diagnostic
+(``make_premiers_pas``) and a campaign over one item of each type (``make_tour_campaign``); and
+the form fields a browser posts for an answer (``form_fields``). Organisations and learners come
+from ``tests/learners/factories.py``."""
 
 from __future__ import annotations
 
@@ -8,12 +11,15 @@ import copy
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessments import campaigns, content_io
 from assessments.content_io import ParsedFile
-from assessments.models import AssessmentMode, Campaign, Framework, Item
-from learners.models import Learner, Organisation, OrganisationKind, User
+from assessments.demo import TOUR_ITEMS
+from assessments.models import AssessmentMode, Campaign, Framework, Item, ItemType
+from learners.models import Organisation
+from tests.learners.factories import make_organisation
 
 FRAMEWORK: dict[str, Any] = {
     "slug": "essai",
@@ -186,25 +192,6 @@ def make_framework(db: Session, items: list[dict] | None = None, **changes: Any)
     return db.query(Framework).filter_by(slug=changes.get("slug", "essai")).one()
 
 
-def make_item(db: Session, uid: str) -> Item:
-    return db.query(Item).filter_by(uid=uid).one()
-
-
-def make_organisation(db: Session, name: str = "Association Essai") -> Organisation:
-    organisation = Organisation(name=name, kind=OrganisationKind.ASSOCIATION)
-    db.add(organisation)
-    db.flush()
-    return organisation
-
-
-def make_learner(db: Session, name: str = "sam") -> Learner:
-    user = User(username=name, display_name=name.title(), password_hash="x")
-    learner = Learner(user=user, display_name=name.title())
-    db.add_all([user, learner])
-    db.flush()
-    return learner
-
-
 def make_campaign(
     db: Session,
     framework: Framework | None = None,
@@ -222,7 +209,97 @@ def make_campaign(
     assessment = campaigns.create_assessment(
         db, framework, "Évaluation d'essai", mode=mode, item_uids=item_uids, **assessment_options
     )
-    organisation = make_organisation(db)
+    organisation = make_organisation(db, "Association Essai")
     return campaigns.create_campaign(
         db, assessment, organisation.id, "Campagne d'essai", opens_at=opens_at, closes_at=closes_at
     )
+
+
+def make_premiers_pas(db: Session) -> Framework:
+    """The beginner diagnostic (framework and items), as shipped."""
+    root = content_io.CONTENT_DIR
+    framework = db.scalar(select(Framework).where(Framework.slug == "premiers-pas"))
+    if framework is None:
+        content_io.import_paths(
+            db,
+            [root / "frameworks" / "premiers-pas.json", root / "items" / "premiers-pas"],
+        )
+        framework = db.scalar(select(Framework).where(Framework.slug == "premiers-pas"))
+    return framework
+
+
+def make_tour_campaign(
+    db: Session,
+    org: Organisation,
+    code: str = "TYPE-TEST",
+    *,
+    items: tuple[str, ...] = TOUR_ITEMS,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    time_limit_minutes: int | None = None,
+) -> Campaign:
+    """A fixed-list campaign over one item of each type (the demo's « Découverte »)."""
+    framework = make_premiers_pas(db)
+    assessment = campaigns.create_assessment(
+        db,
+        framework,
+        "Découverte : une question de chaque sorte",
+        mode=AssessmentMode.FIXED,
+        item_uids=items,
+        min_items=len(items),
+        max_items=len(items),
+        time_limit_minutes=time_limit_minutes,
+        organisation_id=org.id,
+    )
+    return campaigns.create_campaign(
+        db,
+        assessment,
+        org.id,
+        "Tour",
+        code=code,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+
+
+def form_fields(item: Item, response: Any) -> dict[str, Any]:
+    """What a browser posts for ``response`` (FORMAT.md shape) on this item's page."""
+    kind = ItemType(item.type)
+    if kind is ItemType.QCU:
+        return {"choice": response}
+    if kind in (ItemType.QCM, ItemType.TASK_PHISHING):
+        return {"choice": list(response)}
+    if kind is ItemType.QROC:
+        return {"text": response}
+    if kind is ItemType.NUMBER:
+        return {"number": response}
+    if kind in (ItemType.QROCM_IND, ItemType.QROCM_DEP, ItemType.TASK_FORM):
+        return {f"field-{name}": value for name, value in response.items()}
+    if kind is ItemType.ORDERING:
+        return {f"position-{entry}": str(i) for i, entry in enumerate(response, start=1)}
+    if kind is ItemType.MATCHING:
+        return {f"pair-{left}": right for left, right in response.items()}
+    fields: dict[str, Any] = {
+        "mail_action": "done" if response["action"] == "open" else response["action"]
+    }
+    if "message" in response:
+        fields["message"] = response["message"]
+    to = response.get("to")
+    if not to and response["action"] == "reply":
+        # The reply page pre-fills the sender's address, as a browser would post it.
+        to = _sender_address(item, response.get("message"))
+    if to:
+        fields["to"] = ", ".join(to) if isinstance(to, list) else to
+    if response.get("attachments"):
+        fields["attachment"] = list(response["attachments"])
+    if response.get("body"):
+        fields["mail_body"] = response["body"]
+    return fields
+
+
+def _sender_address(item: Item, message_id: str | None) -> str | None:
+    """The address in the ``From`` of ``message_id``, as the reply page fills it in."""
+    for message in item.body.get("mailbox", {}).get("messages", []):
+        if message.get("id") == message_id:
+            return message["from"].split("<")[-1].rstrip(">").strip()
+    return None

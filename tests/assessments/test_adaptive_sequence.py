@@ -28,7 +28,7 @@ from assessments.models import (
     ItemStatus,
     Response,
 )
-from tests.assessments.factories import make_learner, make_organisation
+from tests.learners.factories import make_learner, make_organisation
 
 RECORD = bool(os.environ.get("JALON_RECORD_SEQUENCES"))
 
@@ -45,7 +45,7 @@ def _run(
 ) -> dict:
     """Take the session with ``seed``, answering by PATTERN; the items asked and the results."""
     monkeypatch.setattr(sessions.secrets, "randbelow", lambda _bound: seed)
-    session = sessions.start(db, campaign_code, make_learner(db, learner))
+    session = sessions.start(db, campaign_code, make_learner(db, name=learner))
     db.commit()
     asked: list[str] = []
     item = sessions.current_item(db, session)

@@ -97,7 +97,8 @@ def test_calibrate_command_reads_the_database_and_applies_fitting_items(app):
     from sqlalchemy import select
 
     from assessments.models import AnswerStatus, AssessmentSession, Item, Response, SessionStatus
-    from tests.assessments.factories import make_campaign, make_learner
+    from tests.assessments.factories import make_campaign
+    from tests.learners.factories import make_learner
     from web.database import db
 
     rng = np.random.default_rng(8)

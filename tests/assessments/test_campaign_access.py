@@ -11,7 +11,8 @@ import pytest
 from assessments import campaigns, checking, sessions
 from assessments.models import AssessmentMode
 from learners.database import utcnow
-from tests.assessments.factories import make_campaign, make_framework, make_learner
+from tests.assessments.factories import make_campaign, make_framework
+from tests.learners.factories import make_learner
 
 
 def finish(db, session) -> None:
@@ -62,7 +63,7 @@ def test_start_in_a_found_campaign_resumes_the_session_in_progress(dbsession):
 
 def test_in_campaign_gives_the_session_to_resume_and_the_last_finished(dbsession):
     campaign = make_campaign(dbsession)
-    learner, other = make_learner(dbsession, "moi"), make_learner(dbsession, "autre")
+    learner, other = make_learner(dbsession, name="moi"), make_learner(dbsession, name="autre")
     assert sessions.in_campaign(dbsession, campaign, learner) == sessions.CampaignSessions(
         None, None
     )
@@ -99,4 +100,4 @@ def test_my_sessions_list_puts_the_one_to_resume_first_with_its_progress(dbsessi
     assert second.finished and not second.adaptive and second.when == done.finished_at
     assert second.answered == second.total == len(done.responses)
     assert second.title == "Évaluation d'essai"
-    assert sessions.of_learner(dbsession, make_learner(dbsession, "nouveau")) == []
+    assert sessions.of_learner(dbsession, make_learner(dbsession, name="nouveau")) == []

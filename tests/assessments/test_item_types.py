@@ -17,8 +17,7 @@ from assessments.item_types import REGISTRY, definition
 from assessments.item_types.base import Posted
 from assessments.models import AnswerStatus, ItemType
 from assessments.response_errors import InvalidResponse
-from tests.assessments.factories import ITEMS
-from tests.journey_factories import form_fields
+from tests.assessments.factories import ITEMS, form_fields
 
 ROOT = Path(__file__).parents[2]
 TEMPLATES = ROOT / "web" / "templates"

@@ -9,8 +9,8 @@ import pytest
 
 from assessments import checking, content_io, results, sessions
 from assessments.models import AssessmentSession
-from tests.assessments.factories import make_campaign, make_learner, make_organisation
-from tests.journey_factories import tour_campaign
+from tests.assessments.factories import make_campaign, make_tour_campaign
+from tests.learners.factories import make_learner, make_organisation
 
 SHIPPED = json.loads(
     (content_io.CONTENT_DIR / "frameworks" / "premiers-pas.json").read_text(encoding="utf-8")
@@ -36,7 +36,7 @@ def run(db, code: str, learner, *, right: bool) -> AssessmentSession:
 
 @pytest.fixture
 def tour(dbsession):
-    campaign = tour_campaign(dbsession, make_organisation(dbsession))
+    campaign = make_tour_campaign(dbsession, make_organisation(dbsession))
     dbsession.commit()
     return campaign
 

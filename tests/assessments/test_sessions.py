@@ -24,12 +24,8 @@ from assessments.models import (
     SessionStatus,
 )
 from learners.database import make_engine, make_session_factory, utcnow
-from tests.assessments.factories import (
-    ITEMS,
-    make_campaign,
-    make_framework,
-    make_learner,
-)
+from tests.assessments.factories import ITEMS, make_campaign, make_framework
+from tests.learners.factories import make_learner
 
 
 def right(item: Item):
@@ -76,7 +72,7 @@ def test_a_learner_answers_every_item_type_and_gets_levels_and_a_score(dbsession
 
 def test_wrong_answers_give_lower_levels_than_right_ones(dbsession):
     campaign = make_campaign(dbsession)
-    good, poor = make_learner(dbsession, "bon"), make_learner(dbsession, "debut")
+    good, poor = make_learner(dbsession, name="Bon"), make_learner(dbsession, name="Debut")
     totals = {}
     for learner, respond in ((good, right), (poor, wrong)):
         session = sessions.start(dbsession, campaign.code, learner)
@@ -189,7 +185,7 @@ def test_campaign_dates_and_codes(dbsession):
 
 def test_another_learners_session_is_not_found(dbsession):
     campaign = make_campaign(dbsession)
-    owner, other = make_learner(dbsession, "owner"), make_learner(dbsession, "other")
+    owner, other = make_learner(dbsession, name="owner"), make_learner(dbsession, name="other")
     session = sessions.start(dbsession, campaign.code, owner)
     with pytest.raises(sessions.SessionNotFound):
         sessions.get_owned(dbsession, session.id, other)
@@ -206,7 +202,7 @@ def test_adaptive_session_is_reproducible_from_its_seed(database_url):
             campaign = make_campaign(
                 db, framework, mode=AssessmentMode.ADAPTIVE, min_items=4, max_items=6
             )
-            a, b = make_learner(db, "aa"), make_learner(db, "bb")
+            a, b = make_learner(db, name="aa"), make_learner(db, name="bb")
             first = sessions.start(db, campaign.code, a)
             second = sessions.start(db, campaign.code, b)
             second.seed = first.seed
@@ -259,7 +255,7 @@ def test_beginner_diagnostic_gives_a_referral(dbsession):
     fixed = make_campaign(dbsession, framework)
     outcomes = {}
     for name, share in (("fort", 1.0), ("moyen", 0.6), ("faible", 0.0)):
-        session = sessions.start(dbsession, fixed.code, make_learner(dbsession, name))
+        session = sessions.start(dbsession, fixed.code, make_learner(dbsession, name=name))
         item, n = session.current_item, 0
         while item is not None:
             good = n < round(share * len(ITEMS))
@@ -273,7 +269,7 @@ def test_beginner_diagnostic_gives_a_referral(dbsession):
         "faible": Referral.ATELIER_INITIATION}  # fmt: skip
     adaptive = make_campaign(dbsession, framework, mode=AssessmentMode.ADAPTIVE, min_items=3,
                              max_items=8)  # fmt: skip
-    session = sessions.start(dbsession, adaptive.code, make_learner(dbsession, "adapt"))
+    session = sessions.start(dbsession, adaptive.code, make_learner(dbsession, name="adapt"))
     item = session.current_item
     while item is not None:
         item = sessions.skip(dbsession, session, item.id).next_item

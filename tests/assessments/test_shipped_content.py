@@ -234,7 +234,7 @@ def test_loading_shipped_content_twice_changes_nothing(loaded):
 def test_an_adaptive_session_runs_on_shipped_content(loaded, slug, respond, expected):
     from assessments import campaigns, sessions
     from assessments.models import AssessmentMode
-    from tests.assessments.factories import make_learner, make_organisation
+    from tests.learners.factories import make_learner, make_organisation
 
     db, _ = loaded
     framework = db.scalars(select(Framework).where(Framework.slug == slug)).first()
@@ -242,7 +242,7 @@ def test_an_adaptive_session_runs_on_shipped_content(loaded, slug, respond, expe
         db, framework, "Essai", mode=AssessmentMode.ADAPTIVE, min_items=8, max_items=32
     )
     campaign = campaigns.create_campaign(db, assessment, make_organisation(db).id, "Essai")
-    session = sessions.start(db, campaign.code, make_learner(db, f"{slug}-{respond}"))
+    session = sessions.start(db, campaign.code, make_learner(db, name=f"{slug}-{respond}"))
     item, asked = session.current_item, 0
     while item is not None:
         asked += 1

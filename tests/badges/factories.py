@@ -1,32 +1,49 @@
-"""One-line makers for badge tests: organisation, issuer (with keys), achievement, learner."""
+"""Test data for badges, one line each: an issuer with its keys (``make_issuer``) and an
+achievement (``make_achievement``). Organisations and learners come from
+``tests/learners/factories.py``, the beginner diagnostic from ``tests/assessments/factories.py``."""
 
 from __future__ import annotations
-
-import uuid
 
 from sqlalchemy.orm import Session
 
 from badges import achievements, issuers
 from badges.models import Achievement, Issuer
-from learners.models import Learner, Organisation, OrganisationKind, User
+from badges.shipped import install_achievement, shipped_achievements
+from learners.models import Organisation
+from tests.assessments.factories import make_premiers_pas
+from tests.learners.factories import make_organisation
 
 KEK = "test-key-encryption-key-0123456789"
 BASE_URL = "https://jalon.test"
 
 
-def gen_organisation(session: Session, name: str = "Association Tremplin") -> Organisation:
-    organisation = Organisation(name=name, kind=OrganisationKind.ASSOCIATION)
-    session.add(organisation)
-    session.flush()
-    return organisation
+def make_issuer(
+    db: Session,
+    org: Organisation | None = None,
+    *,
+    name: str = "Association Tremplin",
+    kek: str = KEK,
+    shipped: bool = False,
+    **options,
+) -> Issuer:
+    """``org``'s issuer and its keys (a new association called ``name`` when ``org`` is omitted;
+    an organisation's existing issuer is reused). ``shipped`` installs the beginner diagnostic
+    and its shipped achievements, which awarding a tour campaign needs."""
+    org = org or make_organisation(db, name)
+    if shipped:
+        make_premiers_pas(db)
+    issuer = issuers.for_organisation(db, org) or issuers.create(db, org, kek, **options)
+    if shipped:
+        for entry in shipped_achievements():
+            if entry["framework"] == "premiers-pas":
+                install_achievement(db, issuer, entry)
+    return issuer
 
 
-def gen_issuer(session: Session, name: str = "Association Tremplin", **kwargs) -> Issuer:
-    return issuers.create(session, gen_organisation(session, name), KEK, **kwargs)
-
-
-def gen_achievement(session: Session, issuer: Issuer | None = None, **kwargs) -> Achievement:
-    values = {
+def make_achievement(db: Session, issuer: Issuer | None = None, **values) -> Achievement:
+    """An achievement of ``issuer`` (of a new issuer when omitted); ``values`` override the
+    defaults, a messaging badge aligned on a rubric of eight levels."""
+    fields = {
         "name": "Utiliser une messagerie",
         "description": "Sait envoyer, recevoir et classer des courriels.",
         "criteria_narrative": "Niveau 2 ou plus en « Interagir » au test de compétences.",
@@ -50,18 +67,5 @@ def gen_achievement(session: Session, issuer: Issuer | None = None, **kwargs) ->
         ],
         "tags": ["numérique", "messagerie"],
     }
-    values.update(kwargs)
-    return achievements.create(session, issuer or gen_issuer(session), **values)
-
-
-def gen_learner(session: Session, name: str = "Samira Dupont", email: str | None = None) -> Learner:
-    user = User(
-        username=f"learner-{uuid.uuid4().hex[:10]}",
-        email=email,
-        display_name=name,
-        password_hash="x",
-    )
-    learner = Learner(user=user, display_name=name)
-    session.add(learner)
-    session.flush()
-    return learner
+    fields.update(values)
+    return achievements.create(db, issuer or make_issuer(db), **fields)

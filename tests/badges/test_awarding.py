@@ -14,9 +14,9 @@ from assessments.models import AssessmentSession
 from badges import awarding
 from badges.models import Achievement, Credential
 from badges.ob3 import schema
-from tests.badges.factories import BASE_URL, KEK, gen_learner
-from tests.factories import make_org
-from tests.journey_factories import issuer_with_achievements, tour_campaign
+from tests.assessments.factories import make_tour_campaign
+from tests.badges.factories import BASE_URL, KEK, make_issuer
+from tests.learners.factories import make_learner, make_organisation
 
 
 def run_session(db, campaign, learner, *, right: bool = True) -> AssessmentSession:
@@ -37,10 +37,10 @@ def award(db, session):
 
 @pytest.fixture
 def setting(dbsession):
-    org = make_org(dbsession, "Association Tremplin")
-    campaign = tour_campaign(dbsession, org)
-    issuer = issuer_with_achievements(dbsession, org)
-    learner = gen_learner(dbsession, name="Awa Traoré")
+    org = make_organisation(dbsession, "Association Tremplin")
+    campaign = make_tour_campaign(dbsession, org)
+    issuer = make_issuer(dbsession, org, shipped=True)
+    learner = make_learner(dbsession, name="Awa Traoré")
     dbsession.commit()
     return org, campaign, issuer, learner
 
@@ -56,7 +56,7 @@ def test_every_met_rule_is_issued_and_only_those(dbsession, setting):
         "Premiers pas numériques — diagnostic réalisé",
         "Premiers pas numériques — autonome",
     }
-    other = gen_learner(dbsession, name="Léo Martin")
+    other = make_learner(dbsession, name="Léo Martin")
     weak = run_session(dbsession, campaign, other, right=False)
     assert names(award(dbsession, weak)) == {"Premiers pas numériques — diagnostic réalisé"}
     dbsession.commit()
@@ -115,8 +115,8 @@ def test_unfinished_session_earns_nothing(dbsession, setting):
 
 def test_another_organisations_achievements_are_not_issued(dbsession, setting):
     _org, campaign, _issuer, learner = setting
-    other = make_org(dbsession, "Autre association")
-    issuer_with_achievements(dbsession, other)
+    other = make_organisation(dbsession, "Autre association")
+    make_issuer(dbsession, other, shipped=True)
     session = run_session(dbsession, campaign, learner)
     issuers = {a.credential.issuer_id for a in award(dbsession, session)}
     assert issuers == {setting[2].id}
@@ -134,10 +134,10 @@ def test_archived_and_invalid_rules_are_skipped(dbsession, setting):
 
 
 def test_a_session_cut_short_by_its_time_limit_is_not_completed(dbsession):
-    org = make_org(dbsession)
-    campaign = tour_campaign(dbsession, org, "TIME-LIM3", time_limit_minutes=5)
-    issuer_with_achievements(dbsession, org)
-    learner = gen_learner(dbsession)
+    org = make_organisation(dbsession)
+    campaign = make_tour_campaign(dbsession, org, "TIME-LIM3", time_limit_minutes=5)
+    make_issuer(dbsession, org, shipped=True)
+    learner = make_learner(dbsession)
     session = sessions.start(dbsession, campaign.code, learner)
     sessions.current_item(dbsession, session, now=session.started_at + timedelta(minutes=6))
     assert session.finished

@@ -15,9 +15,9 @@ from assessments import checking, sessions
 from assessments.models import AssessmentSession, SessionStatus
 from badges import awarding, issuance
 from badges.models import Credential
-from tests.badges.factories import BASE_URL, KEK, gen_learner
-from tests.factories import make_org
-from tests.journey_factories import issuer_with_achievements, tour_campaign
+from tests.assessments.factories import make_tour_campaign
+from tests.badges.factories import BASE_URL, KEK, make_issuer
+from tests.learners.factories import make_learner, make_organisation
 
 EARNED = {"Premiers pas numériques — diagnostic réalisé", "Premiers pas numériques — autonome"}
 
@@ -56,9 +56,9 @@ class Flaky:
 
 @pytest.fixture
 def setting(dbsession):
-    org = make_org(dbsession, "Association Tremplin")
-    campaign = tour_campaign(dbsession, org)
-    issuer_with_achievements(dbsession, org)
+    org = make_organisation(dbsession, "Association Tremplin")
+    campaign = make_tour_campaign(dbsession, org)
+    make_issuer(dbsession, org, shipped=True)
     dbsession.commit()
     return campaign
 
@@ -72,7 +72,7 @@ def award(db, session, **options):
 
 
 def test_a_finished_session_is_awarded_and_marked_so(dbsession, setting):
-    session = finished_session(dbsession, setting, gen_learner(dbsession))
+    session = finished_session(dbsession, setting, make_learner(dbsession))
     assert session.badges_pending
     done, pauses = award(dbsession, session)
     assert not done.pending and done.attempts == 1 and pauses == []
@@ -83,7 +83,7 @@ def test_a_finished_session_is_awarded_and_marked_so(dbsession, setting):
 
 
 def test_a_transient_failure_is_retried_then_the_badges_are_issued(dbsession, setting, monkeypatch):
-    session = finished_session(dbsession, setting, gen_learner(dbsession))
+    session = finished_session(dbsession, setting, make_learner(dbsession))
     flaky = Flaky(failures=1)
     monkeypatch.setattr(awarding.issuance, "issue", flaky)
     done, pauses = award(dbsession, session)
@@ -96,7 +96,7 @@ def test_a_transient_failure_is_retried_then_the_badges_are_issued(dbsession, se
 def test_a_concurrent_issue_of_the_same_award_is_retried_and_finds_it(
     dbsession, setting, monkeypatch
 ):
-    session = finished_session(dbsession, setting, gen_learner(dbsession))
+    session = finished_session(dbsession, setting, make_learner(dbsession))
     clash = Flaky(failures=1, error=lambda: IntegrityError("INSERT", {}, Exception("award_key")))
     monkeypatch.setattr(awarding.issuance, "issue", clash)
     done, _pauses = award(dbsession, session)
@@ -106,7 +106,7 @@ def test_a_concurrent_issue_of_the_same_award_is_retried_and_finds_it(
 def test_a_lasting_failure_is_retried_a_bounded_number_of_times_then_left_pending(
     dbsession, setting, monkeypatch, caplog
 ):
-    session = finished_session(dbsession, setting, gen_learner(dbsession))
+    session = finished_session(dbsession, setting, make_learner(dbsession))
     always = Flaky(failures=10**6)
     monkeypatch.setattr(awarding.issuance, "issue", always)
     with caplog.at_level(logging.WARNING, logger="badges.awarding"):
@@ -120,7 +120,7 @@ def test_a_lasting_failure_is_retried_a_bounded_number_of_times_then_left_pendin
 
 
 def test_a_failure_that_is_not_transient_is_not_retried(dbsession, setting, caplog):
-    session = finished_session(dbsession, setting, gen_learner(dbsession))
+    session = finished_session(dbsession, setting, make_learner(dbsession))
     with caplog.at_level(logging.ERROR, logger="badges.awarding"):
         done, pauses = award(dbsession, session, kek="not-the-key-encryption-key-at-all")
     assert done.pending and done.attempts == 1 and pauses == []
@@ -129,7 +129,7 @@ def test_a_failure_that_is_not_transient_is_not_retried(dbsession, setting, capl
 
 
 def test_awarding_again_issues_nothing_more(dbsession, setting):
-    session = finished_session(dbsession, setting, gen_learner(dbsession))
+    session = finished_session(dbsession, setting, make_learner(dbsession))
     first, _ = award(dbsession, session)
     again, _ = award(dbsession, session)
     assert again == awarding.Awarding([], pending=False, attempts=0)
@@ -142,7 +142,7 @@ def test_awarding_again_issues_nothing_more(dbsession, setting):
 
 
 def test_an_unfinished_session_is_not_awarded(dbsession, setting):
-    session = sessions.start(dbsession, setting.code, gen_learner(dbsession))
+    session = sessions.start(dbsession, setting.code, make_learner(dbsession))
     dbsession.commit()
     done, _ = award(dbsession, session)
     assert done == awarding.Awarding([], pending=False, attempts=0)
@@ -150,10 +150,10 @@ def test_an_unfinished_session_is_not_awarded(dbsession, setting):
 
 
 def test_pending_sessions_are_found_and_awarded_later(dbsession, setting, monkeypatch):
-    learners = [gen_learner(dbsession, name=n) for n in ("Awa Traoré", "Léo Martin", "Inès B")]
+    learners = [make_learner(dbsession, name=n) for n in ("Awa Traoré", "Léo Martin", "Inès B")]
     first, second, third = (finished_session(dbsession, setting, p) for p in learners)
     award(dbsession, first)
-    unfinished = sessions.start(dbsession, setting.code, gen_learner(dbsession, name="Zoé"))
+    unfinished = sessions.start(dbsession, setting.code, make_learner(dbsession, name="Zoé"))
     dbsession.commit()
     assert awarding.pending_session_ids(dbsession) == [second.id, third.id]
     assert unfinished.id not in awarding.pending_session_ids(dbsession)
@@ -173,7 +173,7 @@ def test_pending_sessions_are_found_and_awarded_later(dbsession, setting, monkey
 def test_badges_due_are_those_earned_and_not_received_while_pending(
     dbsession, setting, monkeypatch
 ):
-    session = finished_session(dbsession, setting, gen_learner(dbsession))
+    session = finished_session(dbsession, setting, make_learner(dbsession))
     assert {a.name for a in awarding.badges_due(dbsession, session)} == EARNED
     monkeypatch.setattr(awarding.issuance, "issue", Flaky(failures=10**6))
     award(dbsession, session, delays=())

@@ -10,12 +10,12 @@ from badges import demo as badges_demo
 from badges.models import Achievement, Issuer
 from badges.shipped import shipped_achievements
 from learners import demo as learners_demo
-from tests.badges.factories import KEK, gen_issuer
+from tests.badges.factories import KEK, make_issuer
 
 
-def _counts(session) -> tuple[int, ...]:
+def _counts(db) -> tuple[int, ...]:
     return tuple(
-        session.scalar(select(func.count()).select_from(model))
+        db.scalar(select(func.count()).select_from(model))
         for model in (Assessment, Campaign, Issuer, Achievement)
     )
 
@@ -51,7 +51,7 @@ def test_each_association_gets_its_campaigns_issuer_and_achievements_once(dbsess
 
 
 def test_the_demo_badge_and_person_are_made_once(dbsession):
-    issuer = gen_issuer(dbsession)
+    issuer = make_issuer(dbsession)
     achievement = badges_demo.demo_achievement(dbsession, issuer)
     learner = badges_demo.demo_learner(dbsession)
     assert badges_demo.demo_achievement(dbsession, issuer).id == achievement.id

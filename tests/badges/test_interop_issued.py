@@ -10,15 +10,16 @@ import pytest
 
 from badges import issuance, issuers, verification
 from badges.ob3.verify import Verdict
-from tests.badges.factories import BASE_URL, KEK, gen_achievement, gen_learner
+from tests.badges.factories import BASE_URL, KEK, make_achievement
+from tests.learners.factories import make_learner
 
 pytestmark = pytest.mark.interop
 
 
-def _job(session, signed: dict) -> dict:
+def _job(db, signed: dict) -> dict:
     """What the JS verifier needs: the issuer's published key for the proof's method."""
     method = signed["proof"][0]["verificationMethod"]
-    document = issuers.document_source(session, BASE_URL)(method.split("#")[0])
+    document = issuers.document_source(db, BASE_URL)(method.split("#")[0])
     key = next(vm for vm in document["verificationMethod"] if vm["id"] == method)
     return {
         "credential": signed,
@@ -30,8 +31,8 @@ def _job(session, signed: dict) -> dict:
 
 
 def test_issued_badge_passes_both_verifiers_and_an_edit_fails_both(dbsession, js_stack):
-    achievement = gen_achievement(dbsession, name="Interagir en ligne — niveau 2 ✉️")
-    learner = gen_learner(dbsession, name="Aïcha Ben Saïd")
+    achievement = make_achievement(dbsession, name="Interagir en ligne — niveau 2 ✉️")
+    learner = make_learner(dbsession, name="Aïcha Ben Saïd")
     credential = issuance.issue(
         dbsession,
         achievement=achievement,

@@ -9,7 +9,8 @@ from badges import issuance, issuers, keys_store, status_lists
 from badges.models import Credential, KeyAlgorithm, StatusList
 from badges.ob3 import build, data_integrity, jwt, schema
 from badges.ob3.resolver import Resolver
-from tests.badges.factories import BASE_URL, KEK, gen_achievement, gen_learner
+from tests.badges.factories import BASE_URL, KEK, make_achievement
+from tests.learners.factories import make_learner
 
 RESULT = {
     "resultDescription": "urn:jalon:rd:interagir",
@@ -17,9 +18,9 @@ RESULT = {
 }
 
 
-def issue(session, achievement, learner, award_key="session:1:badge:1", **kwargs):
+def issue(db, achievement, learner, award_key="session:1:badge:1", **kwargs):
     return issuance.issue(
-        session,
+        db,
         achievement=achievement,
         learner=learner,
         award_key=award_key,
@@ -29,16 +30,16 @@ def issue(session, achievement, learner, award_key="session:1:badge:1", **kwargs
     )
 
 
-def proof_verifies(session, signed: dict) -> bool:
-    resolver = Resolver(local=issuers.document_source(session, BASE_URL))
+def proof_verifies(db, signed: dict) -> bool:
+    resolver = Resolver(local=issuers.document_source(db, BASE_URL))
     resolved = resolver.resolve(signed["proof"][0]["verificationMethod"])
     assert resolved.controller == signed["issuer"]["id"]
     return data_integrity.verify(signed, resolved.public_key).ok
 
 
 def test_issued_credential_is_signed_valid_and_names_nobody_in_clear(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession, name="Samira Dupont")
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession, name="Samira Dupont")
     outcome = issue(dbsession, achievement, learner, results=[RESULT])
     dbsession.commit()
     assert outcome.created
@@ -59,7 +60,7 @@ def test_issued_credential_is_signed_valid_and_names_nobody_in_clear(dbsession):
 
 
 def test_vc_jwt_is_rs256_with_a_key_the_issuer_publishes(dbsession):
-    outcome = issue(dbsession, gen_achievement(dbsession), gen_learner(dbsession))
+    outcome = issue(dbsession, make_achievement(dbsession), make_learner(dbsession))
     decoded = jwt.decode_vc_jwt(outcome.credential.jws)
     assert decoded.header["alg"] == "RS256"
     resolver = Resolver(local=issuers.document_source(dbsession, BASE_URL))
@@ -69,8 +70,8 @@ def test_vc_jwt_is_rs256_with_a_key_the_issuer_publishes(dbsession):
 
 
 def test_email_recipient_is_hashed_with_a_fresh_salt(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     one = issue(dbsession, achievement, learner, "a", recipient_email="Samira@Example.org")
     two = issue(dbsession, achievement, learner, "b", recipient_email="samira@example.org")
     ids = [
@@ -83,8 +84,8 @@ def test_email_recipient_is_hashed_with_a_fresh_salt(dbsession):
 
 
 def test_same_award_event_twice_gives_one_credential(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     first = issue(dbsession, achievement, learner, "session:7:badge:3")
     dbsession.commit()
     second = issue(dbsession, achievement, learner, "session:7:badge:3")
@@ -96,8 +97,8 @@ def test_same_award_event_twice_gives_one_credential(dbsession):
 
 
 def test_indexes_are_distinct_and_scattered(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     indexes = [
         issue(dbsession, achievement, learner, f"k{n}").credential.status_index for n in range(6)
     ]
@@ -109,14 +110,14 @@ def test_indexes_are_distinct_and_scattered(dbsession):
 
 
 def test_failure_after_signing_before_commit_leaves_nothing(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     issue(dbsession, achievement, learner, "first")
     dbsession.commit()
     status_list = dbsession.scalars(select(StatusList)).one()
     allocated_before = status_list.allocated
 
-    def crash(_session):
+    def crash(_db):
         raise RuntimeError("power cut")
 
     outcome = issue(dbsession, achievement, learner, "second")
@@ -135,8 +136,8 @@ def test_failure_after_signing_before_commit_leaves_nothing(dbsession):
 
 
 def test_failure_while_signing_leaves_nothing(dbsession, monkeypatch):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     dbsession.commit()
 
     def broken(*_args, **_kwargs):
@@ -151,8 +152,8 @@ def test_failure_while_signing_leaves_nothing(dbsession, monkeypatch):
 
 
 def test_wrong_kek_fails_before_anything_is_written(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     dbsession.commit()
     with pytest.raises(keys_store.KeyDecryptionError):
         issuance.issue(
@@ -167,8 +168,8 @@ def test_wrong_kek_fails_before_anything_is_written(dbsession):
 
 
 def test_rotation_keeps_earlier_badges_verifying(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     before = issue(dbsession, achievement, learner, "before")
     keys_store.rotate(dbsession, achievement.issuer, KEK)
     after = issue(dbsession, achievement, learner, "after")
@@ -185,7 +186,7 @@ def test_rotation_keeps_earlier_badges_verifying(dbsession):
 
 
 def test_tampered_credential_fails_its_proof(dbsession):
-    outcome = issue(dbsession, gen_achievement(dbsession), gen_learner(dbsession))
+    outcome = issue(dbsession, make_achievement(dbsession), make_learner(dbsession))
     signed = json.loads(outcome.credential.signed_json)
     signed["credentialSubject"]["achievement"]["name"] = "Développeur senior"
     assert not proof_verifies(dbsession, signed)
@@ -193,4 +194,4 @@ def test_tampered_credential_fails_its_proof(dbsession):
 
 def test_credential_without_recipient_is_refused(dbsession):
     with pytest.raises(issuance.RecipientMissing):
-        issue(dbsession, gen_achievement(dbsession), None)
+        issue(dbsession, make_achievement(dbsession), None)

@@ -7,15 +7,16 @@ from sqlalchemy import func, select
 from badges import issuers, keys_store
 from badges.models import Issuer, KeyAlgorithm
 from learners.models import Organisation, OrganisationKind
-from tests.badges.factories import BASE_URL, KEK, gen_issuer
+from tests.badges.factories import BASE_URL, KEK, make_issuer
+from tests.learners.factories import make_organisation
 
 
-def _count(session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model))
+def _count(db, model) -> int:
+    return db.scalar(select(func.count()).select_from(model))
 
 
 def test_no_platform_issuer_until_one_is_ensured(dbsession):
-    gen_issuer(dbsession)  # an association's issuer is not the platform's
+    make_issuer(dbsession)  # an association's issuer is not the platform's
     assert issuers.platform_issuer(dbsession) is None
     assert _count(dbsession, Organisation) == 1
 
@@ -34,9 +35,7 @@ def test_ensure_creates_the_platform_organisation_and_issuer_once(dbsession):
 
 
 def test_ensure_uses_an_existing_platform_organisation(dbsession):
-    platform = Organisation(name="Jalon (production)", kind=OrganisationKind.PLATFORM)
-    dbsession.add(platform)
-    dbsession.flush()
+    platform = make_organisation(dbsession, "Jalon (production)", OrganisationKind.PLATFORM)
     issuer = issuers.ensure_platform_issuer(dbsession, BASE_URL, KEK, uses_did_web=True)
     assert issuer.organisation_id == platform.id and issuer.uses_did_web
     assert issuers.issuer_iri(issuer, BASE_URL) == "did:web:jalon.test"

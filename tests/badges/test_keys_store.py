@@ -5,7 +5,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from badges import keys_store
 from badges.models import KeyAlgorithm, KeyState, SigningKey
-from tests.badges.factories import KEK, gen_issuer
+from tests.badges.factories import KEK, make_issuer
 
 
 def test_seal_round_trip_and_wrong_kek_is_a_clear_error():
@@ -34,7 +34,7 @@ def test_short_kek_is_refused():
 
 
 def test_new_issuer_gets_encrypted_ed25519_and_rsa_keys(dbsession):
-    issuer = gen_issuer(dbsession)
+    issuer = make_issuer(dbsession)
     dbsession.commit()
     ed = keys_store.active_key(dbsession, issuer, KeyAlgorithm.ED25519)
     rs = keys_store.active_key(dbsession, issuer, KeyAlgorithm.RSA)
@@ -52,7 +52,7 @@ def test_new_issuer_gets_encrypted_ed25519_and_rsa_keys(dbsession):
 
 
 def test_rotation_retires_old_keys_and_keeps_them_published(dbsession):
-    issuer = gen_issuer(dbsession)
+    issuer = make_issuer(dbsession)
     old = keys_store.active_key(dbsession, issuer, KeyAlgorithm.ED25519)
     rotation = keys_store.rotate(dbsession, issuer, KEK)
     dbsession.commit()
@@ -65,7 +65,7 @@ def test_rotation_retires_old_keys_and_keeps_them_published(dbsession):
 
 
 def test_compromised_keys_are_withdrawn(dbsession):
-    issuer = gen_issuer(dbsession)
+    issuer = make_issuer(dbsession)
     old = keys_store.active_key(dbsession, issuer, KeyAlgorithm.ED25519)
     keys_store.rotate(dbsession, issuer, KEK, compromised=True)
     assert old.state is KeyState.COMPROMISED
@@ -73,7 +73,7 @@ def test_compromised_keys_are_withdrawn(dbsession):
 
 
 def test_rotation_with_wrong_kek_changes_nothing(dbsession):
-    issuer = gen_issuer(dbsession)
+    issuer = make_issuer(dbsession)
     with pytest.raises(keys_store.KeyDecryptionError):
         keys_store.rotate(dbsession, issuer, "wrong-key-encryption-key")
     assert dbsession.query(SigningKey).filter_by(state=KeyState.ACTIVE).count() == 2

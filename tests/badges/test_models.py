@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from badges import issuance, status_lists
 from badges.models import Credential, StatusList, StatusPurpose
 from learners.database import make_engine, make_session_factory
-from tests.badges.factories import BASE_URL, KEK, gen_achievement, gen_issuer, gen_learner
+from tests.badges.factories import BASE_URL, KEK, make_achievement, make_issuer
+from tests.learners.factories import make_learner
 
 
 def test_status_lists_hold_at_least_131072_entries(dbsession):
-    issuer = gen_issuer(dbsession)
+    issuer = make_issuer(dbsession)
     status_list = status_lists.create(
         dbsession, issuer, StatusPurpose.REVOCATION, base_url=BASE_URL, kek=KEK
     )
@@ -25,15 +26,15 @@ def test_status_lists_hold_at_least_131072_entries(dbsession):
 
 def test_index_permutation_is_a_bijection(dbsession):
     status_list = status_lists.create(
-        dbsession, gen_issuer(dbsession), StatusPurpose.REVOCATION, base_url=BASE_URL, kek=KEK
+        dbsession, make_issuer(dbsession), StatusPurpose.REVOCATION, base_url=BASE_URL, kek=KEK
     )
     indexes = {status_lists.permuted_index(status_list, n) for n in range(status_list.size)}
     assert indexes == set(range(status_list.size))
 
 
 def test_full_list_gives_way_to_a_new_one(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     first = issuance.issue(
         dbsession,
         achievement=achievement,
@@ -57,8 +58,8 @@ def test_full_list_gives_way_to_a_new_one(dbsession):
 
 
 def test_same_status_index_cannot_be_stored_twice(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     credential = issuance.issue(
         dbsession,
         achievement=achievement,
@@ -122,8 +123,8 @@ def _issue_concurrently(database_url: str, achievement_id: int, learner_id: int,
 
 
 def test_concurrent_issues_get_distinct_indexes(dbsession, database_url):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     dbsession.commit()
     errors = _issue_concurrently(
         database_url, achievement.id, learner.id, [f"event-{n}" for n in range(6)]
@@ -135,8 +136,8 @@ def test_concurrent_issues_get_distinct_indexes(dbsession, database_url):
 
 
 def test_concurrent_issues_of_one_event_give_one_credential(dbsession, database_url):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     dbsession.commit()
     errors = _issue_concurrently(database_url, achievement.id, learner.id, ["same-event"] * 4)
     assert errors == []
@@ -148,12 +149,12 @@ def test_achievement_keeps_award_rules_and_refuses_bad_ones(dbsession):
     from badges import achievements
 
     rule = {"framework": "crcn", "conditions": [{"type": "completion"}]}
-    achievement = gen_achievement(dbsession, award_rules=rule)
+    achievement = make_achievement(dbsession, award_rules=rule)
     dbsession.commit()
     dbsession.expire_all()
     assert achievement.award_rules == rule
     with pytest.raises(achievements.InvalidAchievement) as raised:
-        gen_achievement(
+        make_achievement(
             dbsession,
             name=" ",
             award_rules={"framework": "crcn", "conditions": [{"type": "nonsense"}]},
@@ -169,7 +170,7 @@ def test_achievement_keeps_award_rules_and_refuses_bad_ones(dbsession):
 def test_achievement_image_bytes_become_a_data_uri_with_alt_text(dbsession):
     from badges import achievements
 
-    achievement = gen_achievement(
+    achievement = make_achievement(
         dbsession,
         image_data=b"<svg xmlns='http://www.w3.org/2000/svg'/>",
         image_media_type="image/svg+xml",

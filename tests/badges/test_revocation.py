@@ -8,15 +8,16 @@ from badges import issuance, revocation, status_lists, verification
 from badges.models import VerificationChannel, VerificationEvent
 from badges.ob3 import status_list
 from badges.ob3.verify import Verdict
-from tests.badges.factories import BASE_URL, KEK, gen_achievement, gen_learner
+from tests.badges.factories import BASE_URL, KEK, make_achievement
+from tests.learners.factories import make_learner
 
 
 @pytest.fixture
 def credential(dbsession):
     outcome = issuance.issue(
         dbsession,
-        achievement=gen_achievement(dbsession),
-        learner=gen_learner(dbsession),
+        achievement=make_achievement(dbsession),
+        learner=make_learner(dbsession),
         award_key="session:1:badge:1",
         base_url=BASE_URL,
         kek=KEK,

@@ -13,7 +13,8 @@ from badges import issuance, revocation, verification
 from badges.models import Credential, VerificationChannel, VerificationEvent
 from badges.ob3.verify import Check, CheckStatus, Verdict, VerificationResult
 from learners.database import utcnow
-from tests.badges.factories import BASE_URL, KEK, gen_achievement, gen_learner
+from tests.badges.factories import BASE_URL, KEK, make_achievement
+from tests.learners.factories import make_learner
 
 STANDING = (Verdict.VALID, Verdict.EXPIRED, Verdict.NOT_YET_VALID)
 
@@ -65,8 +66,8 @@ def test_signature_held_only_when_key_and_proof_passed():
 def credential(dbsession):
     outcome = issuance.issue(
         dbsession,
-        achievement=gen_achievement(dbsession),
-        learner=gen_learner(dbsession),
+        achievement=make_achievement(dbsession),
+        learner=make_learner(dbsession),
         award_key="session:1:badge:1",
         base_url=BASE_URL,
         kek=KEK,
@@ -75,8 +76,8 @@ def credential(dbsession):
     return outcome.credential
 
 
-def _events(session) -> list[tuple[str, str, int | None]]:
-    rows = session.scalars(select(VerificationEvent).order_by(VerificationEvent.id))
+def _events(db) -> list[tuple[str, str, int | None]]:
+    rows = db.scalars(select(VerificationEvent).order_by(VerificationEvent.id))
     return [(e.channel.value, e.result, e.credential_id) for e in rows]
 
 

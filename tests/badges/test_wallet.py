@@ -17,7 +17,8 @@ from badges.models import VerificationChannel
 from badges.ob3 import baking
 from badges.ob3.verify import Verdict
 from learners.database import utcnow
-from tests.badges.factories import BASE_URL, KEK, gen_achievement, gen_issuer, gen_learner
+from tests.badges.factories import BASE_URL, KEK, make_achievement, make_issuer
+from tests.learners.factories import make_learner
 
 RESULT = {
     "resultDescription": "urn:jalon:rd:interagir",
@@ -25,9 +26,9 @@ RESULT = {
 }
 
 
-def issue(session, achievement, learner, award_key="session:1:badge:1", **kwargs):
+def issue(db, achievement, learner, award_key="session:1:badge:1", **kwargs):
     return issuance.issue(
-        session,
+        db,
         achievement=achievement,
         learner=learner,
         award_key=award_key,
@@ -40,7 +41,7 @@ def issue(session, achievement, learner, award_key="session:1:badge:1", **kwargs
 @pytest.fixture
 def png_achievement(dbsession):
     image = render_png(BadgeDesign("#1f6f5c", "mail", "Messagerie"))
-    return gen_achievement(
+    return make_achievement(
         dbsession,
         image_data=image,
         image_media_type="image/png",
@@ -49,9 +50,12 @@ def png_achievement(dbsession):
 
 
 def test_wallet_lists_only_the_learners_own_badges_newest_first(dbsession):
-    issuer = gen_issuer(dbsession)
-    first, second = gen_achievement(dbsession, issuer), gen_achievement(dbsession, issuer)
-    samira, paul = gen_learner(dbsession, "Samira Dupont"), gen_learner(dbsession, "Paul Martin")
+    issuer = make_issuer(dbsession)
+    first, second = make_achievement(dbsession, issuer), make_achievement(dbsession, issuer)
+    samira, paul = (
+        make_learner(dbsession, name="Samira Dupont"),
+        make_learner(dbsession, name="Paul Martin"),
+    )
     now = utcnow()
     older = issue(dbsession, first, samira, "a", now=now - timedelta(days=3))
     newer = issue(dbsession, second, samira, "b", now=now)
@@ -64,8 +68,11 @@ def test_wallet_lists_only_the_learners_own_badges_newest_first(dbsession):
 
 
 def test_someone_elses_badge_is_not_found_like_an_unknown_one(dbsession):
-    achievement = gen_achievement(dbsession)
-    samira, paul = gen_learner(dbsession, "Samira Dupont"), gen_learner(dbsession, "Paul Martin")
+    achievement = make_achievement(dbsession)
+    samira, paul = (
+        make_learner(dbsession, name="Samira Dupont"),
+        make_learner(dbsession, name="Paul Martin"),
+    )
     credential = issue(dbsession, achievement, samira)
     assert wallet.owned(dbsession, samira, credential.public_id) is credential
     for learner, public_id in (
@@ -79,8 +86,8 @@ def test_someone_elses_badge_is_not_found_like_an_unknown_one(dbsession):
 
 
 def test_status_says_revoked_suspended_expired_or_valid(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     now = utcnow()
     valid = issue(dbsession, achievement, learner, "valid", valid_until=now + timedelta(days=30))
     expired = issue(
@@ -105,8 +112,8 @@ def test_status_says_revoked_suspended_expired_or_valid(dbsession):
 
 
 def test_verification_counts_come_from_verification_events(dbsession):
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     checked, never = (
         issue(dbsession, achievement, learner, "a"),
         issue(dbsession, achievement, learner, "b"),
@@ -121,7 +128,7 @@ def test_verification_counts_come_from_verification_events(dbsession):
 
 
 def test_making_a_badge_private_keeps_its_signed_files_valid(dbsession):
-    credential = issue(dbsession, gen_achievement(dbsession), gen_learner(dbsession))
+    credential = issue(dbsession, make_achievement(dbsession), make_learner(dbsession))
     signed_before = credential.signed_json
     wallet.set_public(dbsession, credential, False)
     dbsession.commit()
@@ -133,7 +140,7 @@ def test_making_a_badge_private_keeps_its_signed_files_valid(dbsession):
 
 
 def test_baked_png_and_svg_hold_the_signed_credential_and_verify(dbsession, png_achievement):
-    credential = issue(dbsession, png_achievement, gen_learner(dbsession))
+    credential = issue(dbsession, png_achievement, make_learner(dbsession))
     dbsession.commit()
     signed = json.loads(credential.signed_json)
     for name, data in (
@@ -159,8 +166,8 @@ def test_png_badge_gets_an_svg_showing_the_same_picture(dbsession, png_achieveme
 
 def test_svg_only_and_imageless_badges_still_get_both_formats(dbsession):
     svg = render_svg(BadgeDesign("#2b4f8a", "code", "Web"), "Badge web")
-    svg_only = gen_achievement(dbsession, image_data=svg, image_media_type="image/svg+xml")
-    imageless = gen_achievement(dbsession, name="Réseaux & fibre optique — niveau très avancé")
+    svg_only = make_achievement(dbsession, image_data=svg, image_media_type="image/svg+xml")
+    imageless = make_achievement(dbsession, name="Réseaux & fibre optique — niveau très avancé")
     for achievement in (svg_only, imageless):
         found = wallet.badge_images(achievement)
         with Image.open(io.BytesIO(found.png)) as picture:
@@ -172,7 +179,7 @@ def test_svg_only_and_imageless_badges_still_get_both_formats(dbsession):
 
 
 def test_results_are_named_as_the_achievement_describes_them(dbsession):
-    achievement = gen_achievement(dbsession)
+    achievement = make_achievement(dbsession)
     achievement.result_descriptions = [
         *achievement.result_descriptions,
         {"id": "urn:jalon:rd:score", "name": "Score global", "resultType": "Percent"},
@@ -180,7 +187,7 @@ def test_results_are_named_as_the_achievement_describes_them(dbsession):
     credential = issue(
         dbsession,
         achievement,
-        gen_learner(dbsession),
+        make_learner(dbsession),
         results=[RESULT, {"resultDescription": "urn:jalon:rd:score", "value": "72"}],
     )
     assert wallet.results_in_words(credential) == [
@@ -190,7 +197,7 @@ def test_results_are_named_as_the_achievement_describes_them(dbsession):
 
 
 def test_attestation_names_the_holder_badge_issuer_and_results(dbsession, png_achievement):
-    learner = gen_learner(dbsession, "Aïcha Ben Saïd")
+    learner = make_learner(dbsession, name="Aïcha Ben Saïd")
     credential = issue(dbsession, png_achievement, learner, results=[RESULT])
     text = PdfReader(io.BytesIO(wallet.attestation_pdf(credential, BASE_URL))).pages[0]
     text = text.extract_text()
@@ -205,8 +212,8 @@ def test_attestation_names_the_holder_badge_issuer_and_results(dbsession, png_ac
 
 
 def test_file_names_are_readable_ascii_and_unique_per_credential(dbsession):
-    achievement = gen_achievement(dbsession, name="Sécurité numérique — niveau 2 !")
-    credential = issue(dbsession, achievement, gen_learner(dbsession))
+    achievement = make_achievement(dbsession, name="Sécurité numérique — niveau 2 !")
+    credential = issue(dbsession, achievement, make_learner(dbsession))
     name = wallet.file_name(credential, "png")
     assert name == f"badge-securite-numerique-niveau-2-{credential.public_id[:8]}.png"
     assert wallet.file_name(credential, "pdf", "attestation").startswith("attestation-securite")

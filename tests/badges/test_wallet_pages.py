@@ -9,12 +9,13 @@ from urllib.parse import parse_qs, urlparse
 from badges import issuance, revocation, verification, wallet
 from badges.images import BadgeDesign, render_png
 from badges.models import VerificationChannel
-from tests.badges.factories import BASE_URL, KEK, gen_achievement, gen_issuer, gen_learner
+from tests.badges.factories import BASE_URL, KEK, make_achievement, make_issuer
+from tests.learners.factories import make_learner
 
 
-def issue(session, achievement, learner, award_key: str):
+def issue(db, achievement, learner, award_key: str):
     return issuance.issue(
-        session,
+        db,
         achievement=achievement,
         learner=learner,
         award_key=award_key,
@@ -25,10 +26,10 @@ def issue(session, achievement, learner, award_key: str):
 
 def test_a_badge_card_carries_its_picture_inline_as_a_data_uri(dbsession):
     picture = render_png(BadgeDesign("#1f6f5c", "mail", "Messagerie"))
-    achievement = gen_achievement(
+    achievement = make_achievement(
         dbsession, image_data=picture, image_media_type="image/png", image_alt="Une enveloppe."
     )
-    card = wallet.badge_card(issue(dbsession, achievement, gen_learner(dbsession), "k"))
+    card = wallet.badge_card(issue(dbsession, achievement, make_learner(dbsession), "k"))
     prefix = "data:image/png;base64,"
     assert card.image.startswith(prefix)
     assert base64.b64decode(card.image[len(prefix) :]) == picture
@@ -37,18 +38,21 @@ def test_a_badge_card_carries_its_picture_inline_as_a_data_uri(dbsession):
 
 
 def test_a_badge_without_a_picture_has_no_data_uri_and_an_empty_alt(dbsession):
-    achievement = gen_achievement(dbsession)
+    achievement = make_achievement(dbsession)
     assert wallet.image_data_uri(achievement) is None
-    card = wallet.badge_card(issue(dbsession, achievement, gen_learner(dbsession), "k"))
+    card = wallet.badge_card(issue(dbsession, achievement, make_learner(dbsession), "k"))
     assert card.image is None and card.alt == ""
 
 
 def test_wallet_entries_give_each_badge_its_state_and_checks(dbsession):
-    issuer = gen_issuer(dbsession)
-    learner, other = gen_learner(dbsession, "Samira Dupont"), gen_learner(dbsession, "Paul Roux")
-    kept = issue(dbsession, gen_achievement(dbsession, issuer), learner, "a")
-    withdrawn = issue(dbsession, gen_achievement(dbsession, issuer), learner, "b")
-    issue(dbsession, gen_achievement(dbsession, issuer), other, "c")
+    issuer = make_issuer(dbsession)
+    learner, other = (
+        make_learner(dbsession, name="Samira Dupont"),
+        make_learner(dbsession, name="Paul Roux"),
+    )
+    kept = issue(dbsession, make_achievement(dbsession, issuer), learner, "a")
+    withdrawn = issue(dbsession, make_achievement(dbsession, issuer), learner, "b")
+    issue(dbsession, make_achievement(dbsession, issuer), other, "c")
     revocation.revoke(dbsession, withdrawn, "Erreur de saisie", kek=KEK, base_url=BASE_URL)
     result = verification.verify_stored(dbsession, kept, base_url=BASE_URL)
     verification.record(dbsession, kept, VerificationChannel.QR, result)
@@ -65,7 +69,7 @@ def test_wallet_entries_give_each_badge_its_state_and_checks(dbsession):
 
 
 def test_a_badge_sheet_has_its_public_address_qr_target_and_linkedin_link(dbsession):
-    credential = issue(dbsession, gen_achievement(dbsession), gen_learner(dbsession), "k")
+    credential = issue(dbsession, make_achievement(dbsession), make_learner(dbsession), "k")
     sheet = wallet.sheet(dbsession, credential, BASE_URL)
     assert sheet.public_url == f"{BASE_URL}/c/{credential.public_id}"
     assert sheet.qr_url == verification.qr_url(credential.public_id, BASE_URL)

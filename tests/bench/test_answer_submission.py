@@ -30,8 +30,9 @@ from assessments.models import (
 from badges import issuers
 from badges.models import Credential
 from badges.shipped import install_achievement, shipped_achievements
-from tests.factories import login_as, make_learner, make_org
-from tests.journey_factories import form_fields
+from tests.assessments.factories import form_fields
+from tests.learners.factories import make_learner, make_organisation
+from tests.web.forms import login_as
 
 CODE = "CRCN-BNCH"
 ITEM_ID = re.compile(r'name="item_id" value="(\d+)"')
@@ -60,7 +61,7 @@ def crcn(app):
             db.session, [root / "frameworks" / "crcn.json", root / "items" / "crcn"]
         )
         framework = db.session.scalar(select(Framework).where(Framework.slug == "crcn"))
-        org = make_org(db.session, "Association Banc d'essai")
+        org = make_organisation(db.session, "Association Banc d'essai")
         assessment = campaigns.create_assessment(
             db.session,
             framework,
@@ -75,7 +76,7 @@ def crcn(app):
         for entry in shipped_achievements():
             if entry["framework"] == "crcn":
                 install_achievement(db.session, issuer, entry)
-        user = make_learner(db.session, org, login="banc")
+        user = make_learner(db.session, org, login="banc").user
         db.session.commit()
         client = app.test_client()
         login_as(client, user)

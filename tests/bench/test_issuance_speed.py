@@ -10,14 +10,15 @@ import time
 import pytest
 
 from badges import issuance, revocation, verification
-from tests.badges.factories import BASE_URL, KEK, gen_achievement, gen_learner
+from tests.badges.factories import BASE_URL, KEK, make_achievement
+from tests.learners.factories import make_learner
 
 
 @pytest.mark.bench
 def test_issue_verify_revoke_speed(dbsession, database_url):
     count = int(os.environ.get("JALON_BENCH_ISSUES", "10"))
-    achievement = gen_achievement(dbsession)
-    learner = gen_learner(dbsession)
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
     dbsession.commit()
 
     started = time.perf_counter()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD
+from tests.learners.factories import PASSWORD
 
 CODE = "TYPE-AT77"
 
@@ -31,14 +31,14 @@ def ateliers(journey_server) -> dict:
     from learners import demo
     from learners.database import utcnow
     from learners.models import Organisation
-    from tests.factories import make_learner
+    from tests.learners.factories import make_learner
     from web.database import db
 
     with journey_server.app.app_context():
         org = db.session.scalar(select(Organisation).where(Organisation.name == demo.ATELIERS[0]))
         logins = [f"saisie{uuid.uuid4().hex[:6]}" for _ in range(2)]
         for login in logins:
-            make_learner(db.session, org, login=login, display_name="Noé Saisie")
+            make_learner(db.session, org, login=login, name="Noé Saisie")
         closed = campaigns.normalise_code(f"FERM-{uuid.uuid4().hex[:4]}")
         tour = db.session.scalar(
             select(Assessment).where(

@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 from badges import issuance, issuers, revocation
 from badges.images import BadgeDesign, render_png
 from badges.ob3 import baking
-from tests.badges.factories import gen_achievement, gen_learner
+from tests.badges.factories import make_achievement
+from tests.learners.factories import make_learner
 
 PHONE = {"width": 360, "height": 740}
 PAGE_TYPES = ("document", "stylesheet", "script", "image", "font")
@@ -35,7 +36,7 @@ def badges_for_employer(live_server) -> dict:
         issuer = issuers.for_organisation(db.session, organisation) or issuers.create(
             db.session, organisation, kek, name="Association Tremplin"
         )
-        achievement = gen_achievement(
+        achievement = make_achievement(
             db.session,
             issuer,
             name="Utiliser une messagerie",
@@ -48,7 +49,7 @@ def badges_for_employer(live_server) -> dict:
             credential = issuance.issue(
                 db.session,
                 achievement=achievement,
-                learner=gen_learner(db.session, name="Inès Fontaine"),
+                learner=make_learner(db.session, name="Inès Fontaine"),
                 award_key=f"e2e-employer:{uuid.uuid4()}",
                 base_url=base_url,
                 kek=kek,

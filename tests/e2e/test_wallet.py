@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from badges import issuance, issuers
 from badges.images import BadgeDesign, render_png
 from badges.ob3 import baking
-from tests.badges.factories import gen_achievement
-from tests.factories import PASSWORD, make_learner
+from tests.badges.factories import make_achievement
+from tests.learners.factories import PASSWORD, make_learner, make_organisation
 
 PAGE_TYPES = ("document", "stylesheet", "script", "image", "font")
 
@@ -30,12 +30,14 @@ def learner_with_badge(live_server) -> dict:
     with app.app_context():
         kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
         login = f"wallet{uuid.uuid4().hex[:8]}"
-        user = make_learner(db.session, login=login, display_name="Inès Fontaine")
+        user = make_learner(
+            db.session, make_organisation(db.session), login=login, name="Inès Fontaine"
+        ).user
         organisation = user.memberships[0].organisation
         issuer = issuers.for_organisation(db.session, organisation) or issuers.create(
             db.session, organisation, kek, name="Association Tremplin"
         )
-        achievement = gen_achievement(
+        achievement = make_achievement(
             db.session,
             issuer,
             name="Utiliser une messagerie",

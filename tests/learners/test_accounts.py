@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from learners import accounts, passwords
 from learners.models import Learner, Membership, Role, User
-from tests.factories import PASSWORD, make_org, make_user
+from tests.learners.factories import PASSWORD, make_organisation, make_user
 
 
 def test_authenticate_by_email_or_username_case_insensitively(dbsession):
@@ -49,7 +49,7 @@ def test_weak_passwords_are_refused_with_a_reason(dbsession):
 
 
 def test_learner_account_has_generated_username_and_one_time_code(dbsession):
-    org = make_org(dbsession)
+    org = make_organisation(dbsession)
     first = accounts.create_learner_account(dbsession, org, "Sophie Dupont")
     second = accounts.create_learner_account(dbsession, org, "Sébastien Dupont")
     assert (first.user.username, second.user.username) == ("sdupont", "sdupont2")
@@ -111,8 +111,8 @@ def test_session_identity_changes_with_the_password(dbsession):
 
 
 def test_learners_of_lists_only_that_organisations_learners(dbsession):
-    a, b = make_org(dbsession), make_org(dbsession)
-    mine = make_user(dbsession, Role.LEARNER, a, display_name="Alice")
+    a, b = make_organisation(dbsession), make_organisation(dbsession)
+    mine = make_user(dbsession, Role.LEARNER, a, name="Alice")
     make_user(dbsession, Role.TRAINER, a)
     make_user(dbsession, Role.LEARNER, b)
     assert accounts.learners_of(dbsession, a.id) == [mine]

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 from learners.models import Organisation, OrganisationKind
 
 
-def count(session) -> int:
-    return session.scalar(select(func.count()).select_from(Organisation))
+def count(db) -> int:
+    return db.scalar(select(func.count()).select_from(Organisation))
 
 
 def test_rollback_undoes_writes_made_in_a_savepoint(dbsession):

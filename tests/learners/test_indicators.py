@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from learners import indicators
 from learners.models import Membership, OrganisationKind, Role
-from tests.factories import make_learner, make_org, make_user
+from tests.learners.factories import make_learner, make_organisation, make_user
 
 
 def test_an_empty_platform_counts_zero(dbsession):
@@ -13,13 +13,14 @@ def test_an_empty_platform_counts_zero(dbsession):
 
 
 def test_the_overview_counts_structures_people_and_activated_accounts(dbsession):
-    association = make_org(dbsession, "Association A")
-    ess = make_org(dbsession, "Régie B", OrganisationKind.ESS)
-    make_org(dbsession, "Département", OrganisationKind.DEPARTEMENT)  # not a funded structure
-    make_org(dbsession, "Plateforme", OrganisationKind.PLATFORM)  # nor is the platform
-    active = make_learner(dbsession, association)
+    association = make_organisation(dbsession, "Association A")
+    ess = make_organisation(dbsession, "Régie B", OrganisationKind.ESS)
+    # Neither the département nor the platform is a funded structure.
+    make_organisation(dbsession, "Département", OrganisationKind.DEPARTEMENT)
+    make_organisation(dbsession, "Plateforme", OrganisationKind.PLATFORM)
+    active = make_learner(dbsession, association).user
     make_learner(dbsession, ess, must_change_password=True)  # still on a one-time code
-    twice = make_learner(dbsession, association)
+    twice = make_learner(dbsession, association).user
     twice.memberships.append(Membership(organisation=ess, role=Role.LEARNER))
     make_user(dbsession, Role.TRAINER, association)  # staff are not beneficiaries
     dbsession.flush()

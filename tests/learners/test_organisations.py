@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from learners import organisations
 from learners.models import Organisation, OrganisationKind, Role
-from tests.factories import make_learner, make_org, make_user
+from tests.learners.factories import make_learner, make_organisation, make_user
 
 
 def test_organisations_are_listed_by_name_with_their_member_counts(dbsession):
-    busy = make_org(dbsession, "Bretelle")
-    make_org(dbsession, "Avenir")  # nobody yet
+    busy = make_organisation(dbsession, "Bretelle")
+    make_organisation(dbsession, "Avenir")  # nobody yet
     make_learner(dbsession, busy)
     make_user(dbsession, Role.TRAINER, busy)
     rows = organisations.with_member_counts(dbsession)
@@ -31,7 +31,7 @@ def test_an_organisation_is_created_with_its_name_trimmed(dbsession):
 
 
 def test_a_siret_already_taken_is_refused_and_nothing_is_added(dbsession):
-    make_org(dbsession, "Première", siret="73282932000074")
+    make_organisation(dbsession, "Première", siret="73282932000074")
     before = dbsession.scalar(select(func.count()).select_from(Organisation))
     with pytest.raises(organisations.SiretTaken):
         organisations.create_organisation(

@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from learners.models import OrganisationKind, Role
-from tests.factories import login_as, make_learner, make_org, make_user
+from tests.learners.factories import make_learner, make_organisation, make_user
+from tests.web.forms import login_as
 
 ROLES = ("anonymous", "learner", "trainer", "org_admin", "department", "platform_admin")
 
@@ -61,23 +62,24 @@ def world(app) -> World:
     from web.database import db
 
     with app.app_context():
-        s = db.session
-        org_a = make_org(s, "Association A")
-        org_b = make_org(s, "Association B")
-        departement = make_org(s, "Département", OrganisationKind.DEPARTEMENT)
-        platform = make_org(s, "Plateforme", OrganisationKind.PLATFORM)
+        org_a = make_organisation(db.session, "Association A")
+        org_b = make_organisation(db.session, "Association B")
+        departement = make_organisation(db.session, "Département", OrganisationKind.DEPARTEMENT)
+        platform = make_organisation(db.session, "Plateforme", OrganisationKind.PLATFORM)
         made = {
-            "learner": make_learner(s, org_a, login="learner-a"),
-            "trainer": make_user(s, Role.TRAINER, org_a, login="trainer-a@test.example"),
-            "org_admin": make_user(s, Role.ORG_ADMIN, org_a, login="admin-a@test.example"),
-            "department": make_user(s, Role.DEPARTMENT, departement, login="dept@test.example"),
-            "platform_admin": make_user(
-                s, Role.PLATFORM_ADMIN, platform, login="root@test.example"
+            "learner": make_learner(db.session, org_a, login="learner-a").user,
+            "trainer": make_user(db.session, Role.TRAINER, org_a, login="trainer-a@test.example"),
+            "org_admin": make_user(db.session, Role.ORG_ADMIN, org_a, login="admin-a@test.example"),
+            "department": make_user(
+                db.session, Role.DEPARTMENT, departement, login="dept@test.example"
             ),
-            "learner_b": make_learner(s, org_b, login="learner-b"),
-            "trainer_b": make_user(s, Role.TRAINER, org_b, login="trainer-b@test.example"),
+            "platform_admin": make_user(
+                db.session, Role.PLATFORM_ADMIN, platform, login="root@test.example"
+            ),
+            "learner_b": make_learner(db.session, org_b, login="learner-b").user,
+            "trainer_b": make_user(db.session, Role.TRAINER, org_b, login="trainer-b@test.example"),
         }
-        s.commit()
+        db.session.commit()
         return World(
             org_a=org_a.id,
             org_b=org_b.id,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from learners.models import User
-from tests.factories import PASSWORD
+from tests.learners.factories import PASSWORD
 from tests.web.forms import csrf_token, submit, text
 
 HOMES = {

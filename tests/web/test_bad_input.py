@@ -9,7 +9,7 @@ from itsdangerous.timed import TimestampSigner
 
 from learners import accounts
 from learners.models import Learner, Membership, Organisation, User
-from tests.factories import PASSWORD
+from tests.learners.factories import PASSWORD
 from tests.web.forms import csrf_token, submit, text
 
 MODELS = (User, Membership, Learner, Organisation)

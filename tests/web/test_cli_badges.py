@@ -7,7 +7,8 @@ import json
 import pytest
 
 from badges.ob3 import baking
-from tests.badges.factories import gen_achievement, gen_learner
+from tests.badges.factories import make_achievement
+from tests.learners.factories import make_learner
 from web.cli.badges import badges
 
 
@@ -125,13 +126,13 @@ def test_bulk_issue_from_a_file_writes_one_badge_each(run, app, tmp_path):
     with app.app_context():
         kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
         from badges import issuers
-        from tests.badges.factories import gen_organisation
+        from tests.learners.factories import make_organisation
 
-        issuer = issuers.create(db.session, gen_organisation(db.session), kek)
-        achievement = gen_achievement(db.session, issuer)
+        issuer = issuers.create(db.session, make_organisation(db.session), kek)
+        achievement = make_achievement(db.session, issuer)
         logins = []
         for name in ("Ana Lopes", "Bilal Haddad", "Chloé Petit"):
-            learner = gen_learner(db.session, name=name)
+            learner = make_learner(db.session, name=name)
             logins.append(learner.user.username)
         db.session.commit()
         achievement_id = achievement.public_id

@@ -89,9 +89,9 @@ def test_journal_pages_and_filters(app, world, client_as):
 
 
 def test_long_details_are_cut(dbsession):
-    from tests.factories import make_org
+    from tests.learners.factories import make_organisation
 
-    org = make_org(dbsession, "Association")
+    org = make_organisation(dbsession, "Association")
     event = audit.record(
         dbsession,
         "learner.created",

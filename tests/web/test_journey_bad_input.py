@@ -21,7 +21,8 @@ from badges.models import Credential, VerificationEvent
 from badges.ob3 import baking
 from learners.database import utcnow
 from learners.models import Organisation
-from tests.journey_factories import form_fields, issuer_with_achievements, tour_campaign
+from tests.assessments.factories import form_fields, make_tour_campaign
+from tests.badges.factories import make_issuer
 from tests.web.forms import text
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -47,17 +48,17 @@ def tour(app, world):
     with app.app_context():
         org_a = db.session.get(Organisation, world.org_a)
         org_b = db.session.get(Organisation, world.org_b)
-        tour_campaign(db.session, org_a)
-        issuer_with_achievements(db.session, org_a, app.config["JALON_KEY_ENCRYPTION_KEY"])
+        make_tour_campaign(db.session, org_a)
+        make_issuer(db.session, org_a, kek=app.config["JALON_KEY_ENCRYPTION_KEY"], shipped=True)
         now = utcnow()
-        tour_campaign(
+        make_tour_campaign(
             db.session,
             org_a,
             "FERM-EE33",
             opens_at=now - timedelta(days=10),
             closes_at=now - timedelta(days=1),
         )
-        tour_campaign(db.session, org_b, "AUTR-EB33")
+        make_tour_campaign(db.session, org_b, "AUTR-EB33")
         db.session.commit()
 
 

@@ -25,7 +25,8 @@ from badges.models import Credential
 from badges.ob3 import build, schema
 from learners.database import utcnow
 from learners.models import Learner, Organisation, User
-from tests.journey_factories import form_fields, issuer_with_achievements, tour_campaign
+from tests.assessments.factories import form_fields, make_tour_campaign
+from tests.badges.factories import make_issuer
 from tests.web.forms import text
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -39,8 +40,8 @@ def tour(app, world):
 
     with app.app_context():
         org = db.session.get(Organisation, world.org_a)
-        tour_campaign(db.session, org)
-        issuer_with_achievements(db.session, org, app.config["JALON_KEY_ENCRYPTION_KEY"])
+        make_tour_campaign(db.session, org)
+        make_issuer(db.session, org, kek=app.config["JALON_KEY_ENCRYPTION_KEY"], shipped=True)
         db.session.commit()
     return "TYPE-TEST"
 
@@ -235,7 +236,7 @@ def other_campaigns(app, world):
         org_b = db.session.get(Organisation, world.org_b)
         now = utcnow()
         items = ("premiers-pas-1.1-001",)
-        tour_campaign(
+        make_tour_campaign(
             db.session,
             org_a,
             "FERM-EE33",
@@ -243,8 +244,10 @@ def other_campaigns(app, world):
             opens_at=now - timedelta(days=10),
             closes_at=now - timedelta(days=1),
         )
-        tour_campaign(db.session, org_a, "FUTU-RE33", items=items, opens_at=now + timedelta(days=3))
-        tour_campaign(db.session, org_b, "AUTR-EB33", items=items)
+        make_tour_campaign(
+            db.session, org_a, "FUTU-RE33", items=items, opens_at=now + timedelta(days=3)
+        )
+        make_tour_campaign(db.session, org_b, "AUTR-EB33", items=items)
         db.session.commit()
 
 
@@ -434,7 +437,7 @@ def test_timed_item_is_announced_and_the_pause_adjustment_is_honoured(app, world
 
     with app.app_context():
         org = db.session.get(Organisation, world.org_a)
-        tour_campaign(
+        make_tour_campaign(
             db.session, org, "TIME-R333", items=("premiers-pas-1.1-001", "premiers-pas-1.3-008")
         )
         for uid in ("premiers-pas-1.1-001", "premiers-pas-1.3-008"):

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from assessments import sessions
 from assessments.models import AssessmentSession, Response
 from learners.database import make_engine, make_session_factory
-from tests.assessments.factories import make_campaign, make_learner
+from tests.assessments.factories import make_campaign
+from tests.learners.factories import make_learner
 from web.schema import alembic_config, is_current, upgrade
 
 
@@ -19,10 +20,10 @@ def test_finished_sessions_count_as_awarded_and_answers_survive(database_url):
     try:
         with factory() as db:
             campaign = make_campaign(db)
-            done = sessions.start(db, campaign.code, make_learner(db, "fini"))
+            done = sessions.start(db, campaign.code, make_learner(db, name="fini"))
             while not done.finished:
                 sessions.skip(db, done, done.current_item.id)
-            going = sessions.start(db, campaign.code, make_learner(db, "encours"))
+            going = sessions.start(db, campaign.code, make_learner(db, name="encours"))
             db.commit()
             ids, finished_at = (done.id, going.id), done.finished_at
             answers = db.scalar(select(func.count()).select_from(Response))

@@ -12,7 +12,8 @@ from badges.models import VerificationEvent
 from badges.ob3 import data_integrity, jwt, status_list
 from badges.ob3.resolver import Resolver
 from badges.ob3.verify import verify_credential
-from tests.badges.factories import gen_achievement, gen_learner, gen_organisation
+from tests.badges.factories import make_achievement
+from tests.learners.factories import make_learner, make_organisation
 
 BASE_URL = "https://jalon.test"
 JSON_LD = "application/ld+json"
@@ -27,13 +28,13 @@ def badge(app):
         kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
         issuer = issuers.create(
             db.session,
-            gen_organisation(db.session),
+            make_organisation(db.session),
             kek,
             name="Association Tremplin",
             url="https://tremplin.example",
         )
-        achievement = gen_achievement(db.session, issuer)
-        learner = gen_learner(db.session, name="Samira Dupont")
+        achievement = make_achievement(db.session, issuer)
+        learner = make_learner(db.session, name="Samira Dupont")
         credential = issuance.issue(
             db.session,
             achievement=achievement,
@@ -249,12 +250,12 @@ def test_did_web_document_is_served_when_enabled(client, app):
     assert client.get("/.well-known/did.json").status_code == 404  # no did:web issuer yet
     with app.app_context():
         kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
-        issuer = issuers.create(db.session, gen_organisation(db.session), kek, uses_did_web=True)
-        achievement = gen_achievement(db.session, issuer)
+        issuer = issuers.create(db.session, make_organisation(db.session), kek, uses_did_web=True)
+        achievement = make_achievement(db.session, issuer)
         credential = issuance.issue(
             db.session,
             achievement=achievement,
-            learner=gen_learner(db.session),
+            learner=make_learner(db.session),
             award_key="did-web",
             base_url=BASE_URL,
             kek=kek,

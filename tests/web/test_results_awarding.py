@@ -17,7 +17,8 @@ from badges import awarding, issuance
 from badges.models import Credential
 from learners.database import utcnow
 from learners.models import Organisation
-from tests.journey_factories import form_fields, issuer_with_achievements, tour_campaign
+from tests.assessments.factories import form_fields, make_tour_campaign
+from tests.badges.factories import make_issuer
 from tests.web.forms import text
 from tests.web.test_learner_journey import current, post_answer, session_id_of, start, token
 from web.cli.badges import badges
@@ -32,8 +33,8 @@ def tour(app, world):
 
     with app.app_context():
         org = db.session.get(Organisation, world.org_a)
-        tour_campaign(db.session, org, time_limit_minutes=30)
-        issuer_with_achievements(db.session, org, app.config["JALON_KEY_ENCRYPTION_KEY"])
+        make_tour_campaign(db.session, org, time_limit_minutes=30)
+        make_issuer(db.session, org, kek=app.config["JALON_KEY_ENCRYPTION_KEY"], shipped=True)
         db.session.commit()
     return "TYPE-TEST"
 

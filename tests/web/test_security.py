@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.learners.factories import PASSWORD
 from tests.web.forms import submit, text
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assessments import campaigns, checking, content_io
 from assessments.models import AnswerStatus, AssessmentMode, Competence, Framework, Item, Response
 from learners.models import Organisation
-from tests.journey_factories import form_fields
+from tests.assessments.factories import form_fields
 from tests.web.forms import text
 from tests.web.test_learner_journey import current, post_answer, session_id_of, start
 
@@ -27,12 +27,14 @@ SHIPPED = (
 )
 
 
-def _campaign_over_every_item(session, organisation: Organisation, slug: str) -> tuple[str, int]:
+def _campaign_over_every_item(db_session, organisation: Organisation, slug: str) -> tuple[str, int]:
     root = content_io.CONTENT_DIR
-    content_io.import_paths(session, [root / "frameworks" / f"{slug}.json", root / "items" / slug])
-    framework = session.scalar(select(Framework).where(Framework.slug == slug))
+    content_io.import_paths(
+        db_session, [root / "frameworks" / f"{slug}.json", root / "items" / slug]
+    )
+    framework = db_session.scalar(select(Framework).where(Framework.slug == slug))
     uids = list(
-        session.scalars(
+        db_session.scalars(
             select(Item.uid)
             .join(Competence)
             .where(Competence.framework_id == framework.id)
@@ -40,7 +42,7 @@ def _campaign_over_every_item(session, organisation: Organisation, slug: str) ->
         )
     )
     assessment = campaigns.create_assessment(
-        session,
+        db_session,
         framework,
         f"Tous les items : {slug}",
         mode=AssessmentMode.FIXED,
@@ -50,7 +52,7 @@ def _campaign_over_every_item(session, organisation: Organisation, slug: str) ->
         organisation_id=organisation.id,
     )
     code = f"ALL-{slug[:4].upper()}"
-    campaigns.create_campaign(session, assessment, organisation.id, "Tout", code=code)
+    campaigns.create_campaign(db_session, assessment, organisation.id, "Tout", code=code)
     return code, len(uids)
 
 

@@ -21,7 +21,8 @@ from badges.ob3 import status_list as bsl
 from badges.ob3.errors import Ob3Error
 from badges.qr import qr_svg
 from learners.database import utcnow
-from tests.badges.factories import gen_achievement, gen_learner, gen_organisation
+from tests.badges.factories import make_achievement
+from tests.learners.factories import make_learner, make_organisation
 
 BASE_URL = "https://jalon.test"
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -79,12 +80,12 @@ def issue(app):
             if "achievement" not in state:
                 issuer = issuers.create(
                     db.session,
-                    gen_organisation(db.session),
+                    make_organisation(db.session),
                     kek,
                     name="Association Tremplin",
                     url="https://tremplin.example",
                 )
-                achievement = gen_achievement(
+                achievement = make_achievement(
                     db.session,
                     issuer,
                     image_data=render_png(BadgeDesign("#1f6f5c", "mail", "Messagerie"), 64),
@@ -111,7 +112,7 @@ def issue(app):
             credential = issuance.issue(
                 db.session,
                 achievement=achievement,
-                learner=gen_learner(db.session, name="Samira Dupont"),
+                learner=make_learner(db.session, name="Samira Dupont"),
                 award_key=award_key,
                 base_url=BASE_URL,
                 kek=kek,

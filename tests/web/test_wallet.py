@@ -20,7 +20,7 @@ from badges.ob3 import baking, jwt
 from badges.ob3.resolver import Resolver
 from badges.ob3.verify import Verdict
 from learners.models import User
-from tests.badges.factories import gen_achievement
+from tests.badges.factories import make_achievement
 from tests.web.forms import csrf_token, text
 
 BASE_URL = "https://jalon.test"
@@ -28,8 +28,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 DOWNLOADS = ("badge.json", "badge.jwt", "badge.png", "badge.svg", "qr.png", "qr.svg")
 
 
-def _learner(session, user_id: int):
-    return session.get(User, user_id).learner
+def _learner(db_session, user_id: int):
+    return db_session.get(User, user_id).learner
 
 
 def _issue(app, user_id: int, award_key: str, **kwargs) -> str:
@@ -43,7 +43,7 @@ def _issue(app, user_id: int, award_key: str, **kwargs) -> str:
         issuer = issuers.for_organisation(db.session, organisation) or issuers.create(
             db.session, organisation, kek, name="Association Tremplin"
         )
-        achievement = gen_achievement(
+        achievement = make_achievement(
             db.session,
             issuer,
             image_data=render_png(BadgeDesign("#1f6f5c", "mail", "Messagerie")),

@@ -17,22 +17,16 @@ from flask.cli import with_appcontext
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from badges import demo as badges_demo
 from badges import issuance, issuers, keys_store, revocation, verification
 from badges.models import Achievement, Credential, Issuer, KeyAlgorithm, VerificationChannel
 from badges.ob3 import baking
 from learners.models import Learner
+from web.database import db
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 CHECK_MARKS = {"passed": "✓", "failed": "✗", "unknown": "?"}
-
-
-def _session() -> Session:
-    from web.database import db
-
-    return db.session
 
 
 def _base_url() -> str:
@@ -56,12 +50,12 @@ def badges() -> None:
 # --------------------------------------------------------------------------- finding things
 
 
-def _find_achievement(session: Session, reference: str) -> Achievement:
+def _find_achievement(reference: str) -> Achievement:
     found = None
     if reference.isdigit():
-        found = session.get(Achievement, int(reference))
+        found = db.session.get(Achievement, int(reference))
     if found is None:
-        found = session.scalar(select(Achievement).where(Achievement.public_id == reference))
+        found = db.session.scalar(select(Achievement).where(Achievement.public_id == reference))
     if found is None:
         raise click.ClickException(
             f"Badge « {reference} » introuvable. Donnez son identifiant (nombre ou UUID)."
@@ -69,14 +63,14 @@ def _find_achievement(session: Session, reference: str) -> Achievement:
     return found
 
 
-def _find_learner(session: Session, reference: str) -> Learner:
+def _find_learner(reference: str) -> Learner:
     from learners.accounts import find_by_login
 
     reference = reference.strip()
-    user = find_by_login(session, reference)
+    user = find_by_login(db.session, reference)
     learner = user.learner if user is not None else None
     if learner is None:
-        learner = session.scalar(select(Learner).where(Learner.pseudonym == reference))
+        learner = db.session.scalar(select(Learner).where(Learner.pseudonym == reference))
     if learner is None:
         raise click.ClickException(
             f"Bénéficiaire « {reference} » introuvable. Donnez son identifiant de connexion "
@@ -85,21 +79,21 @@ def _find_learner(session: Session, reference: str) -> Learner:
     return learner
 
 
-def _find_credential(session: Session, reference: str) -> Credential:
+def _find_credential(reference: str) -> Credential:
     try:
-        return issuance.get(session, reference)
+        return issuance.get(db.session, reference)
     except issuance.CredentialNotFound:
         raise click.ClickException(f"Badge délivré « {reference} » introuvable.") from None
 
 
-def _find_issuer(session: Session, reference: str) -> Issuer:
+def _find_issuer(reference: str) -> Issuer:
     if reference == "platform":
-        found = issuers.platform_issuer(session)
+        found = issuers.platform_issuer(db.session)
         if found is None:
             raise click.ClickException("La plateforme n'a pas encore d'émetteur.")
         return found
     try:
-        return issuers.get(session, reference)
+        return issuers.get(db.session, reference)
     except issuers.IssuerNotFound:
         raise click.ClickException(f"Émetteur « {reference} » introuvable.") from None
 
@@ -169,35 +163,34 @@ def issue_command(
     demo: bool,
 ) -> None:
     """Deliver a badge to one or more beneficiaries (the same award twice gives one badge)."""
-    session = _session()
     try:
         if demo:
             issuer = issuers.ensure_platform_issuer(
-                session, _base_url(), _kek(), uses_did_web=_did_web_enabled()
+                db.session, _base_url(), _kek(), uses_did_web=_did_web_enabled()
             )
-            achievement = badges_demo.demo_achievement(session, issuer)
-            learners = [badges_demo.demo_learner(session)]
+            achievement = badges_demo.demo_achievement(db.session, issuer)
+            learners = [badges_demo.demo_learner(db.session)]
         else:
             if not achievement_ref:
                 raise click.UsageError("Indiquez --achievement (ou --demo).")
-            achievement = _find_achievement(session, achievement_ref)
+            achievement = _find_achievement(achievement_ref)
             references = list(recipients)
             if recipients_file is not None:
                 references.extend(_read_recipients(recipients_file))
             if not references:
                 raise click.UsageError("Indiquez --recipient ou --recipients (ou --demo).")
-            learners = [_find_learner(session, reference) for reference in references]
+            learners = [_find_learner(reference) for reference in references]
         if award_key and len(learners) > 1:
             raise click.UsageError("--award-key ne s'utilise qu'avec un seul bénéficiaire.")
-        issued = _issue_all(session, achievement, learners, award_key)
+        issued = _issue_all(achievement, learners, award_key)
     except keys_store.KeyStoreError as error:
-        session.rollback()
+        db.session.rollback()
         raise click.ClickException(str(error)) from None
     _write_outputs(issued, out)
 
 
 def _issue_all(
-    session: Session, achievement: Achievement, learners: list[Learner], award_key: str | None
+    achievement: Achievement, learners: list[Learner], award_key: str | None
 ) -> list[issuance.Issued]:
     issued = []
     with _progress() as progress:
@@ -206,7 +199,7 @@ def _issue_all(
             key = award_key or f"cli:{achievement.public_id}:{learner.pseudonym}"
             issued.append(
                 issuance.issue(
-                    session,
+                    db.session,
                     achievement=achievement,
                     learner=learner,
                     award_key=key,
@@ -214,7 +207,7 @@ def _issue_all(
                     kek=_kek(),
                 )
             )
-            session.commit()  # one badge per transaction: a failure keeps the earlier ones
+            db.session.commit()  # one badge per transaction: a failure keeps the earlier ones
             progress.advance(task)
     return issued
 
@@ -243,14 +236,13 @@ def verify_command(file: Path, as_json: bool) -> None:
     """Check a badge file (JSON, JWT, PNG or SVG) with local keys and status lists."""
     if file.stat().st_size > MAX_FILE_BYTES:
         raise click.ClickException("Fichier trop gros (5 Mo au plus).")
-    session = _session()
     result = verification.verify_bytes(
-        session, file.read_bytes(), base_url=_base_url(), filename=file.name
+        db.session, file.read_bytes(), base_url=_base_url(), filename=file.name
     )
-    credential = _local_credential(session, result.credential)
+    credential = _local_credential(result.credential)
     if credential is not None:
-        verification.record(session, credential, VerificationChannel.CLI, result)
-        session.commit()
+        verification.record(db.session, credential, VerificationChannel.CLI, result)
+        db.session.commit()
     if as_json:
         click.echo(json.dumps({"valid": result.valid, **result.to_dict()}, ensure_ascii=False))
     else:
@@ -263,14 +255,14 @@ def verify_command(file: Path, as_json: bool) -> None:
     raise SystemExit(0 if result.valid else 1)
 
 
-def _local_credential(session: Session, document: dict[str, Any] | None) -> Credential | None:
+def _local_credential(document: dict[str, Any] | None) -> Credential | None:
     """The stored credential a verified document claims to be, if it is one of ours."""
     if not isinstance(document, dict) or not isinstance(document.get("id"), str):
         return None
     prefix = f"{_base_url().rstrip('/')}/c/"
     if not document["id"].startswith(prefix):
         return None
-    return session.scalar(
+    return db.session.scalar(
         select(Credential).where(Credential.public_id == document["id"][len(prefix) :])
     )
 
@@ -297,10 +289,10 @@ def bake_command(credential_ref: str, image: Path | None, out: Path, use_jwt: bo
         except json.JSONDecodeError:
             payload = text  # a compact JWS
         if image_bytes is None and isinstance(payload, dict):
-            local = _local_credential(_session(), payload)
+            local = _local_credential(payload)
             image_bytes = local.achievement.image_data if local is not None else None
     else:
-        credential = _find_credential(_session(), credential_ref)
+        credential = _find_credential(credential_ref)
         payload = (
             credential.jws if use_jwt and credential.jws else json.loads(credential.signed_json)
         )
@@ -327,16 +319,15 @@ def bake_command(credential_ref: str, image: Path | None, out: Path, use_jwt: bo
 @with_appcontext
 def revoke_command(credential_id: str, reason: str) -> None:
     """Revoke an issued badge for good (its status list is re-signed at once)."""
-    session = _session()
-    credential = _find_credential(session, credential_id)
+    credential = _find_credential(credential_id)
     try:
-        revocation.revoke(session, credential, reason, base_url=_base_url(), kek=_kek())
+        revocation.revoke(db.session, credential, reason, base_url=_base_url(), kek=_kek())
     except revocation.AlreadyRevoked:
         raise click.ClickException("Ce badge est déjà révoqué.") from None
     except (revocation.ReasonRequired, keys_store.KeyStoreError) as error:
-        session.rollback()
+        db.session.rollback()
         raise click.ClickException(str(error)) from None
-    session.commit()
+    db.session.commit()
     click.echo(f"Badge révoqué : {issuance.credential_iri(credential.public_id, _base_url())}")
 
 
@@ -350,14 +341,13 @@ def revoke_command(credential_id: str, reason: str) -> None:
 @with_appcontext
 def rotate_key_command(issuer_ref: str, compromised: bool) -> None:
     """New signing keys for an issuer (UUID, or ``platform``); old ones stay published."""
-    session = _session()
-    issuer = _find_issuer(session, issuer_ref)
+    issuer = _find_issuer(issuer_ref)
     try:
-        rotation = keys_store.rotate(session, issuer, _kek(), compromised=compromised)
+        rotation = keys_store.rotate(db.session, issuer, _kek(), compromised=compromised)
     except keys_store.KeyStoreError as error:
-        session.rollback()
+        db.session.rollback()
         raise click.ClickException(str(error)) from None
-    session.commit()
+    db.session.commit()
     for key in rotation.created:
         method = issuers.verification_method_id(issuer, key, _base_url())
         label = (
@@ -374,12 +364,11 @@ def award_pending_command() -> None:
     """Issue the badges of finished sessions whose awarding failed (each retried, committed)."""
     from badges import awarding
 
-    session = _session()
-    pending = awarding.pending_session_ids(session)
+    pending = awarding.pending_session_ids(db.session)
     issued, left = 0, []
     with _progress() as progress:
         task = progress.add_task("Badges en attente", total=len(pending))
-        runs = awarding.award_pending(session, pending, base_url=_base_url(), kek=_kek())
+        runs = awarding.award_pending(db.session, pending, base_url=_base_url(), kek=_kek())
         for session_id, run in runs:
             issued += sum(1 for award in run.awards if award.created)
             if run.pending:
