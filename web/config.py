@@ -17,6 +17,13 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def did_web_enabled(config: Any) -> bool:
+    """Whether issuers are named by ``did:web`` (``JALON_ISSUER_DID_WEB``): one reading for the
+    pages and the CLI, whether the value came from the environment (a bool) or a test's config."""
+    value = config.get("JALON_ISSUER_DID_WEB")
+    return value if isinstance(value, bool) else _bool(None if value is None else str(value))
+
+
 def instance_secret(instance_path: Path) -> str:
     """The app's secret key: generated once into the instance folder, never in the repository."""
     instance_path.mkdir(parents=True, exist_ok=True)
