@@ -74,4 +74,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         # Dates and times are shown in the département's time zone (stored in UTC).
         "BABEL_DEFAULT_TIMEZONE": env.get("JALON_TIMEZONE", "Europe/Paris"),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # A signed-in session ends after this long without a request, and this long after login
+        # whatever happens (a shared computer left signed in).
+        "JALON_SESSION_IDLE_MINUTES": int(env.get("JALON_SESSION_IDLE_MINUTES", "120")),
+        "JALON_SESSION_MAX_HOURS": int(env.get("JALON_SESSION_MAX_HOURS", "12")),
     }

@@ -19,6 +19,7 @@ from web.studio import bp
 ACTION_LABELS = {
     "learner.created": _l("Compte apprenant créé"),
     "learner.code_renewed": _l("Nouveau code d'accès donné à un apprenant"),
+    "learner.sessions_ended": _l("Apprenant déconnecté sur tous ses appareils"),
 }
 
 
