@@ -44,6 +44,7 @@ class SessionLine:
     """One session: which campaign, where it stands, and its results once finished."""
 
     session_id: int
+    campaign_id: int
     campaign_name: str
     assessment_title: str
     framework_title: str
@@ -143,6 +144,7 @@ def _line(session: AssessmentSession, locale: str, now: datetime) -> SessionLine
     referral = session.referral.value if session.finished and session.referral else None
     return SessionLine(
         session_id=session.id,
+        campaign_id=session.campaign_id,
         campaign_name=session.campaign.name,
         assessment_title=session.campaign.assessment.title,
         framework_title=localised(framework.title_fr, framework.title_en, locale),
