@@ -89,7 +89,7 @@ def xlsx_rows(data: bytes) -> list[list[str]]:
 
 
 def test_trainer_reads_the_results_downloads_them_and_the_report(
-    journey_server, taken, page, login, axe_violations, browser
+    journey_server, taken, page, login, axe_violations, browser, artifacts_dir
 ):
     org_id, campaign_id = taken
     results = f"/organisations/{org_id}/campagnes/{campaign_id}/resultats"
@@ -100,6 +100,7 @@ def test_trainer_reads_the_results_downloads_them_and_the_report(
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Terminée")
     no_violation(axe_violations, page)
+    page.screenshot(path=artifacts_dir / "desktop-resultats-campagne.png", full_page=True)
 
     table = page.evaluate(TABLE_CELLS)
     mine = next(r for r in table if r[0] == NAME)
@@ -137,8 +138,9 @@ def test_trainer_reads_the_results_downloads_them_and_the_report(
     try:
         small = phone.new_page()
         login(small, TRAINER)
-        for path in (results, record):
+        for name, path in (("resultats-campagne", results), ("fiche-apprenant", record)):
             small.goto(journey_server(path) if path.startswith("/") else path)
+            small.screenshot(path=artifacts_dir / "phone" / f"{name}.png", full_page=True)
             assert small.evaluate(FITS), f"{path} is wider than a 360 px phone: " + str(
                 small.evaluate(WIDE)
             )
