@@ -92,6 +92,10 @@ class ItemTypeDefinition(ABC):
         """What the page shows beyond the body, from its query string (no write)."""
         return {}
 
+    def accepted_texts(self, body: Mapping[str, Any], key: Any) -> list[str]:
+        """Every free-text answer the key accepts (the item's tolerance applies to these)."""
+        return []
+
 
 # ---------------------------------------------------------------------------------------------
 # Response shapes

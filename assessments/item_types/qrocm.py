@@ -104,6 +104,11 @@ class QrocmInd(_Boxes):
                 problems.append((f"key.{name}", "liste de réponses acceptées attendue"))
         return problems
 
+    def accepted_texts(self, body: Mapping[str, Any], key: Any) -> list[str]:
+        if not isinstance(key, Mapping):
+            return []
+        return [v for variants in key.values() if is_text_list(variants) for v in variants]
+
     def right_response(self, body: Mapping[str, Any], key: Any) -> Any:
         return {name: variants[0] for name, variants in key.items()}
 
@@ -134,6 +139,12 @@ class QrocmDep(_Boxes):
         elif required > len(groups) or (ids and required > len(ids)):
             problems.append(("key.required", "plus grand que les groupes ou les champs"))
         return problems
+
+    def accepted_texts(self, body: Mapping[str, Any], key: Any) -> list[str]:
+        groups = key.get("answers") if isinstance(key, Mapping) else None
+        if not isinstance(groups, list):
+            return []
+        return [v for group in groups if is_text_list(group) for v in group]
 
     def right_response(self, body: Mapping[str, Any], key: Any) -> Any:
         names = field_ids(body)
