@@ -15,6 +15,7 @@ from assessments.checking import (
     example_wrong_response,
     key_problems,
 )
+from assessments.item_types.qrocm import distinct_groups_matched
 from assessments.models import AnswerStatus
 from assessments.response_errors import InvalidResponse
 from assessments.tolerances import levenshtein, normalise, parse_number, t1, t2, text_matches
@@ -229,6 +230,15 @@ def test_qrocm_dep_needs_distinct_groups_in_any_order():
     assert check(dep, {"f1": "Firefox", "f2": "Google Chrome"}) is OK
     assert check(dep, {"f1": "chrome", "f2": "google chrome"}) is KO  # same group twice
     assert check(dep, {"f1": "edge", "f2": "opera"}) is KO
+
+
+def test_qrocm_dep_counts_one_answer_once_and_for_its_closest_group_only():
+    groups = [["taux de rebond"], ["taux de retour"]]  # one t3 typo-ratio apart
+    typo = ["t1", "t2", "t3"]
+    assert distinct_groups_matched(["taux de rebond", "taux de rebond"], groups, typo) == 1
+    assert distinct_groups_matched(["taux de rebond", "taux de rebon"], groups, typo) == 1
+    assert distinct_groups_matched(["taux de rebond", "taux de retour"], groups, typo) == 2
+    assert distinct_groups_matched(["taux de rebon", "taux de retou"], groups, typo) == 2
 
 
 def test_qrocm_ind_needs_every_field_right():

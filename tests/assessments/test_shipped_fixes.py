@@ -49,3 +49,74 @@ def test_crcn_2_4_007_reads_the_salary_and_hours_as_numbers():
     with pytest.raises(InvalidResponse):
         check(actualisation, {**right, "heures": "vingt heures et demie"})
     assert "actualisation" in shipped("crcn-2.4-007")["instruction"]
+
+
+def _host(url: str) -> str:
+    return url.split("://", 1)[1].split("/", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("uid", "official"),
+    [("crcn-4.1-009", "caf.fr"), ("premiers-pas-3.1-006", "ameli.fr")],
+)
+def test_the_genuine_site_is_on_its_real_official_domain_and_no_sample_on_example(uid, official):
+    """A genuine sample on a made-up domain made the scam « ameli.fr.… » look more real."""
+    data = shipped(uid)
+    for sample in data["body"]["samples"]:
+        host = _host(sample["url"])
+        assert not host.endswith(".example")
+        genuine = sample["id"] not in data["key"]
+        assert (host == official or host.endswith("." + official)) is genuine, host
+
+
+def test_premiers_pas_3_1_005_genuine_sender_writes_from_the_real_domain():
+    data = shipped("premiers-pas-3.1-005")
+    genuine = [s for s in data["body"]["samples"] if s["id"] not in data["key"]]
+    assert [s["from"].rstrip(">").rsplit("@", 1)[1] for s in genuine] == ["francetravail.fr"]
+    assert ".example" not in json.dumps(data)
+
+
+def test_premiers_pas_1_2_009_copy_exactly_refuses_spaces_and_a_missing_dot():
+    copy = item("premiers-pas-1.2-009")
+    assert check(copy, "marie.dupont@mail.example") is OK
+    assert check(copy, " Marie.dupont@mail.example ") is OK  # a phone's automatic capital
+    for wrong in ("marie. dupont@mail.example", "marie dupont@mail.example",
+                  "mariedupont@mail.example", "MARIE.DUPONT@MAIL.EXAMPLE"):  # fmt: skip
+        assert check(copy, wrong) is KO, wrong
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("la sécu", "Mon compte formation"), ("sécurité sociale", "Urssaf"), ("CPF", "la CAF")],
+)
+def test_premiers_pas_2_2_010_accepts_the_everyday_names_of_public_services(first, second):
+    assert check(item("premiers-pas-2.2-010"), {"f1": first, "f2": second}) is OK
+
+
+def test_premiers_pas_2_2_010_still_needs_two_different_services():
+    assert check(item("premiers-pas-2.2-010"), {"f1": "la sécu", "f2": "ameli"}) is KO
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ['df = pd.read_csv("ventes.csv", sep=";")', "df=pd.read_csv('ventes.csv',sep=';')",
+     'df = pd.read_csv("ventes.csv")', "df = pd.read_csv('ventes.csv', delimiter=';')"],
+)  # fmt: skip
+def test_data_analyste_2_2_002_accepts_the_separator_its_explanation_recommends(typed):
+    assert check(item("data-analyste-2.2-002"), typed) is OK
+
+
+def test_data_analyste_2_2_002_still_refuses_another_file():
+    assert check(item("data-analyste-2.2-002"), 'df = pd.read_csv("achats.csv", sep=";")') is KO
+
+
+@pytest.mark.parametrize(
+    ("f1", "f2", "expected"),
+    [("taux de rebond", "taux de rebond", KO),  # once counted as rebond + retour (t3)
+     ("taux de rebond", "taux de rebon", KO),  # a typo of the same KPI
+     ("Panier moyen", "panier moyen", KO),
+     ("taux de rebond", "taux de retour", OK),
+     ("taux de convertion", "panier moyen", OK)],
+)  # fmt: skip
+def test_data_analyste_2_3_006_counts_the_same_kpi_once(f1, f2, expected):
+    assert check(item("data-analyste-2.3-006"), {"f1": f1, "f2": f2}) is expected
