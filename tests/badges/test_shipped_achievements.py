@@ -50,6 +50,14 @@ def test_slugs_are_unique():
     assert len(slugs) == len(set(slugs))
 
 
+def test_names_are_unique_and_no_badge_replaces_a_current_one():
+    """An install archives the achievements named in ``replaces`` (former names)."""
+    names = [a["name"] for a in shipped()]
+    assert len(names) == len(set(names))
+    replaced = {name for a in shipped() for name in a.get("replaces", [])}
+    assert not replaced & set(names)
+
+
 @pytest.mark.parametrize("entry", shipped(), ids=lambda a: a["slug"])
 def test_rule_is_valid_and_names_competences_of_its_framework(entry):
     rule = entry["rule"]
