@@ -1,6 +1,6 @@
 """``task_form`` (« par le faire »): fill in a mock administrative form from the facts given.
-Text boxes are compared with t1 + t2, numbers as numbers (« 240,00 » is 240, never 24 000),
-dates read the French way, options by id."""
+Text boxes are compared with t1 + t2, e-mail addresses exactly (case aside), numbers as numbers
+(« 240,00 » is 240, never 24 000), dates read the French way, options by id."""
 
 from __future__ import annotations
 
@@ -172,6 +172,8 @@ def _field_right(field: Mapping[str, Any], key: Mapping[str, Any], value: Any) -
         return iso_date(value) in accepted
     if kind == "number":
         return _number_right(field, key, value)
+    if kind == "email":  # t1/t2 would accept « jmartin@… » or « j. martin@… » for « j.martin@… »
+        return name not in key or value.strip().lower() in {v.strip().lower() for v in key[name]}
     return name not in key or text_matches(value, key[name], FORM_TOLERANCE)
 
 

@@ -171,6 +171,19 @@ def test_a_number_box_in_a_form_task_compares_numbers_not_digits():
     assert (error.value.code, error.value.field) == ("number_expected", "field-salaire")
 
 
+def test_an_email_box_in_a_form_task_needs_every_dot_and_no_space():
+    """t2 dropped the dots: « jmartin@… » was taken for « j.martin@… » (review of crcn-2.1-029)."""
+    form = ItemData(
+        "task_form",
+        {"site": "x", "fields": [{"id": "contact", "kind": "email"}]},
+        {"contact": ["j.martin@association.example"]},
+    )
+    assert check(form, {"contact": " J.Martin@Association.example "}) is OK
+    for wrong in ("jmartin@association.example", "j. martin@association.example",
+                  "j.martin@associationexample"):  # fmt: skip
+        assert check(form, {"contact": wrong}) is KO, wrong
+
+
 def test_a_number_box_reads_a_leading_zero_as_a_number():
     form = ItemData(
         "task_form", {"site": "x", "fields": [{"id": "n", "kind": "number"}]}, {"n": ["3"]}
