@@ -5,6 +5,10 @@ Free text goes through a pre-treatment (Unicode NFC, non-breaking spaces) and up
 tolerances, each switchable per item (FORMAT.md): **t1** trim, lowercase, strip accents and
 every space; **t2** drop punctuation; **t3** accept a few typos (Levenshtein distance at most a
 quarter of the expected answer's length).
+
+An accepted answer that is a quantity (a number, optionally followed by one unit word: ``125``,
+``125 €``, ``20 heures``) is compared as a number, never as text: t2 would turn ``1,25`` into
+``125`` and t3 would take ``135`` for ``125`` (issue 12).
 """
 
 from __future__ import annotations
@@ -75,22 +79,39 @@ def normalise(text: str, tolerance: Iterable[str] = DEFAULT_TOLERANCE) -> str:
 def text_matches(
     answer: str, accepted: Iterable[str], tolerance: Iterable[str] | None = None
 ) -> bool:
-    """Whether ``answer`` equals one accepted variant, tolerances applied to both sides."""
+    """Whether ``answer`` equals one accepted variant, tolerances applied to both sides.
+
+    Variants that are quantities are compared as numbers (:func:`same_quantity`); when the
+    answer is a quantity too, it is compared with those alone, so no text tolerance can turn a
+    wrong number into a right one."""
+    return text_distance(answer, accepted, tolerance) is not None
+
+
+def text_distance(
+    answer: str, accepted: Iterable[str], tolerance: Iterable[str] | None = None
+) -> float | None:
+    """How far ``answer`` is from the closest accepted variant (0 for an exact match, else the
+    t3 typo ratio), ``None`` when it matches none of them."""
     enabled = tuple(DEFAULT_TOLERANCE if tolerance is None else tolerance)
+    variants = list(accepted)
+    given_quantity = read_quantity(answer)
+    quantities = [q for q in map(read_quantity, variants) if q is not None]
+    if given_quantity is not None and quantities:
+        return 0.0 if same_quantity(given_quantity, quantities) else None
+    texts = [v for v in variants if read_quantity(v) is None]
     given = normalise(answer, enabled)
     if not given:
-        return False
-    for variant in accepted:
+        return None
+    best: float | None = None
+    for variant in texts:
         expected = normalise(variant, enabled)
         if given == expected:
-            return True
-        if (
-            "t3" in enabled
-            and expected
-            and levenshtein(given, expected) / len(expected) <= T3_RATIO
-        ):
-            return True
-    return False
+            return 0.0
+        if "t3" in enabled and expected:
+            ratio = levenshtein(given, expected) / len(expected)
+            if ratio <= T3_RATIO and (best is None or ratio < best):
+                best = ratio
+    return best
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,3 +146,56 @@ def parse_number(text: Any, unit: str | None = None) -> float:
     if not math.isfinite(value):
         raise InvalidResponse("number_expected", "Écrivez un nombre, par exemple : 12,5.")
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantities in free text: « 125 », « 125,00 € », « 20 heures »
+
+# A number (French or English separators, spaces between thousands) and at most one unit word.
+# A number written with a leading zero (« 06 12 34 56 78 », « 09h », « 03 ») is a code, not a
+# quantity: it stays text, so « 612345678 » is not taken for a telephone number.
+_QUANTITY = re.compile(r"(?P<number>[+\-\u2212]?\d[\d\s.,]*?)\s*(?P<unit>[^\W\d_]+\.?|[€$%°])?")
+# Spellings of one unit that are the same answer (compared after t1).
+UNIT_SYNONYMS = (
+    frozenset({"€", "euro", "euros", "eur"}),
+    frozenset({"h", "heure", "heures"}),
+    frozenset({"min", "mn", "minute", "minutes"}),
+    frozenset({"s", "sec", "seconde", "secondes"}),
+    frozenset({"j", "jour", "jours"}),
+)
+
+
+def _unit(text: str) -> str:
+    unit = t1(text).rstrip(".")
+    for spellings in UNIT_SYNONYMS:
+        if unit in spellings:
+            return min(spellings)
+    return unit
+
+
+def read_quantity(text: Any, *, zero_led_is_code: bool = True) -> tuple[float, str] | None:
+    """``(value, unit)`` when ``text`` is a number with at most one unit word, else ``None``.
+    In a box that asks for a number, ``zero_led_is_code=False`` reads « 03 » as 3."""
+    if not isinstance(text, str):
+        return None
+    match = _QUANTITY.fullmatch(pretreat(text).strip())
+    if match is None:
+        return None
+    number = match["number"]
+    if zero_led_is_code and re.match(r"[+\-\u2212]?0\d", re.sub(r"\s+", "", number)):
+        return None
+    try:
+        value = parse_number(number)
+    except InvalidResponse:
+        return None
+    return value, _unit(match["unit"] or "")
+
+
+def same_quantity(given: tuple[float, str], accepted: Iterable[tuple[float, str]]) -> bool:
+    """The same number as an accepted quantity, with no unit, the unit the key gives with that
+    number, or any unit when the key gives that number with none."""
+    value, unit = given
+    units = {u for v, u in accepted if math.isclose(value, v, rel_tol=1e-9, abs_tol=1e-9)}
+    if not units:
+        return False
+    return not unit or unit in units or units == {""}

@@ -1,5 +1,6 @@
 """``task_form`` (« par le faire »): fill in a mock administrative form from the facts given.
-Text boxes are compared with t1 + t2, dates read the French way, options by id."""
+Text boxes are compared with t1 + t2, e-mail addresses exactly (case aside), numbers as numbers
+(« 240,00 » is 240, never 24 000), dates read the French way, options by id."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from assessments.item_types.base import (
 )
 from assessments.models import ItemType
 from assessments.response_errors import InvalidResponse
-from assessments.tolerances import text_matches
+from assessments.tolerances import read_quantity, same_quantity, text_matches
 
 FORM_KINDS = ("text", "date", "email", "tel", "select", "radio", "checkbox", "number", "textarea")
 FORM_TOLERANCE = ("t1", "t2")
@@ -169,7 +170,27 @@ def _field_right(field: Mapping[str, Any], key: Mapping[str, Any], value: Any) -
             return True
         accepted = [expected] if isinstance(expected, str) else list(expected)
         return iso_date(value) in accepted
+    if kind == "number":
+        return _number_right(field, key, value)
+    if kind == "email":  # t1/t2 would accept « jmartin@… » or « j. martin@… » for « j.martin@… »
+        return name not in key or value.strip().lower() in {v.strip().lower() for v in key[name]}
     return name not in key or text_matches(value, key[name], FORM_TOLERANCE)
+
+
+def _number_right(field: Mapping[str, Any], key: Mapping[str, Any], value: str) -> bool:
+    """A number box is compared as a number: « 240,00 » is 240, never 24 000 (issue 12)."""
+    name = field["id"]
+    given = read_quantity(value, zero_led_is_code=False)
+    if value.strip() and given is None:
+        raise InvalidResponse(
+            "number_expected",
+            f"Écrivez un nombre dans la case « {field.get('label', name)} », par exemple : 12,5.",
+            field=field_name("field", name),
+        )
+    if name not in key:
+        return True
+    accepted = [read_quantity(v, zero_led_is_code=False) for v in key[name]]
+    return given is not None and same_quantity(given, [q for q in accepted if q is not None])
 
 
 def _key_problems(name: str, field: Mapping[str, Any], expected: Any) -> list[Problem]:
@@ -192,6 +213,10 @@ def _key_problems(name: str, field: Mapping[str, Any], expected: Any) -> list[Pr
         isinstance(expected, list) and expected and all(isinstance(v, str) for v in expected)
     ):
         return [(f"key.{name}", "liste de valeurs acceptées attendue")]
+    elif kind == "number" and any(
+        read_quantity(v, zero_led_is_code=False) is None for v in expected
+    ):
+        return [(f"key.{name}", "nombres attendus (« 240 », « 240 € »), comparés comme nombres")]
     return []
 
 
