@@ -1,5 +1,6 @@
 """``task_form`` (« par le faire »): fill in a mock administrative form from the facts given.
-Text boxes are compared with t1 + t2, e-mail addresses exactly (case aside), numbers as numbers
+Text boxes are compared with t1 + t2, e-mail addresses and boxes marked ``"compare": "exact"``
+(logins, codes) exactly (case aside), numbers as numbers
 (« 240,00 » is 240, never 24 000), dates read the French way, options by id."""
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ class TaskForm(ItemTypeDefinition):
                 continue
             if field.get("kind", "text") not in FORM_KINDS:
                 problems.append((f"body.fields[{i}].kind", f"type parmi {', '.join(FORM_KINDS)}"))
+            if field.get("compare", "exact") != "exact":
+                problems.append((f"body.fields[{i}].compare", "seule valeur possible : « exact »"))
             if field.get("kind") in OPTION_KINDS and not field.get("options"):
                 problems.append((f"body.fields[{i}].options", "options attendues"))
             problems += entry_problems(
@@ -172,7 +175,8 @@ def _field_right(field: Mapping[str, Any], key: Mapping[str, Any], value: Any) -
         return iso_date(value) in accepted
     if kind == "number":
         return _number_right(field, key, value)
-    if kind == "email":  # t1/t2 would accept « jmartin@… » or « j. martin@… » for « j.martin@… »
+    if kind == "email" or field.get("compare") == "exact":
+        # t1/t2 would take « jmartin@… » for « j.martin@… », « k.haddad » for the login « khaddad »
         return name not in key or value.strip().lower() in {v.strip().lower() for v in key[name]}
     return name not in key or text_matches(value, key[name], FORM_TOLERANCE)
 

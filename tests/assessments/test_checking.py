@@ -184,6 +184,26 @@ def test_an_email_box_in_a_form_task_needs_every_dot_and_no_space():
         assert check(form, {"contact": wrong}) is KO, wrong
 
 
+def test_a_box_marked_exact_takes_a_login_or_a_code_as_written_case_aside():
+    """« k.haddad » is another account than « khaddad » (review of systemes-reseaux-3.1-006)."""
+    form = ItemData(
+        "task_form",
+        {"site": "x", "fields": [{"id": "identifiant", "kind": "text", "compare": "exact"}]},
+        {"identifiant": ["khaddad"]},
+    )
+    assert check(form, {"identifiant": " KHaddad "}) is OK
+    for wrong in ("k.haddad", "k haddad", "k-haddad", "khadad"):
+        assert check(form, {"identifiant": wrong}) is KO, wrong
+
+
+def test_compare_takes_only_exact():
+    from assessments.item_types import definition
+
+    body = {"site": "x", "fields": [{"id": "n", "kind": "text", "compare": "approx"}]}
+    problems = definition("task_form").problems(body, {"n": ["a"]})
+    assert ("body.fields[0].compare", "seule valeur possible : « exact »") in problems
+
+
 def test_a_number_box_reads_a_leading_zero_as_a_number():
     form = ItemData(
         "task_form", {"site": "x", "fields": [{"id": "n", "kind": "number"}]}, {"n": ["3"]}
