@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from badges import issuance, issuers, status_lists
 from badges.models import Credential, VerificationChannel, VerificationEvent
 from badges.ob3 import verify
-from badges.ob3.resolver import DocumentSource, Resolver
+from badges.ob3.resolver import DocumentSource, FetchBudget, Resolver
 from badges.ob3.verify import CheckStatus, Verdict, VerificationResult
 from learners.database import utcnow
 
@@ -100,6 +100,8 @@ def status_fetcher(db: Session, base_url: str, fetch: DocumentSource | None = No
 
 
 def _options(db: Session, base_url: str, fetch: DocumentSource | None = None) -> dict[str, Any]:
+    """What the core needs; one fetch budget (a few requests, one deadline) per verification."""
+    fetch = FetchBudget(fetch) if fetch is not None else None
     return {
         "resolver": resolver(db, base_url, fetch),
         "status_fetcher": status_fetcher(db, base_url, fetch),
