@@ -41,8 +41,10 @@ PROCESSED_CONTEXTS_BYTES = 16 * 1024 * 1024
 
 
 def _estimated_bytes(entry: tuple[Any, ...]) -> int:
-    """Estimated size of a cached (…, processed active context, key length) entry."""
-    terms = sum(len(item.get("mappings", ())) for item in entry[:-1] if isinstance(item, dict))
+    """Estimated size of a cached (…, processed active context, key length) entry: the parent
+    context it keeps alive is another entry's result, counted there."""
+    processed = entry[-2]
+    terms = len(processed.get("mappings", ())) if isinstance(processed, dict) else 0
     return BYTES_PER_TERM * max(terms, 1) + entry[-1]
 
 
