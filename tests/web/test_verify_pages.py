@@ -274,12 +274,24 @@ def test_badge_page_in_english(client, issue):
 def test_each_opening_counts_with_its_channel(client, issue, app):
     badge = issue()
     client.get(f"{badge.path}?via=qr", headers=HTML)
-    client.get(badge.path, headers=HTML)
+    app.test_client().get(badge.path, headers=HTML)  # someone else, following a link
     client.head(badge.path, headers=HTML)  # a link checker is not a verification
     # Switching language on the page comes back to it: not a new verification.
     client.get(f"{badge.path}?lang=en", headers={**HTML, "Referer": f"{BASE_URL}{badge.path}"})
     pk = _credential_pk(app, badge.id)
     assert _events(app) == [("qr", "valid", pk), ("link", "valid", pk)]
+
+
+def test_a_reload_does_not_inflate_the_count(client, issue, app):
+    badge = issue()
+    first = client.get(badge.path, headers={**HTML, "Referer": "https://reseau.example/post"})
+    seen = first.headers["Set-Cookie"]
+    assert f"Path=/c/{badge.id}" in seen and "HttpOnly" in seen
+    for _ in range(3):  # a reload keeps the referrer it came with, and sends the cookie
+        client.get(badge.path, headers={**HTML, "Referer": "https://reseau.example/post"})
+    assert len(_events(app)) == 1
+    app.test_client().get(badge.path, headers=HTML)  # another visitor still counts
+    assert len(_events(app)) == 2
 
 
 def test_machines_still_get_the_signed_json(client, issue):
