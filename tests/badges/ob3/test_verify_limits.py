@@ -317,3 +317,24 @@ def test_fetched_documents_are_cached_briefly_within_a_byte_bound():
     assert cache.get("https://h99.example/x") == {"n": "x" * 500}
     clock[0] += 301
     assert cache.get("https://h99.example/x") is None
+
+
+@pytest.mark.parametrize("answer", [["10.0.0.5"], ["127.0.0.1"], None])
+def test_failures_read_the_same_however_the_host_resolved(monkeypatch, answer):
+    def dns(*args: Any, **kwargs: Any) -> list:
+        if answer is None:
+            raise OSError("no such host")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answer[0], 443))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    with pytest.raises(FetchError) as refused:
+        SafeHttpFetcher(cache=None).fetch_within("https://h.example/x", 5)
+    assert str(refused.value) == "h.example cannot be reached"
+    credential = signed_credential()
+    credential["proof"] = {**credential["proof"], "verificationMethod": "did:web:h.example#k"}
+    web = Resolver(fetch=FetchBudget(SafeHttpFetcher(cache=None)))
+    key = verify_credential(credential, resolver=web, now=NOW).check("key")
+    assert key.status is CheckStatus.UNKNOWN
+    assert key.message_en == (
+        "The issuer's key could not be retrieved: the issuer's key document could not be fetched."
+    )
