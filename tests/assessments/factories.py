@@ -200,18 +200,26 @@ def make_campaign(
     item_uids: list[str] | None = None,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    org: Organisation | None = None,
+    name: str = "Campagne d'essai",
     **assessment_options: Any,
 ) -> Campaign:
-    """A campaign over the test framework (a fixed list of every item by default)."""
+    """A campaign over the test framework (a fixed list of every item by default), in ``org``
+    or a new association."""
     framework = framework or make_framework(db)
     if mode == AssessmentMode.FIXED and item_uids is None:
         item_uids = [item["id"] for item in ITEMS]
+    organisation = org or make_organisation(db, "Association Essai")
     assessment = campaigns.create_assessment(
-        db, framework, "Évaluation d'essai", mode=mode, item_uids=item_uids, **assessment_options
+        db,
+        framework,
+        "Évaluation d'essai",
+        mode=mode,
+        item_uids=item_uids,
+        **assessment_options,
     )
-    organisation = make_organisation(db, "Association Essai")
     return campaigns.create_campaign(
-        db, assessment, organisation.id, "Campagne d'essai", opens_at=opens_at, closes_at=closes_at
+        db, assessment, organisation.id, name, opens_at=opens_at, closes_at=closes_at
     )
 
 
