@@ -227,7 +227,7 @@ def _name_problems(db: Session, organisation_id: int, name: str) -> list[Problem
 def _date_problems(spec: CampaignSpec, now: datetime) -> list[Problem]:
     if spec.closes_at is None:
         return []
-    if spec.closes_at <= (spec.opens_at or now):
+    if spec.opens_at is not None and spec.closes_at <= spec.opens_at:
         return [Problem("closes_at", "dates_order")]
     if spec.closes_at <= now:
         return [Problem("closes_at", "closes_past")]

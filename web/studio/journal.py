@@ -19,6 +19,11 @@ from web.studio import bp
 ACTION_LABELS = {
     "learner.created": _l("Compte apprenant créé"),
     "learner.code_renewed": _l("Nouveau code d'accès donné à un apprenant"),
+    "assessment.created": _l("Évaluation composée"),
+    "campaign.created": _l("Campagne créée"),
+    "campaign.opened": _l("Campagne ouverte"),
+    "campaign.closed": _l("Campagne fermée"),
+    "campaign.archived": _l("Campagne archivée"),
 }
 
 
