@@ -448,3 +448,38 @@ def test_a_visitor_following_the_link_signs_in_and_lands_on_the_campaign(app, wo
     response = client.get(f"/apprenant/campagne/{code}")
     assert response.status_code == 302
     assert f"next=/apprenant/campagne/{code}" in response.headers["Location"]
+
+
+def test_a_learner_signing_in_for_the_first_time_from_the_link_lands_on_the_campaign(
+    app, world, client
+):
+    from learners import accounts
+    from learners.models import User
+    from web.database import db
+
+    with app.app_context():
+        org = db.session.get(Organisation, world.org_a)
+        created = accounts.create_learner_account(db.session, org, "Nina Leroy")
+        db.session.commit()
+        login, one_time_code = created.user.username, created.access_code
+        code = format_code(db.session.get(Campaign, world.campaign_a).code)
+    link = f"/apprenant/campagne/{code}"
+    signed_in = submit(
+        client, f"/connexion?next={link}", {"login": login, "password": one_time_code}
+    )
+    assert signed_in.headers["Location"] == f"/compte/mot-de-passe?next={link}"
+    changed = submit(
+        client,
+        signed_in.headers["Location"],
+        {
+            "current_password": one_time_code,
+            "new_password": "un mot de passe bien long",
+            "confirm": "un mot de passe bien long",
+        },
+    )
+    assert changed.status_code == 302 and changed.headers["Location"] == link
+    assert "Vos résultats seront envoyés à Association A." in text(client.get(link))
+    with app.app_context():
+        assert not db.session.scalar(
+            select(User).where(User.username == login)
+        ).must_change_password
