@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from assessments.campaigns import format_code
 from assessments.models import Assessment, AssessmentMode, Campaign
+from badges.qr import qr_png
 from learners.models import AuditEvent, Organisation
 from tests.assessments.factories import make_campaign
 from tests.web.forms import csrf_token, submit, text
@@ -483,3 +484,21 @@ def test_a_learner_signing_in_for_the_first_time_from_the_link_lands_on_the_camp
         assert not db.session.scalar(
             select(User).where(User.username == login)
         ).must_change_password
+
+
+def test_the_poster_of_a_long_name_still_holds_on_one_page():
+    from web.studio.campaign_poster import PosterContent, render_poster
+
+    name = "Atelier " + "très long " * 19  # 198 characters, the longest a name may be
+    content = PosterContent(
+        campaign_name=name,
+        organisation_name="Association au nom lui aussi assez long pour une ligne entière",
+        code="ABCD-EFGH",
+        link="https://jalon.example/apprenant/campagne/ABCD-EFGH",
+        qr_png=qr_png("https://jalon.example/apprenant/campagne/ABCD-EFGH"),
+        closes_on="15 mars 2027 à 23 h 59",
+    )
+    reader = PdfReader(io.BytesIO(render_poster(content)))
+    assert len(reader.pages) == 1
+    words = " ".join(reader.pages[0].extract_text().split())
+    assert name.strip() in words and "Ouvert jusqu'au 15 mars 2027 à 23 h 59." in words

@@ -22,9 +22,10 @@ class PosterContent:
     code: str  # as printed: ABCD-EFGH
     link: str
     qr_png: bytes
-    closes_on: str | None = None  # « 15 mars 2027 »
+    closes_on: str | None = None  # « 15 mars 2027 à 23 h 59 »
 
 
+LONG_NAME = 60  # characters: a longer name is printed smaller, so the page holds it all
 STEPS = (
     "Connectez-vous à Jalon avec votre identifiant.",
     "Scannez le code QR avec votre téléphone, ou tapez le code dans « Rejoindre une évaluation ».",
@@ -42,22 +43,23 @@ def render_poster(content: PosterContent) -> bytes:
     pdf.set_creator("Jalon")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=False)
+    pdf.set_auto_page_break(auto=True, margin=10)
     pdf.set_margins(18, 16, 18)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     pdf.set_font("DejaVu", "", 16)
     pdf.multi_cell(width, 8, f"{content.organisation_name} vous propose", align="C")
-    pdf.set_font("DejaVu", "B", 26)
-    pdf.multi_cell(width, 12, content.campaign_name, align="C", max_line_height=12)
+    long_name = len(content.campaign_name) > LONG_NAME
+    pdf.set_font("DejaVu", "B", 18 if long_name else 26)
+    pdf.multi_cell(width, 9 if long_name else 12, content.campaign_name, align="C")
     pdf.ln(6)
     pdf.set_font("DejaVu", "", 18)
     pdf.multi_cell(width, 9, "Votre code", align="C")
     pdf.set_font("DejaVu", "B", 60)
     pdf.multi_cell(width, 26, content.code, align="C")
     pdf.ln(2)
-    size = 80
+    size = 90
     pdf.image(io.BytesIO(content.qr_png), x=(pdf.w - size) / 2, w=size, h=size)
     pdf.ln(2)
     pdf.set_font("DejaVu", "", 13)
@@ -72,5 +74,5 @@ def render_poster(content: PosterContent) -> bytes:
     if content.closes_on:
         pdf.ln(3)
         pdf.set_font("DejaVu", "B", 15)
-        pdf.multi_cell(width, 8, f"Ouvert jusqu'au {content.closes_on} inclus.", align="C")
+        pdf.multi_cell(width, 8, f"Ouvert jusqu'au {content.closes_on}.", align="C")
     return bytes(pdf.output())
