@@ -502,3 +502,10 @@ def test_the_poster_of_a_long_name_still_holds_on_one_page():
     assert len(reader.pages) == 1
     words = " ".join(reader.pages[0].extract_text().split())
     assert name.strip() in words and "Ouvert jusqu'au 15 mars 2027 à 23 h 59." in words
+
+
+def test_the_form_gives_framework_and_competence_titles_in_english_when_they_exist(trainer, world):
+    trainer.get("/langue?lang=en&next=/")
+    page = text(trainer.get(url(NEW, world)))
+    assert "Test framework" in page and "1.1 Search" in page
+    assert "4.1 Se protéger" in page  # no English title: the French one

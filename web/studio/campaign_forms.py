@@ -132,13 +132,15 @@ class NewCampaignForm(FlaskForm):
     )
     submit = SubmitField(_l("Créer la campagne"))
 
-    def offer(self, db: Session, organisation_id: int) -> None:
-        """Fill the choices with what this organisation may build on."""
+    def offer(self, db: Session, organisation_id: int, locale: str = "fr") -> None:
+        """Fill the choices with what this organisation may build on (titles in English when
+        the interface is and the content has them)."""
+        self.english = locale.startswith("en")
         self.frameworks: list[Framework] = campaign_creation.frameworks_for(db, organisation_id)
         self.competences_of: dict[int, list[Competence]] = (
             campaign_creation.competences_by_framework(db, self.frameworks)
         )
-        self.framework.choices = [SelectChoice(str(f.id), f.title_fr) for f in self.frameworks]
+        self.framework.choices = [SelectChoice(str(f.id), self.title(f)) for f in self.frameworks]
         own, shipped = _l("Évaluations de votre structure"), _l("Évaluations livrées avec Jalon")
         self.assessment.choices = [SelectChoice("", _l("Choisissez une évaluation"))] + [
             SelectChoice(str(a.id), a.title, optgroup=str(own if a.organisation_id else shipped))
@@ -149,6 +151,9 @@ class NewCampaignForm(FlaskForm):
             for framework_id, competences in self.competences_of.items()
             for c in competences
         ]
+
+    def title(self, entry: Framework | Competence) -> str:
+        return (self.english and entry.title_en) or entry.title_fr
 
     def _chosen(self) -> list[tuple[str, str]]:
         """The ticked competences as (framework id, code)."""

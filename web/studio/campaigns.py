@@ -57,6 +57,10 @@ FILTERS = {
 }
 
 
+def _locale() -> str:
+    return str(get_locale() or "fr")
+
+
 def _campaign(org_id: int, campaign_id: int) -> Campaign:
     try:
         return campaign_admin.get_campaign(db.session, org_id, campaign_id)
@@ -125,7 +129,7 @@ def campaigns(org_id: int):
 @requires(*STAFF, org_arg="org_id")
 def new_campaign(org_id: int):
     form = NewCampaignForm()
-    form.offer(db.session, org_id)
+    form.offer(db.session, org_id, _locale())
     if form.validate_on_submit():
         spec = form.spec(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         try:
@@ -153,7 +157,7 @@ def campaign(org_id: int, campaign_id: int):
         "studio/campaigns/show.html",
         organisation=g.organisation,
         campaign=found,
-        details=campaign_admin.details(db.session, found, str(get_locale() or "fr")),
+        details=campaign_admin.details(db.session, found, _locale()),
         link=link,
         qr_svg=qr.qr_svg(link, title=_("Code QR du lien pour rejoindre la campagne")),
         state_labels=STATE_LABELS,
