@@ -37,6 +37,22 @@ class CampaignState(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+class CampaignOrder(enum.StrEnum):
+    """How the list is sorted: most recently opened first, by name, or closing soonest first
+    (campaigns without a closing date last)."""
+
+    RECENT = "recent"
+    NAME = "name"
+    CLOSING = "closing"
+
+
+ORDERINGS = {
+    CampaignOrder.RECENT: (Campaign.opens_at.desc(), Campaign.id.desc()),
+    CampaignOrder.NAME: (func.lower(Campaign.name), Campaign.id),
+    CampaignOrder.CLOSING: (Campaign.closes_at.is_(None), Campaign.closes_at, Campaign.id),
+}
+
+
 class CampaignNotFound(LookupError):
     """No such campaign in this organisation (another organisation's looks the same)."""
 
@@ -121,13 +137,15 @@ def _row(campaign: Campaign, counts: Participants, now: datetime) -> CampaignRow
     )
 
 
-def _campaigns_query(organisation_id: int, state: CampaignState | None, now: datetime) -> Select:
+def _campaigns_query(
+    organisation_id: int, state: CampaignState | None, order: CampaignOrder, now: datetime
+) -> Select:
     query = select(Campaign).where(Campaign.organisation_id == organisation_id)
     if state is None:
         query = query.where(Campaign.archived_at.is_(None))
     else:
         query = query.where(_state_filter(state, now))
-    return query.order_by(Campaign.opens_at.desc(), Campaign.id.desc())
+    return query.order_by(*ORDERINGS[order])
 
 
 def list_campaigns(
@@ -135,14 +153,15 @@ def list_campaigns(
     organisation_id: int,
     *,
     state: CampaignState | None = None,
+    order: CampaignOrder = CampaignOrder.RECENT,
     page: int | None = 1,
     per_page: int | None = None,
     now: datetime | None = None,
 ) -> Page[CampaignRow]:
-    """The organisation's campaigns, most recently opened first: those not archived by
-    default, or only those in ``state``."""
+    """The organisation's campaigns in ``order``: those not archived by default, or only those
+    in ``state``."""
     now = now or utcnow()
-    found = paginate(db, _campaigns_query(organisation_id, state, now), page, per_page)
+    found = paginate(db, _campaigns_query(organisation_id, state, order, now), page, per_page)
     counts = participants(db, [c.id for c in found.items])
     rows = [_row(c, counts.get(c.id, Participants()), now) for c in found.items]
     return Page(items=rows, number=found.number, per_page=found.per_page, total=found.total)

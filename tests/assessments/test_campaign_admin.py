@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from assessments import campaign_admin, campaigns, sessions
-from assessments.campaign_admin import CampaignState, Participants
+from assessments.campaign_admin import CampaignOrder, CampaignState, Participants
 from assessments.models import AssessmentMode
 from learners.database import utcnow
 from tests.assessments.factories import make_campaign, make_framework
@@ -206,3 +206,18 @@ def test_details_of_a_fixed_list_give_its_length(dbsession, org, framework):
     )
     seen = campaign_admin.details(dbsession, campaign)
     assert (seen.adaptive, seen.min_items, seen.max_items, seen.competences) == (False, 2, 2, ())
+
+
+def test_the_list_sorts_by_name_or_by_closing_date(dbsession, org, framework):
+    now = utcnow()
+    campaign_in(dbsession, org, framework, "beta", opens_at=now - DAY, closes_at=now + 9 * DAY)
+    campaign_in(dbsession, org, framework, "Alpha", opens_at=now - 2 * DAY)
+    campaign_in(dbsession, org, framework, "gamma", opens_at=now - 3 * DAY, closes_at=now + DAY)
+
+    def names(order):
+        page = campaign_admin.list_campaigns(dbsession, org.id, order=order, now=now)
+        return [row.name for row in page.items]
+
+    assert names(CampaignOrder.RECENT) == ["beta", "Alpha", "gamma"]
+    assert names(CampaignOrder.NAME) == ["Alpha", "beta", "gamma"]
+    assert names(CampaignOrder.CLOSING) == ["gamma", "beta", "Alpha"]  # no date: last

@@ -509,3 +509,18 @@ def test_the_form_gives_framework_and_competence_titles_in_english_when_they_exi
     page = text(trainer.get(url(NEW, world)))
     assert "Test framework" in page and "1.1 Search" in page
     assert "4.1 Se protéger" in page  # no English title: the French one
+
+
+def test_the_list_sorts_by_name_when_asked(app, trainer, world):
+    from web.database import db
+
+    with app.app_context():
+        org = db.session.get(Organisation, world.org_a)
+        framework = db.session.get(Campaign, world.campaign_a).assessment.framework
+        make_campaign(db.session, framework, org=org, name="Zoé, atelier du jeudi", item_uids=None)
+        db.session.commit()
+    by_name = text(trainer.get(url(LIST, world) + "?tri=name"))
+    assert by_name.index("Campagne A") < by_name.index("Zoé, atelier du jeudi")
+    assert '<option value="name" selected>' in by_name
+    recent = text(trainer.get(url(LIST, world) + "?tri=nimporte"))  # unknown: the default
+    assert recent.index("Zoé, atelier du jeudi") < recent.index("Campagne A")  # newest first

@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from assessments import campaign_admin, campaign_creation
-from assessments.campaign_admin import CampaignState
+from assessments.campaign_admin import CampaignOrder, CampaignState
 from assessments.campaign_creation import InvalidCampaign
 from assessments.campaigns import format_code
 from assessments.models import Campaign
@@ -100,6 +100,13 @@ def _record_creation(campaign: Campaign, composed: bool) -> None:
     _record("campaign.created", campaign)
 
 
+SORTS = {
+    CampaignOrder.RECENT.value: _l("Ouvertes le plus récemment"),
+    CampaignOrder.NAME.value: _l("Nom"),
+    CampaignOrder.CLOSING.value: _l("Fermeture la plus proche"),
+}
+
+
 def _state_filter() -> CampaignState | None:
     try:
         return CampaignState(request.args.get("etat", ""))
@@ -107,19 +114,28 @@ def _state_filter() -> CampaignState | None:
         return None
 
 
+def _order() -> CampaignOrder:
+    try:
+        return CampaignOrder(request.args.get("tri", ""))
+    except ValueError:
+        return CampaignOrder.RECENT
+
+
 @bp.get("/<int:org_id>/campagnes")
 @requires(*STAFF, org_arg="org_id")
 def campaigns(org_id: int):
-    state = _state_filter()
+    state, order = _state_filter(), _order()
     page = campaign_admin.list_campaigns(
-        db.session, org_id, state=state, page=request.args.get("page", 1, type=int)
+        db.session, org_id, state=state, order=order, page=request.args.get("page", 1, type=int)
     )
     return render_template(
         "studio/campaigns/list.html",
         organisation=g.organisation,
         page=page,
         state=state.value if state else "",
+        order=order.value,
         filters=FILTERS,
+        sorts=SORTS,
         state_labels=STATE_LABELS,
         action_form=CampaignActionForm(),
     )
