@@ -524,3 +524,13 @@ def test_the_list_sorts_by_name_when_asked(app, trainer, world):
     assert '<option value="name" selected>' in by_name
     recent = text(trainer.get(url(LIST, world) + "?tri=nimporte"))  # unknown: the default
     assert recent.index("Zoé, atelier du jeudi") < recent.index("Campagne A")  # newest first
+
+
+def test_every_problem_the_domain_reports_has_its_sentence_on_the_form(app):
+    from assessments.campaign_creation import MESSAGES
+    from web.studio.campaign_forms import PROBLEM_MESSAGES
+
+    assert PROBLEM_MESSAGES.keys() == MESSAGES.keys()
+    with app.test_request_context("/"):  # French: the same sentence on both sides
+        for code, french in MESSAGES.items():
+            assert str(PROBLEM_MESSAGES[code]) == french.replace("{codes}", "%(codes)s"), code
