@@ -180,7 +180,7 @@ def test_details_say_the_settings_in_words_in_french_and_english(dbsession, org,
     campaign = make_campaign(
         dbsession,
         framework,
-        org=org,
+        organisation=org,
         mode=AssessmentMode.ADAPTIVE,
         competence_codes=["1.1", "4.1"],
         min_items=4,
@@ -202,7 +202,7 @@ def test_details_say_the_settings_in_words_in_french_and_english(dbsession, org,
 
 def test_details_of_a_fixed_list_give_its_length(dbsession, org, framework):
     campaign = make_campaign(
-        dbsession, framework, org=org, item_uids=["essai-1.1-001", "essai-1.2-001"]
+        dbsession, framework, organisation=org, item_uids=["essai-1.1-001", "essai-1.2-001"]
     )
     seen = campaign_admin.details(dbsession, campaign)
     assert (seen.adaptive, seen.min_items, seen.max_items, seen.competences) == (False, 2, 2, ())

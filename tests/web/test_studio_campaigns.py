@@ -124,7 +124,11 @@ def test_the_list_pages_when_it_grows(app, trainer, world):
         assessment = db.session.get(Assessment, framework)
         for n in range(55):
             make_campaign(
-                db.session, assessment.framework, org=org, name=f"Série {n:02d}", item_uids=None
+                db.session,
+                assessment.framework,
+                organisation=org,
+                name=f"Série {n:02d}",
+                item_uids=None,
             )
         db.session.commit()
     first = text(trainer.get(url(LIST, world)))
@@ -354,7 +358,9 @@ def test_the_page_shows_a_qr_code_of_the_join_link(app, trainer, world):
     page = text(trainer.get(f"/organisations/{world.org_a}/campagnes/{world.campaign_a}"))
     assert '<svg role="img"' in page and "<title>Code QR du lien" in page
     assert f"/organisations/{world.org_a}/campagnes/{world.campaign_a}/affiche.pdf" in page
-    assert "resultats" not in page  # the results pages are linked by the lead, not here
+    results = f"/organisations/{world.org_a}/campagnes/{world.campaign_a}/resultats"
+    assert f'href="{results}"' in page and "Voir les résultats (0 terminées)" in page
+    assert trainer.get(results).status_code == 200
     assert format_code(campaign.code) in page
 
 
