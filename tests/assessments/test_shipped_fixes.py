@@ -120,3 +120,44 @@ def test_data_analyste_2_2_002_still_refuses_another_file():
 )  # fmt: skip
 def test_data_analyste_2_3_006_counts_the_same_kpi_once(f1, f2, expected):
     assert check(item("data-analyste-2.3-006"), {"f1": f1, "f2": f2}) is expected
+
+
+# Second reading after the fixes (review-followups, 2026-12-03).
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("info-retraite.fr", "l'assurance retraite"), ("les allocations familiales", "France Titres"),
+     ("service-public.gouv.fr", "le site des impôts")],
+)  # fmt: skip
+def test_premiers_pas_2_2_010_two_retirement_sites_and_more_everyday_names(first, second):
+    assert check(item("premiers-pas-2.2-010"), {"f1": first, "f2": second}) is OK
+
+
+def test_premiers_pas_2_2_010_the_caf_named_twice_is_still_one_service():
+    assert (
+        check(item("premiers-pas-2.2-010"), {"f1": "la CAF", "f2": "allocations familiales"}) is KO
+    )
+
+
+@pytest.mark.parametrize(
+    ("f1", "f2", "expected"),
+    [("taux de transformation", "nombre de ventes", OK),
+     ("satisfaction client", "coût d'acquisition", OK),
+     ("taux de transformation", "taux de conversion", KO)],
+)  # fmt: skip
+def test_data_analyste_2_3_006_accepts_more_everyday_kpis(f1, f2, expected):
+    assert check(item("data-analyste-2.3-006"), {"f1": f1, "f2": f2}) is expected
+
+
+def test_crcn_1_3_010_accepts_the_month_written_in_full():
+    assert check(item("crcn-1.3-010"), {"f1": "au mois de mars", "f2": "125"}) is OK
+
+
+def test_systemes_reseaux_3_2_009_takes_madame_and_still_the_exact_code():
+    ticket = item("systemes-reseaux-3.2-009")
+    right = {"demandeur": "Madame Benali", "poste": "PC-COMPTA-03", "type": "incident",
+             "categorie": "reseau", "code": "0x80070035",
+             "essaye": ["redemarrage", "internet"]}  # fmt: skip
+    assert check(ticket, right) is OK
+    assert check(ticket, {**right, "code": "0x8007-0035"}) is KO
