@@ -127,10 +127,10 @@ def frameworks_of(db: Session, organisation_id: int) -> list[FrameworkSummary]:
         .where(or_(Framework.id.in_(latest_shipped), Framework.organisation_id == organisation_id))
         .order_by(Framework.organisation_id.is_(None), Framework.title_fr)
     ).all()
-    return [_summary(db, f) for f in frameworks]
+    return [summary_of(db, f) for f in frameworks]
 
 
-def _summary(db: Session, framework: Framework) -> FrameworkSummary:
+def summary_of(db: Session, framework: Framework) -> FrameworkSummary:
     competences = db.scalar(
         select(func.count()).select_from(Competence).where(Competence.framework_id == framework.id)
     )

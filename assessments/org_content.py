@@ -146,6 +146,15 @@ def parse_upload(raw: bytes, name: str, limit: int) -> list[ParsedFile]:
     return [parse_text(text, name)]
 
 
+def import_upload(
+    db: Session, organisation_id: int, raw: bytes, name: str, *, limit: int, dry_run: bool
+) -> ImportReport:
+    """An uploaded file checked (size, encoding, JSON, content rules, ownership) and imported,
+    or only counted on a dry run; :class:`ContentInvalid` lists every problem."""
+    documents = parse_upload(raw, name, limit)
+    return import_for_organisation(db, organisation_id, documents, dry_run=dry_run)
+
+
 def export_own(framework: Framework, db: Session) -> str:
     """The framework and its items as one bundle file (FORMAT.md), re-importable as is."""
     return dump(export_framework(db, framework.slug, framework.version))

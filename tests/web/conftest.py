@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from learners.models import OrganisationKind, Role
+from tests.assessments.factories import make_own_framework
 from tests.learners.factories import make_learner, make_organisation, make_user
 from tests.web.forms import login_as
 
@@ -51,6 +52,16 @@ class World:
     platform_admin: int
     learner_b: int
     trainer_b: int
+    # Studio content: A's and B's own frameworks, and a shipped one (each: 1 competence, 1 item).
+    framework_a: int
+    competence_a: int
+    item_a: int
+    framework_b: int
+    competence_b: int
+    item_b: int
+    framework_shipped: int
+    competence_shipped: int
+    item_shipped: int
 
     @property
     def ids(self) -> dict[str, int]:
@@ -79,6 +90,10 @@ def world(app) -> World:
             "learner_b": make_learner(db.session, org_b, login="learner-b").user,
             "trainer_b": make_user(db.session, Role.TRAINER, org_b, login="trainer-b@test.example"),
         }
+        content = {
+            suffix: make_own_framework(db.session, org, f"studio-{suffix}")
+            for suffix, org in (("a", org_a), ("b", org_b), ("shipped", None))
+        }
         db.session.commit()
         return World(
             org_a=org_a.id,
@@ -86,6 +101,11 @@ def world(app) -> World:
             departement=departement.id,
             platform=platform.id,
             **{name: user.id for name, user in made.items()},
+            **{
+                f"{name}_{suffix}": row.id
+                for suffix, rows in content.items()
+                for name, row in zip(("framework", "competence", "item"), rows, strict=True)
+            },
         )
 
 

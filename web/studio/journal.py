@@ -19,6 +19,17 @@ from web.studio import bp
 ACTION_LABELS = {
     "learner.created": _l("Compte apprenant créé"),
     "learner.code_renewed": _l("Nouveau code d'accès donné à un apprenant"),
+    "framework.created": _l("Référentiel créé"),
+    "framework.copied": _l("Référentiel copié dans la structure"),
+    "framework.updated": _l("Référentiel modifié (titre ou alignements)"),
+    "framework.domain_saved": _l("Domaine ajouté à un référentiel"),
+    "framework.competence_saved": _l("Compétence enregistrée (niveaux, alignements)"),
+    "framework.drafts_validated": _l("Brouillons d'un référentiel validés"),
+    "framework.imported": _l("Fichier de référentiel importé"),
+    "item.created": _l("Question créée (brouillon)"),
+    "item.updated": _l("Question modifiée"),
+    "item.new_version": _l("Nouvelle version d'une question"),
+    "item.status_changed": _l("Statut d'une question changé"),
 }
 
 

@@ -1,0 +1,318 @@
+"""The framework and item pages of the studio: a trainer writes a framework and items in forms,
+bad input comes back on its field (422, nothing written), shipped content is read-only,
+another organisation's is not found, imports are checked before anything is written."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from sqlalchemy import func, select
+
+from assessments.models import Competence, Domain, Framework, Item, ItemStatus, ItemVersion
+from learners.models import AuditEvent
+from tests.web.forms import csrf_token, submit, text
+
+
+def _db():
+    from web.database import db
+
+    return db.session
+
+
+def _framework(app, slug="mon-metier"):
+    with app.app_context():
+        return _db().scalar(select(Framework).where(Framework.slug == slug))
+
+
+def _write_framework(client, world, slug="mon-metier"):
+    """Create a framework with a domain and a competence through the pages; returns the URLs."""
+    base = f"/organisations/{world.org_a}/referentiels"
+    response = submit(client, f"{base}/nouveau", {"slug": slug, "title_fr": "Agent d'accueil"})
+    assert response.status_code == 303
+    framework_url = response.headers["Location"]
+    response = submit(
+        client, f"{framework_url}/domaines/nouveau", {"code": "1", "title_fr": "Accueillir"}
+    )
+    assert response.status_code == 303
+    page = client.get(f"{framework_url}/competences/nouvelle").get_data(as_text=True)
+    domain_id = re.search(r'<select[^>]*id="domain_id"[^>]*>\s*<option[^>]*value="(\d+)"', page)[1]
+    response = submit(
+        client,
+        f"{framework_url}/competences/nouvelle",
+        {
+            "domain_id": domain_id,
+            "code": "1.1",
+            "title_fr": "Accueillir une personne",
+            "levels-0-text_fr": "Dire bonjour.",
+            "levels-2-text_fr": "Orienter la personne.",
+            "alignments-0-framework": "ESCO",
+            "alignments-0-url": "http://data.europa.eu/esco/skill/abc",
+        },
+    )
+    assert response.status_code == 303, text(response)
+    return framework_url
+
+
+def _competence_url(app, framework_url, code="1.1"):
+    framework = _framework(app)
+    with app.app_context():
+        competence = _db().scalar(
+            select(Competence).where(
+                Competence.framework_id == framework.id, Competence.code == code
+            )
+        )
+        return f"{framework_url}/competences/{competence.id}"
+
+
+QCU = {
+    "level": "2",
+    "instruction": "Quel logiciel sert à naviguer sur internet ?",
+    "explanation": "Un navigateur affiche les sites.",
+    "access_blind": "ok",
+    "access_colour_blind": "ok",
+    "access_deaf": "na",
+    "choices-0-text": "Un navigateur",
+    "choices-0-right": "y",
+    "choices-1-text": "Un tableur",
+}
+
+
+def test_a_trainer_writes_a_framework_a_competence_and_a_qcu_item(app, world, client_as):
+    client = client_as("trainer")
+    framework_url = _write_framework(client, world)
+    framework = _framework(app)
+    assert framework.organisation_id == world.org_a
+    competence_url = _competence_url(app, framework_url)
+    response = submit(client, f"{competence_url}/questions/nouvelle/qcu", QCU)
+    assert response.status_code == 303
+    with app.app_context():
+        item = _db().scalar(select(Item).where(Item.uid == "mon-metier-1.1-001"))
+        assert (item.status, item.key, item.organisation_id) == (
+            ItemStatus.DRAFT,
+            "a",
+            world.org_a,
+        )
+        assert [c["text"] for c in item.body["choices"]] == ["Un navigateur", "Un tableur"]
+        actions = set(_db().scalars(select(AuditEvent.action)))
+    assert {
+        "framework.created",
+        "framework.domain_saved",
+        "framework.competence_saved",
+        "item.created",
+    } <= actions
+    page = text(client.get(competence_url))
+    assert "mon-metier-1.1-001" in page and "Brouillon" in page
+
+
+def test_an_item_key_that_does_not_fit_comes_back_on_its_field_and_nothing_is_written(
+    app, world, client_as
+):
+    client = client_as("trainer")
+    competence_url = _competence_url(app, _write_framework(client, world))
+    # Two right answers for a single-choice item: the key is not one choice.
+    response = submit(
+        client, f"{competence_url}/questions/nouvelle/qcu", {**QCU, "choices-1-right": "y"}
+    )
+    assert response.status_code == 422
+    page = text(response)
+    assert "Cochez une seule bonne réponse" in page
+    assert 'href="#choices"' in page
+    # A number that is no number.
+    response = submit(
+        client,
+        f"{competence_url}/questions/nouvelle/number",
+        {**QCU, "label": "Total", "value": "douze", "margin": "0"},
+    )
+    assert response.status_code == 422
+    assert "Écrivez la bonne réponse en chiffres" in text(response)
+    # No accepted answer for a short text.
+    response = submit(client, f"{competence_url}/questions/nouvelle/qroc", {**QCU, "answers": ""})
+    assert response.status_code == 422
+    assert "Écrivez au moins une réponse acceptée" in text(response)
+    with app.app_context():
+        assert not _db().scalars(select(Item).where(Item.uid.startswith("mon-metier"))).all()
+
+
+def test_number_qcm_and_qroc_items_are_written_from_their_forms(app, world, client_as):
+    client = client_as("trainer")
+    competence_url = _competence_url(app, _write_framework(client, world))
+    common = {k: v for k, v in QCU.items() if not k.startswith("choices")}
+    forms = {
+        "number": {"label": "Total", "unit": "€", "value": "12,5", "margin": "0,01"},
+        "qcm": {
+            "choices-0-text": "Chrome",
+            "choices-0-right": "y",
+            "choices-1-text": "Excel",
+            "choices-2-text": "Firefox",
+            "choices-2-right": "y",
+        },
+        "qroc": {"answers": "navigateur\nun navigateur", "tolerance": ["t1", "t3"]},
+    }
+    for kind, fields in forms.items():
+        response = submit(
+            client, f"{competence_url}/questions/nouvelle/{kind}", {**common, **fields}
+        )
+        assert response.status_code == 303, text(response)
+    with app.app_context():
+        mine = select(Item).where(Item.uid.startswith("mon-metier"))
+        items = {i.type.value: i for i in _db().scalars(mine)}
+        assert items["number"].key == {"value": 12.5, "tolerance": 0.01}
+        assert items["number"].body == {"label": "Total", "unit": "€"}
+        assert items["qcm"].key == ["a", "c"]
+        assert items["qroc"].key == ["navigateur", "un navigateur"]
+        assert items["qroc"].tolerance == ["t1", "t3"]
+
+
+def test_validating_then_changing_the_key_makes_a_new_version(app, world, client_as):
+    client = client_as("trainer")
+    competence_url = _competence_url(app, _write_framework(client, world))
+    submit(client, f"{competence_url}/questions/nouvelle/qcu", QCU)
+    with app.app_context():
+        item_id = _db().scalar(select(Item.id).where(Item.uid == "mon-metier-1.1-001"))
+    framework_url = competence_url.split("/competences/")[0]
+    status_url = f"{framework_url}/questions/{item_id}/statut"
+    response = submit(client, status_url, {"status": "validated"}, form_path=competence_url)
+    assert response.status_code == 303
+    edit_url = f"{framework_url}/questions/{item_id}"
+    page = text(client.get(edit_url))
+    assert "Un navigateur" in page and "nouvelle version" in page
+    response = submit(
+        client,
+        edit_url,
+        {
+            **QCU,
+            "choices-0-right": "",
+            "choices-1-right": "y",
+            "choices-0-id": "a",
+            "choices-1-id": "b",
+        },
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        item = _db().get(Item, item_id)
+        assert (item.version, item.key, item.status) == (2, "b", ItemStatus.VALIDATED)
+        kept = _db().scalar(select(ItemVersion).where(ItemVersion.item_id == item_id))
+        assert (kept.version, kept.content["key"]) == (1, "a")
+        assert _db().scalar(select(AuditEvent).where(AuditEvent.action == "item.new_version"))
+    # A status that cannot follow: validated → draft.
+    response = submit(client, status_url, {"status": "draft"}, form_path=competence_url)
+    assert response.status_code == 409
+
+
+def test_shipped_frameworks_are_read_only_and_others_are_not_found(app, world, client_as):
+    from tests.assessments.factories import make_framework
+
+    with app.app_context():
+        shipped = make_framework(_db())
+        _db().commit()
+        shipped_id = shipped.id
+    trainer_b = client_as("trainer")  # trainer of A
+    base = f"/organisations/{world.org_a}/referentiels"
+    page = text(trainer_b.get(base))
+    assert "Référentiel d'essai" in page and "lecture seule" in page
+    assert trainer_b.get(f"{base}/{shipped_id}").status_code == 200
+    assert trainer_b.get(f"{base}/{shipped_id}/modifier").status_code == 403
+    assert trainer_b.get(f"{base}/{shipped_id}/export.json").status_code == 403
+    # B's own framework through A's space: not found.
+    with app.app_context():
+        own_b = Framework(
+            slug="metier-b", version="1", title_fr="B", kind="levels", cut_points=[0.0],
+            organisation_id=world.org_b,
+        )  # fmt: skip
+        _db().add(own_b)
+        _db().commit()
+        own_b_id = own_b.id
+    assert trainer_b.get(f"{base}/{own_b_id}").status_code == 404
+    assert "metier-b" not in text(trainer_b.get(base))
+
+
+def test_copying_a_shipped_framework_gives_drafts_to_validate(app, world, client_as):
+    from tests.assessments.factories import make_framework
+
+    with app.app_context():
+        shipped_id = make_framework(_db()).id
+        _db().commit()
+    client = client_as("org_admin")
+    base = f"/organisations/{world.org_a}/referentiels"
+    response = submit(client, f"{base}/{shipped_id}/copier", {"slug": "essai", "title_fr": "X"})
+    assert response.status_code == 422
+    assert "déjà pris" in text(response)
+    response = submit(
+        client, f"{base}/{shipped_id}/copier", {"slug": "essai-a", "title_fr": "Essai de A"}
+    )
+    assert response.status_code == 303
+    copy_url = response.headers["Location"]
+    assert "11 brouillon" in text(client.get(copy_url))
+    response = submit(client, f"{copy_url}/valider-brouillons", {})
+    assert response.status_code == 303
+    with app.app_context():
+        statuses = set(_db().scalars(select(Item.status).where(Item.uid.startswith("essai-a-"))))
+    assert statuses == {ItemStatus.VALIDATED}
+
+
+def test_export_then_import_round_trips_with_a_dry_run_first(app, world, client_as):
+    client = client_as("trainer")
+    framework_url = _write_framework(client, world)
+    competence_url = _competence_url(app, framework_url)
+    submit(client, f"{competence_url}/questions/nouvelle/qcu", QCU)
+    exported = client.get(f"{framework_url}/export.json")
+    assert exported.status_code == 200
+    assert "attachment" in exported.headers["Content-Disposition"]
+    bundle = json.loads(exported.get_data(as_text=True))
+    assert bundle["slug"] == "mon-metier" and len(bundle["items"]) == 1
+    bundle["slug"] = "mon-metier-bis"
+    bundle["items"][0]["id"] = "mon-metier-bis-1.1-001"
+    import_url = f"/organisations/{world.org_a}/referentiels/import"
+    payload = json.dumps(bundle).encode()
+    from io import BytesIO
+
+    response = client.post(
+        import_url,
+        data={"csrf_token": csrf_token(client, import_url), "file": (BytesIO(payload), "b.json")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert "Nouveau référentiel : mon-metier-bis@1" in page
+    assert _framework(app, "mon-metier-bis") is None  # dry run: nothing written
+    token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(
+        f"{import_url}/confirmer",
+        data={"csrf_token": csrf_token(client, import_url), "token": token},
+    )
+    assert response.status_code == 303
+    assert _framework(app, "mon-metier-bis").organisation_id == world.org_a
+    with app.app_context():
+        assert _db().scalar(select(AuditEvent).where(AuditEvent.action == "framework.imported"))
+
+
+def test_a_malformed_or_oversized_import_is_refused_in_french(app, world, client_as):
+    from io import BytesIO
+
+    client = client_as("trainer")
+    import_url = f"/organisations/{world.org_a}/referentiels/import"
+
+    def upload(payload: bytes):
+        return client.post(
+            import_url,
+            data={
+                "csrf_token": csrf_token(client, import_url),
+                "file": (BytesIO(payload), "f.json"),
+            },
+            content_type="multipart/form-data",
+        )
+
+    response = upload(b'{\n  "slug": "x",\n  oops\n}')
+    assert response.status_code == 422
+    assert "ligne 3" in text(response) and "JSON invalide" in text(response)
+    response = upload(json.dumps({"slug": "x", "domains": []}).encode())
+    assert response.status_code == 422
+    assert "liste non vide de domaines attendue" in text(response)
+    app.config["JALON_MAX_CONTENT_IMPORT_BYTES"] = 100
+    response = upload(b" " * 200)
+    assert response.status_code == 422
+    assert "trop gros" in text(response)
+    with app.app_context():
+        assert _db().scalar(select(func.count()).select_from(Framework)) == 3  # the world's
+        assert _db().scalar(select(func.count()).select_from(Domain)) == 3

@@ -1,0 +1,419 @@
+"""Item forms, one per type: plain fields (choices in rows, accepted answers one per line) that
+become the item's file shape (FORMAT.md) for ``assessments.item_authoring``, which checks it
+with the import's rules; each form says which of its fields a refusal's JSON path (``key``,
+``body.choices[1].text``) belongs to, with a plainer sentence for the usual mistakes.
+
+Rows keep the ids of the choices they were loaded with (a hidden field), so editing a text does
+not change the item's meaning; new rows get the next free id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from assessments.models import ItemType
+from assessments.tolerances import DEFAULT_TOLERANCE
+
+ACCESS = [("ok", _l("Oui")), ("ko", _l("Non")), ("na", _l("Sans objet"))]
+TOLERANCES = [
+    ("t1", _l("Ignorer majuscules, accents et espaces (t1)")),
+    ("t2", _l("Ignorer la ponctuation (t2)")),
+    ("t3", _l("Accepter une petite faute de frappe (t3)")),
+]
+TYPE_NAMES = {
+    ItemType.QCU: _l("Choix unique"),
+    ItemType.QCM: _l("Choix multiple"),
+    ItemType.QROC: _l("Réponse courte"),
+    ItemType.NUMBER: _l("Nombre"),
+    ItemType.QROCM_IND: _l("Plusieurs cases"),
+    ItemType.QROCM_DEP: _l("Citer N réponses"),
+    ItemType.ORDERING: _l("Remettre dans l'ordre"),
+    ItemType.MATCHING: _l("Relier deux listes"),
+    ItemType.TASK_WEBMAIL: _l("Mise en situation : messagerie"),
+    ItemType.TASK_FORM: _l("Mise en situation : formulaire"),
+    ItemType.TASK_PHISHING: _l("Mise en situation : repérer l'arnaque"),
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def lines(text: str | None) -> list[str]:
+    """One accepted answer per line, blank lines dropped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _next_ids(taken: list[str], prefix: str) -> Callable[[], str]:
+    """Ids for new rows (``a``, ``b``… for choices; ``f1``, ``f2``… otherwise)."""
+    used = set(taken)
+
+    def make() -> str:
+        n = 0
+        while True:
+            n += 1
+            candidate = chr(ord("a") + n - 1) if prefix == "" and n <= 26 else f"{prefix}{n}"
+            if candidate not in used:
+                used.add(candidate)
+                return candidate
+
+    return make
+
+
+class ItemForm(FlaskForm):
+    """What every item has; subclasses add the body and key of their type."""
+
+    kind: ClassVar[ItemType]
+    level = SelectField(_l("Niveau"), choices=[(str(n), str(n)) for n in range(1, 9)], default="1")
+    instruction = TextAreaField(
+        _l("Consigne"),
+        validators=[
+            InputRequired(_l("Écrivez la consigne.")),
+            Length(max=400, message=_l("La consigne fait 400 caractères au plus.")),
+        ],
+        description=_l("Des phrases courtes et des mots de tous les jours."),
+    )
+    instruction_sr = TextAreaField(
+        _l("Consigne pour lecteur d'écran (facultatif)"),
+        description=_l("Quand la consigne s'appuie sur une image ou sur la mise en page."),
+    )
+    explanation = TextAreaField(
+        _l("Explication montrée après l'évaluation"),
+        validators=[InputRequired(_l("Écrivez pourquoi la bonne réponse est la bonne."))],
+    )
+    access_blind = SelectField(
+        _l("Faisable par une personne aveugle ?"), choices=ACCESS, default="ok"
+    )
+    access_colour_blind = SelectField(
+        _l("Faisable par une personne daltonienne ?"), choices=ACCESS, default="ok"
+    )
+    access_deaf = SelectField(
+        _l("Faisable par une personne sourde ?"), choices=ACCESS, default="na"
+    )
+    timer_seconds = IntegerField(
+        _l("Temps limité en secondes (facultatif)"),
+        validators=[
+            Optional(),
+            NumberRange(5, 3600, message=_l("Entre 5 et 3 600 secondes, ou laissez vide.")),
+        ],
+        description=_l("Seulement quand le temps fait partie de ce qui est évalué."),
+    )
+    submit = SubmitField(_l("Enregistrer la question"))
+
+    COMMON: ClassVar[dict[str, str]] = {
+        "level": "level",
+        "instruction": "instruction",
+        "instruction_sr": "instruction_sr",
+        "explanation": "explanation",
+        "timer_seconds": "timer_seconds",
+        "accessibility.blind": "access_blind",
+        "accessibility.colour_blind": "access_colour_blind",
+        "accessibility.deaf": "access_deaf",
+    }
+
+    # --- to and from the file shape
+
+    def content(self) -> dict[str, Any]:
+        body, key = self.body_and_key()
+        return {
+            "type": self.kind.value,
+            "level": int(self.level.data),
+            "instruction": self.instruction.data.strip(),
+            "instruction_sr": (self.instruction_sr.data or "").strip() or None,
+            "explanation": self.explanation.data.strip(),
+            "accessibility": {
+                "blind": self.access_blind.data,
+                "colour_blind": self.access_colour_blind.data,
+                "deaf": self.access_deaf.data,
+            },
+            "timer_seconds": self.timer_seconds.data,
+            "body": body,
+            "key": key,
+            "tolerance": self.tolerance_value(),
+            **self.kept,
+        }
+
+    def load(self, item: Mapping[str, Any]) -> None:
+        self.level.data = str(item.get("level", 1))
+        self.instruction.data = item.get("instruction")
+        self.instruction_sr.data = item.get("instruction_sr")
+        self.explanation.data = item.get("explanation")
+        access = item.get("accessibility") or {}
+        self.access_blind.data = access.get("blind", "ok")
+        self.access_colour_blind.data = access.get("colour_blind", "ok")
+        self.access_deaf.data = access.get("deaf", "na")
+        self.timer_seconds.data = item.get("timer_seconds")
+        self.load_body_and_key(item.get("body") or {}, item.get("key"))
+        if hasattr(self, "tolerance"):
+            self.tolerance.data = list(item.get("tolerance") or DEFAULT_TOLERANCE)
+
+    @property
+    def kept(self) -> dict[str, Any]:
+        """Fields the form does not show but the item keeps (its image)."""
+        return getattr(self, "_kept", {})
+
+    def keep(self, item: Mapping[str, Any]) -> None:
+        self._kept = {"image": item["image"]} if item.get("image") else {}
+
+    def tolerance_value(self) -> list[str] | None:
+        return None
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        raise NotImplementedError
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        raise NotImplementedError
+
+    # --- refusals on their fields
+
+    KEY_FIELD: ClassVar[str] = ""
+    KEY_MESSAGE: ClassVar[Any] = None
+
+    def field_for(self, path: str) -> tuple[Any, Any] | Any:
+        if path in self.COMMON:
+            return getattr(self, self.COMMON[path])
+        if path == "accessibility":
+            return self.access_blind
+        return self.body_field(path)
+
+    def body_field(self, path: str) -> Any:
+        return getattr(self, self.KEY_FIELD) if self.KEY_FIELD else None
+
+    def plain_message(self, path: str, message: str) -> str:
+        """The sentence shown for a refusal: the form's plainer one for its key, else the
+        import's own."""
+        if path.startswith("key") and self.KEY_MESSAGE is not None:
+            return f"{self.KEY_MESSAGE} ({message})"
+        return message
+
+
+def _tolerance_field() -> MultiCheckboxField:
+    return MultiCheckboxField(
+        _l("Réponses acceptées aussi quand…"),
+        choices=TOLERANCES,
+        default=list(DEFAULT_TOLERANCE),
+        validators=[Optional()],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Choices (qcu, qcm)
+
+
+class ChoiceRow(Form):
+    id = HiddenField()
+    text = StringField(_l("Texte du choix"), validators=[Optional(), Length(max=300)])
+    right = BooleanField(_l("Bonne réponse"))
+
+
+class _ChoicesForm(ItemForm):
+    choices = FieldList(FormField(ChoiceRow), min_entries=5, max_entries=5)
+    KEY_FIELD = "choices"
+
+    def _rows(self) -> list[tuple[str, str, bool]]:
+        rows = [e.form for e in self.choices]
+        new_id = _next_ids([r.id.data for r in rows if r.id.data], "")
+        filled = [r for r in rows if (r.text.data or "").strip()]
+        out = []
+        for row in filled:
+            if not row.id.data:
+                row.id.data = new_id()
+            out.append((row.id.data, row.text.data.strip(), bool(row.right.data)))
+        return out
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        right = {key} if isinstance(key, str) else set(key or [])
+        for entry, choice in zip(self.choices, body.get("choices") or [], strict=False):
+            entry.form.id.data = choice.get("id")
+            entry.form.text.data = choice.get("text")
+            entry.form.right.data = choice.get("id") in right
+
+    def body_field(self, path: str) -> Any:
+        match = re.match(r"body\.choices\[(\d+)\]", path)
+        if match and int(match.group(1)) < len(self._filled_entries()):
+            return self._filled_entries()[int(match.group(1))].form.text
+        return self.choices
+
+    def _filled_entries(self) -> list:
+        return [e for e in self.choices if (e.form.text.data or "").strip()]
+
+
+class QcuForm(_ChoicesForm):
+    kind = ItemType.QCU
+    KEY_MESSAGE = _l("Cochez une seule bonne réponse, sur un choix rempli.")
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        rows = self._rows()
+        right = [i for i, _, r in rows if r]
+        key = right[0] if len(right) == 1 else right
+        return {"choices": [{"id": i, "text": t} for i, t, _ in rows]}, key
+
+    def plain_message(self, path: str, message: str) -> str:
+        if path == "body.choices":
+            return str(_l("Écrivez au moins deux choix (cinq au plus)."))
+        return super().plain_message(path, message)
+
+
+class QcmForm(_ChoicesForm):
+    kind = ItemType.QCM
+    KEY_MESSAGE = _l("Cochez au moins une bonne réponse, sur des choix remplis.")
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        rows = self._rows()
+        return {"choices": [{"id": i, "text": t} for i, t, _ in rows]}, [i for i, _, r in rows if r]
+
+    def plain_message(self, path: str, message: str) -> str:
+        if path == "body.choices":
+            return str(_l("Écrivez au moins deux choix (cinq au plus)."))
+        if path == "key" and "liste" in message:
+            return str(self.KEY_MESSAGE)
+        return super().plain_message(path, message)
+
+
+# --------------------------------------------------------------------------------------------
+# Short text (qroc) and number
+
+
+class QrocForm(ItemForm):
+    kind = ItemType.QROC
+    label = StringField(
+        _l("Étiquette de la case"),
+        default="Votre réponse",
+        validators=[Optional(), Length(max=200)],
+    )
+    placeholder = StringField(
+        _l("Exemple grisé dans la case (facultatif)"), validators=[Optional(), Length(max=200)]
+    )
+    suffix = StringField(
+        _l("Texte après la case (facultatif)"), validators=[Optional(), Length(max=50)]
+    )
+    answers = TextAreaField(
+        _l("Réponses acceptées"),
+        description=_l("Une réponse par ligne : la réponse attendue, puis ses variantes."),
+    )
+    tolerance = _tolerance_field()
+    KEY_FIELD = "answers"
+    KEY_MESSAGE = _l("Écrivez au moins une réponse acceptée.")
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        body = {
+            name: getattr(self, name).data.strip()
+            for name in ("label", "placeholder", "suffix")
+            if (getattr(self, name).data or "").strip()
+        }
+        return body, lines(self.answers.data)
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        for name in ("label", "placeholder", "suffix"):
+            getattr(self, name).data = body.get(name)
+        self.answers.data = "\n".join(key or [])
+
+    def tolerance_value(self) -> list[str] | None:
+        return list(self.tolerance.data or [])
+
+
+def parse_decimal(text: str | None) -> float | str | None:
+    """``12,5`` or ``1 234.5`` as a number; anything else stays text for the rules to refuse."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    cleaned = raw.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return raw
+    return int(value) if value.is_integer() and "." not in cleaned else value
+
+
+class NumberForm(ItemForm):
+    kind = ItemType.NUMBER
+    label = StringField(
+        _l("Étiquette de la case"),
+        default="Votre réponse",
+        validators=[Optional(), Length(max=200)],
+    )
+    unit = StringField(
+        _l("Unité (facultatif)"),
+        description=_l("Par exemple : €, cm, %."),
+        validators=[Optional(), Length(max=20)],
+    )
+    value = StringField(_l("Bonne réponse (nombre)"), description=_l("Par exemple : 12,5"))
+    margin = StringField(
+        _l("Écart accepté"),
+        default="0",
+        description=_l("Par exemple 0,01 : une réponse entre 12,49 et 12,51 est juste."),
+    )
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        body = {"label": (self.label.data or "").strip() or "Votre réponse"}
+        if (self.unit.data or "").strip():
+            body["unit"] = self.unit.data.strip()
+        key: dict[str, Any] = {"value": parse_decimal(self.value.data)}
+        margin = parse_decimal(self.margin.data)
+        key["tolerance"] = 0 if margin is None else margin
+        return body, {k: v for k, v in key.items() if v is not None}
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        self.label.data = body.get("label")
+        self.unit.data = body.get("unit")
+        key = key or {}
+        self.value.data = str(key.get("value", "")).replace(".", ",")
+        self.margin.data = str(key.get("tolerance", 0)).replace(".", ",")
+
+    def body_field(self, path: str) -> Any:
+        return self.margin if path == "key.tolerance" else self.value
+
+    def plain_message(self, path: str, message: str) -> str:
+        if path == "key.tolerance":
+            return str(_l("Écrivez un écart positif, par exemple 0 ou 0,01."))
+        if path.startswith("key"):
+            return str(_l("Écrivez la bonne réponse en chiffres, par exemple 12,5."))
+        return message
+
+
+FORMS: dict[ItemType, type[ItemForm]] = {
+    ItemType.QCU: QcuForm,
+    ItemType.QCM: QcmForm,
+    ItemType.QROC: QrocForm,
+    ItemType.NUMBER: NumberForm,
+}
+
+
+def form_class(kind: str | ItemType) -> type[ItemForm] | None:
+    """The form of an item type, ``None`` for a type without one (or an unknown word)."""
+    try:
+        return FORMS.get(ItemType(kind))
+    except ValueError:
+        return None
+
+
+def show_item_problems(form: ItemForm, problems: list[tuple[str, str]]) -> None:
+    """Each refusal on its field, in the form's words; the rest above the form."""
+    for path, message in problems:
+        target = form.field_for(path)
+        text = form.plain_message(path, message)
+        if target is None:
+            form.form_errors.append(text)
+        else:
+            target.errors = [*target.errors, text]
