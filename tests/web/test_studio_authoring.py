@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the type fixtures read best one per line
 """The framework and item pages of the studio: a trainer writes a framework and items in forms,
 bad input comes back on its field (422, nothing written), shipped content is read-only,
 another organisation's is not found, imports are checked before anything is written."""
@@ -316,3 +317,69 @@ def test_a_malformed_or_oversized_import_is_refused_in_french(app, world, client
     with app.app_context():
         assert _db().scalar(select(func.count()).select_from(Framework)) == 3  # the world's
         assert _db().scalar(select(func.count()).select_from(Domain)) == 3
+
+
+OTHER_TYPES = {
+    "qrocm_ind": (
+        {
+            "fields-0-label": "Ville",
+            "fields-0-answers": "Paris ; paris 1er",
+            "fields-1-label": "Code postal",
+            "fields-1-answers": "75001",
+        },
+        {"fields": [{"id": "f1", "label": "Ville"}, {"id": "f2", "label": "Code postal"}]},
+        {"f1": ["Paris", "paris 1er"], "f2": ["75001"]},
+    ),
+    "qrocm_dep": (
+        {
+            "fields-0-label": "Navigateur 1",
+            "fields-1-label": "Navigateur 2",
+            "required": "2",
+            "groups": "chrome ; google chrome\nfirefox\nedge",
+        },
+        {"fields": [{"id": "f1", "label": "Navigateur 1"}, {"id": "f2", "label": "Navigateur 2"}]},
+        {"required": 2, "answers": [["chrome", "google chrome"], ["firefox"], ["edge"]]},
+    ),
+    "ordering": (
+        {"steps-0-text": "Allumer", "steps-1-text": "Se connecter", "steps-2-text": "Ouvrir"},
+        {"items": [{"id": "s1", "text": "Allumer"}, {"id": "s2", "text": "Se connecter"}, {"id": "s3", "text": "Ouvrir"}]},
+        ["s1", "s2", "s3"],
+    ),
+    "matching": (
+        {"pairs-0-left": "PDF", "pairs-0-right": "Document", "pairs-1-left": "JPG",
+         "pairs-1-right": "Image", "pairs-2-right": "Musique"},
+        {"left": [{"id": "l1", "text": "PDF"}, {"id": "l2", "text": "JPG"}],
+         "right": [{"id": "r1", "text": "Document"}, {"id": "r2", "text": "Image"}, {"id": "r3", "text": "Musique"}]},
+        {"l1": "r1", "l2": "r2"},
+    ),
+}  # fmt: skip
+BROKEN = {
+    "qrocm_ind": ({"fields-0-label": "Ville", "fields-0-answers": ""}, "Donnez au moins une réponse"),
+    "qrocm_dep": ({"fields-0-label": "Navigateur", "required": "3", "groups": "chrome"}, "ne peut pas dépasser"),
+    "ordering": ({"steps-0-text": "Seule étape"}, "au moins deux"),
+    "matching": ({"pairs-0-left": "PDF"}, "Remplissez chaque paire"),
+}  # fmt: skip
+
+
+def test_the_other_text_and_list_types_are_written_from_their_forms(app, world, client_as):
+    client = client_as("trainer")
+    competence_url = _competence_url(app, _write_framework(client, world))
+    common = {k: v for k, v in QCU.items() if not k.startswith("choices")}
+    for kind, (fields, body, key) in OTHER_TYPES.items():
+        new_url = f"{competence_url}/questions/nouvelle/{kind}"
+        broken, message = BROKEN[kind]
+        response = submit(client, new_url, {**common, **broken})
+        assert response.status_code == 422, kind
+        assert message in text(response), kind
+        response = submit(client, new_url, {**common, **fields})
+        assert response.status_code == 303, (kind, text(response))
+        with app.app_context():
+            item = _db().scalar(
+                select(Item).where(Item.uid.startswith("mon-metier"), Item.type == kind)
+            )
+            assert (item.body, item.key) == (body, key), kind
+        # Its edit page shows it back, and saving it unchanged keeps it as it is.
+        edit_url = f"{competence_url.split('/competences/')[0]}/questions/{item.id}"
+        page = client.get(edit_url)
+        assert page.status_code == 200
+        assert fields[next(iter(fields))].split(" ;")[0] in text(page)

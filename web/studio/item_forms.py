@@ -392,11 +392,214 @@ class NumberForm(ItemForm):
         return message
 
 
+# --------------------------------------------------------------------------------------------
+# Several boxes (qrocm_ind, qrocm_dep)
+
+
+class BoxRow(Form):
+    id = HiddenField()
+    label = StringField(_l("Étiquette de la case"), validators=[Optional(), Length(max=200)])
+    answers = StringField(
+        _l("Réponses acceptées"),
+        description=_l("Séparées par un point-virgule, par exemple : Paris ; paris 1er"),
+    )
+
+
+def semicolons(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(";") if part.strip()]
+
+
+class _BoxesForm(ItemForm):
+    fields = FieldList(FormField(BoxRow), min_entries=5, max_entries=5)
+    tolerance = _tolerance_field()
+    KEY_FIELD = "fields"
+
+    def _rows(self) -> list:
+        rows = [e.form for e in self.fields]
+        new_id = _next_ids([r.id.data for r in rows if r.id.data], "f")
+        filled = [r for r in rows if (r.label.data or "").strip()]
+        for row in filled:
+            row.id.data = row.id.data or new_id()
+        return filled
+
+    def tolerance_value(self) -> list[str] | None:
+        return list(self.tolerance.data or [])
+
+    def body_field(self, path: str) -> Any:
+        match = re.match(r"(?:body\.fields|key)\[?(\d+)?", path)
+        rows = [e for e in self.fields if (e.form.label.data or "").strip()]
+        if match and match.group(1) and int(match.group(1)) < len(rows):
+            return rows[int(match.group(1))].form.label
+        return self.fields
+
+
+class QrocmIndForm(_BoxesForm):
+    kind = ItemType.QROCM_IND
+    KEY_MESSAGE = _l("Donnez au moins une réponse acceptée pour chaque case remplie.")
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        rows = self._rows()
+        body = {"fields": [{"id": r.id.data, "label": r.label.data.strip()} for r in rows]}
+        return body, {r.id.data: semicolons(r.answers.data) for r in rows}
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        key = key or {}
+        for entry, box in zip(self.fields, body.get("fields") or [], strict=False):
+            entry.form.id.data = box.get("id")
+            entry.form.label.data = box.get("label")
+            entry.form.answers.data = " ; ".join(key.get(box.get("id"), []))
+
+    def plain_message(self, path: str, message: str) -> str:
+        if path == "body.fields":
+            return str(_l("Écrivez l'étiquette d'au moins une case."))
+        return super().plain_message(path, message)
+
+
+class QrocmDepForm(_BoxesForm):
+    kind = ItemType.QROCM_DEP
+    required = IntegerField(
+        _l("Nombre de réponses différentes attendues"),
+        validators=[InputRequired(_l("Écrivez un nombre, par exemple 2."))],
+        default=2,
+    )
+    groups = TextAreaField(
+        _l("Réponses acceptées"),
+        description=_l(
+            "Une réponse par ligne ; ses variantes sur la même ligne, séparées par un "
+            "point-virgule, par exemple : chrome ; google chrome"
+        ),
+    )
+    KEY_FIELD = "groups"
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        rows = self._rows()
+        body = {"fields": [{"id": r.id.data, "label": r.label.data.strip()} for r in rows]}
+        groups = [semicolons(line) for line in lines(self.groups.data)]
+        return body, {"required": self.required.data, "answers": groups}
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        key = key or {}
+        for entry, box in zip(self.fields, body.get("fields") or [], strict=False):
+            entry.form.id.data = box.get("id")
+            entry.form.label.data = box.get("label")
+        self.required.data = key.get("required")
+        self.groups.data = "\n".join(" ; ".join(g) for g in key.get("answers", []))
+
+    def body_field(self, path: str) -> Any:
+        if path == "key.required":
+            return self.required
+        if path.startswith("key"):
+            return self.groups
+        return super().body_field(path)
+
+    def plain_message(self, path: str, message: str) -> str:
+        if path == "key.required":
+            return str(
+                _l("Le nombre attendu ne peut pas dépasser le nombre de cases ni de réponses.")
+            )
+        if path == "body.fields":
+            return str(_l("Écrivez l'étiquette d'au moins une case."))
+        return message
+
+
+# --------------------------------------------------------------------------------------------
+# Ordering and matching
+
+
+class StepRow(Form):
+    id = HiddenField()
+    text = StringField(_l("Étape"), validators=[Optional(), Length(max=300)])
+
+
+class OrderingForm(ItemForm):
+    kind = ItemType.ORDERING
+    steps = FieldList(FormField(StepRow), min_entries=6, max_entries=6)
+    KEY_FIELD = "steps"
+    KEY_MESSAGE = _l("Écrivez les étapes dans le bon ordre, au moins deux.")
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        rows = [e.form for e in self.steps if (e.form.text.data or "").strip()]
+        new_id = _next_ids([r.id.data for r in rows if r.id.data], "s")
+        for row in rows:
+            row.id.data = row.id.data or new_id()
+        body = {"items": [{"id": r.id.data, "text": r.text.data.strip()} for r in rows]}
+        return body, [r.id.data for r in rows]
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        texts = {entry.get("id"): entry.get("text") for entry in body.get("items") or []}
+        for entry, step_id in zip(self.steps, key or [], strict=False):
+            entry.form.id.data = step_id
+            entry.form.text.data = texts.get(step_id)
+
+    def plain_message(self, path: str, message: str) -> str:
+        if path.startswith("body.items"):
+            return str(self.KEY_MESSAGE)
+        return super().plain_message(path, message)
+
+
+class PairRow(Form):
+    left_id = HiddenField()
+    left = StringField(_l("Élément de gauche"), validators=[Optional(), Length(max=300)])
+    right_id = HiddenField()
+    right = StringField(_l("Son correspondant à droite"), validators=[Optional(), Length(max=300)])
+
+
+class MatchingForm(ItemForm):
+    kind = ItemType.MATCHING
+    pairs = FieldList(FormField(PairRow), min_entries=6, max_entries=6)
+    KEY_FIELD = "pairs"
+    KEY_MESSAGE = _l(
+        "Remplissez chaque paire : un élément à gauche et son correspondant à droite "
+        "(une ligne avec seulement la droite ajoute un leurre)."
+    )
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        rows = [e.form for e in self.pairs]
+        new_left = _next_ids([r.left_id.data for r in rows if r.left_id.data], "l")
+        new_right = _next_ids([r.right_id.data for r in rows if r.right_id.data], "r")
+        left, right, key = [], [], {}
+        for row in rows:
+            if (row.right.data or "").strip():
+                row.right_id.data = row.right_id.data or new_right()
+                right.append({"id": row.right_id.data, "text": row.right.data.strip()})
+            if (row.left.data or "").strip():
+                row.left_id.data = row.left_id.data or new_left()
+                left.append({"id": row.left_id.data, "text": row.left.data.strip()})
+                key[row.left_id.data] = row.right_id.data if (row.right.data or "").strip() else ""
+        return {"left": left, "right": right}, key
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        key = key or {}
+        rights = {r.get("id"): r.get("text") for r in body.get("right") or []}
+        used = set()
+        rows = iter(self.pairs)
+        for left in body.get("left") or []:
+            row = next(rows).form
+            row.left_id.data, row.left.data = left.get("id"), left.get("text")
+            right_id = key.get(left.get("id"))
+            row.right_id.data, row.right.data = right_id, rights.get(right_id)
+            used.add(right_id)
+        for right_id, text in rights.items():
+            if right_id not in used:
+                row = next(rows, None)
+                if row is not None:
+                    row.form.right_id.data, row.form.right.data = right_id, text
+
+    def plain_message(self, path: str, message: str) -> str:
+        if path.startswith(("body.left", "body.right", "key")):
+            return str(self.KEY_MESSAGE)
+        return message
+
+
 FORMS: dict[ItemType, type[ItemForm]] = {
     ItemType.QCU: QcuForm,
     ItemType.QCM: QcmForm,
     ItemType.QROC: QrocForm,
     ItemType.NUMBER: NumberForm,
+    ItemType.QROCM_IND: QrocmIndForm,
+    ItemType.QROCM_DEP: QrocmDepForm,
+    ItemType.ORDERING: OrderingForm,
+    ItemType.MATCHING: MatchingForm,
 }
 
 
