@@ -101,3 +101,41 @@ def test_a_trainer_writes_a_framework_and_items_then_exports_it(
     ]
     assert bundle["items"][1]["key"] == {"value": 4.5, "tolerance": 0}
     assert re.search(r"/referentiels/\d+$", page.url)
+
+
+def test_a_trainer_copies_a_shipped_framework_and_checks_an_import_first(
+    journey_server, page, login, assert_accessible, tmp_path
+):
+    login(page, "formateur@passerelle.example")
+    page.get_by_role("link", name="Référentiels et questions").click()
+    page.get_by_role("link", name="Premiers pas numériques").click()
+    expect(page.get_by_text("Fourni par Jalon (lecture seule)")).to_be_visible()
+    assert_accessible(page)
+    fits_phone(page)
+    page.get_by_role("button", name="Copier dans ma structure").click()
+    assert_accessible(page)
+    page.get_by_label("Code court de la copie").fill("premiers-pas-passerelle")
+    page.get_by_label("Titre de la copie").fill("Premiers pas (Passerelle)")
+    page.get_by_role("button", name="Copier dans ma structure").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Premiers pas (Passerelle)")
+    assert_accessible(page)
+    # A copied item of a type written in forms opens in its form, with its texts.
+    page.get_by_role("link", name=re.compile(r"^1\.1 — ")).click()
+    page.get_by_role("link", name="Modifier premiers-pas-passerelle-1.1-001").click()
+    expect(page.get_by_label("Consigne", exact=True)).not_to_be_empty()
+    assert_accessible(page)
+    fits_phone(page)
+    page.get_by_role("link", name="Premiers pas (Passerelle)").click()
+    page.get_by_role("button", name=re.compile(r"^Valider les \d+ brouillon")).click()
+    expect(page.get_by_role("status")).to_contain_text("validée")
+
+    page.get_by_role("link", name="Référentiels", exact=True).click()
+    page.get_by_role("button", name="Importer un fichier").click()
+    assert_accessible(page)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "slug": "x",\n  oops\n}', encoding="utf-8")
+    page.get_by_label("Fichier du référentiel (JSON)").set_input_files(broken)
+    page.get_by_role("button", name="Vérifier le fichier (rien n'est importé)").click()
+    expect(page.get_by_role("alert")).to_contain_text("ligne 3")
+    assert_accessible(page)
+    fits_phone(page)
