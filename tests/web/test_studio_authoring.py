@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 
 from sqlalchemy import func, select
 
@@ -383,3 +384,148 @@ def test_the_other_text_and_list_types_are_written_from_their_forms(app, world, 
         page = client.get(edit_url)
         assert page.status_code == 200
         assert fields[next(iter(fields))].split(" ;")[0] in text(page)
+
+
+class _FormValues(HTMLParser):
+    """The values a browser would post from the page's item form (the one with a « level »)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._selected_seen = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind == "submit":
+                return
+            self.values.setdefault(name, []).append(
+                a.get("value") or ("y" if kind == "checkbox" else "")
+            )
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.values.setdefault(self._select, []).append(a.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values.setdefault(name, []).append("")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        if tag == "textarea" and self._textarea:
+            # Browsers drop the first newline after <textarea>.
+            value = self.values[self._textarea][-1]
+            self.values[self._textarea][-1] = value[1:] if value.startswith("\n") else value
+            self._textarea = None
+
+
+def _posted(page: str) -> dict:
+    form = page[page.index('<form method="post" novalidate>') :]
+    parser = _FormValues()
+    parser.feed(form[: form.index("</form>")])
+    return {k: v if len(v) > 1 else v[0] for k, v in parser.values.items()}
+
+
+TASKS = {
+    "task_phishing": (
+        {"presentation": "message", "samples-0-sender": "banque@exemple.fr", "samples-0-subject": "Relevé",
+         "samples-0-text": "Votre relevé est prêt.", "samples-1-sender": "gain@arnaque.example",
+         "samples-1-subject": "Vous avez gagné !", "samples-1-url": "https://arnaque.example", "samples-1-scam": "y"},
+        {"kind": "message", "samples": [
+            {"id": "s1", "from": "banque@exemple.fr", "subject": "Relevé", "body": "Votre relevé est prêt."},
+            {"id": "s2", "from": "gain@arnaque.example", "subject": "Vous avez gagné !", "url": "https://arnaque.example"}]},
+        ["s2"],
+    ),
+    "task_form": (
+        {"site": "Mes aides (fictif)", "situation": "Sam Dupont, né le 12 mai 1984, célibataire.",
+         "form_fields-0-label": "Nom", "form_fields-0-kind": "text", "form_fields-0-expected": "Dupont",
+         "form_fields-1-label": "Date de naissance", "form_fields-1-kind": "date", "form_fields-1-expected": "12/05/1984",
+         "form_fields-2-label": "Situation", "form_fields-2-kind": "radio",
+         "form_fields-2-options": "Célibataire\nMarié", "form_fields-2-expected": "Célibataire"},
+        {"site": "Mes aides (fictif)", "situation": "Sam Dupont, né le 12 mai 1984, célibataire.", "fields": [
+            {"id": "nom", "label": "Nom", "kind": "text"},
+            {"id": "date-de-naissance", "label": "Date de naissance", "kind": "date"},
+            {"id": "situation", "label": "Situation", "kind": "radio",
+             "options": [{"id": "celibataire", "text": "Célibataire"}, {"id": "marie", "text": "Marié"}]}]},
+        {"nom": ["Dupont"], "date-de-naissance": ["1984-05-12"], "situation": "celibataire"},
+    ),
+    "task_webmail": (
+        {"owner": "sam@exemple.fr", "messages-0-sender": "caf@exemple.fr", "messages-0-subject": "Dossier",
+         "messages-0-text": "Envoyez votre CV à conseil@exemple.fr.", "files": "CV_Dupont.pdf",
+         "action": "forward", "target": "1", "to": "conseil@exemple.fr", "attach": "CV_Dupont.pdf",
+         "body_contains": "CV"},
+        {"mailbox": {"owner": "sam@exemple.fr", "messages": [
+            {"id": "m1", "from": "caf@exemple.fr", "to": "sam@exemple.fr", "subject": "Dossier",
+             "body": "Envoyez votre CV à conseil@exemple.fr.", "attachments": []}],
+            "files": [{"id": "cv-dupont-pdf", "name": "CV_Dupont.pdf"}]}},
+        {"action": "forward", "message": "m1", "to": ["conseil@exemple.fr"], "attachments": ["cv-dupont-pdf"],
+         "body_contains": ["CV"]},
+    ),
+}  # fmt: skip
+TASKS_BROKEN = {
+    "task_phishing": ({"samples-0-scam": "y"}, "Écrivez au moins un exemple"),
+    "task_form": ({"form_fields-0-label": "Situation", "form_fields-0-kind": "radio"}, "besoin d'options"),
+    "task_webmail": ({"messages-0-sender": "a@exemple.fr", "action": "forward", "attach": "absent.pdf"}, "doivent exister"),
+}  # fmt: skip
+
+
+def test_practice_tasks_are_written_from_guided_forms(app, world, client_as):
+    client = client_as("trainer")
+    competence_url = _competence_url(app, _write_framework(client, world))
+    common = {k: v for k, v in QCU.items() if not k.startswith("choices")}
+    for kind, (fields, body, key) in TASKS.items():
+        new_url = f"{competence_url}/questions/nouvelle/{kind}"
+        broken, message = TASKS_BROKEN[kind]
+        response = submit(client, new_url, {**common, **broken})
+        assert response.status_code == 422, kind
+        assert message in text(response), kind
+        response = submit(client, new_url, {**common, **fields})
+        assert response.status_code == 303, (kind, text(response))
+        with app.app_context():
+            item = _db().scalar(
+                select(Item).where(Item.uid.startswith("mon-metier"), Item.type == kind)
+            )
+            assert (item.body, item.key) == (body, key), kind
+
+
+def test_every_type_of_item_comes_back_unchanged_through_its_form(app, world, client_as):
+    """A copy of the test framework holds an item of every type: opening each in its form and
+    saving it without a change keeps its body and key (same ids), so no new version."""
+    from assessments import org_content
+    from learners.models import Organisation
+    from tests.assessments.factories import make_framework
+
+    with app.app_context():
+        shipped = make_framework(_db())
+        org = _db().get(Organisation, world.org_a)
+        copy = org_content.copy_framework(_db(), org.id, shipped, "essai-a", "Essai").framework
+        for item in _db().scalars(select(Item).where(Item.uid.startswith("essai-a-"))):
+            item.status = ItemStatus.VALIDATED
+        _db().commit()
+        items = {
+            i.id: (i.type.value, i.body, i.key)
+            for i in _db().scalars(select(Item).where(Item.uid.startswith("essai-a-")))
+        }
+        copy_id = copy.id
+    client = client_as("trainer")
+    assert len({kind for kind, _, _ in items.values()}) == 11
+    for item_id, (kind, body, key) in items.items():
+        url = f"/organisations/{world.org_a}/referentiels/{copy_id}/questions/{item_id}"
+        page = client.get(url)
+        assert page.status_code == 200, kind
+        response = client.post(url, data=_posted(page.get_data(as_text=True)))
+        assert response.status_code == 303, (kind, text(response)[:3000])
+        with app.app_context():
+            item = _db().get(Item, item_id)
+            assert (item.version, item.body, item.key) == (1, body, key), kind

@@ -9,7 +9,9 @@ not change the item's meaning; new rows get the next free id.
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -547,6 +549,7 @@ class PairRow(Form):
 class MatchingForm(ItemForm):
     kind = ItemType.MATCHING
     pairs = FieldList(FormField(PairRow), min_entries=6, max_entries=6)
+    right_order = HiddenField()  # the right list's order as loaded (the learner sees it so)
     KEY_FIELD = "pairs"
     KEY_MESSAGE = _l(
         "Remplissez chaque paire : un élément à gauche et son correspondant à droite "
@@ -566,10 +569,15 @@ class MatchingForm(ItemForm):
                 row.left_id.data = row.left_id.data or new_left()
                 left.append({"id": row.left_id.data, "text": row.left.data.strip()})
                 key[row.left_id.data] = row.right_id.data if (row.right.data or "").strip() else ""
+        order = list(_ids_of(self.right_order.data).values())
+        right.sort(key=lambda r: order.index(r["id"]) if r["id"] in order else len(order))
         return {"left": left, "right": right}, key
 
     def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
         key = key or {}
+        self.right_order.data = json.dumps(
+            {str(n): r.get("id") for n, r in enumerate(body.get("right") or [])}
+        )
         rights = {r.get("id"): r.get("text") for r in body.get("right") or []}
         used = set()
         rows = iter(self.pairs)
@@ -591,6 +599,403 @@ class MatchingForm(ItemForm):
         return message
 
 
+# --------------------------------------------------------------------------------------------
+# Practice tasks: guided forms whose settings the item type checks (task_phishing, task_form,
+# task_webmail). Options, attachments and files are written as texts; their ids are kept in a
+# hidden field so editing a text does not change the task's meaning.
+
+
+def slug_id(text: str, taken: set[str], prefix: str) -> str:
+    """A readable id for a new option or file (``celibataire``, ``cv-dupont-pdf``), unique."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:30] or prefix
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def _ids_of(hidden: str | None) -> dict[str, str]:
+    """Text → id of the entries a row was loaded with (``{}`` when new or tampered)."""
+    try:
+        data = json.loads(hidden or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _entries(text: str | None, known: dict[str, str], taken: set[str], prefix: str) -> list[dict]:
+    """``[{"id", "text"}]`` for the lines of ``text``, reusing known ids."""
+    entries = []
+    for line in lines(text):
+        identifier = known.get(line) or slug_id(line, taken, prefix)
+        taken.add(identifier)
+        entries.append({"id": identifier, "text": line})
+    return entries
+
+
+def _ids_json(entries: list[Mapping[str, Any]], name: str = "text") -> str:
+    return json.dumps({e.get(name): e.get("id") for e in entries}, ensure_ascii=False)
+
+
+class SampleRow(Form):
+    id = HiddenField()
+    sender = StringField(_l("Expéditeur (message)"), validators=[Optional(), Length(max=200)])
+    subject = StringField(_l("Objet ou titre"), validators=[Optional(), Length(max=300)])
+    text = TextAreaField(_l("Texte"), validators=[Optional(), Length(max=2000)])
+    url = StringField(
+        _l("Adresse du lien ou du site (fictive)"), validators=[Optional(), Length(max=300)]
+    )
+    shows = StringField(
+        _l("Ce que montre la page (site)"), validators=[Optional(), Length(max=300)]
+    )
+    scam = BooleanField(_l("C'est une arnaque"))
+
+
+class TaskPhishingForm(ItemForm):
+    kind = ItemType.TASK_PHISHING
+    presentation = SelectField(
+        _l("Ce que la personne examine"),
+        choices=[("message", _l("Des messages")), ("site", _l("Des sites"))],
+        default="message",
+    )
+    samples = FieldList(FormField(SampleRow), min_entries=4, max_entries=4)
+    KEY_FIELD = "samples"
+    KEY_MESSAGE = _l("Écrivez au moins un exemple ; cochez ceux qui sont des arnaques.")
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        rows = [e.form for e in self.samples]
+        filled = [
+            r
+            for r in rows
+            if any((r[f].data or "").strip() for f in ("sender", "subject", "text", "url", "shows"))
+        ]
+        new_id = _next_ids([r.id.data for r in rows if r.id.data], "s")
+        samples, key = [], []
+        for row in filled:
+            row.id.data = row.id.data or new_id()
+            sample = {"id": row.id.data}
+            for name, field in (
+                ("from", "sender"),
+                ("subject", "subject"),
+                ("body", "text"),
+                ("url", "url"),
+                ("shows", "shows"),
+            ):
+                if (row[field].data or "").strip():
+                    sample[name] = row[field].data.strip()
+            samples.append(sample)
+            if row.scam.data:
+                key.append(row.id.data)
+        return {"kind": self.presentation.data, "samples": samples}, key
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        self.presentation.data = body.get("kind", "message")
+        for entry, sample in zip(self.samples, body.get("samples") or [], strict=False):
+            row = entry.form
+            row.id.data = sample.get("id")
+            for name, field in (
+                ("from", "sender"),
+                ("subject", "subject"),
+                ("body", "text"),
+                ("url", "url"),
+                ("shows", "shows"),
+            ):
+                row[field].data = sample.get(name)
+            row.scam.data = sample.get("id") in (key or [])
+
+    def plain_message(self, path: str, message: str) -> str:
+        if path.startswith(("body.samples", "key")):
+            return str(self.KEY_MESSAGE)
+        return message
+
+
+FORM_KINDS = [
+    ("text", _l("Texte court")),
+    ("textarea", _l("Texte long")),
+    ("date", _l("Date")),
+    ("number", _l("Nombre")),
+    ("email", _l("Adresse e-mail")),
+    ("tel", _l("Téléphone")),
+    ("select", _l("Liste déroulante")),
+    ("radio", _l("Un choix parmi plusieurs")),
+    ("checkbox", _l("Cases à cocher")),
+]
+OPTION_KINDS = ("select", "radio", "checkbox")
+
+
+class FormFieldRow(Form):
+    id = HiddenField()
+    option_ids = HiddenField()
+    label = StringField(_l("Nom du champ"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Sorte de champ"), choices=FORM_KINDS, default="text")
+    options = TextAreaField(
+        _l("Options (une par ligne)"),
+        description=_l("Pour une liste, un choix ou des cases à cocher."),
+    )
+    expected = StringField(
+        _l("Réponse attendue (facultatif)"),
+        description=_l(
+            "Plusieurs valeurs acceptées ou cases cochées : séparez-les par un point-virgule. "
+            "Une date : 12/05/1984. Une option : son texte."
+        ),
+    )
+
+
+class TaskFormForm(ItemForm):
+    kind = ItemType.TASK_FORM
+    site = StringField(_l("Nom du site fictif"), validators=[Optional(), Length(max=200)])
+    situation = TextAreaField(_l("La situation : les informations que la personne doit utiliser"))
+    form_fields = FieldList(FormField(FormFieldRow), min_entries=6, max_entries=6)
+    KEY_FIELD = "form_fields"
+    KEY_MESSAGE = _l(
+        "Vérifiez les champs : chaque réponse attendue doit correspondre à sa sorte de champ."
+    )
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        rows = [e.form for e in self.form_fields if (e.form.label.data or "").strip()]
+        taken = {r.id.data for r in rows if r.id.data}
+        fields, key = [], {}
+        for row in rows:
+            row.id.data = row.id.data or slug_id(row.label.data, taken, "champ")
+            field: dict[str, Any] = {
+                "id": row.id.data,
+                "label": row.label.data.strip(),
+                "kind": row.kind.data,
+            }
+            if row.kind.data in OPTION_KINDS:
+                option_taken: set[str] = set()
+                field["options"] = _entries(
+                    row.options.data, _ids_of(row.option_ids.data), option_taken, "option"
+                )
+            fields.append(field)
+            expected = _expected(field, row.expected.data)
+            if expected is not None:
+                key[row.id.data] = expected
+        body = {
+            "site": (self.site.data or "").strip(),
+            "situation": (self.situation.data or "").strip(),
+            "fields": fields,
+        }
+        return {k: v for k, v in body.items() if v}, key
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        key = key or {}
+        self.site.data, self.situation.data = body.get("site"), body.get("situation")
+        for entry, field in zip(self.form_fields, body.get("fields") or [], strict=False):
+            row = entry.form
+            row.id.data, row.label.data = field.get("id"), field.get("label")
+            row.kind.data = field.get("kind", "text")
+            options = field.get("options") or []
+            row.options.data = "\n".join(o.get("text", "") for o in options)
+            row.option_ids.data = _ids_json(options)
+            row.expected.data = _expected_text(field, key.get(field.get("id")))
+
+    def plain_message(self, path: str, message: str) -> str:
+        if path.startswith("key"):
+            return f"{self.KEY_MESSAGE} ({message})"
+        if path.startswith("body.fields"):
+            return str(
+                _l("Écrivez au moins un champ ; une liste ou des cases ont besoin d'options.")
+            )
+        return message
+
+
+def _expected(field: Mapping[str, Any], text: str | None) -> Any:
+    """The key's value for one form field from what the trainer typed (``None``: not checked)."""
+    from assessments.item_types.task_form import iso_date
+
+    values = semicolons(text)
+    if not values:
+        return None
+    kind = field["kind"]
+    by_text = {o["text"].lower(): o["id"] for o in field.get("options", [])}
+    ids = [by_text.get(v.lower(), v) for v in values]
+    if kind in ("select", "radio"):
+        return ids[0] if len(ids) == 1 else ids
+    if kind == "checkbox":
+        return ids
+    if kind == "date":
+        return [iso_date(v) or v for v in values]
+    return values
+
+
+def _expected_text(field: Mapping[str, Any], expected: Any) -> str | None:
+    if expected is None:
+        return None
+    by_id = {o.get("id"): o.get("text") for o in field.get("options") or []}
+    values = [expected] if isinstance(expected, str) else list(expected)
+    if field.get("kind") == "date":
+        return " ; ".join(_french_date(v) for v in values)
+    return " ; ".join(by_id.get(v, v) for v in values)
+
+
+def _french_date(value: str) -> str:
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    return f"{match[3]}/{match[2]}/{match[1]}" if match else value
+
+
+class MessageRow(Form):
+    id = HiddenField()
+    attachment_ids = HiddenField()
+    sender = StringField(_l("De"), validators=[Optional(), Length(max=200)])
+    recipient = StringField(_l("À"), validators=[Optional(), Length(max=200)])
+    subject = StringField(_l("Objet"), validators=[Optional(), Length(max=300)])
+    date = StringField(
+        _l("Date et heure"),
+        description=_l("Par exemple : 2026-03-02T09:14"),
+        validators=[Optional(), Length(max=20)],
+    )
+    text = TextAreaField(_l("Texte du message"), validators=[Optional(), Length(max=4000)])
+    attachments = TextAreaField(_l("Pièces jointes (un nom de fichier par ligne)"))
+
+
+WEBMAIL_ACTIONS = [
+    ("open", _l("Ouvrir le bon message")),
+    ("reply", _l("Répondre")),
+    ("forward", _l("Transférer")),
+    ("delete", _l("Supprimer")),
+    ("send", _l("Écrire un nouveau message")),
+]
+
+
+class TaskWebmailForm(ItemForm):
+    kind = ItemType.TASK_WEBMAIL
+    owner = StringField(
+        _l("Adresse de la personne (fictive)"), validators=[Optional(), Length(max=200)]
+    )
+    messages = FieldList(FormField(MessageRow), min_entries=3, max_entries=3)
+    files = TextAreaField(
+        _l("Fichiers de la personne (un nom par ligne)"),
+        description=_l("Ce qu'elle peut joindre, par exemple : CV_Dupont.pdf"),
+    )
+    file_ids = HiddenField()
+    action = SelectField(
+        _l("Ce que la personne doit faire"), choices=WEBMAIL_ACTIONS, default="open"
+    )
+    target = SelectField(
+        _l("Sur quel message"),
+        choices=[
+            ("", _l("Aucun en particulier")),
+            ("1", _l("Message 1")),
+            ("2", _l("Message 2")),
+            ("3", _l("Message 3")),
+        ],
+        default="",
+    )
+    to = StringField(
+        _l("Destinataire attendu (facultatif)"),
+        description=_l("Plusieurs adresses : séparez-les par un point-virgule."),
+    )
+    attach = StringField(
+        _l("Pièces jointes attendues (facultatif)"),
+        description=_l("Les noms de fichiers, séparés par un point-virgule."),
+    )
+    body_contains = StringField(
+        _l("Mots attendus dans le message (facultatif)"),
+        description=_l("Séparés par un point-virgule."),
+    )
+    KEY_FIELD = "action"
+    KEY_MESSAGE = _l(
+        "Vérifiez ce que la personne doit faire : le message, le destinataire et les pièces "
+        "jointes doivent exister."
+    )
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        taken: set[str] = set()
+        files = _named(self.files.data, _ids_of(self.file_ids.data), taken, "fichier")
+        rows = [e.form for e in self.messages]
+        new_id = _next_ids([r.id.data for r in rows if r.id.data], "m")
+        messages, by_row = [], {}
+        for number, row in enumerate(rows, start=1):
+            if not any((row[f].data or "").strip() for f in ("sender", "subject", "text")):
+                continue
+            row.id.data = row.id.data or new_id()
+            by_row[str(number)] = row.id.data
+            message = {
+                "id": row.id.data,
+                "from": (row.sender.data or "").strip(),
+                "to": (row.recipient.data or "").strip() or (self.owner.data or "").strip(),
+                "subject": (row.subject.data or "").strip(),
+                "date": (row.date.data or "").strip(),
+                "body": (row.text.data or "").strip(),
+                "attachments": _named(
+                    row.attachments.data, _ids_of(row.attachment_ids.data), taken, "piece"
+                ),
+            }
+            messages.append({k: v for k, v in message.items() if v or k == "attachments"})
+        body = {
+            "mailbox": {
+                "owner": (self.owner.data or "").strip(),
+                "messages": messages,
+                "files": files,
+            }
+        }
+        names = {f["name"].lower(): f["id"] for m in messages for f in m["attachments"]} | {
+            f["name"].lower(): f["id"] for f in files
+        }
+        key: dict[str, Any] = {"action": self.action.data}
+        if self.target.data:
+            key["message"] = by_row.get(self.target.data, f"message-{self.target.data}")
+        if semicolons(self.to.data):
+            key["to"] = semicolons(self.to.data)
+        if semicolons(self.attach.data):
+            key["attachments"] = [names.get(n.lower(), n) for n in semicolons(self.attach.data)]
+        if semicolons(self.body_contains.data):
+            key["body_contains"] = semicolons(self.body_contains.data)
+        return body, key
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        key = key or {}
+        mailbox = body.get("mailbox") or {}
+        self.owner.data = mailbox.get("owner")
+        files = mailbox.get("files") or []
+        self.files.data, self.file_ids.data = (
+            "\n".join(f.get("name", "") for f in files),
+            _ids_json(files, "name"),
+        )
+        names = {f.get("id"): f.get("name") for f in files}
+        for number, (entry, message) in enumerate(
+            zip(self.messages, mailbox.get("messages") or [], strict=False), start=1
+        ):
+            row = entry.form
+            row.id.data = message.get("id")
+            row.sender.data, row.recipient.data = message.get("from"), message.get("to")
+            row.subject.data, row.date.data, row.text.data = (
+                message.get("subject"),
+                message.get("date"),
+                message.get("body"),
+            )
+            attachments = message.get("attachments") or []
+            row.attachments.data = "\n".join(a.get("name", "") for a in attachments)
+            row.attachment_ids.data = _ids_json(attachments, "name")
+            names.update({a.get("id"): a.get("name") for a in attachments})
+            if key.get("message") == message.get("id"):
+                self.target.data = str(number)
+        self.action.data = key.get("action", "open")
+        self.to.data = " ; ".join(key.get("to", []))
+        self.attach.data = " ; ".join(names.get(a, a) for a in key.get("attachments", []))
+        self.body_contains.data = " ; ".join(key.get("body_contains", []))
+
+    def body_field(self, path: str) -> Any:
+        fields = {
+            "key.message": self.target,
+            "key.to": self.to,
+            "key.attachments": self.attach,
+            "key.body_contains": self.body_contains,
+        }
+        if path.startswith("body"):
+            return self.messages
+        return fields.get(path, self.action)
+
+
+def _named(text: str | None, known: dict[str, str], taken: set[str], prefix: str) -> list[dict]:
+    """``[{"id", "name"}]`` for file names, one per line, reusing known ids."""
+    return [{"id": e["id"], "name": e["text"]} for e in _entries(text, known, taken, prefix)]
+
+
 FORMS: dict[ItemType, type[ItemForm]] = {
     ItemType.QCU: QcuForm,
     ItemType.QCM: QcmForm,
@@ -600,6 +1005,9 @@ FORMS: dict[ItemType, type[ItemForm]] = {
     ItemType.QROCM_DEP: QrocmDepForm,
     ItemType.ORDERING: OrderingForm,
     ItemType.MATCHING: MatchingForm,
+    ItemType.TASK_PHISHING: TaskPhishingForm,
+    ItemType.TASK_FORM: TaskFormForm,
+    ItemType.TASK_WEBMAIL: TaskWebmailForm,
 }
 
 
