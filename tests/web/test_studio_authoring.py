@@ -285,6 +285,12 @@ def test_export_then_import_round_trips_with_a_dry_run_first(app, world, client_
     )
     assert response.status_code == 303
     assert _framework(app, "mon-metier-bis").organisation_id == world.org_a
+    # The kept file went with the import: confirming again finds nothing.
+    response = client.post(
+        f"{import_url}/confirmer",
+        data={"csrf_token": csrf_token(client, import_url), "token": token},
+    )
+    assert response.status_code == 422 and "plus disponible" in text(response)
     with app.app_context():
         assert _db().scalar(select(AuditEvent).where(AuditEvent.action == "framework.imported"))
 
