@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from assessments.content_errors import ContentInvalid
 from assessments.content_export import framework_fields
 from assessments.content_parsing import ParsedFile
 from assessments.content_storage import DEFAULT_CUT_POINTS
@@ -414,7 +413,3 @@ def competence_fields(competence: Competence) -> CompetenceFields:
             AlignmentFields(a.framework_name, a.code, a.name, a.url) for a in competence.alignments
         ],
     )
-
-
-def copy_problems(exc: ContentInvalid) -> list[Problem]:
-    return [(e.path, e.message) for e in exc.errors]

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from assessments.authoring import ContentRejected, FrameworkNotFound
 from assessments.content_export import export_item
-from assessments.content_import import SEMANTIC_FIELDS, semantics
+from assessments.content_import import semantics
 from assessments.content_parsing import ParsedFile
 from assessments.content_storage import upsert_item
 from assessments.content_validation import Checker, check_item
@@ -178,7 +178,6 @@ def earlier_versions(db: Session, item: Item) -> list[ItemVersion]:
 
 __all__ = [
     "EDITABLE",
-    "SEMANTIC_FIELDS",
     "ItemSaved",
     "StatusChangeRefused",
     "create_item",

@@ -122,10 +122,9 @@ class Framework(Base):
     referral: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Optional fields of the file this framework was imported from, kept for a faithful export.
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # The organisation that wrote or copied it; ``None``: shipped with Jalon, read-only.
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    # The organisation that wrote or copied it; ``None``: shipped with Jalon, read-only. (No
+    # cascade: an organisation whose content has answers is not deleted with it.)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -274,9 +273,7 @@ class Item(Base):
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Always its framework's owner (``None``: shipped), kept here so the bank filters items
     # by organisation without joining competences and frameworks.
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -52,16 +52,6 @@ class World:
     platform_admin: int
     learner_b: int
     trainer_b: int
-    # Studio content: A's and B's own frameworks, and a shipped one (each: 1 competence, 1 item).
-    framework_a: int
-    competence_a: int
-    item_a: int
-    framework_b: int
-    competence_b: int
-    item_b: int
-    framework_shipped: int
-    competence_shipped: int
-    item_shipped: int
 
     @property
     def ids(self) -> dict[str, int]:
@@ -90,10 +80,6 @@ def world(app) -> World:
             "learner_b": make_learner(db.session, org_b, login="learner-b").user,
             "trainer_b": make_user(db.session, Role.TRAINER, org_b, login="trainer-b@test.example"),
         }
-        content = {
-            suffix: make_own_framework(db.session, org, f"studio-{suffix}")
-            for suffix, org in (("a", org_a), ("b", org_b), ("shipped", None))
-        }
         db.session.commit()
         return World(
             org_a=org_a.id,
@@ -101,12 +87,38 @@ def world(app) -> World:
             departement=departement.id,
             platform=platform.id,
             **{name: user.id for name, user in made.items()},
-            **{
-                f"{name}_{suffix}": row.id
-                for suffix, rows in content.items()
-                for name, row in zip(("framework", "competence", "item"), rows, strict=True)
-            },
         )
+
+
+@pytest.fixture
+def studio_content(app, world) -> dict[str, int]:
+    """Frameworks written in the studio, for URLs: A's, B's and a shipped one (no owner), each
+    with one domain, competence and draft item (``framework_a``, ``domain_b``…)."""
+    from learners.models import Organisation
+    from web.database import db
+
+    with app.app_context():
+        owners = {
+            "a": db.session.get(Organisation, world.org_a),
+            "b": db.session.get(Organisation, world.org_b),
+            "shipped": None,
+        }
+        content = {
+            suffix: make_own_framework(db.session, org, f"studio-{suffix}")
+            for suffix, org in owners.items()
+        }
+        ids = {
+            f"{name}_{suffix}": row.id
+            for suffix, (framework, competence, item) in content.items()
+            for name, row in (
+                ("framework", framework),
+                ("domain", competence.domain),
+                ("competence", competence),
+                ("item", item),
+            )
+        }
+        db.session.commit()
+        return ids
 
 
 @pytest.fixture

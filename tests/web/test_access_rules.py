@@ -43,6 +43,7 @@ STAFF_403 = {"trainer": 403, "org_admin": 403, "platform_admin": 403}
 STAFF_400 = {"trainer": 400, "org_admin": 400, "platform_admin": 400}
 STAFF_303 = {"trainer": 303, "org_admin": 303, "platform_admin": 303}
 REF_A = "/organisations/{org_a}/referentiels"
+STUDIO_IDS = ("framework", "domain", "competence", "item")  # ids from the studio_content fixture
 COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
 
 ACCESS: dict[str, list[Case]] = {
@@ -183,6 +184,16 @@ ACCESS: dict[str, list[Case]] = {
         Case(f"{REF_A}/{{framework_a}}/domaines/nouveau", see(**STAFF_OF_A_422), "POST"),
         Case(f"{REF_A}/{{framework_shipped}}/domaines/nouveau", see(**STAFF_403), "POST"),
         Case(f"{REF_A}/{{framework_b}}/domaines/nouveau", see(**STAFF_404)),
+    ],
+    "studio.edit_domain": [
+        Case(f"{REF_A}/{{framework_a}}/domaines/{{domain_a}}/modifier", see(**STAFF_OF_A)),
+        Case(
+            f"{REF_A}/{{framework_a}}/domaines/{{domain_a}}/modifier", see(**STAFF_OF_A_422), "POST"
+        ),
+        Case(f"{REF_A}/{{framework_a}}/domaines/{{domain_b}}/modifier", see(**STAFF_404), "POST"),
+        Case(
+            f"{REF_A}/{{framework_shipped}}/domaines/{{domain_shipped}}/modifier", see(**STAFF_403)
+        ),
     ],
     "studio.new_competence": [
         Case(f"{REF_A}/{{framework_a}}/competences/nouvelle", see(**STAFF_OF_A)),
@@ -341,11 +352,14 @@ def test_a_view_without_decision_is_refused(app, client_as):
 
 
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
-def test_access_rule(endpoint, app, world, client_as):
+def test_access_rule(endpoint, app, world, client_as, request):
     app.config["WTF_CSRF_ENABLED"] = False
+    ids = dict(world.ids)
+    if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in STUDIO_IDS):
+        ids.update(request.getfixturevalue("studio_content"))  # frameworks written in the studio
     failures = []
     for case in ACCESS[endpoint]:
-        path = case.path.format(**world.ids)
+        path = case.path.format(**ids)
         for role in ROLES:
             response = client_as(role).open(path, method=case.method, data=case.data)
             if response.status_code != case.expect[role]:

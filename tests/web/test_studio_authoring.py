@@ -105,6 +105,16 @@ def test_a_trainer_writes_a_framework_a_competence_and_a_qcu_item(app, world, cl
     } <= actions
     page = text(client.get(competence_url))
     assert "mon-metier-1.1-001" in page and "Brouillon" in page
+    # The domain is renamed; a code another domain has is refused on its field.
+    with app.app_context():
+        domain_id = _db().scalar(select(Domain.id).where(Domain.framework_id == framework.id))
+    edit_domain = f"{framework_url}/domaines/{domain_id}/modifier"
+    submit(client, f"{framework_url}/domaines/nouveau", {"code": "2", "title_fr": "Informer"})
+    response = submit(client, edit_domain, {"code": "2", "title_fr": "Accueil"})
+    assert response.status_code == 422 and "un domaine a déjà ce code" in text(response)
+    response = submit(client, edit_domain, {"code": "1", "title_fr": "Accueil du public"})
+    assert response.status_code == 303
+    assert "1 — Accueil du public" in text(client.get(framework_url))
 
 
 def test_an_item_key_that_does_not_fit_comes_back_on_its_field_and_nothing_is_written(
@@ -322,8 +332,8 @@ def test_a_malformed_or_oversized_import_is_refused_in_french(app, world, client
     assert response.status_code == 422
     assert "trop gros" in text(response)
     with app.app_context():
-        assert _db().scalar(select(func.count()).select_from(Framework)) == 3  # the world's
-        assert _db().scalar(select(func.count()).select_from(Domain)) == 3
+        assert _db().scalar(select(func.count()).select_from(Framework)) == 0
+        assert _db().scalar(select(func.count()).select_from(Domain)) == 0
 
 
 OTHER_TYPES = {

@@ -151,29 +151,47 @@ def copy_framework(org_id: int, framework_id: int):
     return render("studio/frameworks/copy.html", form, source=source)
 
 
+def _save_domain(org_id: int, framework, form: DomainForm, domain=None):
+    """Save and redirect, or put the refusal on the form and return ``None``."""
+    try:
+        saved = authoring.save_domain(
+            db.session,
+            framework,
+            form.code.data.strip(),
+            form.title_fr.data.strip(),
+            form.title_en.data,
+            domain,
+        )
+    except ContentRejected as refused:
+        show_problems(form, refused.problems)
+        return None
+    record("framework.domain_saved", "framework", framework.id, domain=saved.code)
+    db.session.commit()
+    return redirect(url_for("studio.framework", org_id=org_id, framework_id=framework.id), 303)
+
+
 @bp.route(f"{BASE}/<int:framework_id>/domaines/nouveau", methods=["GET", "POST"])
 @requires(*STAFF, org_arg="org_id")
 def new_domain(org_id: int, framework_id: int):
     framework = framework_or_abort(org_id, framework_id)
     form = DomainForm()
-    if form.validate_on_submit():
-        try:
-            domain = authoring.save_domain(
-                db.session,
-                framework,
-                form.code.data.strip(),
-                form.title_fr.data.strip(),
-                form.title_en.data,
-            )
-        except ContentRejected as refused:
-            show_problems(form, refused.problems)
-        else:
-            record("framework.domain_saved", "framework", framework.id, domain=domain.code)
-            db.session.commit()
-            return redirect(
-                url_for("studio.framework", org_id=org_id, framework_id=framework_id), 303
-            )
-    return render("studio/frameworks/domain_form.html", form, framework=framework)
+    if form.validate_on_submit() and (done := _save_domain(org_id, framework, form)):
+        return done
+    return render("studio/frameworks/domain_form.html", form, framework=framework, domain=None)
+
+
+@bp.route(f"{BASE}/<int:framework_id>/domaines/<int:domain_id>/modifier", methods=["GET", "POST"])
+@requires(*STAFF, org_arg="org_id")
+def edit_domain(org_id: int, framework_id: int, domain_id: int):
+    framework = framework_or_abort(org_id, framework_id)
+    try:
+        domain = authoring.own_domain(db.session, framework, domain_id)
+    except FrameworkNotFound:
+        abort(404)
+    form = DomainForm(obj=domain)
+    if form.validate_on_submit() and (done := _save_domain(org_id, framework, form, domain)):
+        return done
+    return render("studio/frameworks/domain_form.html", form, framework=framework, domain=domain)
 
 
 def _competence_form(framework, competence=None) -> CompetenceForm:

@@ -23,8 +23,22 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade() -> None:
     for table in ("frameworks", "items"):
+        if _sqlite():
+            # SQLite adds a column with its foreign key in place; batch mode would rebuild the
+            # table, which fails while responses and sessions reference its rows.
+            op.execute(
+                f"ALTER TABLE {table} ADD COLUMN organisation_id INTEGER "
+                f"CONSTRAINT fk_{table}_organisation_id_organisations "
+                "REFERENCES organisations (id)"
+            )
+            op.create_index(f"ix_{table}_organisation_id", table, ["organisation_id"])
+            continue
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("organisation_id", sa.Integer(), nullable=True))
             batch_op.create_index(
@@ -35,7 +49,6 @@ def upgrade() -> None:
                 "organisations",
                 ["organisation_id"],
                 ["id"],
-                ondelete="CASCADE",
             )
     op.create_table(
         "item_versions",
@@ -62,6 +75,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_item_versions_item_id"))
     op.drop_table("item_versions")
     for table in ("items", "frameworks"):
+        if _sqlite():
+            op.drop_index(f"ix_{table}_organisation_id", table_name=table)
+            op.execute(f"ALTER TABLE {table} DROP COLUMN organisation_id")
+            continue
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(
                 batch_op.f(f"fk_{table}_organisation_id_organisations"), type_="foreignkey"
