@@ -255,7 +255,8 @@ def test_copying_a_shipped_framework_gives_drafts_to_validate(app, world, client
     )
     assert response.status_code == 303
     copy_url = response.headers["Location"]
-    assert "11 brouillon" in text(client.get(copy_url))
+    page = text(client.get(copy_url))
+    assert "Copie créée : 11 question(s) en brouillon" in page and "11 brouillon" in page
     response = submit(client, f"{copy_url}/valider-brouillons", {})
     assert response.status_code == 303
     with app.app_context():

@@ -124,30 +124,38 @@ def edit_framework(org_id: int, framework_id: int):
     return render("studio/frameworks/framework_form.html", form, framework=framework)
 
 
+def _copy(org_id: int, source, form: CopyFrameworkForm):
+    """Copy and redirect to the copy, or put the refusal on the form and return ``None``."""
+    try:
+        copied = org_content.copy_framework(
+            db.session, org_id, source, form.slug.data.strip(), form.title_fr.data.strip()
+        )
+    except ContentRejected as refused:
+        show_problems(form, refused.problems)
+        return None
+    record(
+        "framework.copied", "framework", copied.framework.id, source=source.slug, items=copied.items
+    )
+    db.session.commit()
+    flash(
+        _(
+            "Copie créée : %(count)s question(s) en brouillon, à relire puis valider.",
+            count=copied.items,
+        ),
+        "success",
+    )
+    return redirect(
+        url_for("studio.framework", org_id=org_id, framework_id=copied.framework.id), 303
+    )
+
+
 @bp.route(f"{BASE}/<int:framework_id>/copier", methods=["GET", "POST"])
 @requires(*STAFF, org_arg="org_id")
 def copy_framework(org_id: int, framework_id: int):
     source = framework_or_abort(org_id, framework_id, own=False)
     form = CopyFrameworkForm()
-    if form.validate_on_submit():
-        try:
-            copied = org_content.copy_framework(
-                db.session, org_id, source, form.slug.data.strip(), form.title_fr.data.strip()
-            )
-        except ContentRejected as refused:
-            show_problems(form, refused.problems)
-        else:
-            record(
-                "framework.copied",
-                "framework",
-                copied.framework.id,
-                source=source.slug,
-                items=copied.items,
-            )
-            db.session.commit()
-            return redirect(
-                url_for("studio.framework", org_id=org_id, framework_id=copied.framework.id), 303
-            )
+    if form.validate_on_submit() and (done := _copy(org_id, source, form)):
+        return done
     return render("studio/frameworks/copy.html", form, source=source)
 
 
