@@ -113,13 +113,8 @@ class CampaignSpec:
 
 
 def shipped_or_own(query: Select, model: type, organisation_id: int) -> Select:
-    """Rows shipped with Jalon (no owner) and the organisation's own, never another's.
-
-    Frameworks and items get an owning organisation with the authoring studio; a model that
-    has no ``organisation_id`` yet holds shipped rows only."""
-    owner = getattr(model, "organisation_id", None)
-    if owner is None:
-        return query
+    """Rows shipped with Jalon (no owner) and the organisation's own, never another's."""
+    owner = model.organisation_id
     return query.where(or_(owner.is_(None), owner == organisation_id))
 
 

@@ -77,6 +77,20 @@ def export_framework(db: Session, slug: str, version: str | None = None) -> dict
     framework = latest_framework(db, slug, version)
     if framework is None:
         raise LookupError(f"référentiel inconnu : {slug}")
+    data = framework_fields(framework)
+    items = db.scalars(
+        select(Item)
+        .join(Competence)
+        .where(Competence.framework_id == framework.id)
+        .order_by(Item.uid)
+    ).all()
+    data["items"] = [export_item(item) for item in items]
+    return _strip_none(data)
+
+
+def framework_fields(framework: Framework) -> dict[str, Any]:
+    """A framework without its items, in its file shape (the studio validates its forms'
+    changes on it with the import's own rules)."""
     data: dict[str, Any] = {
         "slug": framework.slug,
         "title": _pair(framework.title_fr, framework.title_en),
@@ -149,13 +163,6 @@ def export_framework(db: Session, slug: str, version: str | None = None) -> dict
             data[nested] = {**(data.get(nested) or {}), **value}
         else:
             data[name] = value
-    items = db.scalars(
-        select(Item)
-        .join(Competence)
-        .where(Competence.framework_id == framework.id)
-        .order_by(Item.uid)
-    ).all()
-    data["items"] = [export_item(item) for item in items]
     return _strip_none(data)
 
 

@@ -43,7 +43,7 @@ from assessments.content_validation import (
 from assessments.models import Competence, Framework, Item, ItemStatus
 from assessments.tolerances import DEFAULT_TOLERANCE
 
-# What a validated item may not change without a new version (compared by ``_semantics``).
+# What a validated item may not change without a new version (compared by ``semantics``).
 SEMANTIC_FIELDS = ("type", "body", "key", "tolerance")
 
 Progress = Callable[[], object]  # called once per item written
@@ -279,7 +279,7 @@ def _check_versions(batch: _Batch, stored: Mapping[str, Item]) -> list[ContentEr
             elif (
                 item["version"] == existing.version
                 and existing.status != ItemStatus.DRAFT
-                and _semantics(item) != _semantics(export_item(existing))
+                and semantics(item) != semantics(export_item(existing))
             ):
                 c.add(
                     f"{path}.version",
@@ -290,7 +290,7 @@ def _check_versions(batch: _Batch, stored: Mapping[str, Item]) -> list[ContentEr
     return errors
 
 
-def _semantics(item: Mapping[str, Any]) -> tuple:
+def semantics(item: Mapping[str, Any]) -> tuple:
     """What an item means (``SEMANTIC_FIELDS``), comparable whatever the key order."""
     tolerance = item.get("tolerance")
     return (

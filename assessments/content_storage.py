@@ -25,6 +25,7 @@ from assessments.models import (
     Item,
     ItemStatus,
     ItemType,
+    ItemVersion,
     LevelDescriptor,
 )
 
@@ -193,8 +194,16 @@ def upsert_item(
         return "unchanged"
     item = existing or Item(uid=data["id"])
     bumped = existing is not None and data["version"] > existing.version
+    if bumped:
+        # Responses to the version being replaced keep its question and key (ItemVersion).
+        db.add(
+            ItemVersion(
+                item_id=existing.id, version=existing.version, content=export_item(existing)
+            )
+        )
     item.version = data["version"]
     item.competence_id = competence.id
+    item.organisation_id = competence.framework.organisation_id
     item.level = data["level"]
     item.type = ItemType(data["type"])
     item.status = ItemStatus(data["status"])

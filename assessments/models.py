@@ -122,6 +122,9 @@ class Framework(Base):
     referral: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Optional fields of the file this framework was imported from, kept for a faithful export.
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The organisation that wrote or copied it; ``None``: shipped with Jalon, read-only. (No
+    # cascade: an organisation whose content has answers is not deleted with it.)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -268,6 +271,9 @@ class Item(Base):
     key: Mapped[Any] = mapped_column(JSON)
     tolerance: Mapped[list[str] | None] = mapped_column(JSON)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Always its framework's owner (``None``: shipped), kept here so the bank filters items
+    # by organisation without joining competences and frameworks.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -284,6 +290,24 @@ class Item(Base):
 
     def __repr__(self) -> str:
         return f"<Item {self.uid} v{self.version} {self.type.value}>"
+
+
+class ItemVersion(Base):
+    """An earlier version of an item, in its file shape (``content_export.export_item``).
+
+    The ``items`` row always holds the current version; when a change of meaning (type, body,
+    key, tolerance) raises the version, the version it replaces is kept here, so responses
+    (``item_id`` + ``item_version``) still say what the learner was asked and which key
+    checked them."""
+
+    __tablename__ = "item_versions"
+    __table_args__ = (UniqueConstraint("item_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Assessment(Base):

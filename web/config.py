@@ -9,6 +9,8 @@ from typing import Any
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A framework file imported in the studio (the largest shipped bundle is under 1 MB).
+MAX_CONTENT_IMPORT_BYTES = 2 * 1024 * 1024
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -59,6 +61,9 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "MAX_CONTENT_LENGTH": int(env.get("JALON_MAX_UPLOAD_BYTES", str(MAX_UPLOAD_BYTES))),
+        "JALON_MAX_CONTENT_IMPORT_BYTES": int(
+            env.get("JALON_MAX_CONTENT_IMPORT_BYTES", str(MAX_CONTENT_IMPORT_BYTES))
+        ),
         "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,

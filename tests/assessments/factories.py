@@ -402,3 +402,35 @@ def _sender_address(item: Item, message_id: str | None) -> str | None:
         if message.get("id") == message_id:
             return message["from"].split("<")[-1].rstrip(">").strip()
     return None
+
+
+def make_own_framework(
+    db: Session, org: Organisation | None, slug: str
+) -> tuple[Framework, Competence, Item]:
+    """A framework written in the studio by ``org`` (``None``: shipped, read-only) with one
+    domain, one competence (1.1) and one draft single-choice item."""
+    from assessments import authoring, item_authoring
+
+    framework = authoring.create_framework(
+        db, org.id if org else None, slug, authoring.FrameworkFields(title_fr=f"Référentiel {slug}")
+    )
+    domain = authoring.save_domain(db, framework, "1", "Domaine", None)
+    competence = authoring.save_competence(
+        db,
+        framework,
+        authoring.CompetenceFields(domain_id=domain.id, code="1.1", title_fr="Compétence"),
+    )
+    item = item_authoring.create_item(
+        db,
+        competence,
+        {
+            "level": 1,
+            "type": "qcu",
+            "instruction": "Choisissez A.",
+            "accessibility": {"blind": "ok", "colour_blind": "ok", "deaf": "na"},
+            "explanation": "A est juste.",
+            "body": CHOICES,
+            "key": "a",
+        },
+    ).item
+    return framework, competence, item

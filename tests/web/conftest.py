@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from learners.models import OrganisationKind, Role
-from tests.assessments.factories import make_campaign, make_framework
+from tests.assessments.factories import make_campaign, make_framework, make_own_framework
 from tests.learners.factories import make_learner, make_organisation, make_user
 from tests.web.forms import login_as
 
@@ -96,6 +96,37 @@ def world(app) -> World:
             campaign_a=campaign_a.id,
             campaign_b=campaign_b.id,
         )
+
+
+@pytest.fixture
+def studio_content(app, world) -> dict[str, int]:
+    """Frameworks written in the studio, for URLs: A's, B's and a shipped one (no owner), each
+    with one domain, competence and draft item (``framework_a``, ``domain_b``…)."""
+    from learners.models import Organisation
+    from web.database import db
+
+    with app.app_context():
+        owners = {
+            "a": db.session.get(Organisation, world.org_a),
+            "b": db.session.get(Organisation, world.org_b),
+            "shipped": None,
+        }
+        content = {
+            suffix: make_own_framework(db.session, org, f"studio-{suffix}")
+            for suffix, org in owners.items()
+        }
+        ids = {
+            f"{name}_{suffix}": row.id
+            for suffix, (framework, competence, item) in content.items()
+            for name, row in (
+                ("framework", framework),
+                ("domain", competence.domain),
+                ("competence", competence),
+                ("item", item),
+            )
+        }
+        db.session.commit()
+        return ids
 
 
 @pytest.fixture

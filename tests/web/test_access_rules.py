@@ -38,6 +38,13 @@ SIGNED_IN_200 = see(302, default=200)
 STAFF_OF_A = {"trainer": 200, "org_admin": 200, "platform_admin": 200}
 STAFF_OF_A_422 = {"trainer": 422, "org_admin": 422, "platform_admin": 422}
 NO_BADGE = "00000000-0000-4000-8000-000000000000"  # no credential has this id
+STAFF_404 = {"trainer": 404, "org_admin": 404, "platform_admin": 404}
+STAFF_403 = {"trainer": 403, "org_admin": 403, "platform_admin": 403}
+STAFF_400 = {"trainer": 400, "org_admin": 400, "platform_admin": 400}
+STAFF_303 = {"trainer": 303, "org_admin": 303, "platform_admin": 303}
+REF_A = "/organisations/{org_a}/referentiels"
+STUDIO_IDS = ("framework", "domain", "competence", "item")  # ids from the studio_content fixture
+COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
 
 ACCESS: dict[str, list[Case]] = {
     "static": [Case("/static/css/jalon.css", EVERYONE_200)],
@@ -262,6 +269,154 @@ ACCESS: dict[str, list[Case]] = {
             ("archive_campaign", "archiver"),
         )
     },
+    # Frameworks and items written in the studio (tests/web/test_studio_authoring.py covers
+    # the pages): A's own content, B's (404 through A's space, even for the platform admin, as
+    # the URL names A), and Jalon's shipped content (read, copied, never changed: 403).
+    "studio.frameworks": [
+        Case(f"{REF_A}", see(**STAFF_OF_A)),
+        Case("/organisations/{org_b}/referentiels", see(platform_admin=200)),
+    ],
+    "studio.new_framework": [
+        Case(f"{REF_A}/nouveau", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/nouveau", see(**STAFF_OF_A_422), "POST"),
+        Case("/organisations/{org_b}/referentiels/nouveau", see(platform_admin=422), "POST"),
+    ],
+    "studio.framework": [
+        Case(f"{REF_A}/{{framework_a}}", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/{{framework_shipped}}", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/{{framework_b}}", see(**STAFF_404)),
+        Case("/organisations/{org_b}/referentiels/{framework_b}", see(platform_admin=200)),
+    ],
+    "studio.edit_framework": [
+        Case(f"{REF_A}/{{framework_a}}/modifier", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/{{framework_a}}/modifier", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{REF_A}/{{framework_shipped}}/modifier", see(**STAFF_403)),
+        Case(f"{REF_A}/{{framework_b}}/modifier", see(**STAFF_404), "POST"),
+    ],
+    "studio.copy_framework": [
+        Case(f"{REF_A}/{{framework_shipped}}/copier", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/{{framework_shipped}}/copier", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{REF_A}/{{framework_b}}/copier", see(**STAFF_404), "POST"),
+    ],
+    "studio.new_domain": [
+        Case(f"{REF_A}/{{framework_a}}/domaines/nouveau", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/{{framework_a}}/domaines/nouveau", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{REF_A}/{{framework_shipped}}/domaines/nouveau", see(**STAFF_403), "POST"),
+        Case(f"{REF_A}/{{framework_b}}/domaines/nouveau", see(**STAFF_404)),
+    ],
+    "studio.edit_domain": [
+        Case(f"{REF_A}/{{framework_a}}/domaines/{{domain_a}}/modifier", see(**STAFF_OF_A)),
+        Case(
+            f"{REF_A}/{{framework_a}}/domaines/{{domain_a}}/modifier", see(**STAFF_OF_A_422), "POST"
+        ),
+        Case(f"{REF_A}/{{framework_a}}/domaines/{{domain_b}}/modifier", see(**STAFF_404), "POST"),
+        Case(
+            f"{REF_A}/{{framework_shipped}}/domaines/{{domain_shipped}}/modifier", see(**STAFF_403)
+        ),
+    ],
+    "studio.new_competence": [
+        Case(f"{REF_A}/{{framework_a}}/competences/nouvelle", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/{{framework_a}}/competences/nouvelle", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{REF_A}/{{framework_b}}/competences/nouvelle", see(**STAFF_404), "POST"),
+    ],
+    "studio.edit_competence": [
+        Case(f"{REF_A}/{{framework_a}}/competences/{{competence_a}}/modifier", see(**STAFF_OF_A)),
+        Case(
+            f"{REF_A}/{{framework_a}}/competences/{{competence_a}}/modifier",
+            see(**STAFF_OF_A_422),
+            "POST",
+        ),
+        # B's competence under A's framework, and under B's framework.
+        Case(f"{REF_A}/{{framework_a}}/competences/{{competence_b}}/modifier", see(**STAFF_404)),
+        Case(
+            f"{REF_A}/{{framework_b}}/competences/{{competence_b}}/modifier",
+            see(**STAFF_404),
+            "POST",
+        ),
+    ],
+    "studio.competence": [
+        Case(f"{REF_A}/{{framework_a}}/competences/{{competence_a}}", see(**STAFF_OF_A)),
+        Case(
+            f"{REF_A}/{{framework_shipped}}/competences/{{competence_shipped}}",
+            see(**STAFF_OF_A),
+        ),
+        Case(f"{REF_A}/{{framework_a}}/competences/{{competence_b}}", see(**STAFF_404)),
+        Case(f"{REF_A}/{{framework_b}}/competences/{{competence_b}}", see(**STAFF_404)),
+    ],
+    "studio.new_item": [
+        Case(f"{COMP_A}/questions/nouvelle/qcu", see(**STAFF_OF_A)),
+        Case(f"{COMP_A}/questions/nouvelle/number", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{COMP_A}/questions/nouvelle/inconnu", see(**STAFF_404)),
+        Case(
+            f"{REF_A}/{{framework_shipped}}/competences/{{competence_shipped}}"
+            "/questions/nouvelle/qcu",
+            see(**STAFF_403),
+            "POST",
+        ),
+        Case(
+            f"{REF_A}/{{framework_b}}/competences/{{competence_b}}/questions/nouvelle/qcu",
+            see(**STAFF_404),
+        ),
+    ],
+    "studio.edit_item": [
+        Case(f"{REF_A}/{{framework_a}}/questions/{{item_a}}", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/{{framework_a}}/questions/{{item_a}}", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{REF_A}/{{framework_a}}/questions/{{item_b}}", see(**STAFF_404)),
+        Case(f"{REF_A}/{{framework_b}}/questions/{{item_b}}", see(**STAFF_404), "POST"),
+        Case(f"{REF_A}/{{framework_shipped}}/questions/{{item_shipped}}", see(**STAFF_403)),
+    ],
+    "studio.item_status": [
+        Case(
+            f"{REF_A}/{{framework_a}}/questions/{{item_b}}/statut",
+            see(**STAFF_404),
+            "POST",
+            {"status": "validated"},
+        ),
+        Case(
+            f"{REF_A}/{{framework_shipped}}/questions/{{item_shipped}}/statut",
+            see(**STAFF_403),
+            "POST",
+            {"status": "archived"},
+        ),
+        Case(
+            f"{REF_A}/{{framework_a}}/questions/{{item_a}}/statut",
+            see(**STAFF_400),
+            "POST",
+            {"status": "nothing"},
+        ),
+        # Last: draft → validated, then a second time the change cannot follow (409).
+        Case(
+            f"{REF_A}/{{framework_a}}/questions/{{item_a}}/statut",
+            see(trainer=303, org_admin=409, platform_admin=409),
+            "POST",
+            {"status": "validated"},
+        ),
+    ],
+    "studio.validate_drafts": [
+        Case(f"{REF_A}/{{framework_b}}/valider-brouillons", see(**STAFF_404), "POST"),
+        Case(f"{REF_A}/{{framework_shipped}}/valider-brouillons", see(**STAFF_403), "POST"),
+        Case(f"{REF_A}/{{framework_a}}/valider-brouillons", see(**STAFF_303), "POST"),
+    ],
+    "studio.export_framework": [
+        Case(f"{REF_A}/{{framework_a}}/export.json", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/{{framework_shipped}}/export.json", see(**STAFF_403)),
+        Case(f"{REF_A}/{{framework_b}}/export.json", see(**STAFF_404)),
+        Case(
+            "/organisations/{org_b}/referentiels/{framework_b}/export.json", see(platform_admin=200)
+        ),
+    ],
+    "studio.import_framework": [
+        Case(f"{REF_A}/import", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/import", see(**STAFF_OF_A_422), "POST"),
+        Case("/organisations/{org_b}/referentiels/import", see(platform_admin=422), "POST"),
+    ],
+    "studio.confirm_import": [
+        # No file kept under this token (nor any other organisation's): refused, nothing written.
+        Case(f"{REF_A}/import/confirmer", see(**STAFF_OF_A_422), "POST", {"token": "x" * 32}),
+        Case(
+            "/organisations/{org_b}/referentiels/import/confirmer", see(platform_admin=422), "POST"
+        ),
+    ],
     "department.home": [Case("/departement/", see(department=200))],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
     "admin.new_organisation": [
@@ -316,11 +471,14 @@ def test_a_view_without_decision_is_refused(app, client_as):
 
 
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
-def test_access_rule(endpoint, app, world, client_as):
+def test_access_rule(endpoint, app, world, client_as, request):
     app.config["WTF_CSRF_ENABLED"] = False
+    ids = dict(world.ids)
+    if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in STUDIO_IDS):
+        ids.update(request.getfixturevalue("studio_content"))  # frameworks written in the studio
     failures = []
     for case in ACCESS[endpoint]:
-        path = case.path.format(**world.ids)
+        path = case.path.format(**ids)
         for role in ROLES:
             response = client_as(role).open(path, method=case.method, data=case.data)
             if response.status_code != case.expect[role]:

@@ -8,4 +8,11 @@ from flask import Blueprint
 
 bp = Blueprint("studio", __name__, url_prefix="/organisations")
 
-from web.studio import campaigns, journal, results, views  # noqa: E402,F401  (routes register on import)
+from web.studio import (  # noqa: E402,F401  (routes register on import)
+    campaigns,
+    frameworks,
+    items,
+    journal,
+    results,
+    views,
+)

@@ -27,6 +27,17 @@ ACTION_LABELS = {
     "campaign.opened": _l("Campagne ouverte"),
     "campaign.closed": _l("Campagne fermée"),
     "campaign.archived": _l("Campagne archivée"),
+    "framework.created": _l("Référentiel créé"),
+    "framework.copied": _l("Référentiel copié dans la structure"),
+    "framework.updated": _l("Référentiel modifié (titre ou alignements)"),
+    "framework.domain_saved": _l("Domaine ajouté à un référentiel"),
+    "framework.competence_saved": _l("Compétence enregistrée (niveaux, alignements)"),
+    "framework.drafts_validated": _l("Brouillons d'un référentiel validés"),
+    "framework.imported": _l("Fichier de référentiel importé"),
+    "item.created": _l("Question créée (brouillon)"),
+    "item.updated": _l("Question modifiée"),
+    "item.new_version": _l("Nouvelle version d'une question"),
+    "item.status_changed": _l("Statut d'une question changé"),
 }
 
 
