@@ -14,17 +14,26 @@ the signed document.
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges import issuance, issuers, status_lists
-from badges.models import Credential, VerificationChannel, VerificationEvent
+from badges.models import (
+    Credential,
+    SigningKey,
+    StatusList,
+    VerificationChannel,
+    VerificationEvent,
+)
 from badges.ob3 import verify
 from badges.ob3.resolver import DocumentSource, Resolver
 from badges.ob3.verify import CheckStatus, Verdict, VerificationResult
+from badges.verification_cache import StampedCache
 from learners.database import utcnow
 
 QR_CHANNEL_QUERY = "via=qr"
@@ -161,16 +170,75 @@ def verify_stored(db: Session, credential: Credential, *, base_url: str) -> Veri
     return verify_credential(db, json.loads(credential.signed_json), base_url=base_url)
 
 
+def stamp(db: Session, credential: Credential) -> Hashable:
+    """What the verification of one of our credentials depends on, as we record it: its
+    revocation, suspension and dates, its signed document, the signature of its status list,
+    and the state of its issuer's keys (a withdrawn key no longer verifies). Two small
+    queries; a change to any of these changes the stamp."""
+    listed = db.execute(
+        select(StatusList.signed_at, StatusList.signed_credential.is_(None)).where(
+            StatusList.id == credential.status_list_id
+        )
+    ).one_or_none()
+    keys = db.execute(
+        select(SigningKey.id, SigningKey.state, SigningKey.retired_at)
+        .where(SigningKey.issuer_id == credential.issuer_id)
+        .order_by(SigningKey.id)
+    ).all()
+    return (
+        credential.revoked_at,
+        credential.suspended,
+        credential.issued_at,
+        credential.valid_until,
+        hash(credential.signed_json),
+        tuple(listed) if listed is not None else None,
+        tuple(tuple(key) for key in keys),
+    )
+
+
+def _seconds_to_next_boundary(credential: Credential, now: datetime) -> float | None:
+    """Until the badge becomes valid or expires, whichever comes next (None: no such date)."""
+    ahead = [
+        (moment - now).total_seconds()
+        for moment in (credential.issued_at, credential.valid_until)
+        if moment is not None and moment > now
+    ]
+    return min(ahead) if ahead else None
+
+
+def verify_stored_cached(
+    db: Session,
+    credential: Credential,
+    *,
+    base_url: str,
+    cache: StampedCache[VerificationResult] | None,
+) -> VerificationResult:
+    """``verify_stored``, answered from ``cache`` while nothing it depends on has changed
+    (``stamp``). A result read from the cache is shared: never modify it."""
+    if cache is None or not cache.enabled:
+        return verify_stored(db, credential, base_url=base_url)
+    key = (credential.public_id, base_url)
+    current = stamp(db, credential)
+    result = cache.get(key, current)
+    if result is None:
+        result = verify_stored(db, credential, base_url=base_url)
+        if result.verdict is not Verdict.INTERNAL_ERROR:  # a fault may pass: try again next time
+            boundary = _seconds_to_next_boundary(credential, utcnow())
+            cache.put(key, current, result, at_most=boundary)
+    return result
+
+
 def check_stored(
     db: Session,
     credential: Credential,
     *,
     base_url: str,
     channel: VerificationChannel | None = None,
+    cache: StampedCache[VerificationResult] | None = None,
 ) -> Verification:
-    """Re-verify one of our credentials for its public page; counted when ``channel`` is given
-    (not committed)."""
-    result = verify_stored(db, credential, base_url=base_url)
+    """Re-verify one of our credentials for its public page (through ``cache`` when given);
+    counted when ``channel`` is given (not committed)."""
+    result = verify_stored_cached(db, credential, base_url=base_url, cache=cache)
     if channel is not None:
         record(db, credential, channel, result)
     return Verification(result, shown_verdict(result.verdict, credential), credential)
