@@ -173,16 +173,19 @@ def verify_stored(db: Session, credential: Credential, *, base_url: str) -> Veri
 def stamp(db: Session, credential: Credential) -> Hashable:
     """What the verification of one of our credentials depends on, as we record it: its
     revocation, suspension and dates, its signed document, the signature of its status list,
-    and the state of its issuer's keys (a withdrawn key no longer verifies). Two small
-    queries; a change to any of these changes the stamp."""
-    listed = db.execute(
-        select(StatusList.signed_at, StatusList.signed_credential.is_(None)).where(
-            StatusList.id == credential.status_list_id
+    and the state of its issuer's keys (a withdrawn key no longer verifies). One small query
+    (its list's row beside each key of its issuer); a change to any of these changes the stamp."""
+    rows = db.execute(
+        select(
+            StatusList.signed_at,
+            StatusList.signed_credential.is_(None),
+            SigningKey.id,
+            SigningKey.state,
+            SigningKey.retired_at,
         )
-    ).one_or_none()
-    keys = db.execute(
-        select(SigningKey.id, SigningKey.state, SigningKey.retired_at)
-        .where(SigningKey.issuer_id == credential.issuer_id)
+        .select_from(StatusList)
+        .outerjoin(SigningKey, SigningKey.issuer_id == credential.issuer_id)
+        .where(StatusList.id == credential.status_list_id)
         .order_by(SigningKey.id)
     ).all()
     return (
@@ -191,8 +194,7 @@ def stamp(db: Session, credential: Credential) -> Hashable:
         credential.issued_at,
         credential.valid_until,
         hash(credential.signed_json),
-        tuple(listed) if listed is not None else None,
-        tuple(tuple(key) for key in keys),
+        tuple(tuple(row) for row in rows),
     )
 
 

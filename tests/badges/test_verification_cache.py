@@ -161,6 +161,15 @@ def test_a_withdrawn_key_is_seen_at_once(dbsession, counted):
     assert withdrawn is verification.verify_stored(dbsession, credential, base_url=BASE_URL).verdict
 
 
+def test_a_status_list_that_can_no_longer_be_read_is_seen_at_once(dbsession, counted):
+    credential = _issue(dbsession)
+    cache = StampedCache()
+    assert _check(dbsession, credential, cache) is Verdict.VALID
+    credential.status_list.signed_credential = None
+    dbsession.commit()
+    assert _check(dbsession, credential, cache) is Verdict.STATUS_UNKNOWN
+
+
 def test_a_changed_document_is_verified_again(dbsession, counted):
     credential = _issue(dbsession)
     cache = StampedCache()
