@@ -7,6 +7,7 @@ or a screen, and still small enough for a long ``/c/<uuid>`` URL at a low versio
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import qrcode
@@ -14,6 +15,9 @@ import qrcode.constants
 import qrcode.image.svg
 
 MAX_URL_LENGTH = 2000
+# Drawing a code costs about as much as the rest of the employer's page, and the drawing only
+# depends on the URL and title: the most recent ones are kept (a few KB each).
+SVG_CACHE_SIZE = 1024
 
 
 def _code(url: str) -> qrcode.QRCode:
@@ -38,6 +42,11 @@ def qr_png(url: str, *, box_size: int = 10) -> bytes:
 def qr_svg(url: str, *, title: str | None = None) -> str:
     """A scalable SVG of ``url`` (one path, no script or style), with an optional ``<title>``
     so screen readers announce what the code is for."""
+    return _svg(url, title)
+
+
+@lru_cache(maxsize=SVG_CACHE_SIZE)
+def _svg(url: str, title: str | None) -> str:
     image = _code(url).make_image(image_factory=qrcode.image.svg.SvgPathFillImage)
     svg = image.to_string(encoding="unicode")
     if title:

@@ -14,28 +14,29 @@ the signed document.
 from __future__ import annotations
 
 import json
-import threading
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cachetools import TTLCache
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badges import issuance, issuers, status_lists
-from badges.models import Credential, VerificationChannel, VerificationEvent
+from badges.models import (
+    Credential,
+    SigningKey,
+    StatusList,
+    VerificationChannel,
+    VerificationEvent,
+)
 from badges.ob3 import verify
 from badges.ob3.resolver import DocumentSource, FetchBudget, Resolver
 from badges.ob3.verify import CheckStatus, Verdict, VerificationResult
+from badges.verification_cache import StampedCache
 from learners.database import utcnow
 
 QR_CHANNEL_QUERY = "via=qr"
-# The public page of one of our credentials keeps its verification this long (it took ~66 ms
-# for each anonymous view); the key of the cache holds what the result depends on, so a
-# revocation or a withdrawn key shows at once. Entries are our own credentials: bounded by count.
-STORED_RESULT_SECONDS = 60
-_stored_results: TTLCache = TTLCache(maxsize=1024, ttl=STORED_RESULT_SECONDS)
-_stored_lock = threading.Lock()
 # Verdicts about the standing of an authentic badge, which a platform suspension outranks
 # (gravest first: revoked > suspended > expired > not yet valid > valid).
 SUSPENSION_OUTRANKS = frozenset({Verdict.VALID, Verdict.EXPIRED, Verdict.NOT_YET_VALID})
@@ -171,34 +172,64 @@ def verify_stored(db: Session, credential: Credential, *, base_url: str) -> Veri
     return verify_credential(db, json.loads(credential.signed_json), base_url=base_url)
 
 
-def _stored_fingerprint(credential: Credential, base_url: str, now: datetime) -> tuple:
-    """Everything the verification of one of our stored credentials depends on: a revocation,
-    a key withdrawn or rotated, a date passed each give another fingerprint."""
-    key_states = tuple(sorted((key.public_id, key.state.value) for key in credential.issuer.keys))
-    valid_until = credential.valid_until
+def stamp(db: Session, credential: Credential) -> Hashable:
+    """What the verification of one of our credentials depends on, as we record it: its
+    revocation, suspension and dates, its signed document, the signature of its status list,
+    and the state of its issuer's keys (a withdrawn key no longer verifies). One small query
+    (its list's row beside each key of its issuer); a change to any of these changes the stamp."""
+    rows = db.execute(
+        select(
+            StatusList.signed_at,
+            StatusList.signed_credential.is_(None),
+            SigningKey.id,
+            SigningKey.state,
+            SigningKey.retired_at,
+        )
+        .select_from(StatusList)
+        .outerjoin(SigningKey, SigningKey.issuer_id == credential.issuer_id)
+        .where(StatusList.id == credential.status_list_id)
+        .order_by(SigningKey.id)
+    ).all()
     return (
-        credential.public_id,
-        base_url,
         credential.revoked_at,
-        key_states,
-        valid_until is not None and valid_until <= now,
-        credential.issued_at <= now,
+        credential.suspended,
+        credential.issued_at,
+        credential.valid_until,
+        hash(credential.signed_json),
+        tuple(tuple(row) for row in rows),
     )
 
 
+def _seconds_to_next_boundary(credential: Credential, now: datetime) -> float | None:
+    """Until the badge becomes valid or expires, whichever comes next (None: no such date)."""
+    ahead = [
+        (moment - now).total_seconds()
+        for moment in (credential.issued_at, credential.valid_until)
+        if moment is not None and moment > now
+    ]
+    return min(ahead) if ahead else None
+
+
 def verify_stored_cached(
-    db: Session, credential: Credential, *, base_url: str, now: datetime | None = None
+    db: Session,
+    credential: Credential,
+    *,
+    base_url: str,
+    cache: StampedCache[VerificationResult] | None,
 ) -> VerificationResult:
-    """``verify_stored`` kept briefly (``STORED_RESULT_SECONDS``) for the public page, opened by
-    anyone as often as they like; a change of what the result depends on verifies again."""
-    fingerprint = _stored_fingerprint(credential, base_url, now or utcnow())
-    with _stored_lock:
-        found = _stored_results.get(fingerprint)
-    if found is None:
-        found = verify_stored(db, credential, base_url=base_url)
-        with _stored_lock:
-            _stored_results[fingerprint] = found
-    return found
+    """``verify_stored``, answered from ``cache`` while nothing it depends on has changed
+    (``stamp``). A result read from the cache is shared: never modify it."""
+    if cache is None or not cache.enabled:
+        return verify_stored(db, credential, base_url=base_url)
+    key = (credential.public_id, base_url)
+    current = stamp(db, credential)
+    result = cache.get(key, current)
+    if result is None:
+        result = verify_stored(db, credential, base_url=base_url)
+        if result.verdict is not Verdict.INTERNAL_ERROR:  # a fault may pass: try again next time
+            boundary = _seconds_to_next_boundary(credential, utcnow())
+            cache.put(key, current, result, at_most=boundary)
+    return result
 
 
 def check_stored(
@@ -207,10 +238,11 @@ def check_stored(
     *,
     base_url: str,
     channel: VerificationChannel | None = None,
+    cache: StampedCache[VerificationResult] | None = None,
 ) -> Verification:
-    """Re-verify one of our credentials for its public page (the result is kept briefly);
+    """Re-verify one of our credentials for its public page (through ``cache`` when given);
     counted when ``channel`` is given (not committed)."""
-    result = verify_stored_cached(db, credential, base_url=base_url)
+    result = verify_stored_cached(db, credential, base_url=base_url, cache=cache)
     if channel is not None:
         record(db, credential, channel, result)
     return Verification(result, shown_verdict(result.verdict, credential), credential)

@@ -83,4 +83,12 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         # whatever happens (a shared computer left signed in).
         "JALON_SESSION_IDLE_MINUTES": int(env.get("JALON_SESSION_IDLE_MINUTES", "120")),
         "JALON_SESSION_MAX_HOURS": int(env.get("JALON_SESSION_MAX_HOURS", "12")),
+        # The employer's page keeps each badge's verification result this long, for this many
+        # badges per worker (0 turns the cache off); a change to the badge is seen at once.
+        "JALON_VERIFICATION_CACHE_SECONDS": float(
+            env.get("JALON_VERIFICATION_CACHE_SECONDS", "300")
+        ),
+        "JALON_VERIFICATION_CACHE_SIZE": int(env.get("JALON_VERIFICATION_CACHE_SIZE", "2048")),
+        # A visitor opening the same badge again within this many hours is not counted again.
+        "JALON_VERIFICATION_COUNT_HOURS": int(env.get("JALON_VERIFICATION_COUNT_HOURS", "24")),
     }

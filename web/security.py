@@ -8,8 +8,10 @@ its response; these are only filled in when absent.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app
 from flask_login import current_user
+
+from web.static_files import is_static_request
 
 CSP = "; ".join(
     (
@@ -36,7 +38,8 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=()")
     if current_app.config["JALON_BASE_URL"].startswith("https://"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if _signed_in() and not (request.endpoint or "").endswith("static"):
+    # Static files first: they never load the signed-in person (no database query).
+    if not is_static_request() and _signed_in():
         # What a signed-in person sees is theirs: no copy in a shared computer's cache.
         headers["Cache-Control"] = "no-store"
     return response

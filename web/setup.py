@@ -6,7 +6,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from web import authz, errors, input_guard, security
+from web import authz, errors, input_guard, security, static_files
 from web.extensions import babel, csrf, limiter, login_manager
 from web.i18n import COOKIE, LANGUAGE_NAMES, select_locale
 
@@ -33,6 +33,7 @@ def init_extensions(app: Flask) -> None:
     app.before_request(force_password_change)
     errors.register(app)
     security.register(app)
+    static_files.register(app)
     input_guard.register(app)
 
     @app.context_processor

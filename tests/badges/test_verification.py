@@ -12,6 +12,7 @@ from sqlalchemy import select
 from badges import issuance, revocation, verification
 from badges.models import Credential, VerificationChannel, VerificationEvent
 from badges.ob3.verify import Check, CheckStatus, Verdict, VerificationResult
+from badges.verification_cache import StampedCache
 from learners.database import utcnow
 from tests.badges.factories import BASE_URL, KEK, make_achievement
 from tests.learners.factories import make_learner
@@ -142,25 +143,27 @@ def test_the_public_page_keeps_its_verification_until_what_it_depends_on_changes
 ):
     from badges import keys_store
 
+    cache = StampedCache()
     for _ in range(3):
-        page = verification.check_stored(dbsession, credential, base_url=BASE_URL)
+        page = verification.check_stored(dbsession, credential, base_url=BASE_URL, cache=cache)
         assert page.verdict is Verdict.VALID
     assert len(core_runs) == 1
     keys_store.rotate(dbsession, credential.issuer, KEK, compromised=True)
     dbsession.commit()
-    withdrawn = verification.check_stored(dbsession, credential, base_url=BASE_URL)
+    withdrawn = verification.check_stored(dbsession, credential, base_url=BASE_URL, cache=cache)
     assert len(core_runs) == 2
     assert withdrawn.verdict is Verdict.INVALID_SIGNATURE  # its key no longer published
     revocation.revoke(dbsession, credential, "Fraude", base_url=BASE_URL, kek=KEK)
     dbsession.commit()
-    verification.check_stored(dbsession, credential, base_url=BASE_URL)
+    verification.check_stored(dbsession, credential, base_url=BASE_URL, cache=cache)
     assert len(core_runs) == 3
 
 
 def test_a_cached_page_verification_still_counts_each_opening(dbsession, credential, core_runs):
+    cache = StampedCache()
     for _ in range(2):
         verification.check_stored(
-            dbsession, credential, base_url=BASE_URL, channel=VerificationChannel.LINK
+            dbsession, credential, base_url=BASE_URL, channel=VerificationChannel.LINK, cache=cache
         )
     assert len(core_runs) == 1
     assert _events(dbsession) == [("link", "valid", credential.id)] * 2

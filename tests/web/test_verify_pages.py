@@ -274,10 +274,11 @@ def test_badge_page_in_english(client, issue):
 def test_each_opening_counts_with_its_channel(client, issue, app):
     badge = issue()
     client.get(f"{badge.path}?via=qr", headers=HTML)
-    app.test_client().get(badge.path, headers=HTML)  # someone else, following a link
-    client.head(badge.path, headers=HTML)  # a link checker is not a verification
+    other = app.test_client()  # another visitor
+    other.head(badge.path, headers=HTML)  # a link checker is not a verification
     # Switching language on the page comes back to it: not a new verification.
-    client.get(f"{badge.path}?lang=en", headers={**HTML, "Referer": f"{BASE_URL}{badge.path}"})
+    other.get(f"{badge.path}?lang=en", headers={**HTML, "Referer": f"{BASE_URL}{badge.path}"})
+    other.get(badge.path, headers=HTML)
     pk = _credential_pk(app, badge.id)
     assert _events(app) == [("qr", "valid", pk), ("link", "valid", pk)]
 
@@ -761,3 +762,112 @@ def test_an_unreachable_issuer_costs_a_bounded_number_of_fetches(client, web):
     assert len(web.asked) <= resolver.MAX_FETCHES
     checks = {c["code"]: c for c in answer["checks"]}
     assert checks["key"]["status"] == "unknown" and checks["schema"]["status"] == "passed"
+
+
+# ------------------------------------------------------- /c/<id>: cached, counted once a visitor
+
+
+@pytest.fixture
+def work(monkeypatch) -> dict[str, int]:
+    """How many times the page really verified a badge and drew a QR code."""
+    from badges import qr
+
+    done = {"verify": 0, "qr": 0}
+    real_verify, real_code = verification.verify_stored, qr._code
+
+    def verify(*args, **kwargs):
+        done["verify"] += 1
+        return real_verify(*args, **kwargs)
+
+    def code(*args, **kwargs):
+        done["qr"] += 1
+        return real_code(*args, **kwargs)
+
+    monkeypatch.setattr(verification, "verify_stored", verify)
+    monkeypatch.setattr(qr, "_code", code)
+    return done
+
+
+def test_a_second_view_neither_verifies_again_nor_redraws_the_qr_code(app, issue, work):
+    badge = issue()
+    first = _page(app.test_client(), badge.path)[1]
+    second = _page(app.test_client(), badge.path)[1]
+    assert _verdict(first) == _verdict(second) == "valid"
+    assert qr_svg(verification.qr_url(badge.id, BASE_URL), title="Code QR de ce badge") in second
+    assert work == {"verify": 1, "qr": 1}
+
+
+def _change(app, badge: Issued, action) -> None:
+    from web.database import db
+
+    with app.app_context():
+        action(db.session, issuance.get(db.session, badge.id))
+        db.session.commit()
+
+
+def test_a_revocation_shows_at_once_after_a_cached_view(app, client, issue, work):
+    badge = issue()
+    assert _verdict(_page(client, badge.path)[1]) == "valid"
+    _change(
+        app,
+        badge,
+        lambda db, found: revocation.revoke(
+            db,
+            found,
+            "Attribué par erreur",
+            base_url=BASE_URL,
+            kek=app.config["JALON_KEY_ENCRYPTION_KEY"],
+        ),
+    )
+    page = _page(client, badge.path)[1]
+    assert _verdict(page) == "revoked" and "Badge révoqué" in page
+    assert "Raison : Attribué par erreur" in page
+
+
+def test_a_suspension_and_a_reinstatement_show_at_once(app, client, issue, work):
+    badge = issue()
+    assert _verdict(_page(client, badge.path)[1]) == "valid"
+    _change(app, badge, lambda db, found: revocation.set_suspended(db, found, True))
+    assert _verdict(_page(client, badge.path)[1]) == "suspended"
+    _change(app, badge, lambda db, found: revocation.set_suspended(db, found, False))
+    assert _verdict(_page(client, badge.path)[1]) == "valid"
+
+
+def test_a_withdrawn_key_shows_at_once(app, client, issue, work):
+    from badges import keys_store
+
+    badge = issue()
+    assert _verdict(_page(client, badge.path)[1]) == "valid"
+    kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
+    _change(
+        app, badge, lambda db, found: keys_store.rotate(db, found.issuer, kek, compromised=True)
+    )
+    assert _verdict(_page(client, badge.path)[1]) == "invalid_signature"
+    assert work["verify"] == 2
+
+
+def test_a_reload_by_the_same_visitor_is_not_counted_again(app, client, issue):
+    badge = issue()
+    first = client.get(badge.path, headers=HTML)
+    for _ in range(3):
+        assert client.get(badge.path, headers=HTML).status_code == 200
+    pk = _credential_pk(app, badge.id)
+    assert _events(app) == [("link", "valid", pk)]
+    # The cookie holds nothing but « counted », for this badge's page alone, for a day.
+    cookie = first.headers["Set-Cookie"]
+    assert cookie.startswith("jalon_vu=1;")
+    assert f"Path={badge.path}" in cookie and "Max-Age=86400" in cookie
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+    # Another visitor counts, and so does this visitor on another badge.
+    app.test_client().get(f"{badge.path}?via=qr", headers=HTML)
+    other = issue(award_key="session:2:badge:1")
+    client.get(other.path, headers=HTML)
+    assert [e[:2] for e in _events(app)] == [("link", "valid"), ("qr", "valid"), ("link", "valid")]
+
+
+def test_a_visitor_is_counted_again_once_the_period_is_over(app, client, issue):
+    badge = issue()
+    client.get(badge.path, headers=HTML)
+    client.delete_cookie("jalon_vu", path=badge.path)  # what the browser does at Max-Age
+    client.get(badge.path, headers=HTML)
+    assert len(_events(app)) == 2

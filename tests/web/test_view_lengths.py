@@ -22,4 +22,5 @@ def test_no_view_function_is_longer_than_the_limit(app):
 def test_lengths_count_the_body_from_def_without_the_decorators(app):
     lengths = {v.endpoint: v.lines for v in view_lengths(app)}
     assert lengths["learner.home"] == 2  # ``def home():`` and its one return line
-    assert "static" not in lengths  # Flask's own view is not ours to measure
+    # Jalon serves its static files itself (web/static_files.py): measured like any view.
+    assert lengths["static"] < LIMIT

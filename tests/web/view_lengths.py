@@ -34,7 +34,7 @@ def _body_lines(function) -> int:
 
 
 def view_lengths(app: Flask) -> list[ViewLength]:
-    """Every view of ``app`` written in Jalon (Flask's own ``static`` is left out)."""
+    """Every view of ``app`` written in Jalon (views from a library are left out)."""
     found = []
     for endpoint, function in app.view_functions.items():
         target = inspect.unwrap(function)

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from web.auth.forms import LogoutForm
 from web.database import db
+from web.static_files import is_static_request
 
 # Endpoints a person who must change their one-time code may still reach.
 ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "i18n.switch", "static"}
@@ -19,11 +20,11 @@ ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "i18n.s
 def force_password_change():
     """``before_request``: a person holding a one-time code goes nowhere until they change it."""
     if (
-        current_user.is_authenticated
-        and current_user.must_change_password
+        request.endpoint is not None
         and request.endpoint not in ALLOWED_BEFORE_PASSWORD_CHANGE
-        and request.endpoint is not None
-        and not request.endpoint.endswith(".static")
+        and not is_static_request()
+        and current_user.is_authenticated
+        and current_user.must_change_password
     ):
         return redirect(url_for("auth.change_password"))
     return None

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+
+from web.static_files import is_static_request
 
 LOGIN_AT = "_jalon_login_at"
 SEEN_AT = "_jalon_seen_at"
@@ -35,7 +37,7 @@ def _expired(now: int) -> bool:
 
 def check():
     """``before_request``: end a session past its limits; otherwise note that it is alive."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if is_static_request() or not current_user.is_authenticated:
         return None
     now = int(time.time())
     if _expired(now):

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from badges.ob3.verify import Check, CheckStatus, Verdict, VerificationResult
 
@@ -183,32 +184,38 @@ def outcome(
     )
 
 
+# Built once (lazy strings, translated when read): a page reads one title per check.
+CHECK_TITLES = {
+    "format": _l("Lecture du badge"),
+    "context": _l("Vocabulaire du badge"),
+    "type": _l("Type de badge"),
+    "jsonld": _l("Données bien définies"),
+    "schema": _l("Format Open Badges 3.0"),
+    "key": _l("Clé de l'émetteur"),
+    "proof": _l("Signature"),
+    "status": _l("Révocation"),
+    "valid_from": _l("Date de début de validité"),
+    "valid_until": _l("Date de fin de validité"),
+    "issuer_known": _l("Émetteur connu de Jalon"),
+    "recipient": _l("Personne qui a obtenu le badge"),
+    "dates": _l("Dates de validité"),
+    "verify": _l("Vérification du badge"),
+}
+STATUS_WORDS = {
+    CheckStatus.PASSED: _l("vérifié"),
+    CheckStatus.FAILED: _l("problème"),
+    CheckStatus.UNKNOWN: _l("pas pu être vérifié"),
+    CheckStatus.ERROR: _l("erreur interne"),
+}
+
+
 def _check_title(code: str) -> str:
-    return {
-        "format": _("Lecture du badge"),
-        "context": _("Vocabulaire du badge"),
-        "type": _("Type de badge"),
-        "jsonld": _("Données bien définies"),
-        "schema": _("Format Open Badges 3.0"),
-        "key": _("Clé de l'émetteur"),
-        "proof": _("Signature"),
-        "status": _("Révocation"),
-        "valid_from": _("Date de début de validité"),
-        "valid_until": _("Date de fin de validité"),
-        "issuer_known": _("Émetteur connu de Jalon"),
-        "recipient": _("Personne qui a obtenu le badge"),
-        "dates": _("Dates de validité"),
-        "verify": _("Vérification du badge"),
-    }.get(code, code)
+    title = CHECK_TITLES.get(code)
+    return code if title is None else str(title)
 
 
 def _status_words(status: CheckStatus) -> str:
-    return {
-        CheckStatus.PASSED: _("vérifié"),
-        CheckStatus.FAILED: _("problème"),
-        CheckStatus.UNKNOWN: _("pas pu être vérifié"),
-        CheckStatus.ERROR: _("erreur interne"),
-    }[status]
+    return str(STATUS_WORDS[status])
 
 
 def check_lines(result: VerificationResult) -> list[CheckLine]:

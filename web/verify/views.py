@@ -8,11 +8,9 @@ The JSON verification API is in ``web/api/``.
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from badges import achievements, issuance, issuers, status_lists, verification
 from badges.models import Credential, VerificationChannel
@@ -22,7 +20,7 @@ from web.authz import public
 from web.config import did_web_enabled
 from web.database import db
 from web.extensions import limiter
-from web.verify import checking, sections
+from web.verify import checking, openings, sections
 from web.verify.forms import VerifierForm
 from web.verify.log_privacy import keep_addresses_out_of_logs
 
@@ -32,10 +30,6 @@ JSON_LD = "application/ld+json"
 CREDENTIAL_JSON_TYPES = ("application/vc+ld+json", JSON_LD, "application/json")
 CREDENTIAL_JWT_TYPES = ("application/vc+jwt", "application/jwt")
 STATUS_CACHE_SECONDS = 300
-# « Vérifié N fois » counts verifications, not reloads: the page remembers, in a cookie scoped
-# to itself and holding nothing else, that this browser opened it in the last half hour.
-SEEN_COOKIE = "jalon_vu"
-SEEN_SECONDS = 30 * 60
 
 bp.record_once(lambda _state: keep_addresses_out_of_logs())
 
@@ -80,8 +74,7 @@ def credential(credential_id: str):
     elif wanted == "jwt":
         response = _jwt(found)
     else:
-        response = Response(_credential_page(found))
-        _remember_opening(response, found)
+        response = _credential_page(found)
     if request.args.get("format") in {"json", "jwt"}:
         extension = "json" if wanted == "json" else "jwt"
         response.headers["Content-Disposition"] = (
@@ -110,52 +103,29 @@ def _jwt(found: Credential) -> Response:
     return response
 
 
-def _opening_channel(found: Credential) -> VerificationChannel | None:
-    """The channel to count this opening under, or None when it is not a new verification.
-
-    A GET counts, but not a HEAD (link checkers), nor the page coming back to itself (a
-    language switch or a reload, whose referrer is this very page, or which carries the page's
-    "seen" cookie), nor the holder looking at their own badge: "vérifié N fois" tells them
-    how often *others* checked it."""
-    if request.method != "GET":
-        return None
-    learner = getattr(current_user, "learner", None) if current_user.is_authenticated else None
-    if learner is not None and learner.id == found.learner_id:
-        return None
-    if urlsplit(request.referrer or "").path == request.path:
-        return None
-    if request.cookies.get(SEEN_COOKIE):  # a reload by someone who just opened it
-        return None
-    return VerificationChannel.QR if request.args.get("via") == "qr" else VerificationChannel.LINK
-
-
-def _remember_opening(response: Response, found: Credential) -> None:
-    """A cookie for this badge's page only, holding nothing but "seen": a reload within
-    ``SEEN_SECONDS`` does not count as another verification."""
-    response.set_cookie(
-        SEEN_COOKIE,
-        "1",
-        max_age=SEEN_SECONDS,
-        path=f"/c/{found.public_id}",
-        secure=request.is_secure,
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def _credential_page(found: Credential) -> str:
+def _credential_page(found: Credential) -> Response:
+    """The employer's page; the verification comes from the cache while nothing changed, the
+    QR code from ``qr_svg``'s memory, and the opening is counted once per visitor and period."""
     base_url = checking.base_url()
+    opening = openings.channel(found)
     checked = verification.check_stored(
-        db.session, found, base_url=base_url, channel=_opening_channel(found)
+        db.session, found, base_url=base_url, channel=opening, cache=openings.result_cache()
     )
     db.session.commit()
-    return render_template(
-        "verify/credential.html",
-        credential=found,
-        public_url=issuance.credential_iri(found.public_id, base_url),
-        qr=qr_svg(verification.qr_url(found.public_id, base_url), title=_("Code QR de ce badge")),
-        **sections.context(checked, base_url),
+    response = Response(
+        render_template(
+            "verify/credential.html",
+            credential=found,
+            public_url=issuance.credential_iri(found.public_id, base_url),
+            qr=qr_svg(
+                verification.qr_url(found.public_id, base_url), title=_("Code QR de ce badge")
+            ),
+            **sections.context(checked, base_url),
+        )
     )
+    if opening is not None:
+        openings.remember(response)
+    return response
 
 
 # ------------------------------------------------------------------------------ verifier

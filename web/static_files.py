@@ -1,0 +1,131 @@
+"""Static files (CSS, JS, vendored libraries, images) with content-hashed URLs and a long cache.
+
+Every ``url_for('static', filename=…)`` gets ``?v=<hash>``, the first 16 hex digits of the
+file's SHA-256, so a browser or a proxy may keep it for a year (``immutable``): when the file
+changes, its URL changes. The hashes are computed when the app starts and re-computed when a
+file's size or modification time changes, so an edited file gets a new URL at once (no build
+step, ``make run`` stays one command). A request whose hash is missing or stale (a page
+rendered before a deploy) is answered with the current file and a short cache.
+
+A static request is answered without the database: nothing here (nor the hooks that skip
+static requests, see ``is_static_request``) loads the signed-in person, and the session cookie
+is neither read into the response nor rewritten (no ``Vary: Cookie``, no ``Set-Cookie``), so
+caches may share the answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app, request, send_from_directory
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.security import safe_join
+
+VERSION_ARG = "v"
+DIGEST_LENGTH = 16
+LONG_CACHE = "public, max-age=31536000, immutable"
+# A page rendered by an older (or newer) copy of the app asked for another version: serve the
+# file we have, but let caches keep it only briefly.
+SHORT_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class _Fingerprint:
+    mtime_ns: int
+    size: int
+    digest: str
+
+
+def _digest(path: str) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            sha.update(block)
+    return sha.hexdigest()[:DIGEST_LENGTH]
+
+
+class StaticManifest:
+    """File name (relative to the static folder, with ``/``) → content hash, kept current."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = str(folder)
+        self._known: dict[str, _Fingerprint] = {}
+        self._lock = threading.Lock()
+        for root, _dirs, files in os.walk(self.folder):
+            for name in files:
+                relative = os.path.relpath(os.path.join(root, name), self.folder)
+                self.version(relative.replace(os.sep, "/"))
+
+    def version(self, filename: str) -> str | None:
+        """The hash of ``filename``'s current content, or None when there is no such file."""
+        path = safe_join(self.folder, filename)
+        if path is None:
+            return None
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        known = self._known.get(filename)
+        if known is not None and (known.mtime_ns, known.size) == (stat.st_mtime_ns, stat.st_size):
+            return known.digest
+        if not os.path.isfile(path):
+            return None
+        fingerprint = _Fingerprint(stat.st_mtime_ns, stat.st_size, _digest(path))
+        with self._lock:
+            self._known[filename] = fingerprint
+        return fingerprint.digest
+
+
+def manifest() -> StaticManifest:
+    return current_app.extensions["jalon_static"]
+
+
+def is_static_request() -> bool:
+    """Is this request for a static file? Hooks that read the signed-in person skip those."""
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
+def add_version(endpoint: str, values: dict) -> None:
+    """``url_defaults`` hook: ``url_for('static', filename=f)`` → ``/static/f?v=<hash>``."""
+    if endpoint != "static" or VERSION_ARG in values or "filename" not in values:
+        return
+    version = manifest().version(values["filename"])
+    if version is not None:
+        values[VERSION_ARG] = version
+
+
+def serve(filename: str):
+    """The ``static`` endpoint: the file, cached for a year when asked by its current hash."""
+    response = send_from_directory(current_app.static_folder, filename)  # type: ignore[arg-type]
+    asked = request.args.get(VERSION_ARG)
+    if asked is not None and asked == manifest().version(filename):
+        response.headers["Cache-Control"] = LONG_CACHE
+    else:
+        response.headers["Cache-Control"] = f"public, max-age={SHORT_CACHE_SECONDS}"
+    return response
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, left alone by static requests: without this, Flask-Login's
+    own hook reads the session on every response and Flask adds ``Vary: Cookie``, which would
+    keep browsers and proxies from reusing a cached file once the cookie changed."""
+
+    def save_session(self, app, session, response) -> None:  # type: ignore[override]
+        if is_static_request():
+            return
+        super().save_session(app, session, response)
+
+
+def register(app: Flask) -> None:
+    """Hash the static folder, version the URLs, serve with the right cache, spare the session."""
+    if app.static_folder is None:
+        return
+    app.extensions["jalon_static"] = StaticManifest(app.static_folder)
+    app.url_defaults(add_version)
+    app.view_functions["static"] = serve
+    app.session_interface = SessionInterface()
