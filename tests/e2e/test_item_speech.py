@@ -53,11 +53,13 @@ RECORDER = """
 """
 
 
-def _campaign_and_learner(server) -> None:
+def _campaign_and_learner(server, code: str, username: str, item_uid: str | None = None) -> None:
+    """A one-question campaign of the demo association Passerelle and a learner of it: over
+    ``item_uid`` (a shipped item) or, without it, over ``ITEM`` imported here."""
     from sqlalchemy import select
 
     from assessments import campaigns
-    from assessments.models import AssessmentMode
+    from assessments.models import AssessmentMode, Competence, Framework, Item
     from learners import accounts, demo
     from learners.models import Organisation, Role
     from tests.assessments.factories import make_framework
@@ -65,47 +67,59 @@ def _campaign_and_learner(server) -> None:
 
     with server.app.app_context():
         org = db.session.scalar(select(Organisation).where(Organisation.name == demo.PASSERELLE[0]))
-        framework = make_framework(db.session, items=[ITEM], slug="lecture-en")
+        if item_uid is None:
+            framework, item_uid = (
+                make_framework(db.session, items=[ITEM], slug="lecture-en"),
+                ITEM["id"],
+            )
+        else:
+            framework = db.session.scalar(
+                select(Framework).join(Competence).join(Item).where(Item.uid == item_uid)
+            )
         assessment = campaigns.create_assessment(
             db.session,
             framework,
-            "Lire en anglais",
+            f"Lire en anglais {code}",
             mode=AssessmentMode.FIXED,
-            item_uids=[ITEM["id"]],
+            item_uids=[item_uid],
             min_items=1,
             max_items=1,
             organisation_id=org.id,
         )
-        campaigns.create_campaign(db.session, assessment, org.id, "Anglais", code=CODE)
+        campaigns.create_campaign(db.session, assessment, org.id, "Anglais", code=code)
         accounts.create_user(
             db.session,
-            display_name="Lou Lecture",
+            display_name=f"Lou {username}",
             password=PASSWORD,
-            username="lou.lecture",
+            username=username,
             memberships=((org, Role.LEARNER),),
         )
         db.session.commit()
 
 
-def test_read_aloud_reads_english_material_with_an_english_voice(
-    journey_server, browser, login, assert_accessible
-):
-    _campaign_and_learner(journey_server)
+def _read_aloud(browser, server, login, code: str, username: str):
+    """Open the campaign's question on a 360 px phone and press « Lire à voix haute » by
+    keyboard; returns the page and what was spoken."""
     context = browser.new_context(
-        base_url=journey_server.url, locale="fr-FR", viewport={"width": 360, "height": 740}
+        base_url=server.url, locale="fr-FR", viewport={"width": 360, "height": 740}
     )
     context.add_init_script(RECORDER)
     page = context.new_page()
-    login(page, "lou.lecture", PASSWORD)
+    login(page, username, PASSWORD)
     page.get_by_role("button", name="J'ai un code d'évaluation").click()
-    page.get_by_label("Code de l'évaluation").fill(CODE)
+    page.get_by_label("Code de l'évaluation").fill(code)
     page.get_by_role("button", name="Commencer").click()
     expect(page).to_have_url(re.compile(r"/evaluations/\d+$"))
-
-    speak = page.get_by_role("button", name="Lire à voix haute")
-    speak.focus()
+    page.get_by_role("button", name="Lire à voix haute").focus()
     page.keyboard.press("Enter")
-    spoken = page.evaluate("window.__spoken")
+    return page, page.evaluate("window.__spoken")
+
+
+def test_read_aloud_reads_english_material_with_an_english_voice(
+    journey_server, browser, login, assert_accessible
+):
+    _campaign_and_learner(journey_server, CODE, "lou.lecture")
+    page, spoken = _read_aloud(browser, journey_server, login, CODE, "lou.lecture")
     assert spoken == [
         {"text": ITEM["instruction"], "lang": "fr-FR", "voice": "Française"},
         {
@@ -118,4 +132,27 @@ def test_read_aloud_reads_english_material_with_an_english_voice(
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= 360, f"the page scrolls sideways: {page_width}px"
     assert_accessible(page)
-    context.close()
+    page.context.close()
+
+
+def test_a_shipped_matching_item_reads_english_words_and_french_meanings(
+    journey_server, browser, login, assert_accessible
+):
+    """anglais-numerique-2.1-001: English words on the left, their French meanings in the lists."""
+    code, username = "ANGL-MOTS", "lou.mots"
+    _campaign_and_learner(journey_server, code, username, item_uid="anglais-numerique-2.1-001")
+    page, spoken = _read_aloud(browser, journey_server, login, code, username)
+    assert [(s["lang"], s["voice"]) for s in spoken] == [
+        ("fr-FR", "Française"),
+        ("en-GB", "British"),
+        ("fr-FR", "Française"),
+    ]
+    assert spoken[1]["text"] == "keyboard. screen. mouse. printer"
+    assert set(spoken[2]["text"].split(". ")) == {
+        "le clavier",
+        "l'écran",
+        "la souris",
+        "l'imprimante",
+    }
+    assert_accessible(page)
+    page.context.close()
