@@ -96,6 +96,16 @@ def test_the_english_badge_asks_for_a2_in_both_reading_competences():
     reading = next(d for d in framework("anglais-numerique")["domains"] if d["code"] == "1")
     assert {c["code"] for c in reading["competences"]} == {"1.1", "1.2"}
 
+    def met(**levels: int) -> bool:
+        reached = {code[1:].replace("_", "."): level for code, level in levels.items()}
+        outcome = award_rules.Outcome(framework="anglais-numerique", completed=True, levels=reached)
+        return award_rules.is_met(rule, outcome)
+
+    assert met(c1_1=2, c1_2=2, c2_1=0, c2_2=0)  # vocabulary and replies are not asked for
+    assert met(c1_1=3, c1_2=2, c2_1=3, c2_2=3)
+    assert not met(c1_1=3, c1_2=1, c2_1=3, c2_2=3)  # A1 in e-mails and tickets
+    assert not met(c1_1=1, c1_2=3, c2_1=3, c2_2=3)
+
 
 @pytest.mark.parametrize("entry", shipped(), ids=lambda a: a["slug"])
 def test_badges_name_no_level_and_say_they_are_not_the_certification(entry):
