@@ -24,6 +24,12 @@ MAX_EXHIBIT = 2000
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# A BCP 47 language tag as pages and speech use it: "en", "en-GB", "es".
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+# The body lists whose entries are texts a learner reads: each may carry its own ``lang``.
+TEXT_ENTRIES = ("choices", "left", "right", "items", "fields")
+# Mock sites and mailboxes are pages of their own, in French; English material is not marked there.
+NO_TEXT_LANG = {ItemType.TASK_WEBMAIL, ItemType.TASK_FORM, ItemType.TASK_PHISHING}
 MAX_INTEGER = 2**31 - 1  # the largest version an integer column holds
 
 
@@ -326,6 +332,7 @@ def check_item(c: Checker, item: Any, path: str) -> None:
     c.optional(item, path, "instruction_sr", is_text, "texte attendu")
     c.optional(item, path, "exhibit", is_text, "texte attendu")
     c.limit(item, path, "exhibit", MAX_EXHIBIT)
+    _check_text_lang(c, item, path)
     image = item.get("image")
     if image is not None:
         if not isinstance(image, Mapping):
@@ -400,6 +407,30 @@ def check_item(c: Checker, item: Any, path: str) -> None:
         )
         for where, message in key_problems(data):
             c.add(child_path(path, where), message)  # fmt: skip
+
+
+def _check_text_lang(c: Checker, item: Mapping[str, Any], path: str) -> None:
+    """``text_lang``: the language of the item's material (its document, choices, lists, field
+    texts), French by default; the instruction stays French. An entry of a body list may say
+    otherwise with its own ``lang`` (a French meaning to match an English word with)."""
+    text_lang = item.get("text_lang")
+    if text_lang is not None:
+        if not (isinstance(text_lang, str) and LANGUAGE.match(text_lang)):
+            c.add(child_path(path, "text_lang"), 'code de langue attendu (ex. "en")')
+        elif text_lang.split("-")[0] == "fr":
+            c.add(child_path(path, "text_lang"), "le français est la langue par défaut : à omettre")
+        elif item.get("type") in NO_TEXT_LANG:
+            c.add(child_path(path, "text_lang"), "pas pour les mises en situation (task_…)")
+    body = item.get("body")
+    if not isinstance(body, Mapping):
+        return
+    for name in TEXT_ENTRIES:
+        entries = body.get(name)
+        for n, entry in enumerate(entries if isinstance(entries, list) else ()):
+            lang = entry.get("lang") if isinstance(entry, Mapping) else None
+            if lang is not None and not (isinstance(lang, str) and LANGUAGE.match(lang)):
+                where = child_path(child_path(child_path(path, "body"), name), n)
+                c.add(child_path(where, "lang"), 'code de langue attendu (ex. "fr", "en")')
 
 
 def _iso_datetime(value: Any) -> bool:

@@ -61,6 +61,13 @@ ASSESSMENTS = (
         max_items=28,
     ),
     DemoAssessment(
+        "ANGL",
+        "anglais-numerique",
+        "Anglais professionnel du numérique (A1 à B1)",
+        min_items=12,
+        max_items=24,
+    ),
+    DemoAssessment(
         "TYPE",
         "premiers-pas",
         "Découverte : une question de chaque sorte",

@@ -276,3 +276,34 @@ def test_an_empty_or_overlong_exhibit_is_refused(dbsession):
     found = {(e.path, e.message) for e in errors}
     assert ("items[0].exhibit", "texte attendu") in found
     assert ("items[1].exhibit", "2001 caractères : 2000 au plus") in found
+
+
+def test_an_items_material_language_is_kept_for_the_page(dbsession):
+    english = {**ITEMS[0], "text_lang": "en", "exhibit": "Error 404: page not found"}
+    make_framework(dbsession, items=[english])
+    assert dbsession.scalar(select(Item)).extra["text_lang"] == "en"
+    assert content_io.export_framework(dbsession, "essai")["items"][0]["text_lang"] == "en"
+
+
+def test_a_bad_material_language_is_refused(dbsession):
+    items = json.loads(json.dumps(ITEMS))
+    items[0]["text_lang"] = "anglais"
+    items[1]["text_lang"] = "fr"
+    items[7]["body"]["right"][0]["lang"] = "French"  # matching: one entry's own language
+    items[8]["text_lang"] = "en"  # a mock mailbox is a French page
+    errors = errors_of(dbsession, doc(framework_document()), doc(items_document(items)))
+    found = {(e.path, e.message) for e in errors}
+    assert ("items[0].text_lang", 'code de langue attendu (ex. "en")') in found
+    assert ("items[1].text_lang", "le français est la langue par défaut : à omettre") in found
+    assert ("items[7].body.right[0].lang", 'code de langue attendu (ex. "fr", "en")') in found
+    assert ("items[8].text_lang", "pas pour les mises en situation (task_…)") in found
+    assert len(errors) == 4
+
+
+def test_an_entry_may_keep_french_inside_an_english_item(dbsession):
+    matching = json.loads(json.dumps(ITEMS[7]))
+    matching["text_lang"] = "en"
+    for entry in matching["body"]["right"]:
+        entry["lang"] = "fr"
+    make_framework(dbsession, items=[matching])
+    assert dbsession.scalar(select(Item)).body["right"][0]["lang"] == "fr"

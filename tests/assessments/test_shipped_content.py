@@ -42,6 +42,9 @@ TRADES = (
 # Trades written to issue 12's depth: at least 4 validated items in every competence × level 1–5.
 DEEP_TRADES = ("systemes-reseaux", "mediation-numerique", "assistant-digital", "datacenter-cloud")
 DEEP_MIN_PER_CELL = 4
+# Professional English (issue 13): levels 1–3 are CEFR A1, A2, B1; material in English.
+ENGLISH = ("anglais-numerique",)
+ENGLISH_LEVELS = (1, 2, 3)
 
 
 def shipped_items() -> list[tuple[str, dict]]:
@@ -91,7 +94,7 @@ def test_every_shipped_file_imports_without_error(tmp_path, sqlite_template):
 
 
 def test_the_expected_frameworks_are_shipped():
-    assert {"crcn", "premiers-pas", *TRADES} <= set(shipped_frameworks()), (
+    assert {"crcn", "premiers-pas", *TRADES, *ENGLISH} <= set(shipped_frameworks()), (
         f"frameworks found: {sorted(shipped_frameworks())}"
     )
 
@@ -182,6 +185,75 @@ def test_deep_trades_have_enough_items_in_every_competence_and_level(loaded, slu
         if levels[level] < DEEP_MIN_PER_CELL
     ]
     assert not thin, f"{slug}: fewer than {DEEP_MIN_PER_CELL} items in " + ", ".join(thin)
+
+
+@pytest.mark.parametrize("slug", ENGLISH)
+def test_english_frameworks_have_enough_items_at_each_cefr_level(loaded, slug):
+    db, _ = loaded
+    counts = _counts(db, slug)
+    thin = [
+        f"{code} level {level}: {levels[level]}"
+        for code, levels in sorted(counts.items())
+        for level in ENGLISH_LEVELS
+        if levels[level] < DEEP_MIN_PER_CELL
+    ]
+    above = [code for code, levels in counts.items() if set(levels) - set(ENGLISH_LEVELS)]
+    assert not thin, f"{slug}: fewer than {DEEP_MIN_PER_CELL} items in " + ", ".join(thin)
+    assert not above, f"{slug}: items above B1 (level 3) in {above}"
+    framework = db.scalars(select(Framework).where(Framework.slug == slug)).one()
+    assert len(framework.cut_points) == len(ENGLISH_LEVELS), "levels stop at B1"
+
+
+@pytest.mark.parametrize("slug", ENGLISH)
+def test_english_items_mark_their_material_english(slug):
+    items = [item for file, item in shipped_items() if file.startswith(f"items/{slug}/")]
+    assert items, f"{slug}: no items"
+    unmarked = [item["id"] for item in items if item.get("text_lang") != "en"]
+    assert not unmarked, f"material not marked English: {unmarked}"
+
+    # Each item shows some English to read or choose, or asks for an English word to type.
+    def english(item: dict) -> list[str]:
+        body = item["body"]
+        entries = [
+            e
+            for name in ("choices", "left", "right", "items", "fields")
+            for e in body.get(name, [])
+        ]
+        texts = [e["text"] for e in entries if e.get("lang", "en") == "en" and "text" in e]
+        return (
+            texts
+            + ([item["exhibit"]] if item.get("exhibit") else [])
+            + (item["key"] if item["type"] == "qroc" else [])
+        )
+
+    silent = [item["id"] for item in items if not english(item)]
+    assert not silent, f"no English material: {silent}"
+
+
+def test_an_adaptive_english_session_stops_at_b1(loaded):
+    """Answered right throughout, an adaptive session on professional English rates every
+    competence, and none above degree 3 (B1): the framework claims nothing beyond B1."""
+    from assessments import campaigns, sessions
+    from assessments.models import AssessmentMode
+    from tests.learners.factories import make_learner, make_organisation
+
+    db, _ = loaded
+    framework = db.scalars(select(Framework).where(Framework.slug == "anglais-numerique")).one()
+    assessment = campaigns.create_assessment(
+        db, framework, "Essai", mode=AssessmentMode.ADAPTIVE, min_items=12, max_items=24
+    )
+    campaign = campaigns.create_campaign(db, assessment, make_organisation(db).id, "Essai")
+    session = sessions.start(db, campaign.code, make_learner(db, name="anglais"))
+    item = session.current_item
+    try:
+        while item is not None:
+            data = ItemData(item.type, item.body, item.key, item.tolerance)
+            item = sessions.answer(db, session, item.id, example_right_response(data)).next_item
+        levels = {r.competence.code: r.level for r in session.results}
+        assert set(levels) == {"1.1", "1.2", "2.1", "2.2"}
+        assert all(1 <= level <= 3 for level in levels.values()), levels
+    finally:
+        db.rollback()
 
 
 def test_premiers_pas_is_a_referral_diagnostic_with_simulated_tasks(loaded):

@@ -23,6 +23,11 @@ CRCN_MASTERY = {1: "Novice", 2: "Novice", 3: "Indépendant", 4: "Indépendant",
                 5: "Avancé", 6: "Avancé", 7: "Expert", 8: "Expert"}  # fmt: skip
 
 
+# Digital-skills frameworks with no certification of their own, whose badges CléA could be
+# mistaken for.
+DIGITAL_SKILLS = ("crcn", "premiers-pas")
+
+
 def shipped() -> list[dict]:
     return json.loads(ACHIEVEMENTS.read_text(encoding="utf-8"))["achievements"]
 
@@ -79,6 +84,29 @@ def test_every_competence_named_in_the_criteria_is_required_by_the_rule(entry):
     assert not missing, f"criteria list {sorted(missing)}, the rule does not require them"
 
 
+def test_the_english_badge_asks_for_a2_in_both_reading_competences():
+    """« Anglais du numérique — A2 »: degree 2 of anglais-numerique is CEFR A2, and the badge
+    says reading, so it requires both reading competences (1.1 messages, 1.2 e-mails and
+    tickets) at degree 2 at least, and nothing of the vocabulary or reply ones."""
+    (entry,) = [a for a in shipped() if a["framework"] == "anglais-numerique"]
+    assert entry["name"] == "Anglais du numérique — A2"
+    rule = entry["rule"]
+    levels = {c["competence"]: c["min_level"] for c in rule["conditions"]}
+    assert rule.get("require", "all") == "all" and levels == {"1.1": 2, "1.2": 2}
+    reading = next(d for d in framework("anglais-numerique")["domains"] if d["code"] == "1")
+    assert {c["code"] for c in reading["competences"]} == {"1.1", "1.2"}
+
+    def met(**levels: int) -> bool:
+        reached = {code[1:].replace("_", "."): level for code, level in levels.items()}
+        outcome = award_rules.Outcome(framework="anglais-numerique", completed=True, levels=reached)
+        return award_rules.is_met(rule, outcome)
+
+    assert met(c1_1=2, c1_2=2, c2_1=0, c2_2=0)  # vocabulary and replies are not asked for
+    assert met(c1_1=3, c1_2=2, c2_1=3, c2_2=3)
+    assert not met(c1_1=3, c1_2=1, c2_1=3, c2_2=3)  # A1 in e-mails and tickets
+    assert not met(c1_1=1, c1_2=3, c2_1=3, c2_2=3)
+
+
 @pytest.mark.parametrize("entry", shipped(), ids=lambda a: a["slug"])
 def test_badges_name_no_level_and_say_they_are_not_the_certification(entry):
     """Issue 12: « Socle — niveau 1 » read as CléA Numérique, « niveau 2 » beside an RNCP code
@@ -89,8 +117,10 @@ def test_badges_name_no_level_and_say_they_are_not_the_certification(entry):
     description = entry["description"]
     assert "n'est pas" in description
     certification = framework(entry["framework"]).get("certification")
-    if certification is None:  # CRCN and the beginner diagnostic: say it is not CléA
+    if certification is None and entry["framework"] in DIGITAL_SKILLS:  # say it is not CléA
         assert "CléA Numérique" in description and "certification" in description
+    elif certification is None:  # professional English: not a language certification
+        assert "certification de langue" in description
     elif certification.get("code"):
         assert certification["code"] in description
     else:  # a certification whose number could not be confirmed is named by its register

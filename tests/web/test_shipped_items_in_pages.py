@@ -12,6 +12,7 @@ from assessments.models import AnswerStatus, AssessmentMode, Competence, Framewo
 from learners.models import Organisation
 from tests.assessments.factories import form_fields
 from tests.web.forms import text
+from tests.web.page_languages import language_of
 from tests.web.test_learner_journey import current, post_answer, session_id_of, start
 
 SHIPPED = (
@@ -24,6 +25,7 @@ SHIPPED = (
     "mediation-numerique",
     "assistant-digital",
     "datacenter-cloud",
+    "anglais-numerique",
 )
 
 
@@ -83,6 +85,15 @@ def test_every_shipped_item_renders_and_its_key_is_right_through_the_page(
         exhibit = (item.extra or {}).get("exhibit")
         if exhibit:  # the document the question is about is shown whole, as written
             assert f"{escape(exhibit)}</pre>" in html, item.uid
+        text_lang = (item.extra or {}).get("text_lang")
+        if text_lang:  # English material is marked English, the instruction stays French
+            assert language_of(html, first_line) == {"fr"}, item.uid
+            if exhibit:
+                assert language_of(html, exhibit) == {text_lang}, item.uid
+            for name in ("choices", "left", "right", "items"):
+                for entry in item.body.get(name, []):
+                    expected = {entry.get("lang", text_lang)}
+                    assert language_of(html, entry["text"]) == expected, (item.uid, entry)
         answered = post_answer(
             client, url, item, form_fields(item, checking.example_right_response(item))
         )

@@ -65,7 +65,35 @@
     });
   }
 
-  // ---- Read aloud (speechSynthesis, a French voice) -------------------------------------------
+  // ---- Read aloud (speechSynthesis, each text in its own language) ---------------------------
+  // A text's language is the lang of its closest marked ancestor (the page is French; English
+  // material carries lang="en"), so an English e-mail is read by an English voice.
+  const SPEECH_LANGS = { fr: "fr-FR", en: "en-GB" };
+
+  function langOf(element) {
+    const marked = element.closest("[lang]");
+    const lang = (marked && marked.getAttribute("lang")) || document.documentElement.lang || "fr";
+    return lang.includes("-") ? lang : (SPEECH_LANGS[lang] || lang);
+  }
+
+  // The texts to read, in page order, as runs of one language: [{lang, text}, …].
+  function speechRuns() {
+    const parts = Array.from(document.querySelectorAll("[data-speak]"))
+      .map((el) => ({ lang: langOf(el), text: el.textContent.trim() }));
+    const matching = document.querySelector("[data-matching] select");
+    if (matching) {
+      parts.push(...Array.from(matching.options).slice(1)
+        .map((o) => ({ lang: langOf(o), text: o.textContent.trim() })));
+    }
+    const runs = [];
+    for (const part of parts.filter((p) => p.text)) {
+      const last = runs[runs.length - 1];
+      if (last && last.lang === part.lang) last.text += `. ${part.text}`;
+      else runs.push({ ...part });
+    }
+    return runs;
+  }
+
   function setupSpeech(button) {
     if (!("speechSynthesis" in window) || typeof window.SpeechSynthesisUtterance !== "function") {
       return;
@@ -75,31 +103,27 @@
     const readLabel = label.textContent;
     const stopLabel = button.dataset.labelStop;
     let speaking = false;
-
-    const texts = () => {
-      const parts = Array.from(document.querySelectorAll("[data-speak]"))
-        .map((el) => el.textContent.trim())
-        .filter(Boolean);
-      const matching = document.querySelector("[data-matching] select");
-      if (matching) {
-        parts.push(...Array.from(matching.options).slice(1).map((o) => o.textContent.trim()));
-      }
-      return parts;
-    };
     const reset = () => { speaking = false; label.textContent = readLabel; };
 
     button.addEventListener("click", () => {
       const synth = window.speechSynthesis;
       if (speaking) { synth.cancel(); reset(); return; }
-      const utterance = new window.SpeechSynthesisUtterance(texts().join(". "));
-      utterance.lang = "fr-FR";
-      const voice = synth.getVoices().find((v) => v.lang && v.lang.toLowerCase().startsWith("fr"));
-      if (voice) utterance.voice = voice;
-      utterance.rate = 0.9;
-      utterance.addEventListener("end", reset);
-      utterance.addEventListener("error", reset);
+      const voices = synth.getVoices();
+      const runs = speechRuns();
+      if (!runs.length) return;
       synth.cancel();
-      synth.speak(utterance);
+      runs.forEach((run, index) => {
+        const utterance = new window.SpeechSynthesisUtterance(run.text);
+        utterance.lang = run.lang;
+        const primary = run.lang.split("-")[0].toLowerCase();
+        const voice = voices.find((v) => v.lang && v.lang.toLowerCase() === run.lang.toLowerCase())
+          || voices.find((v) => v.lang && v.lang.toLowerCase().startsWith(primary));
+        if (voice) utterance.voice = voice;
+        utterance.rate = 0.9;
+        utterance.addEventListener("error", reset);
+        if (index === runs.length - 1) utterance.addEventListener("end", reset);
+        synth.speak(utterance);
+      });
       speaking = true;
       label.textContent = stopLabel;
     });
