@@ -140,6 +140,7 @@ def start_in(
     session of this learner is resumed instead."""
     now = now or utcnow()
     learner_id = _learner_id(learner)
+    _serialise_starts(db, learner_id)
     existing = db.scalars(
         select(AssessmentSession).where(
             AssessmentSession.campaign_id == campaign.id,
@@ -165,6 +166,14 @@ def start_in(
     if session.current_item_id is None and not session.finished:
         raise NoItemAvailable(campaign.code)
     return session
+
+
+def _serialise_starts(db: Session, learner_id: int) -> None:
+    """Take the learner's row lock before looking for an unfinished session, so that two
+    « Commencer » sent at once (a double click, two tabs) start one session, not two: the second
+    waits for the first to commit, then finds and resumes its session. A no-op UPDATE is the lock
+    both engines share (a row lock on PostgreSQL, the write lock on SQLite)."""
+    db.execute(update(Learner).where(Learner.id == learner_id).values(id=Learner.id))
 
 
 def get_owned(db: Session, session_id: int, learner: Learner | int) -> AssessmentSession:

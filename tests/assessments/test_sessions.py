@@ -291,6 +291,45 @@ def test_response_matrix_lists_current_version_answers(dbsession):
     assert sessions.response_matrix(dbsession) == [(key, second.uid, False)]
 
 
+def test_two_starts_sent_at_once_make_one_session(database_url):
+    """A double click on « Commencer », or two tabs: the second start resumes the first one's
+    session instead of opening another."""
+    engine = (
+        make_engine(database_url, pool_size=4)
+        if "postgresql" in database_url
+        else make_engine(database_url)
+    )
+    factory = make_session_factory(engine)
+    try:
+        with factory() as db:
+            code = make_campaign(db).code
+            learner_id = make_learner(db).id
+            db.commit()
+        barrier = threading.Barrier(4)
+        started, failures = [], []
+
+        def start():
+            with factory() as db:
+                barrier.wait()
+                try:
+                    started.append(sessions.start(db, code, learner_id).id)
+                    db.commit()
+                except Exception as exc:
+                    failures.append(exc)
+
+        threads = [threading.Thread(target=start) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        assert len(set(started)) == 1
+        with factory() as db:
+            assert db.scalar(select(func.count()).select_from(AssessmentSession)) == 1
+    finally:
+        engine.dispose()
+
+
 def test_concurrent_double_submit_counts_once(database_url):
     engine = (
         make_engine(database_url, pool_size=4)
