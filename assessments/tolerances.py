@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from assessments.response_errors import InvalidResponse
@@ -72,25 +73,62 @@ def normalise(text: str, tolerance: Iterable[str] = DEFAULT_TOLERANCE) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class TextMatch:
+    """Why a text was accepted: the accepted variant it matched and the least lenient rule
+    that makes them equal: ``exact`` (only the pre-treatment), ``t1``, ``t2``, or ``t3`` with
+    the edit ``distance`` found and the largest one ``allowed``."""
+
+    variant: str
+    rule: str
+    distance: int = 0
+    allowed: int = 0
+
+
+def match_text(
+    answer: str, accepted: Iterable[str], tolerance: Iterable[str] | None = None
+) -> TextMatch | None:
+    """The accepted variant ``answer`` equals, tolerances applied to both sides, and which
+    tolerance it took (None when no variant accepts it). An equal variant is preferred to a
+    typo-tolerant one, so a trainer is told the most precise reason."""
+    enabled = tuple(DEFAULT_TOLERANCE if tolerance is None else tolerance)
+    given = normalise(answer, enabled)
+    if not given:
+        return None
+    variants = list(accepted)
+    for variant in variants:
+        if given == normalise(variant, enabled):
+            return TextMatch(variant, _least_rule(answer, variant, enabled))
+    if "t3" not in enabled:
+        return None
+    for variant in variants:
+        expected = normalise(variant, enabled)
+        if not expected:
+            continue
+        distance = levenshtein(given, expected)
+        if distance / len(expected) <= T3_RATIO:
+            return TextMatch(variant, "t3", distance, math.floor(len(expected) * T3_RATIO))
+    return None
+
+
+def _least_rule(answer: str, variant: str, enabled: tuple[str, ...]) -> str:
+    """Of the enabled tolerances, the first that makes two texts equal (in the order they are
+    applied): ``exact`` when none is needed."""
+    steps = [("exact", ())] + [
+        (rule, tuple(r for r in ("t1", "t2") if r in enabled)[: i + 1])
+        for i, rule in enumerate(r for r in ("t1", "t2") if r in enabled)
+    ]
+    for rule, applied in steps:
+        if normalise(answer, applied) == normalise(variant, applied):
+            return rule
+    return steps[-1][0]
+
+
 def text_matches(
     answer: str, accepted: Iterable[str], tolerance: Iterable[str] | None = None
 ) -> bool:
     """Whether ``answer`` equals one accepted variant, tolerances applied to both sides."""
-    enabled = tuple(DEFAULT_TOLERANCE if tolerance is None else tolerance)
-    given = normalise(answer, enabled)
-    if not given:
-        return False
-    for variant in accepted:
-        expected = normalise(variant, enabled)
-        if given == expected:
-            return True
-        if (
-            "t3" in enabled
-            and expected
-            and levenshtein(given, expected) / len(expected) <= T3_RATIO
-        ):
-            return True
-    return False
+    return match_text(answer, accepted, tolerance) is not None
 
 
 # ---------------------------------------------------------------------------------------------

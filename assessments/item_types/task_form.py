@@ -12,11 +12,13 @@ from assessments.item_types.base import (
     ItemTypeDefinition,
     Posted,
     Problem,
+    Reason,
     chosen_set,
     entry_ids,
     entry_problems,
     field_name,
     is_str_list,
+    text_reason,
 )
 from assessments.models import ItemType
 from assessments.response_errors import InvalidResponse
@@ -81,6 +83,16 @@ class TaskForm(ItemTypeDefinition):
             if not _field_right(field, key, response.get(name)):
                 right = False  # every field is still read: a malformed one is reported
         return right
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        self.check(body, key, response, tolerance)  # a malformed form is refused first
+        return [
+            _field_reason(field, key[field["id"]], response.get(field["id"]))
+            for field in body.get("fields", [])
+            if field["id"] in key
+        ]
 
     def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
         fields = body.get("fields")
@@ -170,6 +182,27 @@ def _field_right(field: Mapping[str, Any], key: Mapping[str, Any], value: Any) -
         accepted = [expected] if isinstance(expected, str) else list(expected)
         return iso_date(value) in accepted
     return name not in key or text_matches(value, key[name], FORM_TOLERANCE)
+
+
+def _field_reason(field: Mapping[str, Any], expected: Any, value: Any) -> Reason:
+    """Whether one field holds what the key expects, with what was given and expected."""
+    label, kind = field.get("label") or field["id"], field.get("kind", "text")
+    options = {o["id"]: o.get("text") or o["id"] for o in field.get("options", [])}
+    if kind not in (*OPTION_KINDS, "date"):
+        return text_reason(value or "", expected, FORM_TOLERANCE, label)
+    if kind == "checkbox":
+        right = set(value or []) == set(expected)
+        given = " ; ".join(options[i] for i in options if i in set(value or []))
+        wanted = " ; ".join(options[i] for i in options if i in set(expected))
+    elif kind == "date":
+        accepted = [expected] if isinstance(expected, str) else list(expected)
+        right = iso_date(value or "") in accepted
+        given, wanted = value or "", " ; ".join(accepted)
+    else:
+        right = (value or "") == expected
+        given, wanted = options.get(value or "", value or ""), options.get(expected, expected)
+    code = "field_right" if right else "field_wrong"
+    return Reason(code, {"given": given, "expected": wanted}, label)
 
 
 def _key_problems(name: str, field: Mapping[str, Any], expected: Any) -> list[Problem]:

@@ -17,7 +17,17 @@ from sqlalchemy.orm import Session
 from assessments import campaigns, content_io
 from assessments.content_io import ParsedFile
 from assessments.demo import TOUR_ITEMS
-from assessments.models import AssessmentMode, Campaign, Framework, Item, ItemType
+from assessments.models import (
+    AnswerStatus,
+    AssessmentMode,
+    AssessmentSession,
+    Campaign,
+    Framework,
+    Item,
+    ItemType,
+    Response,
+    SessionStatus,
+)
 from learners.models import Organisation
 from tests.learners.factories import make_organisation
 
@@ -260,6 +270,34 @@ def make_tour_campaign(
         opens_at=opens_at,
         closes_at=closes_at,
     )
+
+
+def make_answered_session(
+    db: Session,
+    campaign: Campaign,
+    learner_id: int,
+    answers: list[tuple[Item, AnswerStatus, int | None]],
+) -> AssessmentSession:
+    """A finished session of ``campaign`` whose responses are ``answers`` (item, how it ended,
+    time spent in ms), written directly: statistics and calibration read only these rows."""
+    session = AssessmentSession(
+        campaign_id=campaign.id, learner_id=learner_id, status=SessionStatus.FINISHED, seed=1
+    )
+    db.add(session)
+    db.flush()
+    for position, (item, status, spent_ms) in enumerate(answers, start=1):
+        db.add(
+            Response(
+                session_id=session.id,
+                item_id=item.id,
+                item_version=item.version,
+                position=position,
+                status=status,
+                time_spent_ms=spent_ms,
+            )
+        )
+    db.flush()
+    return session
 
 
 def form_fields(item: Item, response: Any) -> dict[str, Any]:
