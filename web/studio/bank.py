@@ -13,8 +13,10 @@ from typing import Any
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal, format_percent
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
-from assessments import answer_check, bank, bank_calibration, item_statistics
+from assessments import answer_check, bank, item_statistics
+from assessments import bank_calibration as organisation_calibration
 from assessments.item_types import definition
 from assessments.item_types.base import Posted, field_name
 from assessments.models import Item
@@ -37,7 +39,7 @@ from web.studio.bank_forms import (
 from web.studio.bank_reasons import sentence
 from web.studio.views import STAFF
 
-jobs.register(bank_calibration.JOB_KIND)(bank_calibration.calibration_job)
+jobs.register(organisation_calibration.JOB_KIND)(organisation_calibration.calibration_job)
 
 LABELS = {"types": TYPE_LABELS, "statuses": STATUS_LABELS, "access": ACCESS_LABELS}
 
@@ -114,7 +116,7 @@ def _page_context(org_id: int, item: Item, verdict: answer_check.Verdict | None)
         "kind": item_type.kind.value,
         "item_type": item_type,
         "errors": _errors(verdict),
-        "values": request.form if request.method == "POST" else {},
+        "values": request.form if request.method == "POST" else MultiDict(),
         "state": item_type.page_state(item.body or {}, Posted(request.values)),
         "field_name": field_name,
         "answer_url": url_for(".bank_item", org_id=org_id, uid=item.uid),
@@ -152,7 +154,7 @@ def bank_calibrate(org_id: int):
         detail={"min_answers": form.min_answers.data},
     )
     job = jobs.start(
-        bank_calibration.JOB_KIND,
+        organisation_calibration.JOB_KIND,
         organisation_id=org_id,
         actor=current_user,
         org_id=org_id,
@@ -165,7 +167,7 @@ def bank_calibrate(org_id: int):
 def _calibration_job(org_id: int, public_id: str) -> Job:
     """The calibration job ``public_id`` of this organisation, else 404."""
     job = jobs.get_visible(public_id)
-    if job.organisation_id != org_id or job.kind != bank_calibration.JOB_KIND:
+    if job.organisation_id != org_id or job.kind != organisation_calibration.JOB_KIND:
         abort(404)
     return job
 
