@@ -120,7 +120,8 @@ def test_number_says_the_margin():
 def test_ordering_names_the_misplaced_steps():
     fields = {"position-x": "1", "position-y": "3", "position-z": "2"}
     verdict = try_answer(item("essai-1.2-003"), fields)
-    assert [(r.params["step"], r.params["given"], r.params["expected"]) for r in verdict.reasons] == [
+    shown = [(r.params["step"], r.params["given"], r.params["expected"]) for r in verdict.reasons]
+    assert shown == [
         ("Ouvrir", 2, 3),
         ("Se connecter", 3, 2),
     ]
