@@ -184,3 +184,28 @@ def test_match_text_agrees_with_text_matches(answer, accepted, tolerance):
     assert (match_text(answer, accepted, tolerance) is not None) == text_matches(
         answer, accepted, tolerance
     )
+
+
+def test_every_shipped_item_explains_its_key_and_a_wrong_answer_through_its_form():
+    """The preview's check on the whole shipped bank: the key, posted as the page posts it, is
+    accepted with reasons; a wrong answer is refused with reasons; nothing raises."""
+    from tests.assessments.test_shipped_content import shipped_items
+
+    problems = []
+    for file, data in shipped_items():
+        checked = ItemData(data["type"], data["body"], data["key"], data.get("tolerance"))
+        try:
+            right = try_answer(
+                checked, form_fields(checked, checking.example_right_response(checked))
+            )
+            wrong = try_answer(
+                checked, form_fields(checked, checking.example_wrong_response(checked))
+            )
+        except Exception as exc:
+            problems.append(f"{file} {data['id']}: {type(exc).__name__}: {exc}")
+            continue
+        if not (right.accepted and right.reasons):
+            problems.append(f"{file} {data['id']}: key {right.status} {right.refused}")
+        if wrong.accepted or not wrong.reasons:
+            problems.append(f"{file} {data['id']}: wrong answer {wrong.status} {wrong.refused}")
+    assert not problems, f"{len(problems)} items:\n" + "\n".join(problems[:30])
