@@ -19,6 +19,8 @@ from assessments.content_parsing import ParsedFile, child_path
 from assessments.models import Accessibility, FrameworkKind, ItemStatus, ItemType
 
 MAX_INSTRUCTION = 400
+# A document read with the item (a log, a message, a table): longer would not fit a phone screen.
+MAX_EXHIBIT = 2000
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -322,6 +324,8 @@ def check_item(c: Checker, item: Any, path: str) -> None:
             f"{len(item['instruction'])} caractères : {MAX_INSTRUCTION} au plus",
         )
     c.optional(item, path, "instruction_sr", is_text, "texte attendu")
+    c.optional(item, path, "exhibit", is_text, "texte attendu")
+    c.limit(item, path, "exhibit", MAX_EXHIBIT)
     image = item.get("image")
     if image is not None:
         if not isinstance(image, Mapping):

@@ -113,6 +113,12 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     set_password(user, new_password)
 
 
+def end_sessions(user: User) -> None:
+    """Void every session of this person, on every device (logout, "end all sessions"): the
+    session identity carries this version, so a copied cookie no longer loads the user."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def password_fingerprint(user: User) -> str:
     """Changes whenever the password does: binds reset links and login sessions to it."""
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]

@@ -7,7 +7,7 @@ import hashlib
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learners.database import Base, UTCDateTime, utcnow, value_enum
@@ -67,6 +67,8 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Bumped by logging out or by "end all sessions": every cookie signed before is void.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -78,8 +80,10 @@ class User(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        """Session identity bound to the password hash: a password change ends other sessions."""
-        fingerprint = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        """Session identity bound to the password hash and the session version: a password
+        change, a logout or "end all sessions" voids every session opened before."""
+        bound = f"{self.password_hash}:{self.session_version or 0}"
+        fingerprint = hashlib.sha256(bound.encode()).hexdigest()[:16]
         return f"{self.id}:{fingerprint}"
 
     @property

@@ -17,6 +17,13 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def did_web_enabled(config: Any) -> bool:
+    """Whether issuers are named by ``did:web`` (``JALON_ISSUER_DID_WEB``): one reading for the
+    pages and the CLI, whether the value came from the environment (a bool) or a test's config."""
+    value = config.get("JALON_ISSUER_DID_WEB")
+    return value if isinstance(value, bool) else _bool(None if value is None else str(value))
+
+
 def instance_secret(instance_path: Path) -> str:
     """The app's secret key: generated once into the instance folder, never in the repository."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -67,4 +74,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         # Dates and times are shown in the département's time zone (stored in UTC).
         "BABEL_DEFAULT_TIMEZONE": env.get("JALON_TIMEZONE", "Europe/Paris"),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # A signed-in session ends after this long without a request, and this long after login
+        # whatever happens (a shared computer left signed in).
+        "JALON_SESSION_IDLE_MINUTES": int(env.get("JALON_SESSION_IDLE_MINUTES", "120")),
+        "JALON_SESSION_MAX_HOURS": int(env.get("JALON_SESSION_MAX_HOURS", "12")),
     }

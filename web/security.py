@@ -1,5 +1,6 @@
 """Response headers every page gets: a strict CSP (no inline script or style), no sniffing,
-no framing, a discreet referrer, and HSTS when the public base URL is https.
+no framing, a discreet referrer, HSTS when the public base URL is https, and no caching of
+anything shown to a signed-in person (a shared computer in a training room keeps no copy).
 
 A blueprint that must differ (e.g. a badge image embeddable elsewhere) sets its own header on
 its response; these are only filled in when absent.
@@ -7,7 +8,8 @@ its response; these are only filled in when absent.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 CSP = "; ".join(
     (
@@ -34,7 +36,14 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=()")
     if current_app.config["JALON_BASE_URL"].startswith("https://"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if _signed_in() and not (request.endpoint or "").endswith("static"):
+        # What a signed-in person sees is theirs: no copy in a shared computer's cache.
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in() -> bool:
+    return bool(getattr(current_user, "is_authenticated", False))
 
 
 def register(app: Flask) -> None:

@@ -6,7 +6,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from web import authz, errors, security
+from web import authz, errors, input_guard, security
 from web.extensions import babel, csrf, limiter, login_manager
 from web.i18n import COOKIE, LANGUAGE_NAMES, select_locale
 
@@ -18,6 +18,7 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
 
+    from web.auth import session_clock
     from web.auth.login_hooks import force_password_change, load_user, logout_form
 
     login_manager.init_app(app)
@@ -27,10 +28,12 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Connectez-vous pour ouvrir cette page.")
     login_manager.login_message_category = "info"
 
+    app.before_request(session_clock.check)
     app.before_request(authz.deny_undecided)
     app.before_request(force_password_change)
     errors.register(app)
     security.register(app)
+    input_guard.register(app)
 
     @app.context_processor
     def _layout_globals() -> dict:

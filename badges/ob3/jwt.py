@@ -12,7 +12,6 @@ import binascii
 import json
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from badges.ob3.credential_fields import parse_date
 from badges.ob3.errors import InvalidKey, Ob3Error
 
 ALLOWED_ALGORITHMS = ("RS256", "ES256")
@@ -118,14 +118,12 @@ def _algorithm_for(key: PublicKey | PrivateKey) -> str:
 
 
 def _numeric_date(value: Any) -> int:
+    """A credential's date as JWT seconds, read as the core reads dates (``Z``, ``z``, offsets)."""
     if not isinstance(value, str):
         raise JwtError("date must be a string")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise JwtError(f"not a date-time: {value!r}") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+    parsed = parse_date(value)
+    if parsed is None:
+        raise JwtError(f"not a date-time: {value!r}")
     return int(parsed.timestamp())
 
 

@@ -59,10 +59,35 @@ class ResolvedKey:
 # --------------------------------------------------------------------------- safe fetching
 
 
+# IPv6 ranges that carry an IPv4 address in their last 32 bits (RFC 6052 NAT64, well-known and
+# local-use prefixes; RFC 4291 IPv4-compatible; RFC 2765 SIIT IPv4-translated): judged by the IPv4
+# address they lead to, so that ``64:ff9b::7f00:1`` is loopback, not "global".
+_EMBEDDING_IPV4 = tuple(
+    ipaddress.ip_network(prefix)
+    for prefix in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96", "::ffff:0:0:0/96")
+)
+_SITE_LOCAL = ipaddress.ip_network("fec0::/10")  # deprecated, still routed inside some networks
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if any(ip in network for network in _EMBEDDING_IPV4) and int(ip) > 1:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _forbidden_address(address: str) -> bool:
+    """Whether the verifier must not connect there: anything not public, however it is spelt."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _SITE_LOCAL or ip.teredo is not None:
+            return True
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            ip = embedded
     return not ip.is_global or ip.is_multicast
 
 

@@ -259,3 +259,20 @@ def test_locate_gives_the_line_of_every_path():
 def test_items_status_are_stored(dbsession):
     make_framework(dbsession, items=[{**ITEMS[0], "status": "archived"}])
     assert dbsession.scalars(select(Item.status)).one() is ItemStatus.ARCHIVED
+
+
+def test_an_exhibit_is_kept_for_the_page_and_checked(dbsession):
+    log = "C:\\> ping 192.168.1.1\nDélai d'attente de la demande dépassé."
+    make_framework(dbsession, items=[{**ITEMS[0], "exhibit": log}])
+    assert dbsession.scalar(select(Item)).extra == {"exhibit": log}
+    assert content_io.export_framework(dbsession, "essai")["items"][0]["exhibit"] == log
+
+
+def test_an_empty_or_overlong_exhibit_is_refused(dbsession):
+    items = json.loads(json.dumps(ITEMS))
+    items[0]["exhibit"] = "   "
+    items[1]["exhibit"] = "x" * 2001
+    errors = errors_of(dbsession, doc(framework_document()), doc(items_document(items)))
+    found = {(e.path, e.message) for e in errors}
+    assert ("items[0].exhibit", "texte attendu") in found
+    assert ("items[1].exhibit", "2001 caractères : 2000 au plus") in found

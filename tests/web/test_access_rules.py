@@ -173,6 +173,28 @@ ACCESS: dict[str, list[Case]] = {
         Case("/organisations/{org_a}/calibrations/unknown", see(**NOT_FOUND_FOR_STAFF)),
         Case("/organisations/{org_b}/calibrations/unknown", see(platform_admin=404)),
     ],
+    "studio.end_sessions": [
+        Case(
+            "/organisations/{org_a}/apprenants/{learner_b}/fin-des-sessions",
+            see(trainer=404, org_admin=404, platform_admin=404),
+            "POST",
+        ),
+        Case(
+            "/organisations/{org_a}/apprenants/{trainer}/fin-des-sessions",
+            see(trainer=404, org_admin=404, platform_admin=404),
+            "POST",
+        ),
+        Case(
+            "/organisations/{org_b}/apprenants/{learner_b}/fin-des-sessions",
+            see(platform_admin=302),
+            "POST",
+        ),
+        Case(
+            "/organisations/{org_a}/apprenants/{learner}/fin-des-sessions",
+            see(trainer=302, org_admin=302, platform_admin=302),
+            "POST",
+        ),
+    ],
     "department.home": [Case("/departement/", see(department=200))],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
     "admin.new_organisation": [

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from web import config
 
 
@@ -39,3 +41,13 @@ def test_environment_overrides_each_setting(tmp_path: Path):
     assert settings["JALON_VERIFIER_RATE_LIMIT"] == "5 per minute"
     assert settings["JALON_VERIFIER_FETCH_TIMEOUT"] == 1.5
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, False), (False, False), (True, True), ("false", False), ("0", False), ("on", True)],
+)
+def test_the_did_web_switch_reads_the_same_for_pages_and_cli(value, expected):
+    from web.config import did_web_enabled
+
+    assert did_web_enabled({"JALON_ISSUER_DID_WEB": value}) is expected

@@ -78,7 +78,11 @@ def test_every_shipped_item_renders_and_its_key_is_right_through_the_page(
         first_line = item.instruction.split("\n")[0]
         assert first_line in shown, item.uid
         # Shown as text, never as markup (HTML and code samples in trade items).
-        assert str(escape(first_line)) in page.get_data(as_text=True), item.uid
+        html = page.get_data(as_text=True)
+        assert str(escape(first_line)) in html, item.uid
+        exhibit = (item.extra or {}).get("exhibit")
+        if exhibit:  # the document the question is about is shown whole, as written
+            assert f"{escape(exhibit)}</pre>" in html, item.uid
         answered = post_answer(
             client, url, item, form_fields(item, checking.example_right_response(item))
         )

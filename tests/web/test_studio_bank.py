@@ -312,3 +312,15 @@ def test_a_calibration_job_is_read_only_through_its_organisations_space(app, wor
         .status_code
         == 404
     )
+
+
+def test_preview_shows_the_items_exhibit_as_the_learner_page_does(app, essai, client_as):
+    from web.database import db
+
+    with app.app_context():
+        item = db.session.scalar(select(Item).where(Item.uid == "essai-1.1-003"))
+        item.extra = {"exhibit": "12:00:01 link down\n12:00:36 link up"}
+        db.session.commit()
+    html = client_as("trainer").get(f"{essai}/essai-1.1-003").get_data(as_text=True)
+    assert '<figure class="exhibit">' in html
+    assert "12:00:01 link down\n12:00:36 link up</pre>" in html

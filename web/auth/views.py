@@ -9,6 +9,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from flask_login import current_user, login_user, logout_user
 
 from learners import accounts
 from web import mail
+from web.auth import session_clock
 from web.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -73,7 +75,9 @@ def login():
         )
         return render_template("auth/login.html", form=form), 422
     db.session.commit()  # a rehashed password, if argon2's parameters changed
+    session.clear()  # nothing from before the login is carried into the signed-in session
     login_user(user)
+    session_clock.start()
     if user.must_change_password:
         flash(_("Bienvenue ! Choisissez maintenant votre propre mot de passe."), "info")
         return redirect(url_for("auth.change_password"))
@@ -85,6 +89,8 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit():
+        accounts.end_sessions(current_user._get_current_object())
+        db.session.commit()
         logout_user()
         flash(_("Vous êtes déconnecté. À bientôt !"), "info")
     return redirect(url_for("auth.login"))

@@ -23,6 +23,7 @@ from badges import issuance, issuers, keys_store, revocation, verification
 from badges.models import Achievement, Credential, Issuer, KeyAlgorithm, VerificationChannel
 from badges.ob3 import baking
 from learners.models import Learner
+from web.config import did_web_enabled
 from web.database import db
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -35,11 +36,6 @@ def _base_url() -> str:
 
 def _kek() -> str:
     return current_app.config["JALON_KEY_ENCRYPTION_KEY"]
-
-
-def _did_web_enabled() -> bool:
-    """``JALON_ISSUER_DID_WEB``, as ``web/config.py`` read it from the environment."""
-    return bool(current_app.config.get("JALON_ISSUER_DID_WEB"))
 
 
 @click.group("badges")
@@ -166,7 +162,7 @@ def issue_command(
     try:
         if demo:
             issuer = issuers.ensure_platform_issuer(
-                db.session, _base_url(), _kek(), uses_did_web=_did_web_enabled()
+                db.session, _base_url(), _kek(), uses_did_web=did_web_enabled(current_app.config)
             )
             achievement = badges_demo.demo_achievement(db.session, issuer)
             learners = [badges_demo.demo_learner(db.session)]

@@ -23,3 +23,7 @@ class NewLearnerForm(FlaskForm):
 
 class RenewCodeForm(FlaskForm):
     submit = SubmitField(_l("Nouveau code d'accès"))
+
+
+class EndSessionsForm(FlaskForm):
+    submit = SubmitField(_l("Déconnecter partout"))

@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "learner.code_renewed": _l("Nouveau code d'accès donné à un apprenant"),
     "items.calibration_started": _l("Calibration des items lancée"),
     "items.calibrated": _l("Items calibrés à partir des réponses"),
+    "learner.sessions_ended": _l("Apprenant déconnecté sur tous ses appareils"),
 }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort, g, make_response, render_template, request
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from learners import accounts, audit
@@ -10,7 +11,7 @@ from learners.models import Role
 from web.authz import requires
 from web.database import db
 from web.studio import bp
-from web.studio.forms import NewLearnerForm, RenewCodeForm
+from web.studio.forms import EndSessionsForm, NewLearnerForm, RenewCodeForm
 
 STAFF = (Role.TRAINER, Role.ORG_ADMIN, Role.PLATFORM_ADMIN)
 
@@ -23,6 +24,7 @@ def organisation(org_id: int):
         organisation=g.organisation,
         learners=accounts.learners_of(db.session, org_id),
         renew_form=RenewCodeForm(),
+        end_sessions_form=EndSessionsForm(),
         my_roles=current_user.roles_in(org_id),
     )
 
@@ -81,3 +83,26 @@ def renew_code(org_id: int, user_id: int):
     )
     db.session.commit()
     return _sheet(user, code)
+
+
+@bp.post("/<int:org_id>/apprenants/<int:user_id>/fin-des-sessions")
+@requires(*STAFF, org_arg="org_id")
+def end_sessions(org_id: int, user_id: int):
+    """A lost phone, a shared computer left signed in: every session of the learner ends now."""
+    user = accounts.member_of(db.session, user_id, org_id, Role.LEARNER)
+    if user is None:
+        abort(404)
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    accounts.end_sessions(user)
+    audit.record(
+        db.session,
+        "learner.sessions_ended",
+        actor=current_user,
+        organisation_id=org_id,
+        target_type="user",
+        target_id=user.id,
+    )
+    db.session.commit()
+    flash(_("%(name)s est déconnecté sur tous ses appareils.", name=user.display_name), "info")
+    return redirect(url_for("studio.organisation", org_id=org_id))

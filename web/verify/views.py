@@ -19,6 +19,7 @@ from badges.models import Credential, VerificationChannel
 from badges.qr import qr_svg
 from web import errors
 from web.authz import public
+from web.config import did_web_enabled
 from web.database import db
 from web.extensions import limiter
 from web.verify import checking, sections
@@ -33,11 +34,6 @@ CREDENTIAL_JWT_TYPES = ("application/vc+jwt", "application/jwt")
 STATUS_CACHE_SECONDS = 300
 
 bp.record_once(lambda _state: keep_addresses_out_of_logs())
-
-
-def did_web_enabled() -> bool:
-    value = current_app.config.get("JALON_ISSUER_DID_WEB")  # from the environment (web.config)
-    return str(value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _json(document: dict | str, mimetype: str = JSON_LD, *, cache: int | None = None) -> Response:
@@ -216,7 +212,7 @@ def status_list(issuer_id: str, list_id: str):
 @public
 def did_document():
     """The did:web document of the platform's issuer, when JALON_ISSUER_DID_WEB is on."""
-    if not did_web_enabled():
+    if not did_web_enabled(current_app.config):
         abort(404)
     found = issuers.did_web_issuer(db.session)
     if found is None:

@@ -161,3 +161,12 @@ def test_malformed_tokens_raise_jwt_error():
     for token in ("a.b", "eyJ.eyJ.", "!!!.???.***", "e30.e30.e30x" * 2):
         with pytest.raises(vcjwt.JwtError):
             vcjwt.decode_vc_jwt(token)
+
+
+def test_jwt_dates_are_read_as_the_core_reads_them_lowercase_z_included():
+    upper = {"validFrom": "2026-01-01T00:00:00Z", "validUntil": "2027-01-01T00:00:00Z"}
+    lower = {"validFrom": "2026-01-01T00:00:00z", "validUntil": "2027-01-01T00:00:00z"}
+    assert vcjwt.jwt_claims(lower)["nbf"] == vcjwt.jwt_claims(upper)["nbf"] == 1767225600
+    assert vcjwt.jwt_claims(lower)["exp"] == vcjwt.jwt_claims(upper)["exp"]
+    with pytest.raises(vcjwt.JwtError):
+        vcjwt.jwt_claims({"validFrom": "hier"})

@@ -181,6 +181,13 @@ def test_key_must_be_listed_for_assertions():
         ("https://metadata.example/key", ["169.254.169.254"]),
         ("https://v6.example/key", ["::1"]),
         ("https://mapped.example/key", ["::ffff:192.168.1.1"]),
+        ("https://nat64.example/key", ["64:ff9b::7f00:1"]),
+        ("https://nat64-local.example/key", ["64:ff9b:1::a00:5"]),
+        ("https://6to4.example/key", ["2002:a9fe:a9fe::1"]),
+        ("https://compat.example/key", ["::7f00:1"]),
+        ("https://siit.example/key", ["::ffff:0:c0a8:101"]),
+        ("https://sitelocal.example/key", ["fec0::1"]),
+        ("https://teredo.example/key", ["2001:0:4136:e378:8000:63bf:3fff:fdd2"]),
         ("https://user:pw@example.com/key", ["93.184.216.34"]),
     ],
 )
@@ -195,6 +202,13 @@ def test_safe_fetcher_refuses_non_https_and_non_public_addresses(monkeypatch, ur
     monkeypatch.setattr(socket, "create_connection", no_connection)
     with pytest.raises(resolver.FetchError):
         resolver.SafeHttpFetcher()(url)
+
+
+@pytest.mark.parametrize(
+    "address", ["93.184.216.34", "64:ff9b::5db8:d822", "2002:5db8:d822::1", "2606:2800:220:1::1"]
+)
+def test_public_addresses_however_spelt_stay_allowed(address):
+    assert not resolver._forbidden_address(address)
 
 
 def test_web_resolver_reports_fetch_failure_as_unreachable_key(monkeypatch):
