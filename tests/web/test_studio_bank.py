@@ -324,3 +324,24 @@ def test_preview_shows_the_items_exhibit_as_the_learner_page_does(app, essai, cl
     html = client_as("trainer").get(f"{essai}/essai-1.1-003").get_data(as_text=True)
     assert '<figure class="exhibit">' in html
     assert "12:00:01 link down\n12:00:36 link up</pre>" in html
+
+
+def test_bank_pages_keep_every_ticked_filter(app, world, client_as):
+    from web.database import db
+
+    many = [
+        {**ITEMS[0], "id": f"essai-1.1-{n:03d}", "instruction": f"Question numéro {n}."}
+        for n in range(100, 160)
+    ]
+    with app.app_context():
+        make_framework(db.session, items=many)
+        db.session.commit()
+    client = client_as("trainer")
+    bank = BANK.format(org=world.org_a)
+    first = client.get(f"{bank}?access=blind&access=deaf")
+    html = first.get_data(as_text=True)
+    assert "60 items" in text(first) and "Page 1 sur 2" in text(first)
+    link = re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
+    assert "access=blind" in link and "access=deaf" in link and "page=2" in link
+    second = text(client.get(link))
+    assert "essai-1.1-159" in second and "essai-1.1-100" not in second
