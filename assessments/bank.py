@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from assessments.models import (
@@ -37,16 +37,28 @@ class ItemNotInBank(LookupError):
     """No item with this uid that the organisation may use."""
 
 
+def _owner() -> ColumnElement | None:
+    """The items' owning organisation column. Ownership comes with the studio's authoring
+    (``Item.organisation_id``, empty for shipped items); until that column exists every item is
+    shipped. Once it has landed everywhere, read ``Item.organisation_id`` directly."""
+    return Item.__table__.c.get("organisation_id")
+
+
 def usable_by(organisation_id: int) -> ColumnElement[bool]:
-    """Items the organisation may use: the shipped bank and its own items. Items carry no owner
-    yet, so every item is shipped and usable by all."""
-    return true()
+    """Items the organisation may use: the shipped bank and its own items."""
+    owner = _owner()
+    if owner is None:
+        return true()
+    return or_(owner.is_(None), owner == organisation_id)
 
 
 def owned_by(organisation_id: int) -> ColumnElement[bool]:
-    """Items the organisation owns (their parameters are its to change). Items carry no owner
-    yet, so none: shipped items stay read-only."""
-    return false()
+    """Items the organisation owns (their parameters are its to change); shipped items are
+    read-only, owned by none."""
+    owner = _owner()
+    if owner is None:
+        return false()
+    return owner == organisation_id
 
 
 @dataclass(frozen=True)

@@ -172,3 +172,45 @@ def test_calibration_ignores_other_organisations_answers(dbsession):
     )
     assert summary.answers == 0 and summary.calibrated == 0
     assert dbsession.scalars(select(ItemFit)).all() == []
+
+
+def _owned_by(db, item: Item, organisation_id: int) -> bool:
+    """Give ``item`` an owner; False while items carry none (before the studio's authoring)."""
+    if "organisation_id" not in Item.__table__.c:
+        return False
+    db.execute(
+        Item.__table__.update()
+        .where(Item.__table__.c.id == item.id)
+        .values(organisation_id=organisation_id)
+    )
+    db.expire_all()
+    return True
+
+
+def test_another_organisations_own_items_are_not_in_its_bank(dbsession):
+    mine, theirs = make_campaign(dbsession), make_campaign(dbsession)
+    item = _item(dbsession, "essai-1.1-001")
+    if not _owned_by(dbsession, item, theirs.organisation_id):
+        assert "essai-1.1-001" in uids(
+            bank.browse(dbsession, mine.organisation_id, bank.BankFilters(), per_page=200)
+        )  # every item is shipped, so usable by all
+        return
+    with pytest.raises(bank.ItemNotInBank):
+        bank.get_item(dbsession, mine.organisation_id, "essai-1.1-001")
+    rows = bank.browse(dbsession, mine.organisation_id, bank.BankFilters(), per_page=200)
+    assert "essai-1.1-001" not in uids(rows) and len(rows.items) == len(ITEMS) - 1
+    assert bank.get_item(dbsession, theirs.organisation_id, "essai-1.1-001").id == item.id
+
+
+def test_calibration_saves_a_b_only_on_the_organisations_own_fitting_items(dbsession):
+    campaign = make_campaign(dbsession)
+    own = _item(dbsession, "essai-1.1-003")
+    owned = _owned_by(dbsession, own, campaign.organisation_id)
+    _answer_everything(dbsession, campaign, 80)
+    summary = bank_calibration.calibrate_organisation(
+        dbsession, campaign.organisation_id, min_answers=50
+    )
+    saved = {i.uid for i in dbsession.scalars(select(Item).where(Item.calibrated_at.is_not(None)))}
+    fits_well = "essai-1.1-003" not in summary.misfits
+    assert saved == ({"essai-1.1-003"} if owned and fits_well else set())
+    assert summary.applied == len(saved)
