@@ -64,13 +64,23 @@ def _rows(app, model) -> int:
         return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_bank_lists_every_item_with_its_competence_level_type_and_status(essai, client_as):
+def _usable_count(app, org_id: int) -> int:
+    from assessments import bank
+    from web.database import db
+
+    with app.app_context():
+        return bank.browse(db.session, org_id, bank.BankFilters()).total
+
+
+def test_bank_lists_every_item_with_its_competence_level_type_and_status(
+    app, world, essai, client_as
+):
     page = client_as("trainer").get(essai)
     shown = text(page)
     assert page.status_code == 200
     for raw in ITEMS:
         assert raw["id"] in shown
-    assert "11 items" in shown
+    assert f"{_usable_count(app, world.org_a)} items" in shown
     assert "Choix unique" in shown and "Mise en situation : messagerie" in shown
     assert "Validé" in shown
     assert "Consigne de l'item essai-1.1-001." in shown
@@ -334,14 +344,43 @@ def test_bank_pages_keep_every_ticked_filter(app, world, client_as):
         for n in range(100, 160)
     ]
     with app.app_context():
-        make_framework(db.session, items=many)
+        framework_id = make_framework(db.session, items=many).id
         db.session.commit()
     client = client_as("trainer")
     bank = BANK.format(org=world.org_a)
-    first = client.get(f"{bank}?access=blind&access=deaf")
+    first = client.get(f"{bank}?framework={framework_id}&access=blind&access=deaf")
     html = first.get_data(as_text=True)
     assert "60 items" in text(first) and "Page 1 sur 2" in text(first)
     link = re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
     assert "access=blind" in link and "access=deaf" in link and "page=2" in link
     second = text(client.get(link))
     assert "essai-1.1-159" in second and "essai-1.1-100" not in second
+    assert f"framework={framework_id}" in link
+
+
+def test_another_organisations_own_item_is_not_found(app, world, client_as):
+    """Once items carry an owner (the studio's authoring), B's own item answers 404 in A's
+    bank and opens in B's; until then every item is shipped and usable by all."""
+    from web.database import db
+
+    with app.app_context():
+        make_framework(db.session)
+        item = db.session.scalar(select(Item).where(Item.uid == "essai-1.1-001"))
+        if "organisation_id" not in Item.__table__.c:
+            db.session.commit()
+            owned = False
+        else:
+            db.session.execute(
+                Item.__table__.update()
+                .where(Item.__table__.c.id == item.id)
+                .values(organisation_id=world.org_b)
+            )
+            db.session.commit()
+            owned = True
+    url = "/organisations/{org}/banque/essai-1.1-001"
+    mine = client_as("trainer").get(url.format(org=world.org_a))
+    theirs = client_as("trainer_b").get(url.format(org=world.org_b))
+    assert theirs.status_code == 200
+    assert mine.status_code == (404 if owned else 200)
+    listed = text(client_as("trainer").get(BANK.format(org=world.org_a)))
+    assert ("essai-1.1-001" in listed) is not owned
