@@ -102,7 +102,30 @@ def key_problems(item: Checkable) -> list[Problem]:
         not isinstance(item.tolerance, list) or not all(t in TOLERANCES for t in item.tolerance)
     ):
         problems.append(("tolerance", 'liste parmi "t1", "t2", "t3" attendue'))
+    elif item.tolerance and "t3" in item.tolerance:
+        problems += _typo_tolerance_problems(kind, item)
     return problems + definition(kind).problems(item.body, item.key)
+
+
+def _typo_tolerance_problems(kind: ItemType, item: Checkable) -> list[Problem]:
+    """t3 accepts a few wrong characters: on a number, that is a wrong number (« 135 » for
+    « 125 »), so an item whose answers hold digits cannot have it (issue 12)."""
+    if kind is ItemType.NUMBER:
+        return [("tolerance", "t3 (fautes de frappe) ne s'applique pas à un nombre")]
+    numeric = [t for t in definition(kind).accepted_texts(item.body, item.key) if _has_digit(t)]
+    if numeric:
+        return [
+            (
+                "tolerance",
+                f"t3 (fautes de frappe) refusé : la réponse « {numeric[0]} » contient un nombre, "
+                "une faute de frappe en ferait un autre nombre",
+            )
+        ]
+    return []
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
 
 
 __all__ = [

@@ -35,6 +35,7 @@ from assessments.campaigns import (
     find_campaign,
 )
 from assessments.checking import InvalidResponse, check, read_form
+from assessments.item_types import definition
 from assessments.models import (
     AnswerStatus,
     Assessment,
@@ -180,6 +181,14 @@ def current_item(
     """The item to show now (None once finished); finishes a session past its deadline."""
     _check_deadline(db, session, now or utcnow())
     return None if session.finished else session.current_item
+
+
+def shown_body(session: AssessmentSession, item: Item) -> dict[str, Any]:
+    """``item``'s body as this session's page shows it (an ordering item's steps shuffled with
+    the session's seed and the item's id, never in the key's order). Its own random source,
+    so the adaptive draw, and so which items are asked, does not change."""
+    kind = definition(item.type)
+    return kind.shown_body(item.body or {}, item.key, f"{session.seed}:{item.uid}")
 
 
 def asked_at(db: Session, session: AssessmentSession, item: Item) -> datetime | None:

@@ -5,6 +5,10 @@ Free text goes through a pre-treatment (Unicode NFC, non-breaking spaces) and up
 tolerances, each switchable per item (FORMAT.md): **t1** trim, lowercase, strip accents and
 every space; **t2** drop punctuation; **t3** accept a few typos (Levenshtein distance at most a
 quarter of the expected answer's length).
+
+An accepted answer that is a quantity (a number, optionally followed by one unit word: ``125``,
+``125 €``, ``20 heures``) is compared as a number, never as text: t2 would turn ``1,25`` into
+``125`` and t3 would take ``135`` for ``125`` (issue 12).
 """
 
 from __future__ import annotations
@@ -76,39 +80,55 @@ def normalise(text: str, tolerance: Iterable[str] = DEFAULT_TOLERANCE) -> str:
 @dataclass(frozen=True)
 class TextMatch:
     """Why a text was accepted: the accepted variant it matched and the least lenient rule
-    that makes them equal: ``exact`` (only the pre-treatment), ``t1``, ``t2``, or ``t3`` with
-    the edit ``distance`` found and the largest one ``allowed``."""
+    that makes them equal: ``quantity`` (the same number), ``exact`` (only the
+    pre-treatment), ``t1``, ``t2``, or ``t3`` with the edit ``distance`` found, the largest one
+    ``allowed`` and their ``ratio`` to the variant's length (0 for every other rule)."""
 
     variant: str
     rule: str
     distance: int = 0
     allowed: int = 0
+    ratio: float = 0.0
 
 
 def match_text(
     answer: str, accepted: Iterable[str], tolerance: Iterable[str] | None = None
 ) -> TextMatch | None:
-    """The accepted variant ``answer`` equals, tolerances applied to both sides, and which
-    tolerance it took (None when no variant accepts it). An equal variant is preferred to a
-    typo-tolerant one, so a trainer is told the most precise reason."""
+    """The accepted variant ``answer`` matches, tolerances applied to both sides, and which
+    rule it took (None when none accepts it): the one comparison :func:`text_matches` and
+    :func:`text_distance` make, told in full for a trainer checking an item.
+
+    Variants that are quantities are compared as numbers (:func:`same_quantity`); when the
+    answer is a quantity too, it is compared with those alone, so no text tolerance can turn a
+    wrong number into a right one. An equal variant beats a typo; among typos, the closest."""
     enabled = tuple(DEFAULT_TOLERANCE if tolerance is None else tolerance)
+    variants = list(accepted)
+    given_quantity = read_quantity(answer)
+    quantities = [(v, q) for v in variants if (q := read_quantity(v)) is not None]
+    if given_quantity is not None and quantities:
+        if not same_quantity(given_quantity, [q for _, q in quantities]):
+            return None
+        value = given_quantity[0]
+        same = next(
+            v for v, q in quantities if math.isclose(value, q[0], rel_tol=1e-9, abs_tol=1e-9)
+        )
+        return TextMatch(same, "quantity")
+    texts = [v for v in variants if read_quantity(v) is None]
     given = normalise(answer, enabled)
     if not given:
         return None
-    variants = list(accepted)
-    for variant in variants:
-        if given == normalise(variant, enabled):
-            return TextMatch(variant, _least_rule(answer, variant, enabled))
-    if "t3" not in enabled:
-        return None
-    for variant in variants:
+    best: TextMatch | None = None
+    for variant in texts:
         expected = normalise(variant, enabled)
-        if not expected:
-            continue
-        distance = levenshtein(given, expected)
-        if distance / len(expected) <= T3_RATIO:
-            return TextMatch(variant, "t3", distance, math.floor(len(expected) * T3_RATIO))
-    return None
+        if given == expected:
+            return TextMatch(variant, _least_rule(answer, variant, enabled))
+        if "t3" in enabled and expected:
+            distance = levenshtein(given, expected)
+            ratio = distance / len(expected)
+            if ratio <= T3_RATIO and (best is None or ratio < best.ratio):
+                allowed = math.floor(len(expected) * T3_RATIO)
+                best = TextMatch(variant, "t3", distance, allowed, ratio)
+    return best
 
 
 def _least_rule(answer: str, variant: str, enabled: tuple[str, ...]) -> str:
@@ -127,8 +147,18 @@ def _least_rule(answer: str, variant: str, enabled: tuple[str, ...]) -> str:
 def text_matches(
     answer: str, accepted: Iterable[str], tolerance: Iterable[str] | None = None
 ) -> bool:
-    """Whether ``answer`` equals one accepted variant, tolerances applied to both sides."""
+    """Whether ``answer`` equals one accepted variant, tolerances applied to both sides (and
+    quantities compared as numbers, :func:`match_text`)."""
     return match_text(answer, accepted, tolerance) is not None
+
+
+def text_distance(
+    answer: str, accepted: Iterable[str], tolerance: Iterable[str] | None = None
+) -> float | None:
+    """How far ``answer`` is from the closest accepted variant (0 for an exact match, else the
+    t3 typo ratio), ``None`` when it matches none of them."""
+    found = match_text(answer, accepted, tolerance)
+    return None if found is None else found.ratio
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,3 +193,56 @@ def parse_number(text: Any, unit: str | None = None) -> float:
     if not math.isfinite(value):
         raise InvalidResponse("number_expected", "Écrivez un nombre, par exemple : 12,5.")
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantities in free text: « 125 », « 125,00 € », « 20 heures »
+
+# A number (French or English separators, spaces between thousands) and at most one unit word.
+# A number written with a leading zero (« 06 12 34 56 78 », « 09h », « 03 ») is a code, not a
+# quantity: it stays text, so « 612345678 » is not taken for a telephone number.
+_QUANTITY = re.compile(r"(?P<number>[+\-\u2212]?\d[\d\s.,]*?)\s*(?P<unit>[^\W\d_]+\.?|[€$%°])?")
+# Spellings of one unit that are the same answer (compared after t1).
+UNIT_SYNONYMS = (
+    frozenset({"€", "euro", "euros", "eur"}),
+    frozenset({"h", "heure", "heures"}),
+    frozenset({"min", "mn", "minute", "minutes"}),
+    frozenset({"s", "sec", "seconde", "secondes"}),
+    frozenset({"j", "jour", "jours"}),
+)
+
+
+def _unit(text: str) -> str:
+    unit = t1(text).rstrip(".")
+    for spellings in UNIT_SYNONYMS:
+        if unit in spellings:
+            return min(spellings)
+    return unit
+
+
+def read_quantity(text: Any, *, zero_led_is_code: bool = True) -> tuple[float, str] | None:
+    """``(value, unit)`` when ``text`` is a number with at most one unit word, else ``None``.
+    In a box that asks for a number, ``zero_led_is_code=False`` reads « 03 » as 3."""
+    if not isinstance(text, str):
+        return None
+    match = _QUANTITY.fullmatch(pretreat(text).strip())
+    if match is None:
+        return None
+    number = match["number"]
+    if zero_led_is_code and re.match(r"[+\-\u2212]?0\d", re.sub(r"\s+", "", number)):
+        return None
+    try:
+        value = parse_number(number)
+    except InvalidResponse:
+        return None
+    return value, _unit(match["unit"] or "")
+
+
+def same_quantity(given: tuple[float, str], accepted: Iterable[tuple[float, str]]) -> bool:
+    """The same number as an accepted quantity, with no unit, the unit the key gives with that
+    number, or any unit when the key gives that number with none."""
+    value, unit = given
+    units = {u for v, u in accepted if math.isclose(value, v, rel_tol=1e-9, abs_tol=1e-9)}
+    if not units:
+        return False
+    return not unit or unit in units or units == {""}

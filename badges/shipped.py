@@ -2,6 +2,8 @@
 shipped framework, installed for an issuer with an image drawn in the framework's colour.
 
 Used by the demo (``badges/demo.py``) and by tests that need the real badges of a framework.
+An entry that renames a badge lists its former names in ``"replaces"``: installing it archives
+the issuer's achievement of that name, which is then no longer awarded.
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ def shipped_achievements() -> list[dict[str, Any]]:
 
 def install_achievement(db: Session, issuer: Issuer, entry: dict[str, Any]) -> Achievement:
     """One shipped achievement for ``issuer`` (matched by name), drawn in its framework's colour
-    and describing the framework's competences and levels."""
+    and describing the framework's competences and levels. The achievements it replaces (its
+    ``replaces``: former names) are archived, so a renamed badge is not awarded twice; the
+    credentials already issued under a former name stay valid."""
+    _archive_replaced(db, issuer, entry.get("replaces", []))
     found = db.scalar(
         select(Achievement).where(
             Achievement.issuer_id == issuer.id, Achievement.name == entry["name"]
@@ -59,3 +64,16 @@ def install_achievement(db: Session, issuer: Issuer, entry: dict[str, Any]) -> A
         tags=tags,
         award_rules=entry["rule"],
     )
+
+
+def _archive_replaced(db: Session, issuer: Issuer, names: list[str]) -> None:
+    if not names:
+        return
+    for replaced in db.scalars(
+        select(Achievement).where(
+            Achievement.issuer_id == issuer.id,
+            Achievement.name.in_(names),
+            Achievement.is_archived.is_(False),
+        )
+    ):
+        replaced.is_archived = True

@@ -131,6 +131,15 @@ class ItemTypeDefinition(ABC):
         """What the page shows beyond the body, from its query string (no write)."""
         return {}
 
+    def shown_body(self, body: Mapping[str, Any], key: Any, seed: str) -> dict[str, Any]:
+        """The body as one learner's page shows it; ``seed`` is fixed per session and item, so
+        a reload or a refused answer shows the same page. Most types show it as stored."""
+        return dict(body)
+
+    def accepted_texts(self, body: Mapping[str, Any], key: Any) -> list[str]:
+        """Every free-text answer the key accepts (the item's tolerance applies to these)."""
+        return []
+
 
 # ---------------------------------------------------------------------------------------------
 # Response shapes

@@ -1,8 +1,13 @@
 """``ordering``: put the body's ``items`` in the key's order. Each step has a select
-``position-<id>`` giving its place (1, 2, 3…); JavaScript adds « Monter / Descendre »."""
+``position-<id>`` giving its place (1, 2, 3…); JavaScript adds « Monter / Descendre ».
+
+The steps are shown shuffled (FORMAT.md), with a seed per session and item, and never in the
+key's order: content files often list them in the right order, and a page that showed them so
+would count an untouched submit as right (issue 12, dev-web-1.4-002)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,6 +24,16 @@ from assessments.item_types.base import (
 )
 from assessments.models import ItemType
 from assessments.response_errors import InvalidResponse
+
+
+def shuffled_order(ids: Sequence[str], key: Sequence[str], seed: str) -> list[str]:
+    """``ids`` shuffled by ``seed`` (the same seed, the same order), rotated by one step when
+    the shuffle happens to give the key's order."""
+    order = list(ids)
+    random.Random(seed).shuffle(order)
+    if len(order) > 1 and order == list(key):
+        order = order[1:] + order[:1]
+    return order
 
 
 class Ordering(ItemTypeDefinition):
@@ -81,6 +96,11 @@ class Ordering(ItemTypeDefinition):
         elif ids and sorted(key) != sorted(ids):
             problems.append(("key", "ordering : la clé doit contenir chaque élément une fois"))
         return problems
+
+    def shown_body(self, body: Mapping[str, Any], key: Any, seed: str) -> dict[str, Any]:
+        by_id = {entry["id"]: entry for entry in body.get("items", [])}
+        order = shuffled_order(list(by_id), key, seed)
+        return {**body, "items": [by_id[identifier] for identifier in order]}
 
     def right_response(self, body: Mapping[str, Any], key: Any) -> Any:
         return key

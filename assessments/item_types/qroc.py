@@ -49,6 +49,9 @@ class Qroc(ItemTypeDefinition):
             return [("key", "qroc : la clé est une liste de réponses acceptées (textes)")]
         return []
 
+    def accepted_texts(self, body: Mapping[str, Any], key: Any) -> list[str]:
+        return list(key) if is_text_list(key) else []
+
     def right_response(self, body: Mapping[str, Any], key: Any) -> Any:
         return key[0]
 

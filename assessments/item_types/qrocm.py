@@ -21,7 +21,7 @@ from assessments.item_types.base import (
 )
 from assessments.models import ItemType
 from assessments.response_errors import InvalidResponse
-from assessments.tolerances import DEFAULT_TOLERANCE, text_matches
+from assessments.tolerances import DEFAULT_TOLERANCE, normalise, text_distance, text_matches
 
 
 def field_ids(body: Mapping[str, Any]) -> list[str]:
@@ -49,12 +49,14 @@ def field_answers(values: Any, allowed: Sequence[str]) -> dict[str, str]:
 def distinct_groups_matched(
     answers: Iterable[str], groups: Sequence[Sequence[str]], tolerance: Iterable[str] | None
 ) -> int:
-    """How many *different* accepted groups the answers cover (maximum bipartite matching)."""
+    """How many *different* accepted groups the answers cover (maximum bipartite matching).
+
+    The same answer typed twice counts once, and an answer counts only for the group it is
+    closest to: with t3, « taux de rebond » is within typing distance of « taux de retour » and
+    must not stand for both (issue 12)."""
     tolerance = tuple(DEFAULT_TOLERANCE if tolerance is None else tolerance)
-    edges = [
-        [g for g, group in enumerate(groups) if text_matches(answer, group, tolerance)]
-        for answer in answers
-    ]
+    distinct = {normalise(answer, tolerance): answer for answer in answers}
+    edges = [_closest_groups(answer, groups, tolerance) for answer in distinct.values()]
     owner: dict[int, int] = {}
 
     def augment(a: int, seen: set[int]) -> bool:
@@ -68,6 +70,17 @@ def distinct_groups_matched(
         return False
 
     return sum(augment(a, set()) for a in range(len(edges)))
+
+
+def _closest_groups(
+    answer: str, groups: Sequence[Sequence[str]], tolerance: Sequence[str]
+) -> list[int]:
+    """The groups ``answer`` matches at its smallest distance (an exact match beats a typo)."""
+    distances = [text_distance(answer, group, tolerance) for group in groups]
+    found = [d for d in distances if d is not None]
+    if not found:
+        return []
+    return [g for g, d in enumerate(distances) if d == min(found)]
 
 
 class _Boxes(ItemTypeDefinition):
@@ -117,6 +130,11 @@ class QrocmInd(_Boxes):
                 problems.append((f"key.{name}", "liste de réponses acceptées attendue"))
         return problems
 
+    def accepted_texts(self, body: Mapping[str, Any], key: Any) -> list[str]:
+        if not isinstance(key, Mapping):
+            return []
+        return [v for variants in key.values() if is_text_list(variants) for v in variants]
+
     def right_response(self, body: Mapping[str, Any], key: Any) -> Any:
         return {name: variants[0] for name, variants in key.items()}
 
@@ -161,6 +179,12 @@ class QrocmDep(_Boxes):
         elif required > len(groups) or (ids and required > len(ids)):
             problems.append(("key.required", "plus grand que les groupes ou les champs"))
         return problems
+
+    def accepted_texts(self, body: Mapping[str, Any], key: Any) -> list[str]:
+        groups = key.get("answers") if isinstance(key, Mapping) else None
+        if not isinstance(groups, list):
+            return []
+        return [v for group in groups if is_text_list(group) for v in group]
 
     def right_response(self, body: Mapping[str, Any], key: Any) -> Any:
         names = field_ids(body)

@@ -1,5 +1,7 @@
 """``task_form`` (« par le faire »): fill in a mock administrative form from the facts given.
-Text boxes are compared with t1 + t2, dates read the French way, options by id."""
+Text boxes are compared with t1 + t2, e-mail addresses and boxes marked ``"compare": "exact"``
+(logins, codes) exactly (case aside), numbers as numbers
+(« 240,00 » is 240, never 24 000), dates read the French way, options by id."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from assessments.item_types.base import (
 )
 from assessments.models import ItemType
 from assessments.response_errors import InvalidResponse
-from assessments.tolerances import text_matches
+from assessments.tolerances import read_quantity, same_quantity, text_matches
 
 FORM_KINDS = ("text", "date", "email", "tel", "select", "radio", "checkbox", "number", "textarea")
 FORM_TOLERANCE = ("t1", "t2")
@@ -106,6 +108,8 @@ class TaskForm(ItemTypeDefinition):
                 continue
             if field.get("kind", "text") not in FORM_KINDS:
                 problems.append((f"body.fields[{i}].kind", f"type parmi {', '.join(FORM_KINDS)}"))
+            if field.get("compare", "exact") != "exact":
+                problems.append((f"body.fields[{i}].compare", "seule valeur possible : « exact »"))
             if field.get("kind") in OPTION_KINDS and not field.get("options"):
                 problems.append((f"body.fields[{i}].options", "options attendues"))
             problems += entry_problems(
@@ -181,26 +185,47 @@ def _field_right(field: Mapping[str, Any], key: Mapping[str, Any], value: Any) -
             return True
         accepted = [expected] if isinstance(expected, str) else list(expected)
         return iso_date(value) in accepted
+    if kind == "number":
+        return _number_right(field, key, value)
+    if kind == "email" or field.get("compare") == "exact":
+        # t1/t2 would take « jmartin@… » for « j.martin@… », « k.haddad » for the login « khaddad »
+        return name not in key or value.strip().lower() in {v.strip().lower() for v in key[name]}
     return name not in key or text_matches(value, key[name], FORM_TOLERANCE)
 
 
+def _number_right(field: Mapping[str, Any], key: Mapping[str, Any], value: str) -> bool:
+    """A number box is compared as a number: « 240,00 » is 240, never 24 000 (issue 12)."""
+    name = field["id"]
+    given = read_quantity(value, zero_led_is_code=False)
+    if value.strip() and given is None:
+        raise InvalidResponse(
+            "number_expected",
+            f"Écrivez un nombre dans la case « {field.get('label', name)} », par exemple : 12,5.",
+            field=field_name("field", name),
+        )
+    if name not in key:
+        return True
+    accepted = [read_quantity(v, zero_led_is_code=False) for v in key[name]]
+    return given is not None and same_quantity(given, [q for q in accepted if q is not None])
+
+
 def _field_reason(field: Mapping[str, Any], expected: Any, value: Any) -> Reason:
-    """Whether one field holds what the key expects, with what was given and expected."""
+    """Whether one field holds what the key expects (decided by :func:`_field_right`), with
+    what was given and expected; a plain text box also says which tolerance matched."""
     label, kind = field.get("label") or field["id"], field.get("kind", "text")
-    options = {o["id"]: o.get("text") or o["id"] for o in field.get("options", [])}
-    if kind not in (*OPTION_KINDS, "date"):
+    plain_text = kind not in (*OPTION_KINDS, "date", "number", "email")
+    if plain_text and field.get("compare") != "exact":
         return text_reason(value or "", expected, FORM_TOLERANCE, label)
+    right = _field_right(field, {field["id"]: expected}, value)
+    options = {o["id"]: o.get("text") or o["id"] for o in field.get("options", [])}
     if kind == "checkbox":
-        right = set(value or []) == set(expected)
         given = " ; ".join(options[i] for i in options if i in set(value or []))
         wanted = " ; ".join(options[i] for i in options if i in set(expected))
-    elif kind == "date":
-        accepted = [expected] if isinstance(expected, str) else list(expected)
-        right = iso_date(value or "") in accepted
-        given, wanted = value or "", " ; ".join(accepted)
-    else:
-        right = (value or "") == expected
+    elif kind in ("select", "radio"):
         given, wanted = options.get(value or "", value or ""), options.get(expected, expected)
+    else:
+        accepted = [expected] if isinstance(expected, str) else list(expected)
+        given, wanted = value or "", " ; ".join(accepted)
     code = "field_right" if right else "field_wrong"
     return Reason(code, {"given": given, "expected": wanted}, label)
 
@@ -225,6 +250,10 @@ def _key_problems(name: str, field: Mapping[str, Any], expected: Any) -> list[Pr
         isinstance(expected, list) and expected and all(isinstance(v, str) for v in expected)
     ):
         return [(f"key.{name}", "liste de valeurs acceptées attendue")]
+    elif kind == "number" and any(
+        read_quantity(v, zero_led_is_code=False) is None for v in expected
+    ):
+        return [(f"key.{name}", "nombres attendus (« 240 », « 240 € »), comparés comme nombres")]
     return []
 
 

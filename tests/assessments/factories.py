@@ -1,6 +1,7 @@
 # ruff: noqa: E501 - the fixture items read best one per line
 """Test data for assessments, one line each: a small framework with an item of every type
-(``make_framework``), a campaign over it (``make_campaign``), the shipped beginner diagnostic
+(``make_framework``), a campaign over it (``make_campaign``), a session with hand-made
+results (``make_session``), the shipped beginner diagnostic
 (``make_premiers_pas``) and a campaign over one item of each type (``make_tour_campaign``); and
 the form fields a browser posts for an answer (``form_fields``). Organisations and learners come
 from ``tests/learners/factories.py``."""
@@ -8,7 +9,7 @@ from ``tests/learners/factories.py``."""
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -22,13 +23,17 @@ from assessments.models import (
     AssessmentMode,
     AssessmentSession,
     Campaign,
+    Competence,
+    CompetenceResult,
     Framework,
     Item,
     ItemType,
+    Referral,
     Response,
     SessionStatus,
 )
-from learners.models import Organisation
+from learners.database import utcnow
+from learners.models import Learner, Organisation
 from tests.learners.factories import make_organisation
 
 FRAMEWORK: dict[str, Any] = {
@@ -210,19 +215,98 @@ def make_campaign(
     item_uids: list[str] | None = None,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    organisation: Organisation | None = None,
+    name: str = "Campagne d'essai",
     **assessment_options: Any,
 ) -> Campaign:
-    """A campaign over the test framework (a fixed list of every item by default)."""
+    """A campaign over the test framework (a fixed list of every item by default), in
+    ``organisation`` (a new association when omitted)."""
     framework = framework or make_framework(db)
     if mode == AssessmentMode.FIXED and item_uids is None:
         item_uids = [item["id"] for item in ITEMS]
     assessment = campaigns.create_assessment(
         db, framework, "Évaluation d'essai", mode=mode, item_uids=item_uids, **assessment_options
     )
-    organisation = make_organisation(db, "Association Essai")
+    organisation = organisation or make_organisation(db, "Association Essai")
     return campaigns.create_campaign(
-        db, assessment, organisation.id, "Campagne d'essai", opens_at=opens_at, closes_at=closes_at
+        db, assessment, organisation.id, name, opens_at=opens_at, closes_at=closes_at
     )
+
+
+def make_session(
+    db: Session,
+    campaign: Campaign,
+    learner: Learner,
+    *,
+    levels: dict[str, int] | None = None,
+    started_at: datetime | None = None,
+    finished_at: datetime | None = None,
+    deadline: datetime | None = None,
+    seconds: list[int] | None = None,
+    referral: Referral | None = None,
+) -> AssessmentSession:
+    """A session written as given, without the engine: hand-made results for pages and tables.
+
+    Finished when ``finished_at`` is given, with ``levels`` (competence code → level; score 8
+    per level); ``seconds`` gives one answered item (right) per entry, that long on screen."""
+    started_at = started_at or utcnow()
+    finished = finished_at is not None
+    session = AssessmentSession(
+        campaign=campaign,
+        learner_id=learner.id,
+        status=SessionStatus.FINISHED if finished else SessionStatus.IN_PROGRESS,
+        seed=1,
+        started_at=started_at,
+        finished_at=finished_at,
+        deadline=deadline,
+        total_score=sum(8 * level for level in (levels or {}).values()) if finished else None,
+        referral=referral,
+    )
+    db.add(session)
+    db.flush()
+    items = db.scalars(
+        select(Item)
+        .join(Competence)
+        .where(Competence.framework_id == campaign.assessment.framework_id)
+        .order_by(Item.id)
+    ).all()
+    for position, spent in enumerate(seconds or [], start=1):
+        item = items[position - 1]
+        db.add(
+            Response(
+                session_id=session.id,
+                item_id=item.id,
+                item_version=item.version,
+                position=position,
+                asked_at=started_at,
+                answered_at=started_at + timedelta(seconds=spent),
+                status=AnswerStatus.OK,
+                answer=None,
+                time_spent_ms=spent * 1000,
+            )
+        )
+    competences = {
+        c.code: c
+        for c in db.scalars(
+            select(Competence).where(Competence.framework_id == campaign.assessment.framework_id)
+        )
+    }
+    for code, level in (levels or {}).items() if finished else ():
+        db.add(
+            CompetenceResult(
+                session_id=session.id,
+                competence_id=competences[code].id,
+                theta=0.0,
+                se=0.5,
+                level=level,
+                score=8 * level,
+                answered=1,
+                correct=1,
+            )
+        )
+    db.flush()
+    db.expire(session, ["responses", "results"])
+    return session
 
 
 def make_premiers_pas(db: Session) -> Framework:

@@ -209,3 +209,25 @@ def test_every_shipped_item_explains_its_key_and_a_wrong_answer_through_its_form
         if wrong.accepted or not wrong.reasons:
             problems.append(f"{file} {data['id']}: wrong answer {wrong.status} {wrong.refused}")
     assert not problems, f"{len(problems)} items:\n" + "\n".join(problems[:30])
+
+
+def test_a_quantity_is_matched_as_a_number_and_said_so():
+    priced = ItemData("qroc", {}, ["125 €"], ["t1", "t2"])
+    same = try_answer(priced, {"text": "125,00 euros"})
+    assert same.accepted and same.reasons[0].code == "text_quantity"
+    assert same.reasons[0].params["variant"] == "125 €"
+    other = try_answer(priced, {"text": "1,25 €"})  # t2 would read « 125 »: a number is a number
+    assert other.status is AnswerStatus.KO and other.reasons[0].code == "text_no_match"
+
+
+def test_task_form_email_and_number_boxes_are_explained_by_the_form_checker():
+    body = {
+        "fields": [
+            {"id": "mail", "label": "Courriel", "kind": "email"},
+            {"id": "montant", "label": "Montant", "kind": "number"},
+        ]
+    }
+    form = ItemData("task_form", body, {"mail": ["j.martin@exemple.fr"], "montant": ["240"]})
+    verdict = try_answer(form, {"field-mail": "jmartin@exemple.fr", "field-montant": "240,00"})
+    assert verdict.status is AnswerStatus.KO
+    assert codes(verdict) == [("field_wrong", "Courriel"), ("field_right", "Montant")]

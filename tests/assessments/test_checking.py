@@ -15,6 +15,7 @@ from assessments.checking import (
     example_wrong_response,
     key_problems,
 )
+from assessments.item_types.qrocm import distinct_groups_matched
 from assessments.models import AnswerStatus
 from assessments.response_errors import InvalidResponse
 from assessments.tolerances import levenshtein, normalise, parse_number, t1, t2, text_matches
@@ -123,6 +124,124 @@ def test_a_number_written_with_a_comma_reads_back(value):
     assert parse_number(f"{value:.2f}".replace(".", ",")) == pytest.approx(value)
 
 
+@pytest.mark.parametrize(
+    ("typed", "right"),
+    [("125", True), ("125,00", True), ("125,00 €", True), ("125 EUR", True), (" 125 euros ", True),
+     ("135 euros", False), ("126", False), ("1,25", False), ("12,5", False), ("1 250", False),
+     ("125 dollars", False), ("cent vingt-cinq", False)],
+)  # fmt: skip
+def test_a_number_in_a_text_answer_is_compared_as_a_number_under_every_tolerance(typed, right):
+    """t2 once read « 1,25 » as « 125 », t3 took « 135 euros » for « 125 euros » (issue 12)."""
+    for tolerance in (["t1"], ["t1", "t2"], ["t1", "t2", "t3"]):
+        assert text_matches(typed, ["125", "125 €", "125 euros"], tolerance) is right
+
+
+def test_a_number_with_a_leading_zero_is_a_code_compared_as_text():
+    phone = ["06 12 34 56 78", "0612345678"]
+    assert text_matches("06.12.34.56.78", phone)
+    assert not text_matches("612345678", phone)
+    assert not text_matches("6 12 34 56 78", phone)
+
+
+def test_a_key_given_without_a_unit_accepts_any_unit_one_with_units_only_those():
+    assert text_matches("6 colonnes", ["6"])
+    assert text_matches("6 colonnes", ["6", "6 colonnes"])
+    assert not text_matches("6 lignes", ["6", "6 colonnes"])
+    assert text_matches("2 mn", ["2", "2 minutes"])
+
+
+def test_t3_still_forgives_typos_in_words():
+    assert text_matches("navigateure", ["navigateur"], ["t1", "t2", "t3"])
+    assert not text_matches("navigateure", ["navigateur"], ["t1", "t2"])
+
+
+def test_a_number_box_in_a_form_task_compares_numbers_not_digits():
+    """« 240,00 » is 240 € and « 24 000 » is not: t2 once turned both into « 24000 »."""
+    form = ItemData(
+        "task_form",
+        {"site": "x", "fields": [{"id": "salaire", "label": "Salaire brut", "kind": "number"}]},
+        {"salaire": ["240", "240 €"]},
+    )
+    for typed in ("240", "240,00", "240,00 €", "240 euros", "240.0"):
+        assert check(form, {"salaire": typed}) is OK, typed
+    for typed in ("24000", "24 000", "2,40", "24 000 €", "250"):
+        assert check(form, {"salaire": typed}) is KO, typed
+    with pytest.raises(InvalidResponse) as error:
+        check(form, {"salaire": "deux cent quarante"})
+    assert (error.value.code, error.value.field) == ("number_expected", "field-salaire")
+
+
+def test_an_email_box_in_a_form_task_needs_every_dot_and_no_space():
+    """t2 dropped the dots: « jmartin@… » was taken for « j.martin@… » (review of crcn-2.1-029)."""
+    form = ItemData(
+        "task_form",
+        {"site": "x", "fields": [{"id": "contact", "kind": "email"}]},
+        {"contact": ["j.martin@association.example"]},
+    )
+    assert check(form, {"contact": " J.Martin@Association.example "}) is OK
+    for wrong in ("jmartin@association.example", "j. martin@association.example",
+                  "j.martin@associationexample"):  # fmt: skip
+        assert check(form, {"contact": wrong}) is KO, wrong
+
+
+def test_a_box_marked_exact_takes_a_login_or_a_code_as_written_case_aside():
+    """« k.haddad » is another account than « khaddad » (review of systemes-reseaux-3.1-006)."""
+    form = ItemData(
+        "task_form",
+        {"site": "x", "fields": [{"id": "identifiant", "kind": "text", "compare": "exact"}]},
+        {"identifiant": ["khaddad"]},
+    )
+    assert check(form, {"identifiant": " KHaddad "}) is OK
+    for wrong in ("k.haddad", "k haddad", "k-haddad", "khadad"):
+        assert check(form, {"identifiant": wrong}) is KO, wrong
+
+
+def test_compare_takes_only_exact():
+    from assessments.item_types import definition
+
+    body = {"site": "x", "fields": [{"id": "n", "kind": "text", "compare": "approx"}]}
+    problems = definition("task_form").problems(body, {"n": ["a"]})
+    assert ("body.fields[0].compare", "seule valeur possible : « exact »") in problems
+
+
+def test_a_number_box_reads_a_leading_zero_as_a_number():
+    form = ItemData(
+        "task_form", {"site": "x", "fields": [{"id": "n", "kind": "number"}]}, {"n": ["3"]}
+    )
+    assert check(form, {"n": "03"}) is OK
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ItemData("qroc", {}, ["125", "125 €"], ["t1", "t2", "t3"]),
+        ItemData("qroc", {}, ["le 3018"], ["t1", "t3"]),
+        ItemData("qrocm_ind", {"fields": [{"id": "f1"}]}, {"f1": ["mars 2026"]}, ["t3"]),
+        ItemData(
+            "qrocm_dep",
+            {"fields": [{"id": "f1"}]},
+            {"required": 1, "answers": [["a"], ["12 h"]]},
+            ["t1", "t3"],
+        ),
+        ItemData("number", {"label": "x"}, {"value": 12}, ["t3"]),
+    ],
+    ids=["qroc", "qroc-code", "qrocm_ind", "qrocm_dep", "number"],
+)
+def test_the_typo_tolerance_is_refused_on_an_answer_that_holds_a_number(data):
+    assert [p for p in key_problems(data) if p[0] == "tolerance"]
+
+
+def test_the_typo_tolerance_is_kept_on_words():
+    assert key_problems(ItemData("qroc", {}, ["navigateur"], ["t1", "t2", "t3"])) == []
+
+
+def test_a_number_box_key_must_hold_numbers():
+    form = ItemData(
+        "task_form", {"site": "x", "fields": [{"id": "n", "kind": "number"}]}, {"n": ["vingt"]}
+    )
+    assert key_problems(form)[0][0] == "key.n"
+
+
 def test_number_tolerance_is_absolute():
     number = item("essai-1.2-002")
     assert check(number, "12,51") is OK
@@ -144,6 +263,15 @@ def test_qrocm_dep_needs_distinct_groups_in_any_order():
     assert check(dep, {"f1": "Firefox", "f2": "Google Chrome"}) is OK
     assert check(dep, {"f1": "chrome", "f2": "google chrome"}) is KO  # same group twice
     assert check(dep, {"f1": "edge", "f2": "opera"}) is KO
+
+
+def test_qrocm_dep_counts_one_answer_once_and_for_its_closest_group_only():
+    groups = [["taux de rebond"], ["taux de retour"]]  # one t3 typo-ratio apart
+    typo = ["t1", "t2", "t3"]
+    assert distinct_groups_matched(["taux de rebond", "taux de rebond"], groups, typo) == 1
+    assert distinct_groups_matched(["taux de rebond", "taux de rebon"], groups, typo) == 1
+    assert distinct_groups_matched(["taux de rebond", "taux de retour"], groups, typo) == 2
+    assert distinct_groups_matched(["taux de rebon", "taux de retou"], groups, typo) == 2
 
 
 def test_qrocm_ind_needs_every_field_right():

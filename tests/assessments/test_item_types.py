@@ -5,6 +5,7 @@ check answers form no import cycle."""
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from assessments import checking
 from assessments.checking import ItemData
+from assessments.content_io import CONTENT_DIR
 from assessments.item_types import REGISTRY, definition
 from assessments.item_types.base import Posted
 from assessments.models import AnswerStatus, ItemType
@@ -177,3 +179,51 @@ def test_no_module_of_the_domain_imports_inside_a_function():
                     if isinstance(node, ast.Import | ast.ImportFrom)
                 ]
     assert hidden == []
+
+
+def _shipped_ordering_items() -> list[ItemData]:
+    files = sorted((CONTENT_DIR / "items").rglob("*.json"))
+    return [
+        ItemData(d["type"], d["body"], d["key"], None, d["id"])
+        for path in files
+        for d in json.loads(path.read_text(encoding="utf-8"))["items"]
+        if d["type"] == ItemType.ORDERING.value
+    ]
+
+
+def test_every_shipped_ordering_item_is_shown_shuffled_never_in_the_key_order():
+    """dev-web-1.4-002 and many others list their steps in the right order: shown as stored,
+    an untouched submit was right (issue 12). The shuffle depends on the session's seed."""
+    ordering = definition(ItemType.ORDERING)
+    items = _shipped_ordering_items()
+    assert any(i.uid == "dev-web-1.4-002" for i in items)
+    for it in items:
+        orders = set()
+        for seed in range(12):
+            shown = [
+                e["id"] for e in ordering.shown_body(it.body, it.key, f"{seed}:{it.uid}")["items"]
+            ]
+            assert sorted(shown) == sorted(it.key), it.uid
+            assert shown != list(it.key), (it.uid, seed)
+            assert checking.check(it, list(it.key)) is OK
+            orders.add(tuple(shown))
+        if len(it.key) >= 3:
+            assert len(orders) > 1, f"{it.uid}: the same order for every session"
+
+
+def test_the_shown_order_is_the_same_for_one_seed_and_keeps_the_step_texts():
+    ordering = definition(ItemType.ORDERING)
+    it = example(ItemType.ORDERING)
+    first = ordering.shown_body(it.body, it.key, "42:essai-1.2-003")
+    assert first == ordering.shown_body(it.body, it.key, "42:essai-1.2-003")
+    assert sorted(first["items"], key=lambda e: e["id"]) == sorted(
+        it.body["items"], key=lambda e: e["id"]
+    )
+    assert it.body["items"][0]["id"] == "x"  # the stored body is left as it was
+
+
+def test_other_types_are_shown_as_stored():
+    for kind in ItemType:
+        if kind is not ItemType.ORDERING:
+            it = example(kind)
+            assert definition(kind).shown_body(it.body, it.key, "1:x") == it.body

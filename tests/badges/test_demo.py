@@ -8,9 +8,9 @@ from assessments import demo as assessments_demo
 from assessments.models import Assessment, Campaign
 from badges import demo as badges_demo
 from badges.models import Achievement, Issuer
-from badges.shipped import shipped_achievements
+from badges.shipped import install_achievement, shipped_achievements
 from learners import demo as learners_demo
-from tests.badges.factories import KEK, make_issuer
+from tests.badges.factories import KEK, make_achievement, make_issuer
 
 
 def _counts(db) -> tuple[int, ...]:
@@ -58,3 +58,17 @@ def test_the_demo_badge_and_person_are_made_once(dbsession):
     assert badges_demo.demo_learner(dbsession).id == learner.id
     assert achievement.image_data.startswith(b"\x89PNG")
     assert not learner.user.is_active  # the fictitious person can never log in
+
+
+def test_a_renamed_shipped_badge_archives_the_one_it_replaces_for_its_issuer_only(dbsession):
+    """Issue 12 renamed badges; an install that already had the old name must not award both."""
+    issuer = make_issuer(dbsession, shipped=True)
+    other = make_issuer(dbsession, name="Autre association")
+    old = make_achievement(dbsession, issuer, name="Premiers pas — ancien nom")
+    elsewhere = make_achievement(dbsession, other, name="Premiers pas — ancien nom")
+    entry = next(a for a in shipped_achievements() if a["slug"] == "premiers-pas-autonome")
+    renamed = {**entry, "name": "Premiers pas — nouveau nom", "replaces": [old.name]}
+    installed = install_achievement(dbsession, issuer, renamed)
+    dbsession.flush()
+    assert (old.is_archived, installed.is_archived, elsewhere.is_archived) == (True, False, False)
+    assert install_achievement(dbsession, issuer, renamed).id == installed.id

@@ -17,9 +17,10 @@ from badges.images import ICONS
 
 ACHIEVEMENTS = Path(award_rules.__file__).parent / "content" / "achievements.json"
 COMPETENCE_CODE = re.compile(r"(?<![\d.])\d\.\d(?![\d.])")
-# Frameworks whose badges follow issue 12's wording: no « niveau N » that reads like a qualification
-# level, and the description says the badge is not the certification. Others join when reworded.
-REWORDED = ("systemes-reseaux", "assistant-digital", "datacenter-cloud")
+# The CRCN's own names for its levels (décret 2019-919): levels 1–2 « Novice », 3–4
+# « Indépendant », 5–6 « Avancé », 7–8 « Expert ».
+CRCN_MASTERY = {1: "Novice", 2: "Novice", 3: "Indépendant", 4: "Indépendant",
+                5: "Avancé", 6: "Avancé", 7: "Expert", 8: "Expert"}  # fmt: skip
 
 
 def shipped() -> list[dict]:
@@ -49,6 +50,14 @@ def test_slugs_are_unique():
     assert len(slugs) == len(set(slugs))
 
 
+def test_names_are_unique_and_no_badge_replaces_a_current_one():
+    """An install archives the achievements named in ``replaces`` (former names)."""
+    names = [a["name"] for a in shipped()]
+    assert len(names) == len(set(names))
+    replaced = {name for a in shipped() for name in a.get("replaces", [])}
+    assert not replaced & set(names)
+
+
 @pytest.mark.parametrize("entry", shipped(), ids=lambda a: a["slug"])
 def test_rule_is_valid_and_names_competences_of_its_framework(entry):
     rule = entry["rule"]
@@ -70,11 +79,53 @@ def test_every_competence_named_in_the_criteria_is_required_by_the_rule(entry):
     assert not missing, f"criteria list {sorted(missing)}, the rule does not require them"
 
 
-@pytest.mark.parametrize(
-    "entry", [a for a in shipped() if a["framework"] in REWORDED], ids=lambda a: a["slug"]
-)
-def test_reworded_badges_name_no_level_and_say_they_are_not_the_certification(entry):
+@pytest.mark.parametrize("entry", shipped(), ids=lambda a: a["slug"])
+def test_badges_name_no_level_and_say_they_are_not_the_certification(entry):
+    """Issue 12: « Socle — niveau 1 » read as CléA Numérique, « niveau 2 » beside an RNCP code
+    as a qualification level."""
     shown = " ".join([entry["name"], entry["design"]["label"], entry["design"].get("sublabel", "")])
     assert not re.search(r"niveau\s*\d", shown, re.IGNORECASE), shown
-    code = framework(entry["framework"])["certification"]["code"]
-    assert code in entry["description"] and "n'est pas" in entry["description"]
+    assert "socle" not in shown.lower(), shown
+    description = entry["description"]
+    assert "n'est pas" in description
+    certification = framework(entry["framework"]).get("certification")
+    if certification is None:  # CRCN and the beginner diagnostic: say it is not CléA
+        assert "CléA Numérique" in description and "certification" in description
+    elif certification.get("code"):
+        assert certification["code"] in description
+    else:  # a certification whose number could not be confirmed is named by its register
+        assert certification["register"] in description
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [a for a in shipped() if a["framework"] == "crcn" and a["achievement_type"] == "Competency"],
+    ids=lambda a: a["slug"],
+)
+def test_crcn_badges_name_their_level_the_crcn_way(entry):
+    levels = {c["min_level"] for c in entry["rule"]["conditions"] if "min_level" in c}
+    assert len(levels) == 1
+    mastery = CRCN_MASTERY[levels.pop()]
+    assert entry["design"]["sublabel"] == mastery
+    assert mastery in entry["name"] and mastery in entry["description"]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [a for a in shipped() if "occupation" in framework(a["framework"])
+     and a["achievement_type"] == "Competency"],
+    ids=lambda a: a["slug"],
+)  # fmt: skip
+def test_trade_badges_require_exactly_the_competences_their_criteria_list(entry):
+    """A trade badge lists what it certifies: « at least 4 of 6 » left the fibre badge's safety
+    optional although its description claimed it (issue 12)."""
+    rule = entry["rule"]
+    assert rule.get("require", "all") == "all"
+    assert {c["type"] for c in rule["conditions"]} == {"competence_level"}
+    assert required_competences(rule) == set(COMPETENCE_CODE.findall(entry["criteria"]))
+
+
+def test_the_fibre_badge_requires_safety():
+    fibre = next(a for a in shipped() if a["slug"] == "fibre-optique-bases")
+    assert "1.1" in required_competences(fibre["rule"])
+    assert "sécurité" in fibre["description"]

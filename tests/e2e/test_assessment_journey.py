@@ -121,6 +121,11 @@ def select_by_arrows(page, selector: str, steps: int) -> None:
         page.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
 
 
+def shown_steps(page) -> list[str]:
+    """The ordering item's steps in the order the page shows them."""
+    return page.locator(".ordering-item").evaluate_all("els => els.map(e => e.dataset.id)")
+
+
 def answer_by_keyboard(page, item: Item) -> None:
     """Give the right answer to ``item`` with the keyboard, then submit it."""
     kind = ItemType(item.type)
@@ -138,7 +143,7 @@ def answer_by_keyboard(page, item: Item) -> None:
         for name, value in response.items():
             type_into(page, f"#field-{name}", value)
     elif kind is ItemType.ORDERING:
-        shown = [entry["id"] for entry in body["items"]]
+        shown = shown_steps(page)  # shuffled for this session, not the stored order
         for place, entry in enumerate(response, start=1):
             select_by_arrows(page, f"#position-{entry}", place - (shown.index(entry) + 1))
     elif kind is ItemType.MATCHING:
@@ -267,7 +272,9 @@ def test_ordering_buttons_and_read_aloud_enhance_the_page(journey_ready, new_lea
         if item.type == ItemType.ORDERING:
             break
         press_button(page, "Je ne sais pas")
-    first = item.body["items"][0]
+    texts = {entry["id"]: entry["text"] for entry in item.body["items"]}
+    first_id = shown_steps(page)[0]
+    first = {"id": first_id, "text": texts[first_id]}
     down = page.get_by_role("button", name=f"Descendre : {first['text']}")
     tab_to(page, down)
     page.keyboard.press("Enter")

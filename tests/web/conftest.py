@@ -1,4 +1,5 @@
-"""Web fixtures: ``world`` (two associations, a département, the platform, one user per role)
+"""Web fixtures: ``world`` (two associations with a campaign each, a département, the platform,
+one user per role)
 and ``client_as(role)`` giving a test client signed in as that role's user."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from learners.models import OrganisationKind, Role
+from tests.assessments.factories import make_campaign, make_framework
 from tests.learners.factories import make_learner, make_organisation, make_user
 from tests.web.forms import login_as
 
@@ -51,6 +53,8 @@ class World:
     platform_admin: int
     learner_b: int
     trainer_b: int
+    campaign_a: int
+    campaign_b: int
 
     @property
     def ids(self) -> dict[str, int]:
@@ -79,6 +83,9 @@ def world(app) -> World:
             "learner_b": make_learner(db.session, org_b, login="learner-b").user,
             "trainer_b": make_user(db.session, Role.TRAINER, org_b, login="trainer-b@test.example"),
         }
+        framework = make_framework(db.session)
+        campaign_a = make_campaign(db.session, framework, organisation=org_a, name="Campagne A")
+        campaign_b = make_campaign(db.session, framework, organisation=org_b, name="Campagne B")
         db.session.commit()
         return World(
             org_a=org_a.id,
@@ -86,6 +93,8 @@ def world(app) -> World:
             departement=departement.id,
             platform=platform.id,
             **{name: user.id for name, user in made.items()},
+            campaign_a=campaign_a.id,
+            campaign_b=campaign_b.id,
         )
 
 

@@ -113,6 +113,50 @@ ACCESS: dict[str, list[Case]] = {
         Case("/organisations/{org_b}/", see(platform_admin=200)),  # another association's space
         Case("/organisations/999999/", see(trainer=404, org_admin=404, platform_admin=404)),
     ],
+    # Results of a campaign and a learner's record (tests/web/test_studio_results.py).
+    **{
+        endpoint: [
+            Case(f"/organisations/{{org_a}}/campagnes/{{campaign_a}}/{tail}", see(**STAFF_OF_A)),
+            # B's campaign through A's space: not A's → 404, even for the platform admin.
+            Case(
+                f"/organisations/{{org_a}}/campagnes/{{campaign_b}}/{tail}",
+                see(trainer=404, org_admin=404, platform_admin=404),
+            ),
+            Case(
+                f"/organisations/{{org_b}}/campagnes/{{campaign_b}}/{tail}", see(platform_admin=200)
+            ),
+            Case(
+                f"/organisations/{{org_a}}/campagnes/999999/{tail}",
+                see(trainer=404, org_admin=404, platform_admin=404),
+            ),
+        ]
+        for endpoint, tail in (
+            ("studio.campaign_results", "resultats"),
+            ("studio.campaign_results_csv", "resultats.csv"),
+            ("studio.campaign_results_xlsx", "resultats.xlsx"),
+        )
+    },
+    **{
+        endpoint: [
+            Case(f"/organisations/{{org_a}}/apprenants/{{learner}}{tail}", see(**STAFF_OF_A)),
+            Case(
+                f"/organisations/{{org_a}}/apprenants/{{learner_b}}{tail}",
+                see(trainer=404, org_admin=404, platform_admin=404),
+            ),
+            Case(
+                f"/organisations/{{org_b}}/apprenants/{{learner_b}}{tail}", see(platform_admin=200)
+            ),
+            # A staff member is not a learner: no record.
+            Case(
+                f"/organisations/{{org_a}}/apprenants/{{trainer}}{tail}",
+                see(trainer=404, org_admin=404, platform_admin=404),
+            ),
+        ]
+        for endpoint, tail in (
+            ("studio.learner_record", ""),
+            ("studio.learner_report", "/bilan.pdf"),
+        )
+    },
     "jobs.job_status": [Case("/taches/unknown", see(302, default=404))],
     "studio.journal": [
         Case("/organisations/{org_a}/journal", see(org_admin=200, platform_admin=200)),

@@ -405,6 +405,46 @@ def test_malformed_answer_rerenders_the_item_with_a_linked_french_error(
     assert rows[kind.value] is None  # nothing stored
 
 
+def _store_steps_in_key_order(app, item: Item) -> Item:
+    from web.database import db
+
+    with app.app_context():
+        stored = db.session.get(Item, item.id)
+        by_id = {entry["id"]: entry for entry in stored.body["items"]}
+        stored.body = {**stored.body, "items": [by_id[step] for step in stored.key]}
+        db.session.commit()
+        db.session.expunge(stored)
+        return stored
+
+
+def _shown_steps(page: str) -> list[str]:
+    return re.findall(r'class="ordering-item" data-id="([^"]+)"', page)
+
+
+def test_ordering_steps_are_shuffled_and_an_untouched_page_is_a_wrong_answer(app, tour, client_as):
+    """Steps stored in the right order (as dev-web-1.4-002 was): the page, without JavaScript,
+    shows them shuffled, the same on a reload, and « Valider » without moving anything is
+    wrong (issue 12)."""
+    client = client_as("learner")
+    url = start(client)
+    item = _store_steps_in_key_order(app, _advance_to(app, client, url, ItemType.ORDERING))
+    shown = _shown_steps(client.get(url).get_data(as_text=True))
+    assert sorted(shown) == sorted(item.key) and shown != item.key
+    assert _shown_steps(client.get(url).get_data(as_text=True)) == shown
+    untouched = {f"position-{step}": str(place) for place, step in enumerate(shown, start=1)}
+    post_answer(client, url, item, untouched)
+    rows = dict(statuses(app, session_id_of(url)))
+    assert rows["ordering"] is AnswerStatus.KO
+
+
+def test_ordering_right_order_is_accepted_whatever_the_shuffle(app, tour, client_as):
+    client = client_as("learner")
+    url = start(client)
+    item = _advance_to(app, client, url, ItemType.ORDERING)
+    post_answer(client, url, item, form_fields(item, item.key))
+    assert dict(statuses(app, session_id_of(url)))["ordering"] is AnswerStatus.OK
+
+
 def test_webmail_can_be_read_and_answered_with_plain_links_and_forms(app, tour, client_as):
     client = client_as("learner")
     url = start(client)

@@ -249,7 +249,7 @@ def _render_item(
         "learner/item.html",
         session=session,
         item=item,
-        body=dict(item.body or {}),
+        body=sessions.shown_body(session, item),
         kind=item_type.kind.value,
         item_type=item_type,
         progress=_progress(session),

@@ -112,7 +112,8 @@ def _page_context(org_id: int, item: Item, verdict: answer_check.Verdict | None)
     return {
         "organisation": g.organisation,
         "item": item,
-        "body": dict(item.body or {}),
+        # Shown as a learner's page shows it (ordering steps shuffled, never in the key's order).
+        "body": item_type.shown_body(item.body or {}, item.key, f"preview:{item.uid}"),
         "kind": item_type.kind.value,
         "item_type": item_type,
         "errors": _errors(verdict),

@@ -17,6 +17,9 @@ REASONS = {
     "choices_right": _l("Ce sont exactement les bons choix : %(choices)s."),
     "choices_missing": _l("Il manque ces choix : %(choices)s."),
     "choices_extra": _l("Ces choix ne sont pas attendus : %(choices)s."),
+    "text_quantity": _l(
+        "« %(answer)s » est le même nombre que la réponse acceptée « %(variant)s »."
+    ),
     "text_exact": _l("« %(answer)s » est exactement la réponse acceptée « %(variant)s »."),
     "text_t1": _l(
         "« %(answer)s » correspond à « %(variant)s » grâce à la tolérance T1 "

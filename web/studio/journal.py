@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "items.calibration_started": _l("Calibration des items lancée"),
     "items.calibrated": _l("Items calibrés à partir des réponses"),
     "learner.sessions_ended": _l("Apprenant déconnecté sur tous ses appareils"),
+    "learner.record_viewed": _l("Fiche de résultats d'un apprenant consultée"),
+    "learner.report_downloaded": _l("Bilan individuel d'un apprenant téléchargé (PDF)"),
 }
 
 
