@@ -385,3 +385,9 @@ def test_another_organisations_own_item_is_not_found(app, world, client_as):
     assert mine.status_code == (404 if owned else 200)
     listed = text(client_as("trainer").get(BANK.format(org=world.org_a)))
     assert ("essai-1.1-001" in listed) is not owned
+
+
+def test_preview_shows_ordering_steps_shuffled_as_a_learner_sees_them(essai, client_as):
+    html = client_as("trainer").get(f"{essai}/essai-1.2-003").get_data(as_text=True)
+    shown = re.findall(r'id="position-(\w+)"', html)
+    assert sorted(shown) == ["x", "y", "z"] and shown != ["x", "y", "z"]
