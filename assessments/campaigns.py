@@ -39,7 +39,7 @@ class UnknownCampaignCode(CampaignError):
 
 
 class CampaignClosed(CampaignError):
-    """The campaign's closing date has passed."""
+    """The campaign's closing date has passed, or the organisation archived it."""
 
 
 class CampaignNotOpenYet(CampaignError):
@@ -171,6 +171,8 @@ def _by_code(db: Session, typed_code: str) -> Campaign | None:
 
 def _check_open(campaign: Campaign, now: datetime | None) -> Campaign:
     now = now or utcnow()
+    if campaign.archived_at is not None:
+        raise CampaignClosed(campaign.code)
     if now < campaign.opens_at:
         raise CampaignNotOpenYet(campaign.code, campaign.opens_at)
     if campaign.closes_at is not None and now >= campaign.closes_at:

@@ -333,6 +333,8 @@ class Campaign(Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the organisation puts the campaign away: hidden from its list, and closed.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship()

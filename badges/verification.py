@@ -14,20 +14,28 @@ the signed document.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cachetools import TTLCache
 from sqlalchemy.orm import Session
 
 from badges import issuance, issuers, status_lists
 from badges.models import Credential, VerificationChannel, VerificationEvent
 from badges.ob3 import verify
-from badges.ob3.resolver import DocumentSource, Resolver
+from badges.ob3.resolver import DocumentSource, FetchBudget, Resolver
 from badges.ob3.verify import CheckStatus, Verdict, VerificationResult
 from learners.database import utcnow
 
 QR_CHANNEL_QUERY = "via=qr"
+# The public page of one of our credentials keeps its verification this long (it took ~66 ms
+# for each anonymous view); the key of the cache holds what the result depends on, so a
+# revocation or a withdrawn key shows at once. Entries are our own credentials: bounded by count.
+STORED_RESULT_SECONDS = 60
+_stored_results: TTLCache = TTLCache(maxsize=1024, ttl=STORED_RESULT_SECONDS)
+_stored_lock = threading.Lock()
 # Verdicts about the standing of an authentic badge, which a platform suspension outranks
 # (gravest first: revoked > suspended > expired > not yet valid > valid).
 SUSPENSION_OUTRANKS = frozenset({Verdict.VALID, Verdict.EXPIRED, Verdict.NOT_YET_VALID})
@@ -100,6 +108,8 @@ def status_fetcher(db: Session, base_url: str, fetch: DocumentSource | None = No
 
 
 def _options(db: Session, base_url: str, fetch: DocumentSource | None = None) -> dict[str, Any]:
+    """What the core needs; one fetch budget (a few requests, one deadline) per verification."""
+    fetch = FetchBudget(fetch) if fetch is not None else None
     return {
         "resolver": resolver(db, base_url, fetch),
         "status_fetcher": status_fetcher(db, base_url, fetch),
@@ -161,6 +171,36 @@ def verify_stored(db: Session, credential: Credential, *, base_url: str) -> Veri
     return verify_credential(db, json.loads(credential.signed_json), base_url=base_url)
 
 
+def _stored_fingerprint(credential: Credential, base_url: str, now: datetime) -> tuple:
+    """Everything the verification of one of our stored credentials depends on: a revocation,
+    a key withdrawn or rotated, a date passed each give another fingerprint."""
+    key_states = tuple(sorted((key.public_id, key.state.value) for key in credential.issuer.keys))
+    valid_until = credential.valid_until
+    return (
+        credential.public_id,
+        base_url,
+        credential.revoked_at,
+        key_states,
+        valid_until is not None and valid_until <= now,
+        credential.issued_at <= now,
+    )
+
+
+def verify_stored_cached(
+    db: Session, credential: Credential, *, base_url: str, now: datetime | None = None
+) -> VerificationResult:
+    """``verify_stored`` kept briefly (``STORED_RESULT_SECONDS``) for the public page, opened by
+    anyone as often as they like; a change of what the result depends on verifies again."""
+    fingerprint = _stored_fingerprint(credential, base_url, now or utcnow())
+    with _stored_lock:
+        found = _stored_results.get(fingerprint)
+    if found is None:
+        found = verify_stored(db, credential, base_url=base_url)
+        with _stored_lock:
+            _stored_results[fingerprint] = found
+    return found
+
+
 def check_stored(
     db: Session,
     credential: Credential,
@@ -168,9 +208,9 @@ def check_stored(
     base_url: str,
     channel: VerificationChannel | None = None,
 ) -> Verification:
-    """Re-verify one of our credentials for its public page; counted when ``channel`` is given
-    (not committed)."""
-    result = verify_stored(db, credential, base_url=base_url)
+    """Re-verify one of our credentials for its public page (the result is kept briefly);
+    counted when ``channel`` is given (not committed)."""
+    result = verify_stored_cached(db, credential, base_url=base_url)
     if channel is not None:
         record(db, credential, channel, result)
     return Verification(result, shown_verdict(result.verdict, credential), credential)

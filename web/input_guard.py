@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, abort, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 NUL = "\x00"
 
@@ -41,9 +42,19 @@ def _sent_fields() -> list[str]:
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
+def _json_body() -> Any:
+    """The JSON sent, if any; a body over the size limit is left to the view's own message."""
+    if not request.is_json:
+        return None
+    try:
+        return request.get_json(silent=True)
+    except RequestEntityTooLarge:
+        return None
+
+
 def refuse_nul_bytes() -> None:
     """``before_request``: a NUL anywhere in what was sent gives a 400 with a plain message."""
-    json_body = request.get_json(silent=True) if request.is_json else None
+    json_body = _json_body()
     if any(NUL in field for field in _sent_fields()) or _holds_nul(json_body):
         abort(
             400,

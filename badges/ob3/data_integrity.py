@@ -8,6 +8,7 @@ with Ed25519 and store the signature as base58btc multibase ``proofValue``.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -75,6 +76,31 @@ def hash_data(document: dict, proof_options: dict) -> tuple[str, str, bytes]:
     return canonical_config, canonical_document, _hash(canonical_config) + _hash(canonical_document)
 
 
+class DocumentDigests:
+    """The unsecured document's canonical hash, computed once per ``@context`` for one document.
+
+    Several proofs over the same document (a proof set, or the proofs tried one after the other
+    by the verifier) share its canonical form: expanding and canonicalising it again for each
+    proof is what made a badge repeating its proof hundreds of times slow. A failure is kept too,
+    so a document that cannot be canonicalised is tried once. Use one instance per document.
+    """
+
+    def __init__(self) -> None:
+        self._by_context: dict[str, bytes | Ob3Error] = {}
+
+    def digest(self, unsecured: dict) -> bytes:
+        key = json.dumps(unsecured.get("@context"), sort_keys=True, default=str)
+        if key not in self._by_context:
+            try:
+                self._by_context[key] = _hash(jsonld.canonicalize(unsecured))
+            except Ob3Error as error:
+                self._by_context[key] = error
+        found = self._by_context[key]
+        if isinstance(found, Ob3Error):
+            raise found
+        return found
+
+
 def sign(
     document: dict,
     private_key: Ed25519PrivateKey,
@@ -135,11 +161,18 @@ def _public_key(key: Any) -> Ed25519PublicKey:
     raise InvalidKey("expected an Ed25519 public key")
 
 
-def verify(document: dict, public_key: Any, *, proof: dict | None = None) -> ProofResult:
+def verify(
+    document: dict,
+    public_key: Any,
+    *,
+    proof: dict | None = None,
+    digests: DocumentDigests | None = None,
+) -> ProofResult:
     """Check an ``eddsa-rdfc-2022`` proof of ``document`` against ``public_key``; never raises.
 
     ``proof`` selects one proof of a proof set; by default the document's (single) proof is used
     and, for a proof set, the check passes when one of its proofs verifies with this key.
+    ``digests``, shared by the calls about one document, canonicalises that document only once.
     """
     try:
         if not isinstance(document, dict):
@@ -150,7 +183,8 @@ def verify(document: dict, public_key: Any, *, proof: dict | None = None) -> Pro
         candidates = _candidate_proofs(document, proof)
         if not candidates:
             return _fail("Le document ne porte aucune preuve.", "The document carries no proof.")
-        results = [_verify_one(document, key, candidate) for candidate in candidates]
+        digests = digests if digests is not None else DocumentDigests()
+        results = [_verify_one(document, key, candidate, digests) for candidate in candidates]
         for result in results:
             if result.ok:
                 return result
@@ -166,7 +200,9 @@ def verify(document: dict, public_key: Any, *, proof: dict | None = None) -> Pro
         )
 
 
-def _verify_one(document: dict, key: Ed25519PublicKey, proof: Any) -> ProofResult:
+def _verify_one(
+    document: dict, key: Ed25519PublicKey, proof: Any, digests: DocumentDigests
+) -> ProofResult:
     if not isinstance(proof, dict):
         return _fail("La preuve n'est pas un objet JSON.", "The proof is not a JSON object.")
     if proof.get("type") != PROOF_TYPE:
@@ -225,7 +261,8 @@ def _verify_one(document: dict, key: Ed25519PublicKey, proof: Any) -> ProofResul
         unsecured["@context"] = proof_context
         options.pop("@context")
     try:
-        _, _, data = hash_data(unsecured, options)
+        config = proof_configuration(options, unsecured.get("@context"))
+        data = _hash(jsonld.canonicalize(config)) + digests.digest(unsecured)
     except UnknownContext as error:
         return _fail(
             f"Contexte JSON-LD inconnu : {error.url}",

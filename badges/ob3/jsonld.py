@@ -8,12 +8,14 @@ from ``ob_schemas/contexts`` (nothing is fetched while processing input).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
 from functools import cache
 from typing import Any
 
+from c14n.Canonicalize import canonicalize as json_canonicalize
 from cachetools import LRUCache
 from pyld import jsonld as pyld
 from pyld.context_resolver import ContextResolver
@@ -29,8 +31,71 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")
 _BLANK_NODE = re.compile(r"_:[^\s<>\"]+\Z")
 
-# Processed contexts, private to Jalon so no other pyld user (with another loader) shares them.
-_resolved_contexts: LRUCache = LRUCache(maxsize=256)
+# No process-wide cache here is keyed by what a visitor sends without a bound in bytes: an
+# inline context of a few hundred KB, processed once per nested node, once kept a worker at a GB.
+# Processed active contexts kept across calls, estimated at this many bytes per term they define
+# (a dict slot and its share of the term definition, measured with tracemalloc).
+BYTES_PER_TERM = 400
+# Jalon's own badges and the vendored contexts need about 16,000 terms' worth (~6 MB).
+PROCESSED_CONTEXTS_BYTES = 16 * 1024 * 1024
+
+
+def _estimated_bytes(entry: tuple[Any, ...]) -> int:
+    """Estimated size of a cached (…, processed active context, key length) entry: the parent
+    context it keeps alive is another entry's result, counted there."""
+    processed = entry[-2]
+    terms = len(processed.get("mappings", ())) if isinstance(processed, dict) else 0
+    return BYTES_PER_TERM * max(terms, 1) + entry[-1]
+
+
+# What pyld's resolved contexts learn (the context processed against each active context),
+# kept for all of them in one cache bounded in bytes rather than ten entries of any size each.
+_processed_by_resolved: LRUCache = LRUCache(
+    maxsize=PROCESSED_CONTEXTS_BYTES, getsizeof=_estimated_bytes
+)
+
+
+class _ProcessedOf:
+    """Stands for a ``ResolvedContext.cache``: its entries live in ``_processed_by_resolved``."""
+
+    _serial = 0
+
+    def __init__(self) -> None:
+        _ProcessedOf._serial += 1
+        self._prefix = _ProcessedOf._serial
+
+    def get(self, uuid: Any, default: Any = None) -> Any:
+        entry = _processed_by_resolved.get((self._prefix, uuid))
+        return default if entry is None else entry[0]
+
+    def __setitem__(self, uuid: Any, processed: Any) -> None:
+        with contextlib.suppress(ValueError):  # larger than the whole cache: not kept
+            _processed_by_resolved[(self._prefix, uuid)] = (processed, 0)
+
+
+class _VendoredContexts(LRUCache):
+    """pyld's shared cache of resolved contexts, holding only the vendored contexts.
+
+    pyld keys a context given inline by its whole JSON text; an inline context from a document
+    is resolved for that call only (pyld's per-operation cache), never kept across calls. What
+    each vendored context caches goes to one cache bounded in bytes (``_ProcessedOf``).
+    """
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if key in _vendored_context_keys():
+            super().__setitem__(key, value)
+
+    def __getitem__(self, key: Any) -> Any:
+        tag_map = super().__getitem__(key)
+        for value in tag_map.values():
+            for resolved in value if isinstance(value, list) else [value]:
+                if not isinstance(getattr(resolved, "cache", None), _ProcessedOf):
+                    resolved.cache = _ProcessedOf()
+        return tag_map
+
+
+# Private to Jalon so no other pyld user (with another loader) shares them.
+_resolved_contexts: LRUCache = _VendoredContexts(maxsize=256)
 
 
 @cache
@@ -41,6 +106,29 @@ def _context_index() -> dict[str, str]:
 @cache
 def _context_text(url: str) -> str:
     return (CONTEXTS / _context_index()[url]).read_text(encoding="utf-8")
+
+
+def _embedded_contexts(value: Any) -> list[dict]:
+    found: list[dict] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@context" and isinstance(item, dict):
+                found.append(item)
+            found.extend(_embedded_contexts(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(_embedded_contexts(item))
+    return found
+
+
+@cache
+def _vendored_context_keys() -> frozenset[str]:
+    """pyld's cache keys of the vendored contexts: their URLs and the contexts they embed."""
+    keys = set(_context_index())
+    for url in _context_index():
+        for embedded in _embedded_contexts(json.loads(_context_text(url))):
+            keys.add(json_canonicalize(dict(embedded)).decode("utf-8"))
+    return frozenset(keys)
 
 
 def known_context_urls() -> frozenset[str]:
@@ -64,7 +152,17 @@ def document_loader(url: str, options: dict | None = None) -> dict:
 # flags) -> new active context. pyld caches per context *object*, and builds a fresh one for
 # every nested node, so without this it re-processes the OB type-scoped contexts on every node
 # of every credential (most of the signing time).
-_processed_contexts: LRUCache = LRUCache(maxsize=4096)
+_processed_contexts: LRUCache = LRUCache(
+    maxsize=PROCESSED_CONTEXTS_BYTES, getsizeof=_estimated_bytes
+)
+
+
+def cache_sizes() -> dict[str, int]:
+    """What the process-wide JSON-LD caches hold (estimated bytes, entries)."""
+    return {
+        "processed_bytes": int(_processed_contexts.currsize + _processed_by_resolved.currsize),
+        "resolved_entries": len(_resolved_contexts),
+    }
 
 
 def _local_context_key(local_ctx: Any) -> str:
@@ -100,7 +198,8 @@ class _Processor(pyld.JsonLdProcessor):
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
         # Keeping active_ctx alive in the entry guarantees its id() is not reused.
-        _processed_contexts[key] = (active_ctx, result)
+        with contextlib.suppress(ValueError):  # larger than the whole cache: not kept
+            _processed_contexts[key] = (active_ctx, result, len(key[1]))
         return result
 
 

@@ -5,22 +5,31 @@ callback (the database), test documents from a static mapping, and ``https:`` / 
 documents from the web only when a :class:`SafeHttpFetcher` is given: the default is offline,
 and the web layer opts in. The fetcher enforces https, a timeout, a size cap and refuses
 private, loopback and link-local addresses (checked on the resolved IP it then connects to).
+
+One verification may not become a crawl: :class:`FetchBudget` gives it a few outbound fetches
+and one overall deadline (name resolution included), and :class:`DocumentCache` keeps issuer
+documents and status lists a few minutes, bounded in bytes. Failures read the same whatever
+happened on the network: no message says how a host resolved.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import http.client
 import ipaddress
 import json
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+from cachetools import TTLCache
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from badges.ob3 import keys
@@ -91,30 +100,123 @@ def _forbidden_address(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
+# What one verification may ask of other servers: a badge has one key document and one or two
+# status lists; with the proof and status limits of ``input_limits`` a real badge needs at most
+# a handful of fetches (repeated URLs are fetched once).
+MAX_FETCHES = 8
+# One deadline for all of a verification's fetches, DNS included, so that no server (slow,
+# dripping one byte at a time, or a slow name server) holds a worker for long.
+FETCH_DEADLINE_SECONDS = 8.0
+# Other issuers' documents and status lists are kept this long: the status lists we publish say
+# ``max-age=300`` too, so a revocation shows within minutes.
+WEB_CACHE_SECONDS = 300
+# Bytes of documents kept at most (each is 256 KB at most): bounded whatever the traffic.
+WEB_CACHE_BYTES = 4 * 1024 * 1024
+_UNREACHABLE = "cannot be reached"
+
+
+class DocumentCache:
+    """A short-lived, process-wide cache of fetched documents (URL → body), bounded in bytes."""
+
+    def __init__(
+        self,
+        max_bytes: int = WEB_CACHE_BYTES,
+        seconds: float = WEB_CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self._entries: TTLCache = TTLCache(
+            maxsize=max_bytes, ttl=seconds, timer=clock, getsizeof=lambda entry: entry[0]
+        )
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._entries.get(url)
+        return json.loads(entry[1]) if entry is not None else None  # a fresh copy each time
+
+    def put(self, url: str, body: bytes) -> None:
+        size = len(url.encode("utf-8", "surrogatepass")) + len(body)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            self._entries[url] = (size, body)
+
+    @property
+    def size_in_bytes(self) -> int:
+        with self._lock:
+            self._entries.expire()
+            return int(self._entries.currsize)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+WEB_DOCUMENTS = DocumentCache()
+
+
+class _Watchdog:
+    """Shuts the connection down at the deadline, whatever call is blocked on it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self.sock: socket.socket | None = None
+        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.expired = True
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _resolve_name(host: str, port: int, seconds: float) -> list[Any]:
+    """``getaddrinfo`` bounded in time: it runs in a thread the caller stops waiting for."""
+    found: dict[str, Any] = {}
+
+    def lookup() -> None:
+        try:
+            found["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            found["error"] = exc
+
+    worker = threading.Thread(target=lookup, name="jalon-dns", daemon=True)
+    worker.start()
+    worker.join(max(seconds, 0.0))
+    if "infos" not in found:
+        raise FetchError(f"{host} {_UNREACHABLE}")
+    return list(found["infos"])
+
+
 @dataclass
 class SafeHttpFetcher:
-    """GET JSON over https from public addresses only, with a timeout and a size limit."""
+    """GET JSON over https from public addresses only, with a timeout and a size limit.
+
+    ``timeout`` bounds each network operation, ``fetch_within`` the whole fetch (name resolution,
+    connection, redirects, a server that drips its answer); fetched documents go to ``cache``.
+    """
 
     timeout: float = 5.0
     max_bytes: int = 256 * 1024
     max_redirects: int = 3
     user_agent: str = "Jalon-verifier/1.0"
+    cache: DocumentCache | None = field(default_factory=lambda: WEB_DOCUMENTS, repr=False)
     _context: ssl.SSLContext = field(default_factory=ssl.create_default_context, repr=False)
 
-    def _vetted_address(self, host: str, port: int) -> str:
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
-            raise FetchError(f"cannot resolve {host}") from exc
+    def _vetted_address(self, host: str, port: int, deadline: float) -> str:
+        infos = _resolve_name(host, port, deadline - time.monotonic())
         addresses = {info[4][0] for info in infos}
-        if not addresses:
-            raise FetchError(f"cannot resolve {host}")
-        for address in addresses:
-            if _forbidden_address(str(address)):
-                raise FetchError(f"{host} resolves to a non-public address")
+        if not addresses or any(_forbidden_address(str(a)) for a in addresses):
+            raise FetchError(f"{host} {_UNREACHABLE}")  # the same words, however it resolved
         return str(sorted(addresses)[0])
 
-    def _get(self, url: str) -> tuple[int, dict[str, str], bytes]:
+    def _get(self, url: str, deadline: float) -> tuple[int, dict[str, str], bytes]:
         parts = urlsplit(url)
         if parts.scheme != "https" or not parts.hostname:
             raise FetchError("only https URLs are fetched")
@@ -122,14 +224,31 @@ class SafeHttpFetcher:
             raise FetchError("URLs with credentials are refused")
         host = parts.hostname
         port = parts.port or 443
-        address = self._vetted_address(host, port)
-        raw = socket.create_connection((address, port), timeout=self.timeout)
+        address = self._vetted_address(host, port, deadline)
+        watchdog = _Watchdog(deadline - time.monotonic())
+        try:
+            answer = self._exchange(parts, host, address, port, deadline, watchdog)
+        except (OSError, ssl.SSLError, http.client.HTTPException) as exc:
+            raise FetchError(f"{host} {_UNREACHABLE}") from exc
+        finally:
+            watchdog.cancel()
+        if watchdog.expired:  # whatever came before the deadline cut the connection
+            raise FetchError(f"{host} {_UNREACHABLE}")
+        return answer
+
+    def _exchange(
+        self, parts: Any, host: str, address: str, port: int, deadline: float, watchdog: _Watchdog
+    ) -> tuple[int, dict[str, str], bytes]:
+        timeout = max(min(self.timeout, deadline - time.monotonic()), 0.001)
+        raw = socket.create_connection((address, port), timeout=timeout)
+        watchdog.sock = raw
         try:
             tls = self._context.wrap_socket(raw, server_hostname=host)
-        except (OSError, ssl.SSLError) as exc:
+        except (OSError, ssl.SSLError):
             raw.close()
-            raise FetchError(f"TLS failed with {host}") from exc
-        connection = http.client.HTTPSConnection(host, port, timeout=self.timeout)
+            raise
+        watchdog.sock = tls
+        connection = http.client.HTTPSConnection(host, port, timeout=timeout)
         connection.sock = tls
         try:
             path = parts.path or "/"
@@ -152,15 +271,21 @@ class SafeHttpFetcher:
                 raise FetchError("document too large")
             headers = {k.lower(): v for k, v in response.getheaders()}
             return response.status, headers, body
-        except (OSError, http.client.HTTPException) as exc:
-            raise FetchError(f"request to {host} failed") from exc
         finally:
             connection.close()
 
-    def __call__(self, url: str) -> dict[str, Any]:
+    def cached(self, url: str) -> dict[str, Any] | None:
+        """The document when fetched a few minutes ago (no request made), or None."""
+        return self.cache.get(url) if self.cache is not None else None
+
+    def fetch_within(self, url: str, seconds: float) -> dict[str, Any]:
+        """The JSON object at ``url``, fetched within ``seconds`` all included."""
+        deadline = time.monotonic() + seconds
         current = url
         for _ in range(self.max_redirects + 1):
-            status, headers, body = self._get(current)
+            if time.monotonic() >= deadline:
+                raise FetchError(f"{urlsplit(url).hostname} {_UNREACHABLE}")
+            status, headers, body = self._get(current, deadline)
             if status in (301, 302, 303, 307, 308) and "location" in headers:
                 current = urljoin(current, headers["location"])
                 continue
@@ -172,8 +297,61 @@ class SafeHttpFetcher:
                 raise FetchError("response is not JSON") from exc
             if not isinstance(document, dict):
                 raise FetchError("response is not a JSON object")
+            if self.cache is not None:
+                self.cache.put(url, body)
             return document
         raise FetchError("too many redirects")
+
+    def __call__(self, url: str) -> dict[str, Any]:
+        return self.fetch_within(url, FETCH_DEADLINE_SECONDS)
+
+
+class FetchBudget:
+    """What one verification may fetch: ``max_fetches`` requests within one deadline.
+
+    Wraps a fetcher (``SafeHttpFetcher`` or a test's fake). A URL asked twice is fetched once
+    (its failure too); a document the fetcher has cached costs nothing. Past the budget or the
+    deadline every fetch fails at once, which the checks report as « clé introuvable » or
+    « statut inconnu », never as a malformed badge.
+    """
+
+    def __init__(
+        self,
+        fetch: DocumentSource,
+        *,
+        max_fetches: int = MAX_FETCHES,
+        seconds: float = FETCH_DEADLINE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.fetch = fetch
+        self.max_fetches = max_fetches
+        self.fetches = 0
+        self._clock = clock
+        self._deadline = clock() + seconds
+        self._seen: dict[str, dict[str, Any] | FetchError] = {}
+
+    def _outbound(self, url: str) -> dict[str, Any] | None:
+        cached = getattr(self.fetch, "cached", None)
+        found = cached(url) if cached is not None else None
+        if found is not None:
+            return found
+        remaining = self._deadline - self._clock()
+        if self.fetches >= self.max_fetches or remaining <= 0:
+            raise FetchError("the verification's fetch budget is spent")
+        self.fetches += 1
+        within = getattr(self.fetch, "fetch_within", None)
+        return within(url, remaining) if within is not None else self.fetch(url)
+
+    def __call__(self, url: str) -> dict[str, Any] | None:
+        if url not in self._seen:
+            try:
+                self._seen[url] = self._outbound(url)  # type: ignore[assignment]
+            except Ob3Error as exc:
+                self._seen[url] = FetchError(str(exc))
+        found = self._seen[url]
+        if isinstance(found, FetchError):
+            raise found
+        return found
 
 
 # ------------------------------------------------------------------------------- resolution
@@ -282,9 +460,9 @@ class Resolver:
             )
         try:
             found = self.fetch(url)
-        except Ob3Error as exc:
+        except Ob3Error as exc:  # the same words whatever went wrong on the network
             raise KeyResolutionError(
-                f"the issuer's key document could not be fetched ({exc})",
+                "the issuer's key document could not be fetched",
                 "le document de clés de l'émetteur n'a pas pu être téléchargé",
                 unreachable=True,
             ) from exc

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from badges.ob3 import internal_errors
+from badges.ob3 import input_limits, internal_errors
 from badges.ob3.build import Recipient
 from badges.ob3.credential_fields import (
     OB_CONTEXT,
@@ -124,8 +124,11 @@ def _run_checks(
     _step(run, "type", check_type, credential, run)
     _step(run, "jsonld", check_jsonld, credential, run)
     _step(run, "schema", check_schema, credential, run)
-    _step(run, "proof", check_proof, parsed, resolver, run)
-    _step(run, "status", check_status, credential, resolver, status_fetcher, now, run)
+    if _structure_failed(run):
+        _not_checked_when_malformed(run)
+    else:
+        _step(run, "proof", check_proof, parsed, resolver, run)
+        _step(run, "status", check_status, credential, resolver, status_fetcher, now, run)
     _step(run, "dates", check_dates, credential, now, run)
     issuer_id = issuer_id_of(credential)
     recipient_match = (
@@ -141,6 +144,24 @@ def _run_checks(
         issuer_name=issuer_name_of(credential),
         issuer_known=issuer_known,
         recipient_match=recipient_match,
+    )
+
+
+def _structure_failed(run: CheckRun) -> bool:
+    return any(c.code in STRUCTURE_CHECKS and c.status is CheckStatus.FAILED for c in run.checks)
+
+
+def _not_checked_when_malformed(run: CheckRun) -> None:
+    """A malformed document is not worth a signature check nor a request to its issuer."""
+    run.unknown(
+        "proof",
+        "La signature n'a pas été vérifiée : le badge est mal formé.",
+        "The signature was not checked: the credential is malformed.",
+    )
+    run.unknown(
+        "status",
+        "La révocation n'a pas été consultée : le badge est mal formé.",
+        "The status was not checked: the credential is malformed.",
     )
 
 
@@ -211,10 +232,19 @@ def _read_bytes(
     return parsed, (container if container in ("png", "svg") else ("jws" if parsed.jws else "json"))
 
 
+def _refused(run: CheckRun, parsed: ParsedCredential) -> bool:
+    """Refuse, before any JSON-LD work, what no real badge needs (``input_limits``)."""
+    refusal = input_limits.refusal(parsed.credential)
+    if refusal is None:
+        return False
+    run.fail("format", f"Fichier refusé : {refusal.reason_fr}", f"Refused: {refusal.reason_en}")
+    return True
+
+
 def _verify_parsed(
     run: CheckRun, parsed: ParsedCredential | None, source_format: str | None, **options: Any
 ) -> VerificationResult:
-    if parsed is None or source_format is None:
+    if parsed is None or source_format is None or _refused(run, parsed):
         return VerificationResult(Verdict.MALFORMED, run.checks, source_format=source_format)
     try:
         return _run_checks(parsed, source_format, run, **options)

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from badges.ob3 import baking
+from badges.ob3 import baking, input_limits
 from badges.ob3 import jwt as vcjwt
 from badges.ob3.verification_result import CheckRun
 
@@ -34,6 +34,10 @@ class ParsedCredential:
 
 
 def parse_text(text: str, run: CheckRun) -> ParsedCredential | None:
+    refusal = input_limits.text_refusal(len(text.encode("utf-8", "surrogatepass")))
+    if refusal is not None:
+        run.fail("format", f"Fichier refusé : {refusal.reason_fr}", f"Refused: {refusal.reason_en}")
+        return None
     stripped = text.strip().lstrip("\ufeff")
     if stripped.startswith("{"):
         try:

@@ -34,7 +34,7 @@ def _key_failure(exc: KeyResolutionError, run: CheckRun) -> None:
     if exc.unreachable:
         run.unknown(
             "key",
-            f"La clé de l'émetteur n'a pas pu être consultée : {exc.reason_fr}.",
+            f"Clé introuvable : la clé de l'émetteur n'a pas pu être consultée ({exc.reason_fr}).",
             f"The issuer's key could not be retrieved: {exc.reason_en}.",
         )
         run.unknown(
@@ -79,13 +79,16 @@ def _check_embedded_proofs(credential: dict[str, Any], resolver: Resolver, run: 
         )
         return
     first_failure: tuple[str, Any] | None = None
+    digests = data_integrity.DocumentDigests()  # the document is canonicalised once
     for proof in supported:
         try:
             resolved = resolver.resolve(proof.get("verificationMethod"))
         except KeyResolutionError as exc:
             first_failure = first_failure or ("key", exc)
             continue
-        outcome = data_integrity.verify(credential, resolved.public_key, proof=proof)
+        outcome = data_integrity.verify(
+            credential, resolved.public_key, proof=proof, digests=digests
+        )
         if not outcome.ok:
             first_failure = first_failure or ("proof", outcome)
             continue

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from badges.ob3 import data_integrity, status_list
+from badges.ob3 import data_integrity, input_limits, status_list
 from badges.ob3.credential_fields import as_list, issuer_id_of, parse_date
 from badges.ob3.errors import Ob3Error
 from badges.ob3.resolver import KeyResolutionError, Resolver
@@ -105,6 +105,11 @@ def _status_list_problem(
     now: datetime,
 ) -> tuple[str, str] | None:
     """Why the list cannot be trusted (its own proof, issuer, dates), or None."""
+    if input_limits.refusal(list_credential) is not None:
+        return (
+            "la liste de révocation publiée dépasse ce qu'une vraie liste contient.",
+            "the status list credential is outside the verifier's input limits.",
+        )
     list_issuer = issuer_id_of(list_credential)
     if issuer_id is None or list_issuer != issuer_id:
         return (
@@ -112,6 +117,7 @@ def _status_list_problem(
             "the status list's issuer is not the credential's issuer.",
         )
     proofs = [p for p in as_list(list_credential.get("proof")) if isinstance(p, dict)]
+    digests = data_integrity.DocumentDigests()
     for proof in proofs:
         try:
             resolved = resolver.resolve(proof.get("verificationMethod"))
@@ -119,7 +125,9 @@ def _status_list_problem(
             continue
         if resolved.controller != issuer_id:
             continue
-        if data_integrity.verify(list_credential, resolved.public_key, proof=proof).ok:
+        if data_integrity.verify(
+            list_credential, resolved.public_key, proof=proof, digests=digests
+        ).ok:
             break
     else:
         return (

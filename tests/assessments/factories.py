@@ -225,7 +225,12 @@ def make_campaign(
     if mode == AssessmentMode.FIXED and item_uids is None:
         item_uids = [item["id"] for item in ITEMS]
     assessment = campaigns.create_assessment(
-        db, framework, "Évaluation d'essai", mode=mode, item_uids=item_uids, **assessment_options
+        db,
+        framework,
+        "Évaluation d'essai",
+        mode=mode,
+        item_uids=item_uids,
+        **assessment_options,
     )
     organisation = organisation or make_organisation(db, "Association Essai")
     return campaigns.create_campaign(

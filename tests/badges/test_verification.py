@@ -119,3 +119,48 @@ def test_a_forged_copy_of_our_badge_is_counted_but_not_tied_to_it(dbsession, cre
     )
     assert checked.verdict is Verdict.INVALID_SIGNATURE and checked.credential is None
     assert _events(dbsession) == [("api", "invalid_signature", None)]
+
+
+@pytest.fixture
+def core_runs(monkeypatch) -> list[str]:
+    """Each run of the OB 3.0 core on a stored credential."""
+    from badges.ob3 import verify
+
+    runs: list[str] = []
+    original = verify.verify_credential
+
+    def counting(credential, **options):
+        runs.append("run")
+        return original(credential, **options)
+
+    monkeypatch.setattr(verify, "verify_credential", counting)
+    return runs
+
+
+def test_the_public_page_keeps_its_verification_until_what_it_depends_on_changes(
+    dbsession, credential, core_runs
+):
+    from badges import keys_store
+
+    for _ in range(3):
+        page = verification.check_stored(dbsession, credential, base_url=BASE_URL)
+        assert page.verdict is Verdict.VALID
+    assert len(core_runs) == 1
+    keys_store.rotate(dbsession, credential.issuer, KEK, compromised=True)
+    dbsession.commit()
+    withdrawn = verification.check_stored(dbsession, credential, base_url=BASE_URL)
+    assert len(core_runs) == 2
+    assert withdrawn.verdict is Verdict.INVALID_SIGNATURE  # its key no longer published
+    revocation.revoke(dbsession, credential, "Fraude", base_url=BASE_URL, kek=KEK)
+    dbsession.commit()
+    verification.check_stored(dbsession, credential, base_url=BASE_URL)
+    assert len(core_runs) == 3
+
+
+def test_a_cached_page_verification_still_counts_each_opening(dbsession, credential, core_runs):
+    for _ in range(2):
+        verification.check_stored(
+            dbsession, credential, base_url=BASE_URL, channel=VerificationChannel.LINK
+        )
+    assert len(core_runs) == 1
+    assert _events(dbsession) == [("link", "valid", credential.id)] * 2

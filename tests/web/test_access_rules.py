@@ -239,6 +239,59 @@ ACCESS: dict[str, list[Case]] = {
             "POST",
         ),
     ],
+    # Campaigns (tests/web/test_studio_campaigns.py covers what the pages do).
+    "studio.campaigns": [
+        Case("/organisations/{org_a}/campagnes", see(**STAFF_OF_A)),
+        Case("/organisations/{org_b}/campagnes", see(platform_admin=200)),
+    ],
+    "studio.new_campaign": [
+        Case("/organisations/{org_a}/campagnes/nouvelle", see(**STAFF_OF_A)),
+        Case("/organisations/{org_a}/campagnes/nouvelle", see(**STAFF_OF_A_422), method="POST"),
+        Case("/organisations/{org_b}/campagnes/nouvelle", see(platform_admin=422), method="POST"),
+    ],
+    **{
+        f"studio.{endpoint}": [
+            Case(f"/organisations/{{org_a}}/campagnes/{{campaign_a}}{suffix}", see(**STAFF_OF_A)),
+            # B's campaign through A's space: not A's → 404, even for the platform admin.
+            Case(
+                f"/organisations/{{org_a}}/campagnes/{{campaign_b}}{suffix}",
+                see(trainer=404, org_admin=404, platform_admin=404),
+            ),
+            Case(
+                f"/organisations/{{org_b}}/campagnes/{{campaign_b}}{suffix}",
+                see(platform_admin=200),
+            ),
+            Case(
+                f"/organisations/{{org_a}}/campagnes/999999{suffix}",
+                see(trainer=404, org_admin=404, platform_admin=404),
+            ),
+        ]
+        for endpoint, suffix in (("campaign", ""), ("campaign_poster", "/affiche.pdf"))
+    },
+    **{
+        f"studio.{endpoint}": [
+            Case(
+                f"/organisations/{{org_a}}/campagnes/{{campaign_b}}/{action}",
+                see(trainer=404, org_admin=404, platform_admin=404),
+                "POST",
+            ),
+            Case(
+                f"/organisations/{{org_b}}/campagnes/{{campaign_b}}/{action}",
+                see(platform_admin=303),
+                "POST",
+            ),
+            Case(
+                f"/organisations/{{org_a}}/campagnes/{{campaign_a}}/{action}",
+                see(trainer=303, org_admin=303, platform_admin=303),
+                "POST",
+            ),
+        ]
+        for endpoint, action in (
+            ("open_campaign", "ouvrir"),
+            ("close_campaign", "fermer"),
+            ("archive_campaign", "archiver"),
+        )
+    },
     "department.home": [Case("/departement/", see(department=200))],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
     "admin.new_organisation": [

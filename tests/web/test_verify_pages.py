@@ -16,7 +16,7 @@ from sqlalchemy import inspect, select
 from badges import issuance, issuers, revocation, verification
 from badges.images import BadgeDesign, render_png, render_svg
 from badges.models import VerificationEvent
-from badges.ob3 import baking, build, data_integrity, keys
+from badges.ob3 import baking, build, data_integrity, keys, resolver
 from badges.ob3 import status_list as bsl
 from badges.ob3.errors import Ob3Error
 from badges.qr import qr_svg
@@ -274,12 +274,24 @@ def test_badge_page_in_english(client, issue):
 def test_each_opening_counts_with_its_channel(client, issue, app):
     badge = issue()
     client.get(f"{badge.path}?via=qr", headers=HTML)
-    client.get(badge.path, headers=HTML)
+    app.test_client().get(badge.path, headers=HTML)  # someone else, following a link
     client.head(badge.path, headers=HTML)  # a link checker is not a verification
     # Switching language on the page comes back to it: not a new verification.
     client.get(f"{badge.path}?lang=en", headers={**HTML, "Referer": f"{BASE_URL}{badge.path}"})
     pk = _credential_pk(app, badge.id)
     assert _events(app) == [("qr", "valid", pk), ("link", "valid", pk)]
+
+
+def test_a_reload_does_not_inflate_the_count(client, issue, app):
+    badge = issue()
+    first = client.get(badge.path, headers={**HTML, "Referer": "https://reseau.example/post"})
+    seen = first.headers["Set-Cookie"]
+    assert f"Path=/c/{badge.id}" in seen and "HttpOnly" in seen
+    for _ in range(3):  # a reload keeps the referrer it came with, and sends the cookie
+        client.get(badge.path, headers={**HTML, "Referer": "https://reseau.example/post"})
+    assert len(_events(app)) == 1
+    app.test_client().get(badge.path, headers=HTML)  # another visitor still counts
+    assert len(_events(app)) == 2
 
 
 def test_machines_still_get_the_signed_json(client, issue):
@@ -709,3 +721,43 @@ def test_dates_written_with_a_lowercase_z_are_shown(client, no_csrf):
     assert '<time datetime="2025-05-02">2 mai 2025</time>' in page
     assert "<dd>Jusqu'au 31 janvier 2099</dd>" in page
     assert "Non indiquée" not in page and "Sans limite de durée" not in page
+
+
+# ------------------------------------------------------------------ hostile input (issue 14)
+
+
+def test_hostile_badges_are_refused_in_words_before_any_fetch(client, issue, app, web, no_csrf):
+    badge = issue()
+    proof = badge.signed["proof"]
+    proof = proof[0] if isinstance(proof, list) else proof
+    proofs = [{**proof, "verificationMethod": f"did:web:h{i}.example#k"} for i in range(2_000)]
+    hostile = json.dumps(dict(badge.signed, proof=proofs))
+    response = client.post("/api/verifier", data=hostile, content_type="application/json")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.get_json()["detail"].startswith("Fichier refusé : ")
+    page = _paste(client, json.dumps(dict(badge.signed, proof=proofs[:5])))
+    assert "Fichier refusé : il porte plus de 4 signatures." in page.get_data(as_text=True)
+    assert web.asked == []
+
+
+def test_an_unreachable_issuer_costs_a_bounded_number_of_fetches(client, web):
+    key = keys.generate_ed25519()
+    unsigned = build.build_achievement_credential(
+        credential_id="urn:uuid:5d0e4c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6",
+        issuer=build.IssuerProfile(id="did:web:absent.example", name="Ailleurs"),
+        achievement=build.AchievementDef(
+            id="https://absent.example/a/1", name="Badge", description="d", criteria_narrative="c"
+        ),
+        recipient=build.Recipient(identity="a@example.org", salt="0123456789abcdef"),
+        valid_from=utcnow().replace(microsecond=0),
+    )
+    signed = data_integrity.sign(unsigned, key, "did:web:absent.example#key-1")
+    proof = signed["proof"]
+    signed["proof"] = [
+        {**proof, "verificationMethod": f"did:web:absent{i}.example#key-1"} for i in range(4)
+    ]
+    answer = client.post("/api/verifier", json=signed).get_json()
+    assert answer["verdict"] != "malformed"
+    assert len(web.asked) <= resolver.MAX_FETCHES
+    checks = {c["code"]: c for c in answer["checks"]}
+    assert checks["key"]["status"] == "unknown" and checks["schema"]["status"] == "passed"

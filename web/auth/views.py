@@ -78,10 +78,11 @@ def login():
     session.clear()  # nothing from before the login is carried into the signed-in session
     login_user(user)
     session_clock.start()
-    if user.must_change_password:
+    target = safe_next(request.args.get("next"), "") or None
+    if user.must_change_password:  # then on to ``next`` (a campaign's link, say)
         flash(_("Bienvenue ! Choisissez maintenant votre propre mot de passe."), "info")
-        return redirect(url_for("auth.change_password"))
-    return redirect(safe_next(request.args.get("next"), home_url(user)))
+        return redirect(url_for("auth.change_password", next=target))
+    return redirect(target or home_url(user))
 
 
 @bp.post("/deconnexion")
@@ -116,7 +117,7 @@ def change_password():
             db.session.commit()
             login_user(current_user._get_current_object())  # the session follows the new hash
             flash(_("Votre mot de passe est changé."), "success")
-            return redirect(home_url(current_user))
+            return redirect(safe_next(request.args.get("next"), home_url(current_user)))
         db.session.rollback()
     status = 422 if request.method == "POST" else 200
     return render_template("auth/change_password.html", form=form, first_time=first_time), status

@@ -181,12 +181,14 @@ def learner_sessions(learner: Learner | None) -> list[sessions.SessionSummary]:
 @bp.route("/rejoindre", methods=["GET", "POST"])
 @requires(Role.LEARNER)
 def join():
-    form = JoinForm()
     if request.method == "POST":
+        form = JoinForm()
         if not form.validate_on_submit():
             return render_template("learner/join.html", form=form), 422
         return _start(form.code.data)
-    return render_template("learner/join.html", form=form)
+    # A link may carry the code (``?code=ABCD-EFGH``): the form comes filled in.
+    typed = request.args.get("code", "")[:32]
+    return render_template("learner/join.html", form=JoinForm(data={"code": typed}))
 
 
 @bp.get("/campagne/<code>")

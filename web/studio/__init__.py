@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("studio", __name__, url_prefix="/organisations")
 
-from web.studio import bank, journal, results, views  # noqa: E402,F401  (routes register on import)
+from web.studio import bank, campaigns, journal, results, views  # noqa: E402,F401  (routes register on import)

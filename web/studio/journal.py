@@ -24,6 +24,11 @@ ACTION_LABELS = {
     "learner.sessions_ended": _l("Apprenant déconnecté sur tous ses appareils"),
     "learner.record_viewed": _l("Fiche de résultats d'un apprenant consultée"),
     "learner.report_downloaded": _l("Bilan individuel d'un apprenant téléchargé (PDF)"),
+    "assessment.created": _l("Évaluation composée"),
+    "campaign.created": _l("Campagne créée"),
+    "campaign.opened": _l("Campagne ouverte"),
+    "campaign.closed": _l("Campagne fermée"),
+    "campaign.archived": _l("Campagne archivée"),
 }
 
 

@@ -32,6 +32,10 @@ JSON_LD = "application/ld+json"
 CREDENTIAL_JSON_TYPES = ("application/vc+ld+json", JSON_LD, "application/json")
 CREDENTIAL_JWT_TYPES = ("application/vc+jwt", "application/jwt")
 STATUS_CACHE_SECONDS = 300
+# « Vérifié N fois » counts verifications, not reloads: the page remembers, in a cookie scoped
+# to itself and holding nothing else, that this browser opened it in the last half hour.
+SEEN_COOKIE = "jalon_vu"
+SEEN_SECONDS = 30 * 60
 
 bp.record_once(lambda _state: keep_addresses_out_of_logs())
 
@@ -77,6 +81,7 @@ def credential(credential_id: str):
         response = _jwt(found)
     else:
         response = Response(_credential_page(found))
+        _remember_opening(response, found)
     if request.args.get("format") in {"json", "jwt"}:
         extension = "json" if wanted == "json" else "jwt"
         response.headers["Content-Disposition"] = (
@@ -109,8 +114,9 @@ def _opening_channel(found: Credential) -> VerificationChannel | None:
     """The channel to count this opening under, or None when it is not a new verification.
 
     A GET counts, but not a HEAD (link checkers), nor the page coming back to itself (a
-    language switch or a reload, whose referrer is this very page), nor the holder looking at
-    their own badge: "vérifié N fois" tells them how often *others* checked it."""
+    language switch or a reload, whose referrer is this very page, or which carries the page's
+    "seen" cookie), nor the holder looking at their own badge: "vérifié N fois" tells them
+    how often *others* checked it."""
     if request.method != "GET":
         return None
     learner = getattr(current_user, "learner", None) if current_user.is_authenticated else None
@@ -118,7 +124,23 @@ def _opening_channel(found: Credential) -> VerificationChannel | None:
         return None
     if urlsplit(request.referrer or "").path == request.path:
         return None
+    if request.cookies.get(SEEN_COOKIE):  # a reload by someone who just opened it
+        return None
     return VerificationChannel.QR if request.args.get("via") == "qr" else VerificationChannel.LINK
+
+
+def _remember_opening(response: Response, found: Credential) -> None:
+    """A cookie for this badge's page only, holding nothing but "seen": a reload within
+    ``SEEN_SECONDS`` does not count as another verification."""
+    response.set_cookie(
+        SEEN_COOKIE,
+        "1",
+        max_age=SEEN_SECONDS,
+        path=f"/c/{found.public_id}",
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _credential_page(found: Credential) -> str:

@@ -1,7 +1,7 @@
 """Item bank: each organisation's last calibration of an item (a, b, fit and the misfit flag).
 
 Revision ID: 0010b_item_fits
-Revises: 0004_session_badges_awarded_at
+Revises: 0010c_campaign_archived_at
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import learners.database
 
 revision: str = "0010b_item_fits"
-down_revision: str | Sequence[str] | None = "0004_session_badges_awarded_at"
+down_revision: str | Sequence[str] | None = "0010c_campaign_archived_at"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
