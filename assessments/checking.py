@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assessments.item_types import ItemTypeDefinition, definition
-from assessments.item_types.base import Posted, Problem
+from assessments.item_types.base import Posted, Problem, Reason
 from assessments.models import AnswerStatus, ItemType
 from assessments.response_errors import InvalidResponse
 from assessments.tolerances import TOLERANCES
@@ -69,6 +69,14 @@ def check(item: Checkable, response: Any) -> AnswerStatus:
     with _on_its_field(kind, body):
         right = kind.check(body, item.key, response, item.tolerance)
     return AnswerStatus.OK if right else AnswerStatus.KO
+
+
+def explain(item: Checkable, response: Any) -> list[Reason]:
+    """Why ``response`` is right or wrong, part by part (which accepted answer and tolerance
+    matched, which choice was missing…); :class:`InvalidResponse` when malformed."""
+    kind, body = definition(item.type), item.body or {}
+    with _on_its_field(kind, body):
+        return kind.explain(body, item.key, response, item.tolerance)
 
 
 def example_right_response(item: Checkable) -> Any:
@@ -124,9 +132,11 @@ __all__ = [
     "Checkable",
     "InvalidResponse",
     "ItemData",
+    "Reason",
     "check",
     "example_right_response",
     "example_wrong_response",
+    "explain",
     "key_problems",
     "read_form",
 ]

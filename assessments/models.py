@@ -465,3 +465,30 @@ class CompetenceResult(Base):
 
     session: Mapped[AssessmentSession] = relationship(back_populates="results")
     competence: Mapped[Competence] = relationship()
+
+
+class ItemFit(Base):
+    """An item's last calibration from one organisation's answers: the ``a``/``b`` it found,
+    and whether the item fits the model (``misfit``: to review before trusting it). Kept per
+    organisation, since each calibrates from its own learners; the item's own ``a``/``b``
+    change only for items the organisation owns (shipped items stay read-only)."""
+
+    __tablename__ = "item_fits"
+    __table_args__ = (UniqueConstraint("organisation_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    item_version: Mapped[int] = mapped_column(Integer)
+    calibrated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answers: Mapped[int] = mapped_column(Integer)
+    a: Mapped[float] = mapped_column(Float)
+    b: Mapped[float] = mapped_column(Float)
+    se_a: Mapped[float] = mapped_column(Float)
+    se_b: Mapped[float] = mapped_column(Float)
+    fit_p: Mapped[float] = mapped_column(Float)
+    misfit: Mapped[bool] = mapped_column(Boolean)
+    # Whether a and b were saved on the item (only items the organisation owns, fitting ones).
+    applied: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -770,15 +770,24 @@ def stored_results(session: AssessmentSession) -> scoring.Results:
     )
 
 
-def response_matrix(db: Session, framework_slug: str | None = None) -> list[tuple[str, str, bool]]:
+def response_matrix(
+    db: Session, framework_slug: str | None = None, organisation_id: int | None = None
+) -> list[tuple[str, str, bool]]:
     """(person, item uid, right?) for every answer given to an item's *current* version; the
-    person is the session (ability is assumed constant within one session). Calibration input."""
+    person is the session (ability is assumed constant within one session). Calibration input;
+    with ``organisation_id``, only the answers of that organisation's campaigns."""
     query = (
         select(Response.session_id, Item.uid, Response.status)
         .join(Item, Item.id == Response.item_id)
         .where(Response.status.is_not(None), Response.item_version == Item.version)
         .order_by(Response.session_id, Response.position)
     )
+    if organisation_id is not None:
+        query = (
+            query.join(AssessmentSession, AssessmentSession.id == Response.session_id)
+            .join(Campaign, Campaign.id == AssessmentSession.campaign_id)
+            .where(Campaign.organisation_id == organisation_id)
+        )
     if framework_slug is not None:
         query = (
             query.join(Competence, Competence.id == Item.competence_id)

@@ -17,6 +17,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from assessments.response_errors import InvalidResponse
@@ -76,15 +77,79 @@ def normalise(text: str, tolerance: Iterable[str] = DEFAULT_TOLERANCE) -> str:
     return text
 
 
-def text_matches(
+@dataclass(frozen=True)
+class TextMatch:
+    """Why a text was accepted: the accepted variant it matched and the least lenient rule
+    that makes them equal: ``quantity`` (the same number), ``exact`` (only the
+    pre-treatment), ``t1``, ``t2``, or ``t3`` with the edit ``distance`` found, the largest one
+    ``allowed`` and their ``ratio`` to the variant's length (0 for every other rule)."""
+
+    variant: str
+    rule: str
+    distance: int = 0
+    allowed: int = 0
+    ratio: float = 0.0
+
+
+def match_text(
     answer: str, accepted: Iterable[str], tolerance: Iterable[str] | None = None
-) -> bool:
-    """Whether ``answer`` equals one accepted variant, tolerances applied to both sides.
+) -> TextMatch | None:
+    """The accepted variant ``answer`` matches, tolerances applied to both sides, and which
+    rule it took (None when none accepts it): the one comparison :func:`text_matches` and
+    :func:`text_distance` make, told in full for a trainer checking an item.
 
     Variants that are quantities are compared as numbers (:func:`same_quantity`); when the
     answer is a quantity too, it is compared with those alone, so no text tolerance can turn a
-    wrong number into a right one."""
-    return text_distance(answer, accepted, tolerance) is not None
+    wrong number into a right one. An equal variant beats a typo; among typos, the closest."""
+    enabled = tuple(DEFAULT_TOLERANCE if tolerance is None else tolerance)
+    variants = list(accepted)
+    given_quantity = read_quantity(answer)
+    quantities = [(v, q) for v in variants if (q := read_quantity(v)) is not None]
+    if given_quantity is not None and quantities:
+        if not same_quantity(given_quantity, [q for _, q in quantities]):
+            return None
+        value = given_quantity[0]
+        same = next(
+            v for v, q in quantities if math.isclose(value, q[0], rel_tol=1e-9, abs_tol=1e-9)
+        )
+        return TextMatch(same, "quantity")
+    texts = [v for v in variants if read_quantity(v) is None]
+    given = normalise(answer, enabled)
+    if not given:
+        return None
+    best: TextMatch | None = None
+    for variant in texts:
+        expected = normalise(variant, enabled)
+        if given == expected:
+            return TextMatch(variant, _least_rule(answer, variant, enabled))
+        if "t3" in enabled and expected:
+            distance = levenshtein(given, expected)
+            ratio = distance / len(expected)
+            if ratio <= T3_RATIO and (best is None or ratio < best.ratio):
+                allowed = math.floor(len(expected) * T3_RATIO)
+                best = TextMatch(variant, "t3", distance, allowed, ratio)
+    return best
+
+
+def _least_rule(answer: str, variant: str, enabled: tuple[str, ...]) -> str:
+    """Of the enabled tolerances, the first that makes two texts equal (in the order they are
+    applied): ``exact`` when none is needed."""
+    steps = [("exact", ())] + [
+        (rule, tuple(r for r in ("t1", "t2") if r in enabled)[: i + 1])
+        for i, rule in enumerate(r for r in ("t1", "t2") if r in enabled)
+    ]
+    for rule, applied in steps:
+        if normalise(answer, applied) == normalise(variant, applied):
+            return rule
+    return steps[-1][0]
+
+
+def text_matches(
+    answer: str, accepted: Iterable[str], tolerance: Iterable[str] | None = None
+) -> bool:
+    """Whether ``answer`` equals one accepted variant, tolerances applied to both sides (and
+    quantities compared as numbers, :func:`match_text`)."""
+    return match_text(answer, accepted, tolerance) is not None
 
 
 def text_distance(
@@ -92,26 +157,8 @@ def text_distance(
 ) -> float | None:
     """How far ``answer`` is from the closest accepted variant (0 for an exact match, else the
     t3 typo ratio), ``None`` when it matches none of them."""
-    enabled = tuple(DEFAULT_TOLERANCE if tolerance is None else tolerance)
-    variants = list(accepted)
-    given_quantity = read_quantity(answer)
-    quantities = [q for q in map(read_quantity, variants) if q is not None]
-    if given_quantity is not None and quantities:
-        return 0.0 if same_quantity(given_quantity, quantities) else None
-    texts = [v for v in variants if read_quantity(v) is None]
-    given = normalise(answer, enabled)
-    if not given:
-        return None
-    best: float | None = None
-    for variant in texts:
-        expected = normalise(variant, enabled)
-        if given == expected:
-            return 0.0
-        if "t3" in enabled and expected:
-            ratio = levenshtein(given, expected) / len(expected)
-            if ratio <= T3_RATIO and (best is None or ratio < best):
-                best = ratio
-    return best
+    found = match_text(answer, accepted, tolerance)
+    return None if found is None else found.ratio
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from assessments.models import ItemType
 from assessments.response_errors import InvalidResponse
+from assessments.tolerances import DEFAULT_TOLERANCE, match_text
 
 Problem = tuple[str, str]  # (JSON path relative to the item, French message)
 
@@ -25,6 +27,36 @@ MAX_TEXT = 2000
 def field_name(kind: str, identifier: str = "") -> str:
     """Form field names, shared by the item templates and the form readers."""
     return f"{kind}-{identifier}" if identifier else kind
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a response is right or wrong, for a trainer checking an item: a ``code``
+    the web layer puts into words with ``params``, and the ``part`` of the item it is about
+    (a box's label, a form field) when there are several."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    part: str = ""
+
+
+def text_reason(
+    answer: str, accepted: Sequence[str], tolerance: Sequence[str] | None, part: str = ""
+) -> Reason:
+    """Which accepted variant a typed text matched and under which tolerance, or that none
+    did (the same comparison :func:`assessments.tolerances.text_matches` makes)."""
+    found = match_text(answer, accepted, tolerance)
+    if found is None:
+        enabled = DEFAULT_TOLERANCE if tolerance is None else tolerance
+        return Reason(
+            "text_no_match",
+            {"answer": answer, "accepted": " ; ".join(accepted), "rules": ", ".join(enabled)},
+            part,
+        )
+    params = {"answer": answer, "variant": found.variant}
+    if found.rule == "t3":
+        params.update(distance=found.distance, allowed=found.allowed)
+    return Reason(f"text_{found.rule}", params, part)
 
 
 class Posted:
@@ -87,6 +119,13 @@ class ItemTypeDefinition(ABC):
     @abstractmethod
     def error_field(self, body: Mapping[str, Any], code: str) -> str:
         """The form field a checker error ``code`` is shown on (its id in the template)."""
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        """Why a well-formed ``response`` is right or wrong, part by part (the verdict itself
+        is :meth:`check`'s)."""
+        return [Reason("right" if self.check(body, key, response, tolerance) else "wrong")]
 
     def page_state(self, body: Mapping[str, Any], values: Posted) -> dict[str, Any]:
         """What the page shows beyond the body, from its query string (no write)."""

@@ -10,6 +10,7 @@ from assessments.item_types.base import (
     ItemTypeDefinition,
     Posted,
     Problem,
+    Reason,
     choice_ids,
     chosen_ids,
     id_list_problems,
@@ -19,6 +20,12 @@ from assessments.models import ItemType
 from assessments.response_errors import InvalidResponse
 
 MAX_CHOICES = 5
+
+
+def _texts(body: Mapping[str, Any], ids: Any) -> str:
+    """The choices' texts, in the item's order, for a trainer's reason."""
+    wanted = {ids} if isinstance(ids, str) else set(ids)
+    return " ; ".join(c["text"] for c in body.get("choices", []) if c["id"] in wanted)
 
 
 class _Choices(ItemTypeDefinition):
@@ -69,6 +76,16 @@ class Qcu(_Choices):
     def wrong_response(self, body: Mapping[str, Any], key: Any) -> Any:
         return next(c for c in choice_ids(body) if c != key)
 
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        chosen = response[0] if isinstance(response, list) else response
+        if self.check(body, key, response, tolerance):
+            return [Reason("choice_right", {"choice": _texts(body, key)})]
+        return [
+            Reason("choice_wrong", {"choice": _texts(body, chosen), "expected": _texts(body, key)})
+        ]
+
 
 class Qcm(_Choices):
     kind = ItemType.QCM
@@ -96,6 +113,19 @@ class Qcm(_Choices):
         elif ids and not set(key) <= set(ids):
             problems.append(("key", f"choix inconnus : {sorted(set(key) - set(ids))}"))
         return problems
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        if self.check(body, key, response, tolerance):
+            return [Reason("choices_right", {"choices": _texts(body, key)})]
+        reasons = []
+        missing, extra = set(key) - set(response), set(response) - set(key)
+        if missing:
+            reasons.append(Reason("choices_missing", {"choices": _texts(body, missing)}))
+        if extra:
+            reasons.append(Reason("choices_extra", {"choices": _texts(body, extra)}))
+        return reasons
 
     def wrong_response(self, body: Mapping[str, Any], key: Any) -> Any:
         ids = choice_ids(body)

@@ -10,6 +10,7 @@ from assessments.item_types.base import (
     ItemTypeDefinition,
     Posted,
     Problem,
+    Reason,
     choice_ids,
     field_name,
     id_list_problems,
@@ -51,6 +52,21 @@ class Matching(ItemTypeDefinition):
         if set(response) != set(left):
             raise InvalidResponse("incomplete_pairs", "Reliez chaque élément à une réponse.")
         return dict(response) == dict(key)
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        if self.check(body, key, response, tolerance):
+            return [Reason("pairs_right")]
+        left = {entry["id"]: entry["text"] for entry in body["left"]}
+        right = {entry["id"]: entry["text"] for entry in body["right"]}
+        return [
+            Reason(
+                "pair_wrong", {"given": right[response[name]], "expected": right[key[name]]}, text
+            )
+            for name, text in left.items()
+            if response[name] != key[name]
+        ]
 
     def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
         problems: list[Problem] = []

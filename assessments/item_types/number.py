@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assessments.item_types.base import ItemTypeDefinition, Posted, Problem
+from assessments.item_types.base import ItemTypeDefinition, Posted, Problem, Reason
 from assessments.models import ItemType
 from assessments.response_errors import InvalidResponse
 from assessments.tolerances import parse_number
@@ -34,6 +34,17 @@ class Number(ItemTypeDefinition):
     ) -> bool:
         value = parse_number(response, body.get("unit"))
         return abs(value - float(key["value"])) <= float(key.get("tolerance", 0)) + EPSILON
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        params = {
+            "value": parse_number(response, body.get("unit")),
+            "expected": float(key["value"]),
+            "tolerance": float(key.get("tolerance", 0)),
+        }
+        right = self.check(body, key, response, tolerance)
+        return [Reason("number_within" if right else "number_outside", params)]
 
     def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
         problems: list[Problem] = []

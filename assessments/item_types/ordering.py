@@ -15,6 +15,7 @@ from assessments.item_types.base import (
     ItemTypeDefinition,
     Posted,
     Problem,
+    Reason,
     choice_ids,
     chosen_ids,
     field_name,
@@ -72,6 +73,20 @@ class Ordering(ItemTypeDefinition):
         if len(order) != len(body["items"]):
             raise InvalidResponse("incomplete_order", "Rangez tous les éléments de la liste.")
         return order == list(key)
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        if self.check(body, key, response, tolerance):
+            return [Reason("order_right")]
+        texts = {entry["id"]: entry["text"] for entry in body["items"]}
+        return [
+            Reason(
+                "step_misplaced", {"step": texts[step], "given": i, "expected": key.index(step) + 1}
+            )
+            for i, step in enumerate(response, start=1)
+            if key[i - 1] != step
+        ]
 
     def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
         problems: list[Problem] = []

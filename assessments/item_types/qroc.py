@@ -11,7 +11,9 @@ from assessments.item_types.base import (
     ItemTypeDefinition,
     Posted,
     Problem,
+    Reason,
     is_text_list,
+    text_reason,
     text_response,
 )
 from assessments.models import ItemType
@@ -36,6 +38,11 @@ class Qroc(ItemTypeDefinition):
         if not text.strip():
             raise InvalidResponse("empty", EMPTY)
         return text_matches(text, key, tolerance)
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        return [text_reason(text_response(response), key, tolerance)]
 
     def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
         if not is_text_list(key):

@@ -12,9 +12,11 @@ from assessments.item_types.base import (
     ItemTypeDefinition,
     Posted,
     Problem,
+    Reason,
     field_name,
     id_list_problems,
     is_text_list,
+    text_reason,
     text_response,
 )
 from assessments.models import ItemType
@@ -24,6 +26,11 @@ from assessments.tolerances import DEFAULT_TOLERANCE, normalise, text_distance, 
 
 def field_ids(body: Mapping[str, Any]) -> list[str]:
     return [f["id"] for f in body.get("fields") or []]
+
+
+def field_labels(body: Mapping[str, Any]) -> dict[str, str]:
+    """Each box's label (its id when it has none), to name it in a trainer's reason."""
+    return {f["id"]: f.get("label") or f["id"] for f in body.get("fields") or []}
 
 
 def field_answers(values: Any, allowed: Sequence[str]) -> dict[str, str]:
@@ -104,6 +111,12 @@ class QrocmInd(_Boxes):
         answers = field_answers(response, field_ids(body))
         return all(text_matches(answers[name], key[name], tolerance) for name in answers)
 
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        answers, labels = field_answers(response, field_ids(body)), field_labels(body)
+        return [text_reason(answers[name], key[name], tolerance, labels[name]) for name in answers]
+
     def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
         problems: list[Problem] = []
         ids = id_list_problems(body, "fields", problems)
@@ -136,6 +149,20 @@ class QrocmDep(_Boxes):
         answers = field_answers(response, field_ids(body))
         given = [v for v in answers.values() if v.strip()]
         return distinct_groups_matched(given, key["answers"], tolerance) >= key["required"]
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        answers, labels = field_answers(response, field_ids(body)), field_labels(body)
+        accepted = [variant for group in key["answers"] for variant in group]
+        reasons = [
+            text_reason(text, accepted, tolerance, labels[name])
+            for name, text in answers.items()
+            if text.strip()
+        ]
+        given = [v for v in answers.values() if v.strip()]
+        found = distinct_groups_matched(given, key["answers"], tolerance)
+        return [*reasons, Reason("groups_found", {"found": found, "required": key["required"]})]
 
     def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
         problems: list[Problem] = []

@@ -14,11 +14,13 @@ from assessments.item_types.base import (
     ItemTypeDefinition,
     Posted,
     Problem,
+    Reason,
     chosen_set,
     entry_ids,
     entry_problems,
     field_name,
     is_str_list,
+    text_reason,
 )
 from assessments.models import ItemType
 from assessments.response_errors import InvalidResponse
@@ -83,6 +85,16 @@ class TaskForm(ItemTypeDefinition):
             if not _field_right(field, key, response.get(name)):
                 right = False  # every field is still read: a malformed one is reported
         return right
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        self.check(body, key, response, tolerance)  # a malformed form is refused first
+        return [
+            _field_reason(field, key[field["id"]], response.get(field["id"]))
+            for field in body.get("fields", [])
+            if field["id"] in key
+        ]
 
     def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
         fields = body.get("fields")
@@ -195,6 +207,27 @@ def _number_right(field: Mapping[str, Any], key: Mapping[str, Any], value: str) 
         return True
     accepted = [read_quantity(v, zero_led_is_code=False) for v in key[name]]
     return given is not None and same_quantity(given, [q for q in accepted if q is not None])
+
+
+def _field_reason(field: Mapping[str, Any], expected: Any, value: Any) -> Reason:
+    """Whether one field holds what the key expects (decided by :func:`_field_right`), with
+    what was given and expected; a plain text box also says which tolerance matched."""
+    label, kind = field.get("label") or field["id"], field.get("kind", "text")
+    plain_text = kind not in (*OPTION_KINDS, "date", "number", "email")
+    if plain_text and field.get("compare") != "exact":
+        return text_reason(value or "", expected, FORM_TOLERANCE, label)
+    right = _field_right(field, {field["id"]: expected}, value)
+    options = {o["id"]: o.get("text") or o["id"] for o in field.get("options", [])}
+    if kind == "checkbox":
+        given = " ; ".join(options[i] for i in options if i in set(value or []))
+        wanted = " ; ".join(options[i] for i in options if i in set(expected))
+    elif kind in ("select", "radio"):
+        given, wanted = options.get(value or "", value or ""), options.get(expected, expected)
+    else:
+        accepted = [expected] if isinstance(expected, str) else list(expected)
+        given, wanted = value or "", " ; ".join(accepted)
+    code = "field_right" if right else "field_wrong"
+    return Reason(code, {"given": given, "expected": wanted}, label)
 
 
 def _key_problems(name: str, field: Mapping[str, Any], expected: Any) -> list[Problem]:

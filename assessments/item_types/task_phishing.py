@@ -10,6 +10,7 @@ from assessments.item_types.base import (
     ItemTypeDefinition,
     Posted,
     Problem,
+    Reason,
     chosen_set,
     entry_ids,
     entry_problems,
@@ -30,6 +31,22 @@ class TaskPhishing(ItemTypeDefinition):
         samples = {s["id"] for s in body.get("samples", [])}
         chosen = chosen_set(response if response is not None else [], samples, "les faux messages")
         return chosen == set(key)
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        if self.check(body, key, response, tolerance):
+            return [Reason("scams_right", {"count": len(key)})]
+        chosen = set(response or [])
+        subjects = {s["id"]: s.get("subject") or s.get("from") or s["id"] for s in body["samples"]}
+        reasons = []
+        missed = [subjects[s] for s in subjects if s in key and s not in chosen]
+        wrongly = [subjects[s] for s in subjects if s in chosen and s not in key]
+        if missed:
+            reasons.append(Reason("scams_missed", {"samples": " ; ".join(missed)}))
+        if wrongly:
+            reasons.append(Reason("scams_extra", {"samples": " ; ".join(wrongly)}))
+        return reasons
 
     def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
         samples = body.get("samples")

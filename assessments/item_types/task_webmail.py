@@ -16,6 +16,7 @@ from assessments.item_types.base import (
     ItemTypeDefinition,
     Posted,
     Problem,
+    Reason,
     chosen_set,
     entry_ids,
     entry_problems,
@@ -117,6 +118,48 @@ class TaskWebmail(ItemTypeDefinition):
             return False
         written = t1(pretreat(text))
         return all(t1(pretreat(word)) in written for word in key.get("body_contains", []))
+
+    def explain(
+        self, body: Mapping[str, Any], key: Any, response: Any, tolerance: Sequence[str] | None
+    ) -> list[Reason]:
+        if self.check(body, key, response, tolerance):
+            return [Reason("mail_right", {"action": key["action"]})]
+        mailbox = body.get("mailbox") or {}
+        subjects = {m["id"]: m.get("subject") or m["id"] for m in mailbox.get("messages", [])}
+        files = {f["id"]: f.get("name") or f["id"] for f in mailbox.get("files") or []}
+        for message in mailbox.get("messages", []):
+            files.update(
+                {f["id"]: f.get("name") or f["id"] for f in message.get("attachments") or []}
+            )
+        reasons = []
+        if response.get("action") != key["action"]:
+            reasons.append(
+                Reason(
+                    "mail_action_wrong",
+                    {"given": response.get("action"), "expected": key["action"]},
+                )
+            )
+        if "message" in key and response.get("message") != key["message"]:
+            given = subjects.get(response.get("message") or "", "")
+            reasons.append(
+                Reason("mail_message_wrong", {"given": given, "expected": subjects[key["message"]]})
+            )
+        to = _addresses(response.get("to") or [])
+        if "to" in key and to != {a.strip().lower() for a in key["to"]}:
+            shown = {"given": ", ".join(sorted(to)), "expected": ", ".join(key["to"])}
+            reasons.append(Reason("mail_to_wrong", shown))
+        attached = set(response.get("attachments") or [])
+        if "attachments" in key and attached != set(key["attachments"]):
+            shown = {
+                "given": " ; ".join(files[f] for f in sorted(attached)),
+                "expected": " ; ".join(files[f] for f in key["attachments"]),
+            }
+            reasons.append(Reason("mail_attachments_wrong", shown))
+        written = t1(pretreat(response.get("body") or ""))
+        missing = [w for w in key.get("body_contains", []) if t1(pretreat(w)) not in written]
+        if missing:
+            reasons.append(Reason("mail_words_missing", {"words": " ; ".join(missing)}))
+        return reasons
 
     def problems(self, body: Mapping[str, Any], key: Any) -> list[Problem]:
         mailbox = body.get("mailbox")

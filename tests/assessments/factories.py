@@ -361,6 +361,34 @@ def make_tour_campaign(
     )
 
 
+def make_answered_session(
+    db: Session,
+    campaign: Campaign,
+    learner_id: int,
+    answers: list[tuple[Item, AnswerStatus, int | None]],
+) -> AssessmentSession:
+    """A finished session of ``campaign`` whose responses are ``answers`` (item, how it ended,
+    time spent in ms), written directly: statistics and calibration read only these rows."""
+    session = AssessmentSession(
+        campaign_id=campaign.id, learner_id=learner_id, status=SessionStatus.FINISHED, seed=1
+    )
+    db.add(session)
+    db.flush()
+    for position, (item, status, spent_ms) in enumerate(answers, start=1):
+        db.add(
+            Response(
+                session_id=session.id,
+                item_id=item.id,
+                item_version=item.version,
+                position=position,
+                status=status,
+                time_spent_ms=spent_ms,
+            )
+        )
+    db.flush()
+    return session
+
+
 def form_fields(item: Item, response: Any) -> dict[str, Any]:
     """What a browser posts for ``response`` (FORMAT.md shape) on this item's page."""
     kind = ItemType(item.type)

@@ -37,6 +37,7 @@ EVERYONE_200 = see(200, default=200)
 SIGNED_IN_200 = see(302, default=200)
 STAFF_OF_A = {"trainer": 200, "org_admin": 200, "platform_admin": 200}
 STAFF_OF_A_422 = {"trainer": 422, "org_admin": 422, "platform_admin": 422}
+NOT_FOUND_FOR_STAFF = {"trainer": 404, "org_admin": 404, "platform_admin": 404}
 NO_BADGE = "00000000-0000-4000-8000-000000000000"  # no credential has this id
 STAFF_404 = {"trainer": 404, "org_admin": 404, "platform_admin": 404}
 STAFF_403 = {"trainer": 403, "org_admin": 403, "platform_admin": 403}
@@ -193,6 +194,35 @@ ACCESS: dict[str, list[Case]] = {
         ),
         # Last: renewing sends A's learner back to the "choose your password" page.
         Case("/organisations/{org_a}/apprenants/{learner}/nouveau-code", see(**STAFF_OF_A), "POST"),
+    ],
+    # The item bank (tests/web/test_studio_bank.py covers real items, answers and jobs).
+    "studio.bank_list": [
+        Case("/organisations/{org_a}/banque", see(**STAFF_OF_A)),
+        Case("/organisations/{org_b}/banque", see(platform_admin=200)),
+    ],
+    "studio.bank_item": [
+        Case("/organisations/{org_a}/banque/no-such-item", see(**NOT_FOUND_FOR_STAFF)),
+        Case("/organisations/{org_a}/banque/no-such-item", see(**NOT_FOUND_FOR_STAFF), "POST"),
+        Case("/organisations/{org_b}/banque/no-such-item", see(platform_admin=404)),
+    ],
+    "studio.bank_calibrate": [
+        # A refused minimum (below 10) starts nothing: the list comes back with the message.
+        Case(
+            "/organisations/{org_a}/calibrations",
+            see(**STAFF_OF_A_422),
+            "POST",
+            {"min_answers": "5"},
+        ),
+        Case(
+            "/organisations/{org_b}/calibrations",
+            see(platform_admin=422),
+            "POST",
+            {"min_answers": "5"},
+        ),
+    ],
+    "studio.bank_calibration": [
+        Case("/organisations/{org_a}/calibrations/unknown", see(**NOT_FOUND_FOR_STAFF)),
+        Case("/organisations/{org_b}/calibrations/unknown", see(platform_admin=404)),
     ],
     "studio.end_sessions": [
         Case(

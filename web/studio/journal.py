@@ -19,6 +19,8 @@ from web.studio import bp
 ACTION_LABELS = {
     "learner.created": _l("Compte apprenant créé"),
     "learner.code_renewed": _l("Nouveau code d'accès donné à un apprenant"),
+    "items.calibration_started": _l("Calibration des items lancée"),
+    "items.calibrated": _l("Items calibrés à partir des réponses"),
     "learner.sessions_ended": _l("Apprenant déconnecté sur tous ses appareils"),
     "learner.record_viewed": _l("Fiche de résultats d'un apprenant consultée"),
     "learner.report_downloaded": _l("Bilan individuel d'un apprenant téléchargé (PDF)"),
