@@ -1,5 +1,9 @@
 """Every shipped item renders in the learner's page and its key, posted as a browser would post
-it, is marked right: the content and the pages agree, item by item."""
+it, is marked right: the content and the pages agree, item by item.
+
+The sweep over every item runs on SQLite: what it checks (the content, the templates, the
+checking code) does not depend on the engine, and the answer path itself runs on PostgreSQL too
+(the whole beginner bank below, and every other journey test)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from assessments import campaigns, checking, content_io
 from assessments.models import AnswerStatus, AssessmentMode, Competence, Framework, Item, Response
 from learners.models import Organisation
 from tests.assessments.factories import form_fields
+from tests.conftest import BACKENDS
 from tests.web.forms import text
 from tests.web.page_languages import language_of
 from tests.web.test_learner_journey import current, post_answer, session_id_of, start
@@ -58,7 +63,15 @@ def _campaign_over_every_item(db_session, organisation: Organisation, slug: str)
     return code, len(uids)
 
 
-@pytest.mark.parametrize("slug", SHIPPED)
+ON_POSTGRESQL = [backend for backend in BACKENDS if backend != "sqlite"]
+
+
+@pytest.mark.parametrize(
+    ("database_url", "slug"),
+    [("sqlite", slug) for slug in SHIPPED]
+    + [(backend, "premiers-pas") for backend in ON_POSTGRESQL],
+    indirect=["database_url"],
+)
 def test_every_shipped_item_renders_and_its_key_is_right_through_the_page(
     app, world, client_as, slug
 ):
