@@ -61,6 +61,27 @@ ASSESSMENTS = (
         max_items=28,
     ),
     DemoAssessment(
+        "SYSR",
+        "systemes-reseaux",
+        "Technicien·ne systèmes et réseaux : les bases",
+        min_items=14,
+        max_items=28,
+    ),
+    DemoAssessment(
+        "MEDN",
+        "mediation-numerique",
+        "Médiateur·trice numérique : les bases",
+        min_items=14,
+        max_items=28,
+    ),
+    DemoAssessment(
+        "ASDI",
+        "assistant-digital",
+        "Assistant·e digital·e : les bases",
+        min_items=14,
+        max_items=28,
+    ),
+    DemoAssessment(
         "ANGL",
         "anglais-numerique",
         "Anglais professionnel du numérique (A1 à B1)",

@@ -72,3 +72,20 @@ def test_a_renamed_shipped_badge_archives_the_one_it_replaces_for_its_issuer_onl
     dbsession.flush()
     assert (old.is_archived, installed.is_archived, elsewhere.is_archived) == (True, False, False)
     assert install_achievement(dbsession, issuer, renamed).id == installed.id
+
+
+def test_every_shipped_framework_has_a_demo_campaign_a_learner_can_start(dbsession):
+    from assessments import content_io, sessions
+    from tests.learners.factories import make_learner
+
+    learners_demo.load_demo(dbsession)
+    assessments_demo.load(dbsession)
+    dbsession.commit()
+    shipped = {path.stem for path in (content_io.CONTENT_DIR / "frameworks").glob("*.json")}
+    by_framework = {c.assessment.framework.slug: c for c in dbsession.scalars(select(Campaign))}
+    assert set(by_framework) == shipped
+    learner = make_learner(dbsession)
+    for slug, campaign in sorted(by_framework.items()):
+        session = sessions.start(dbsession, campaign.code, learner)
+        assert session.current_item is not None, slug
+        assert session.current_item.competence.framework.slug == slug
