@@ -148,7 +148,7 @@ def test_the_form_offers_frameworks_competences_and_the_shipped_or_own_assessmen
     assert (
         '<optgroup label="Évaluations livrées avec Jalon">' in page and "Évaluation d'essai" in page
     )
-    assert 'src="/static/js/campaigns.js"' in page
+    assert 'src="/static/js/campaigns.js?v=' in page
 
 
 def test_creating_a_composed_campaign_records_it_and_shows_its_code_and_link(app, trainer, world):
