@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web import config as config_module
 from web.database import db
@@ -45,6 +46,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config_module.load(Path(app.instance_path), environ))
     if config:
         app.config.update(config)
+
+    proxies = int(app.config.get("JALON_TRUSTED_PROXIES") or 0)
+    if proxies > 0:  # rate limits and logs then see the real client, not the proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from web.schema import import_models
 

@@ -81,6 +81,9 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         # A signed-in session ends after this long without a request, and this long after login
         # whatever happens (a shared computer left signed in).
+        # Reverse proxies in front of Jalon that set X-Forwarded-For/-Proto/-Host (0: none, the
+        # client's address is the connection's; 1 behind the one proxy the README recommends).
+        "JALON_TRUSTED_PROXIES": int(env.get("JALON_TRUSTED_PROXIES", "0")),
         "JALON_SESSION_IDLE_MINUTES": int(env.get("JALON_SESSION_IDLE_MINUTES", "120")),
         "JALON_SESSION_MAX_HOURS": int(env.get("JALON_SESSION_MAX_HOURS", "12")),
         # The employer's page keeps each badge's verification result this long, for this many

@@ -12,7 +12,10 @@ from web.i18n import COOKIE, LANGUAGE_NAMES, select_locale
 
 
 def init_extensions(app: Flask) -> None:
-    app.config.setdefault("JALON_LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Per address: a training room behind one address logs in together. Per account: guessing
+    # one password stays slow whatever the number of addresses.
+    app.config.setdefault("JALON_LOGIN_RATE_LIMIT", "60 per minute;600 per hour")
+    app.config.setdefault("JALON_LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;50 per hour")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -190,3 +190,60 @@ def test_login_is_rate_limited_with_a_french_message(app, client, world):
     # Even the right password waits: the limit is on attempts, not on failures.
     right = submit(client, "/connexion", {"login": "trainer-a@test.example", "password": PASSWORD})
     assert right.status_code == 429
+
+
+def _attempt(client, login: str, address: str):
+    token = csrf_token(client, "/connexion")
+    return client.post(
+        "/connexion",
+        data={"login": login, "password": "nope", "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_guessing_one_account_is_slow_from_any_number_of_addresses(app, client, world):
+    app.config["RATELIMIT_ENABLED"] = True
+    statuses = [
+        _attempt(client, "Trainer-A@test.example", f"198.51.100.{n}").status_code for n in range(11)
+    ]
+    assert statuses == [422] * 10 + [429]
+
+
+def test_a_training_room_behind_one_address_can_all_log_in(app, client, world):
+    app.config["RATELIMIT_ENABLED"] = True
+    statuses = {_attempt(client, f"stagiaire{n}", "203.0.113.7").status_code for n in range(20)}
+    assert statuses == {422}
+
+
+@pytest.mark.parametrize(("trusted", "separate"), [(0, False), (1, True)])
+def test_behind_a_trusted_proxy_each_client_has_its_own_address_limit(
+    database_url, tmp_path, trusted, separate
+):
+    from web import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "JALON_TRUSTED_PROXIES": trusted,
+            "JALON_LOGIN_RATE_LIMIT": "3 per minute",
+            "RATELIMIT_ENABLED": True,
+            "WTF_CSRF_ENABLED": False,  # the limit counts attempts the form reads
+        }
+    )
+    client = app.test_client()
+
+    def attempt(forwarded_for: str) -> int:
+        return client.post(
+            "/connexion",
+            data={"login": f"x{forwarded_for}", "password": "nope"},
+            headers={"X-Forwarded-For": forwarded_for},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},  # the proxy
+        ).status_code
+
+    first = [attempt("192.0.2.1") for _ in range(3)]
+    other = attempt("192.0.2.2")
+    assert 429 not in first
+    assert (other != 429) is separate

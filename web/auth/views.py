@@ -37,6 +37,17 @@ def _login_limit() -> str:
     return current_app.config["JALON_LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["JALON_LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _attempted_account() -> str:
+    """The account a login attempt names: guessing one account stays slow from any number of
+    addresses, while a training room behind one address can all log in."""
+    login = (request.form.get("login") or "").strip().lower()[:254]
+    return f"account:{login}" if login else f"address:{request.remote_addr}"
+
+
 def weak_password_message(reason: accounts.WeakPasswordReason) -> str:
     return {
         accounts.WeakPasswordReason.TOO_SHORT: _("Ce mot de passe est trop court."),
@@ -61,6 +72,7 @@ def index():
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_attempted_account, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
