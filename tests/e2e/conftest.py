@@ -69,6 +69,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "JALON_BASE_URL": "http://127.0.0.1",
             # Many journeys log in from the same address within a minute.
             "JALON_LOGIN_RATE_LIMIT": "1000 per minute",
+            # …several of them as the same demo account.
+            "JALON_LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
             # …and several journeys upload badges to /verifier within a minute.
             "JALON_VERIFIER_RATE_LIMIT": "1000 per minute",
         }
