@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -39,6 +40,10 @@ class WeakPassword(ValueError):
         self.reason = reason
 
 
+class AccessCodeExpired(PermissionError):
+    """A right one-time code, but given too long ago: the trainer gives a new one."""
+
+
 class WrongPassword(ValueError):
     """The current password given to confirm a change is not the right one."""
 
@@ -64,23 +69,44 @@ def find_by_login(db: Session, login: str) -> User | None:
     return db.scalar(select(User).where(func.lower(column) == key))
 
 
-def authenticate(db: Session, login: str, password: str) -> User | None:
-    """The active user these credentials open, else None; same cost whether the login exists."""
+def authenticate(
+    db: Session,
+    login: str,
+    password: str,
+    *,
+    access_code_days: int | None = None,
+    now: datetime | None = None,
+) -> User | None:
+    """The active user these credentials open, else None.
+
+    Every failed attempt costs two password verifications, whether the login is unknown, a
+    password account or one holding a one-time code (which is also tried as typed from paper),
+    so the time taken does not tell which. A right one-time code older than
+    ``access_code_days`` raises :class:`AccessCodeExpired`."""
     user = find_by_login(db, login)
     if user is None:
         passwords.verify_dummy(password)
+        passwords.verify_dummy(password)
         return None
     ok = passwords.verify_password(user.password_hash, password)
-    if not ok and user.must_change_password:
-        # One-time codes are typed from paper: forgive case, spaces and a missing dash.
-        ok = passwords.verify_password(
-            user.password_hash, passwords.normalise_access_code(password)
-        )
+    if not ok:
+        if user.must_change_password:
+            # One-time codes are typed from paper: forgive case, spaces and a missing dash.
+            normalised = passwords.normalise_access_code(password)
+            ok = passwords.verify_password(user.password_hash, normalised)
+        else:
+            passwords.verify_dummy(password)
     if not ok or not user.is_active:
         return None
+    _check_code_age(user, access_code_days, now or utcnow())
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
+
+
+def _check_code_age(user: User, days: int | None, now: datetime) -> None:
+    if days and user.must_change_password and user.password_changed_at < now - timedelta(days=days):
+        raise AccessCodeExpired(user.login)
 
 
 def check_new_password(user: User, new_password: str) -> None:

@@ -84,6 +84,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         # Reverse proxies in front of Jalon that set X-Forwarded-For/-Proto/-Host (0: none, the
         # client's address is the connection's; 1 behind the one proxy the README recommends).
         "JALON_TRUSTED_PROXIES": int(env.get("JALON_TRUSTED_PROXIES", "0")),
+        # A one-time access code printed for a learner stops working after this many days unused.
+        "JALON_ACCESS_CODE_DAYS": int(env.get("JALON_ACCESS_CODE_DAYS", "30")),
         "JALON_SESSION_IDLE_MINUTES": int(env.get("JALON_SESSION_IDLE_MINUTES", "120")),
         "JALON_SESSION_MAX_HOURS": int(env.get("JALON_SESSION_MAX_HOURS", "12")),
         # The employer's page keeps each badge's verification result this long, for this many

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -42,15 +43,49 @@ def test_wrong_password_is_refused_in_french_with_the_same_message_as_unknown_us
     assert snapshot() == before
 
 
-def test_unknown_login_still_pays_for_a_password_verification(client, world, monkeypatch):
-    """No timing oracle: an unknown login runs argon2 on a dummy hash."""
+def test_every_failed_login_costs_the_same_two_verifications(client, client_as, world, monkeypatch):
+    """No timing oracle: an unknown login, a password account and an account holding a one-time
+    code all run argon2 twice on a failed attempt."""
     from learners import passwords
 
+    renew = f"/organisations/{world.org_a}/apprenants/{world.learner}/nouveau-code"
+    sheet = submit(client_as("trainer"), renew, {}, form_path=f"/organisations/{world.org_a}/")
+    assert sheet.status_code == 200
     calls = []
     real = passwords.verify_password
     monkeypatch.setattr(passwords, "verify_password", lambda h, p: calls.append(h) or real(h, p))
-    submit(client, "/connexion", {"login": "ghost@test.example", "password": "nope"})
-    assert len(calls) == 1 and calls[0].startswith("$argon2id$")
+    costs = []
+    for login in ("ghost@test.example", "trainer-a@test.example", "learner-a"):
+        calls.clear()
+        response = submit(client, "/connexion", {"login": login, "password": "nope"})
+        assert response.status_code == 422
+        costs.append(len(calls))
+        assert all(h.startswith("$argon2id$") for h in calls)
+    assert costs == [2, 2, 2]
+
+
+def test_a_one_time_code_expires_and_says_so(app, client, client_as, world):
+    from datetime import timedelta
+
+    from learners.models import User
+    from web.database import db
+
+    renew = f"/organisations/{world.org_a}/apprenants/{world.learner}/nouveau-code"
+    sheet = submit(client_as("trainer"), renew, {}, form_path=f"/organisations/{world.org_a}/")
+    code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", text(sheet)).group(0)
+    with app.app_context():
+        user = db.session.get(User, world.learner)
+        user.password_changed_at -= timedelta(days=31)
+        db.session.commit()
+    expired = submit(client, "/connexion", {"login": "learner-a", "password": code})
+    assert expired.status_code == 422
+    assert "Ce code d'accès a expiré" in text(expired)
+    wrong = submit(client, "/connexion", {"login": "learner-a", "password": "nope"})
+    assert "Ce code d'accès a expiré" not in text(wrong)  # only a right code learns it expired
+    with app.app_context():
+        db.session.get(User, world.learner).password_changed_at += timedelta(days=2)
+        db.session.commit()
+    assert submit(client, "/connexion", {"login": "learner-a", "password": code}).status_code == 302
 
 
 @pytest.mark.parametrize(

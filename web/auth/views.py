@@ -69,6 +69,27 @@ def index():
     return redirect(url_for("auth.login"))
 
 
+def _authenticate(form: LoginForm):
+    """The user the form's credentials open, or None with the reason added to the form."""
+    try:
+        user = accounts.authenticate(
+            db.session,
+            form.login.data,
+            form.password.data,
+            access_code_days=current_app.config["JALON_ACCESS_CODE_DAYS"],
+        )
+    except accounts.AccessCodeExpired:
+        form.form_errors.append(
+            _("Ce code d'accès a expiré. Demandez un nouveau code à votre formateur ou formatrice.")
+        )
+        return None
+    if user is None:
+        form.form_errors.append(
+            _("Identifiant ou mot de passe incorrect. Vérifiez ce que vous avez écrit.")
+        )
+    return user
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit, methods=["POST"])
@@ -80,11 +101,8 @@ def login():
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("auth/login.html", form=form), status
-    user = accounts.authenticate(db.session, form.login.data, form.password.data)
+    user = _authenticate(form)
     if user is None:
-        form.form_errors.append(
-            _("Identifiant ou mot de passe incorrect. Vérifiez ce que vous avez écrit.")
-        )
         return render_template("auth/login.html", form=form), 422
     db.session.commit()  # a rehashed password, if argon2's parameters changed
     session.clear()  # nothing from before the login is carried into the signed-in session
