@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from assessments.models import (
@@ -20,6 +20,7 @@ from assessments.models import (
     Item,
     ItemStatus,
     ItemType,
+    shipped_or_own,
 )
 from learners.pagination import Page, paginate
 
@@ -39,7 +40,7 @@ class ItemNotInBank(LookupError):
 
 def usable_by(organisation_id: int) -> ColumnElement[bool]:
     """Items the organisation may use: the shipped bank (no owner) and its own items."""
-    return or_(Item.organisation_id.is_(None), Item.organisation_id == organisation_id)
+    return shipped_or_own(Item, organisation_id)
 
 
 def owned_by(organisation_id: int) -> ColumnElement[bool]:

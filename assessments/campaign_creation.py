@@ -17,7 +17,7 @@ from datetime import datetime
 from itertools import chain, zip_longest
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from assessments import campaigns, frameworks
@@ -29,6 +29,7 @@ from assessments.models import (
     Framework,
     Item,
     ItemStatus,
+    shipped_or_own,
     visually_accessible,
 )
 from learners.database import utcnow
@@ -112,16 +113,12 @@ class CampaignSpec:
 # What an organisation may build on
 
 
-def shipped_or_own(query: Select, model: type, organisation_id: int) -> Select:
-    """Rows shipped with Jalon (no owner) and the organisation's own, never another's."""
-    owner = model.organisation_id
-    return query.where(or_(owner.is_(None), owner == organisation_id))
-
-
 def frameworks_for(db: Session, organisation_id: int) -> list[Framework]:
     """The latest edition of each framework the organisation may use, by title."""
-    latest = shipped_or_own(
-        select(func.max(Framework.id)).group_by(Framework.slug), Framework, organisation_id
+    latest = (
+        select(func.max(Framework.id))
+        .where(shipped_or_own(Framework, organisation_id))
+        .group_by(Framework.slug)
     )
     return list(
         db.scalars(select(Framework).where(Framework.id.in_(latest)).order_by(Framework.title_fr))
@@ -135,9 +132,7 @@ def competences_by_framework(db: Session, choices: list[Framework]) -> dict[int,
 
 def assessments_for(db: Session, organisation_id: int) -> list[Assessment]:
     """Shipped assessments and the organisation's own, by title."""
-    query = select(Assessment).where(
-        or_(Assessment.organisation_id.is_(None), Assessment.organisation_id == organisation_id)
-    )
+    query = select(Assessment).where(shipped_or_own(Assessment, organisation_id))
     return list(db.scalars(query.order_by(Assessment.title, Assessment.id)))
 
 
@@ -162,7 +157,7 @@ def _items_query(
     )
     if codes:
         query = query.where(Competence.code.in_(codes))
-    return shipped_or_own(query, Item, organisation_id)
+    return query.where(shipped_or_own(Item, organisation_id))
 
 
 def _spread(lists: list[list[Any]]) -> list[Any]:
@@ -249,8 +244,8 @@ def _setting_problems(spec: AssessmentSpec) -> list[Problem]:
 
 
 def _framework(db: Session, organisation_id: int, framework_id: int) -> Framework | None:
-    query = shipped_or_own(
-        select(Framework).where(Framework.id == framework_id), Framework, organisation_id
+    query = select(Framework).where(
+        Framework.id == framework_id, shipped_or_own(Framework, organisation_id)
     )
     return db.scalars(query).first()
 

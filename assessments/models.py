@@ -17,6 +17,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     Float,
     ForeignKey,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -492,3 +494,10 @@ class ItemFit(Base):
     misfit: Mapped[bool] = mapped_column(Boolean)
     # Whether a and b were saved on the item (only items the organisation owns, fitting ones).
     applied: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+def shipped_or_own(model: type, organisation_id: int) -> ColumnElement[bool]:
+    """Rows of ``model`` (a framework, an item, an assessment) an organisation may use: those
+    shipped with Jalon (no owning organisation) and its own, never another organisation's."""
+    owner = model.organisation_id
+    return or_(owner.is_(None), owner == organisation_id)
