@@ -79,3 +79,17 @@ def test_login_starts_a_fresh_session(client, world):
     with client.session_transaction() as cookie:
         assert "planted" not in cookie
         assert cookie[session_clock.LOGIN_AT] == cookie[session_clock.SEEN_AT]
+
+
+def test_last_seen_is_rewritten_once_a_minute_not_on_every_request(client_as):
+    client = client_as("learner")
+    now = int(time.time())
+    with client.session_transaction() as cookie:
+        cookie[session_clock.LOGIN_AT] = cookie[session_clock.SEEN_AT] = now - 5
+    assert client.get("/apprenant/").status_code == 200
+    with client.session_transaction() as cookie:
+        assert cookie[session_clock.SEEN_AT] == now - 5
+        cookie[session_clock.SEEN_AT] = now - 90
+    client.get("/apprenant/")
+    with client.session_transaction() as cookie:
+        assert cookie[session_clock.SEEN_AT] >= now

@@ -17,6 +17,9 @@ from web.static_files import is_static_request
 
 LOGIN_AT = "_jalon_login_at"
 SEEN_AT = "_jalon_seen_at"
+# "Last seen" is rewritten at most this often: the idle limit is counted in minutes, and an
+# unchanged session is not signed and sent again with every response.
+SEEN_PRECISION = 60
 
 
 def start() -> None:
@@ -46,5 +49,6 @@ def check():
         flash(_("Votre session a pris fin. Connectez-vous à nouveau."), "info")
         return redirect(url_for("auth.login"))
     session.setdefault(LOGIN_AT, now)
-    session[SEEN_AT] = now
+    if now - session.get(SEEN_AT, 0) >= SEEN_PRECISION:  # not a new cookie on every request
+        session[SEEN_AT] = now
     return None
