@@ -291,14 +291,25 @@ def test_response_matrix_lists_current_version_answers(dbsession):
     assert sessions.response_matrix(dbsession) == [(key, second.uid, False)]
 
 
+def _engine_for_four(database_url: str):
+    """An engine four threads can use at once (PostgreSQL's pool must hold four)."""
+    if "postgresql" in database_url:
+        return make_engine(database_url, pool_size=4)
+    return make_engine(database_url)
+
+
+def _four_at_once(work) -> None:
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def test_two_starts_sent_at_once_make_one_session(database_url):
     """A double click on « Commencer », or two tabs: the second start resumes the first one's
     session instead of opening another."""
-    engine = (
-        make_engine(database_url, pool_size=4)
-        if "postgresql" in database_url
-        else make_engine(database_url)
-    )
+    engine = _engine_for_four(database_url)
     factory = make_session_factory(engine)
     try:
         with factory() as db:
@@ -317,11 +328,7 @@ def test_two_starts_sent_at_once_make_one_session(database_url):
                 except Exception as exc:
                     failures.append(exc)
 
-        threads = [threading.Thread(target=start) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _four_at_once(start)
         assert failures == []
         assert len(set(started)) == 1
         with factory() as db:
@@ -331,11 +338,7 @@ def test_two_starts_sent_at_once_make_one_session(database_url):
 
 
 def test_concurrent_double_submit_counts_once(database_url):
-    engine = (
-        make_engine(database_url, pool_size=4)
-        if "postgresql" in database_url
-        else make_engine(database_url)
-    )
+    engine = _engine_for_four(database_url)
     factory = make_session_factory(engine)
     try:
         with factory() as db:
@@ -357,11 +360,7 @@ def test_concurrent_double_submit_counts_once(database_url):
                 except Exception as exc:
                     failures.append(exc)
 
-        threads = [threading.Thread(target=submit) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _four_at_once(submit)
         assert failures == []
         assert sum(not o.repeated for o in outcomes) == 1
         with factory() as db:
