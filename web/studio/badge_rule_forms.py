@@ -120,7 +120,9 @@ class RuleForm(FlaskForm):
         ]
         chosen = next((c for c in choices if c.slug == self.framework.data), None)
         competences = (
-            [(code, f"{code} {title}") for code, title in chosen.competences] if chosen else []
+            [SelectChoice(code, f"{code} {title}") for code, title in chosen.competences]
+            if chosen
+            else []
         )
         for entry in self.conditions:
             row = entry.form
