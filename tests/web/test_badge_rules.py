@@ -252,3 +252,24 @@ def test_the_form_reads_and_writes_rules_through_json_without_loss(app, draft):
             assert again.mode == "manual"
         else:
             assert again == draft
+
+
+def test_a_rule_without_any_condition_is_refused_in_plain_words(app, client_as, badge_page):
+    blank = {"mode": "any", "framework": "essai", "conditions-0-type": ""}
+    response = post(client_as("trainer"), badge_page, blank, save="1")
+    assert response.status_code == 422
+    assert "Ajoutez au moins une condition, ou choisissez « À la main seulement »." in text(
+        response
+    )
+
+
+def test_without_javascript_a_row_shows_only_the_fields_of_its_condition(client_as, badge_page):
+    page = text(post(client_as("trainer"), badge_page, TWO_CONDITIONS, preview="1"))
+    parts = re.findall(r'<div class="condition-part" data-kinds="([^"]+)"( hidden)?>', page)
+    shown = [kinds for kinds, hidden in parts if not hidden]
+    # Row 1 (a competence at a level): competence and level; row 2 (a score): the score only.
+    assert shown == [
+        "competence_level",
+        "competence_level competences_at_level",
+        "score",
+    ]

@@ -163,6 +163,11 @@ class RuleForm(FlaskForm):
         if not self.framework.data:
             self.framework.errors = [_l("Choisissez le référentiel de l'évaluation.")]
             fine = False
+        if all(entry.form.draft().is_blank for entry in self.conditions):
+            self.form_errors.append(
+                _l("Ajoutez au moins une condition, ou choisissez « À la main seulement ».")
+            )
+            fine = False
         for entry in self.conditions:
             for field, message in _missing(entry.form):
                 field.errors = [*field.errors, message]
