@@ -98,7 +98,7 @@ def credential_of(server, public_id: str, login: str) -> str | None:
 
 
 def test_trainer_builds_tries_and_saves_a_rule_that_then_awards_the_badge(
-    journey_server, setting, page, login, assert_accessible
+    journey_server, setting, page, login, assert_accessible, artifacts_dir
 ):
     login(page, TRAINER)
     page.goto(journey_server(f"/organisations/{setting['org']}/badges/{setting['badge']}/regle"))
@@ -118,6 +118,7 @@ def test_trainer_builds_tries_and_saves_a_rule_that_then_awards_the_badge(
     second.get_by_label("Autonome").check()  # shown at once by the page's script
     page.get_by_role("button", name="Mettre à jour la règle en clair").click()
     words = page.locator(".rule-in-words")
+    expect(words).to_contain_text(f"évaluation « {setting['framework']} » quand")
     expect(words).to_contain_text("toutes ces conditions sont remplies")
     expect(words).to_contain_text("Terminer l'évaluation.")
     expect(words).to_contain_text("Être orienté vers : autonome.")
@@ -134,6 +135,7 @@ def test_trainer_builds_tries_and_saves_a_rule_that_then_awards_the_badge(
     assert_accessible(page)
     page.set_viewport_size({"width": 360, "height": 740})
     assert page.evaluate(FITS), "the rule page is wider than a 360 px phone"
+    page.screenshot(path=str(artifacts_dir / "badge-rule-360.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
 
     page.get_by_role("button", name="Enregistrer la règle").click()
