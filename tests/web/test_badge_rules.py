@@ -174,6 +174,12 @@ def test_manual_only_is_saved_as_such(app, client_as, badge_page, achievements_c
         ({"conditions-0-min_level": ""}, "Choisissez le niveau minimal."),
         ({"conditions-1-min_score": "beaucoup"}, "Écrivez un nombre entier de points"),
         ({"framework": ""}, "Choisissez le référentiel de l'évaluation."),
+        ({"mode": "sometimes"}, "Choisissez comment le badge est obtenu."),
+        ({"conditions-0-type": "magic"}, "Choisissez une condition dans la liste."),
+        (
+            {"conditions-1-type": "referral", "conditions-1-referrals": ["expert"]},
+            "« in » doit lister des orientations parmi",
+        ),
         ({"framework": "studio-b"}, "Choisissez un référentiel dans la liste."),
         ({"conditions-0-competence": "9.9"}, "la compétence « 9.9 » n'est pas dans ce référentiel"),
         (

@@ -23,7 +23,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from badges import award_rules
+from badges import award_rules, rule_drafts
 from badges.rule_drafts import ConditionDraft, RuleDraft
 from badges.rule_editing import FrameworkChoice
 from web.studio.item_forms import MultiCheckboxField
@@ -53,7 +53,7 @@ def optional_int(value: Any) -> int | None:
 
 
 class ConditionRow(Form):
-    type = SelectField(_l("Condition"), choices=CONDITION_TYPES, default="")
+    type = SelectField(_l("Condition"), choices=CONDITION_TYPES, default="", validate_choice=False)
     competence = SelectField(_l("Compétence"), validate_choice=False)
     min_level = SelectField(_l("Niveau minimal"), choices=LEVELS, validate_choice=False)
     count = SelectField(_l("Nombre de compétences"), choices=COUNTS, validate_choice=False)
@@ -65,7 +65,9 @@ class ConditionRow(Form):
     min_score = StringField(
         _l("Score minimal (points)"), render_kw={"inputmode": "numeric", "autocomplete": "off"}
     )
-    referrals = MultiCheckboxField(_l("Orientations acceptées"), choices=REFERRAL_CHOICES)
+    referrals = MultiCheckboxField(
+        _l("Orientations acceptées"), choices=REFERRAL_CHOICES, validate_choice=False
+    )
     remove = SubmitField(_l("Retirer cette condition"))
 
     def draft(self) -> ConditionDraft:
@@ -89,6 +91,7 @@ class RuleForm(FlaskForm):
             SelectChoice(award_rules.MANUAL, _l("À la main seulement (stage, plateau technique…)")),
         ],
         default=award_rules.MANUAL,
+        validate_choice=False,
     )
     framework = SelectField(_l("Référentiel de l'évaluation"), validate_choice=False)
     show_framework = SubmitField(_l("Afficher les compétences de ce référentiel"))
@@ -160,6 +163,9 @@ class RuleForm(FlaskForm):
         if self.mode.data == award_rules.MANUAL:
             return True
         fine = True
+        if self.mode.data not in rule_drafts.MODES:
+            self.mode.errors = [_l("Choisissez comment le badge est obtenu.")]
+            fine = False
         if not self.framework.data:
             self.framework.errors = [_l("Choisissez le référentiel de l'évaluation.")]
             fine = False
@@ -178,6 +184,8 @@ class RuleForm(FlaskForm):
 def _missing(row: ConditionRow) -> list[tuple[Any, Any]]:
     """(field, message) for what the row's condition needs and lacks."""
     kind, draft = row.type.data, row.draft()
+    if kind and kind not in award_rules.CONDITION_TYPES:
+        return [(row.type, _l("Choisissez une condition dans la liste."))]
     missing = []
     if kind == "competence_level" and not draft.competence:
         missing.append((row.competence, _l("Choisissez la compétence.")))
