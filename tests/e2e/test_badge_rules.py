@@ -154,3 +154,44 @@ def test_trainer_builds_tries_and_saves_a_rule_that_then_awards_the_badge(
     expect(page.get_by_role("heading", name="Badge valide")).to_be_visible()
     expect(page.get_by_text(setting["badge_name"]).first).to_be_visible()
     assert re.search(r"/c/[0-9a-f-]+$", page.url)
+
+
+def test_without_javascript_the_rule_is_built_with_buttons_and_tried(
+    browser, journey_server, setting, login
+):
+    context = browser.new_context(
+        base_url=journey_server.url, locale="fr-FR", java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        login(page, TRAINER)
+        page.goto(
+            journey_server(f"/organisations/{setting['org']}/badges/{setting['badge']}/regle")
+        )
+        page.get_by_label("Automatiquement, quand au moins une condition est remplie").check()
+        page.get_by_label("Référentiel de l'évaluation").select_option(label=setting["framework"])
+        page.locator("#conditions-0-type").select_option(
+            label="Une orientation (diagnostic Premiers pas)"
+        )
+        first = page.get_by_role("group", name="Condition 1")
+        expect(first.get_by_label("Autonome")).to_be_hidden()  # no script: one more round trip
+        first.get_by_role("button", name="Afficher les champs de cette condition").click()
+        first = page.get_by_role("group", name="Condition 1")
+        first.get_by_label("À accompagner").check()
+        page.get_by_role("button", name="Ajouter une condition").click()
+        page.locator("#conditions-1-type").select_option(label="Avoir terminé l'évaluation")
+        page.get_by_role("button", name="Ajouter une condition").click()
+        expect(page.get_by_role("group", name="Condition 3")).to_be_visible()
+        page.get_by_role("button", name="Retirer la condition 3").click()
+        expect(page.get_by_role("group", name="Condition 3")).to_have_count(0)
+        words = page.locator(".rule-in-words")
+        expect(words).to_contain_text("au moins une de ces conditions est remplie")
+        expect(words).to_contain_text("Être orienté vers : à accompagner.")
+        expect(words).to_contain_text("Terminer l'évaluation.")
+        page.get_by_label("Campagne").select_option(label=setting["campaign"])
+        page.get_by_role("button", name="Essayer la règle sur cette campagne").click()
+        # Both finished: « Terminer l'évaluation » is enough when one condition suffices.
+        expect(page.locator("#resultats")).to_contain_text("2 l'obtiendraient")
+    finally:
+        context.close()
