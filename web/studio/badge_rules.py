@@ -57,7 +57,6 @@ def _page(
         achievement=target.achievement,
         read_only=target.read_only,
         form=form,
-        rule=rule,
         sentences=award_rules.describe(rule),
         dry=dry,
     ), status
