@@ -116,8 +116,9 @@ def test_trainer_builds_tries_and_saves_a_rule_that_then_awards_the_badge(
         label="Une orientation (diagnostic Premiers pas)"
     )
     second.get_by_label("Autonome").check()  # shown at once by the page's script
+    words = page.locator(".rule-in-words")  # follows each change without a button
+    expect(words).to_contain_text("Être orienté vers : autonome.")
     page.get_by_role("button", name="Mettre à jour la règle en clair").click()
-    words = page.locator(".rule-in-words")
     expect(words).to_contain_text(f"évaluation « {setting['framework']} » quand")
     expect(words).to_contain_text("toutes ces conditions sont remplies")
     expect(words).to_contain_text("Terminer l'évaluation.")

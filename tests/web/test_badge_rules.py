@@ -279,3 +279,16 @@ def test_without_javascript_a_row_shows_only_the_fields_of_its_condition(client_
         "competence_level competences_at_level",
         "score",
     ]
+
+
+def test_the_pages_script_gets_the_rule_in_words_alone(client_as, badge_page):
+    client = client_as("trainer")
+    response = client.post(
+        badge_page + "?partie=clair",
+        data={**TWO_CONDITIONS, "csrf_token": csrf_token(client, badge_page)},
+    )
+    words = text(response)
+    assert response.status_code == 200
+    assert "<html" not in words
+    assert "Atteindre le niveau 2 dans la compétence 1.1." in words
+    assert "Obtenir au moins 20 points." in words

@@ -51,6 +51,10 @@ def _page(
     rule = rule_drafts.to_rule(form.draft())
     if problems:
         form.form_errors.extend(problems)
+    if request.args.get("partie") == "clair":  # the page's script asks for the words only
+        return render_template(
+            "studio/badges/_rule_words.html", form=form, sentences=award_rules.describe(rule)
+        ), status
     return render_template(
         "studio/badges/rule.html",
         organisation=g.organisation,

@@ -1,6 +1,7 @@
 // The award rule builder, progressive enhancement only (the page works without it): in each
 // condition row, only the fields of the chosen condition type are shown as soon as it is
-// chosen, without a round trip; the conditions are hidden when the badge is given by hand.
+// chosen, without a round trip; the conditions are hidden when the badge is given by hand;
+// « La règle en clair » follows every change (the server writes the words: one wording only).
 "use strict";
 
 function showParts(row) {
@@ -13,7 +14,42 @@ function showParts(row) {
   }
 }
 
+function followWords(form) {
+  const words = form.querySelector("[data-rule-words]");
+  if (!words || !window.fetch) {
+    return;
+  }
+  let pending = null;
+  let asked = 0;
+  const refresh = async () => {
+    const number = ++asked;
+    const url = new URL(window.location.href);
+    url.hash = "";
+    url.searchParams.set("partie", "clair");
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+      });
+      if (response.ok && number === asked) {
+        words.innerHTML = await response.text();
+      }
+    } catch (error) {
+      // The « Mettre à jour la règle en clair » button still works.
+    }
+  };
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "campaign") {
+      return;
+    }
+    window.clearTimeout(pending);
+    pending = window.setTimeout(refresh, 150);
+  });
+}
+
 function setUpRuleForm(form) {
+  followWords(form);
   for (const row of form.querySelectorAll("[data-condition]")) {
     for (const button of row.querySelectorAll("[data-no-js]")) {
       button.hidden = true;
