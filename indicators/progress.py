@@ -3,8 +3,8 @@
 The sessions that count for a path are the finished sessions of the learner in the action's
 campaigns, or in the porteur's campaigns tied to no action taken during the path (from entry to
 exit, or until now). For each path and competence measured at least twice, the level of the
-first and of the last of those sessions (by end time) are compared, with window functions, in
-SQL, so no result is brought back per person.
+first and of the last of those sessions (by end time) are compared in SQL, with two aggregates
+per path and competence (no window function to sort), so no result is brought back per person.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from assessments.models import AssessmentSession, Campaign, CompetenceResult, Se
 from indicators import scope
 from indicators.figures import Figure
 from indicators.filters import Filters
+
+LEVELS = 100  # levels are 0–8: a level fits under this in the (end time, level) sort key
 
 
 def _measures(db: Session, filters: Filters, group: str | None):
@@ -29,19 +31,17 @@ def _measures(db: Session, filters: Filters, group: str | None):
         finished_day >= rows.c.entry_date,
         or_(rows.c.exit_date.is_(None), finished_day <= rows.c.exit_date),
     )
-    partition = (rows.c.enrolment_id, CompetenceResult.competence_id)
-    ordered = (AssessmentSession.finished_at, AssessmentSession.id)
-    results = (
+    # The level rides on the end time: the smallest (end time, level) key is the first
+    # session's level, the largest the last one's. Two aggregates, no window to sort.
+    ordered = scope.epoch_of(db, AssessmentSession.finished_at) * LEVELS + CompetenceResult.level
+    return (
         select(
             rows.c.grp,
             rows.c.enrolment_id,
             rows.c.learner_id,
             CompetenceResult.competence_id,
-            CompetenceResult.level,
-            func.row_number().over(partition_by=partition, order_by=ordered).label("first_n"),
-            func.row_number()
-            .over(partition_by=partition, order_by=[o.desc() for o in ordered])
-            .label("last_n"),
+            (func.min(ordered) % LEVELS).label("first_level"),
+            (func.max(ordered) % LEVELS).label("last_level"),
         )
         .select_from(rows)
         .join(
@@ -59,19 +59,8 @@ def _measures(db: Session, filters: Filters, group: str | None):
             ),
         )
         .join(CompetenceResult, CompetenceResult.session_id == AssessmentSession.id)
-        .subquery()
-    )
-    return (
-        select(
-            results.c.grp,
-            results.c.enrolment_id,
-            results.c.learner_id,
-            results.c.competence_id,
-            func.max(case((results.c.first_n == 1, results.c.level))).label("first_level"),
-            func.max(case((results.c.last_n == 1, results.c.level))).label("last_level"),
-        )
         .group_by(
-            results.c.grp, results.c.enrolment_id, results.c.learner_id, results.c.competence_id
+            rows.c.grp, rows.c.enrolment_id, rows.c.learner_id, CompetenceResult.competence_id
         )
         .having(func.count() >= 2)
         .subquery()
