@@ -209,9 +209,10 @@ def download(table: Table, extension: str, name: str) -> Response:
     return Response(body, mimetype=mimetype, headers=attachment(f"{name}.{extension}"))
 
 
-def choices(organisation_id: int | None = None) -> dict[str, list[tuple[str, str]]]:
-    """The options of each filter of the form, as (value, words)."""
-    own = Filters(organisation_ids=(organisation_id,)) if organisation_id else Filters()
+def choices(filters: Filters, organisation_id: int | None = None) -> dict[str, list]:
+    """The options of each filter of the form, as (value, words); the actions offered are the
+    chosen porteur's (or the association's), all of them when no porteur is chosen."""
+    own = Filters(organisation_ids=filters.organisation_ids)
     found = {
         "action": [(str(a.id), a.title) for a in actions_in_scope(db.session, own)],
         "metier": list(target_jobs().items()),
@@ -283,7 +284,7 @@ def context(args: MultiDict, organisation_id: int | None = None) -> dict:
     built = for_args(args, organisation_id)
     return {
         "dashboard": built,
-        "choices": choices(organisation_id),
+        "choices": choices(built.filters, organisation_id),
         "chart": chart_rows(built),
         "trend_chart": trend_chart_rows(built.trend),
         "cell_text": csv_text,
