@@ -75,7 +75,8 @@ def test_the_dashboard_shows_headlines_planned_and_a_masked_porteur(world, clien
     complete = header.index("Parcours complets")
     assert by_name["Association B"][complete] == "masqué"
     assert f"porteur={world.org_a}" in page  # drill-down to the porteur's actions
-    assert 'role="img"' in page and "Taux réalisés" in page  # the accessible chart
+    assert 'role="img"' in page and "Taux réalisés" in page  # the accessible charts
+    assert "Association A : 6. Association B : masqué." in page
     assert "Définitions" in page and "séances suivies / séances prévues" in page
 
 

@@ -241,6 +241,19 @@ def chart_rows(dashboard: Dashboard) -> list[dict]:
     return rows
 
 
+def breakdown_chart_rows(table: Table) -> list[dict]:
+    """Beneficiaries entered per row of the breakdown (the « Ensemble » row left out)."""
+    column = table.columns[1]
+    return [
+        {
+            "label": row[0],
+            "value": row[1] if isinstance(row[1], int) else 0,
+            "text": csv_text(row[1], column) or "—",
+        }
+        for row in table.rows[1:]
+    ]
+
+
 def trend_chart_rows(trend: Table) -> list[dict]:
     """Entries per month for the chart (a masked month draws no bar and says « masqué »)."""
     column = trend.columns[1]
@@ -287,6 +300,7 @@ def context(args: MultiDict, organisation_id: int | None = None) -> dict:
         "choices": choices(built.filters, organisation_id),
         "chart": chart_rows(built),
         "trend_chart": trend_chart_rows(built.trend),
+        "breakdown_chart": breakdown_chart_rows(built.table),
         "cell_text": csv_text,
         "headline_text": headline_text,
         "drill_args": drill_args,
