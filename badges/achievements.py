@@ -168,8 +168,14 @@ def _result_description(data: Mapping[str, Any]) -> build.ResultDescriptionDef:
     )
 
 
-def definition(achievement: Achievement, base_url: str) -> build.AchievementDef:
-    """The achievement as the OB 3.0 core builds it into credentials."""
+def definition(
+    achievement: Achievement,
+    base_url: str,
+    *,
+    endorsements: Sequence[Mapping[str, Any]] = (),
+) -> build.AchievementDef:
+    """The achievement as the OB 3.0 core builds it into credentials, carrying the signed
+    ``endorsements`` given (``badges.endorsements.embedded``)."""
     return build.AchievementDef(
         id=achievement_iri(achievement, base_url),
         name=achievement.name,
@@ -184,6 +190,7 @@ def definition(achievement: Achievement, base_url: str) -> build.AchievementDef:
         ),
         tags=tuple(achievement.tags or ()),
         in_language=achievement.in_language,
+        endorsements=tuple(dict(e) for e in endorsements),
     )
 
 

@@ -114,6 +114,8 @@ def _options(db: Session, base_url: str, fetch: DocumentSource | None = None) ->
     return {
         "resolver": resolver(db, base_url, fetch),
         "status_fetcher": status_fetcher(db, base_url, fetch),
+        # Embedded endorsements are checked offline: our own lists only, never a fetch.
+        "endorsement_status_fetcher": status_fetcher(db, base_url),
         "is_known_issuer": lambda issuer_id: issuers.is_local_issuer(db, issuer_id, base_url),
     }
 

@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from learners.models import Membership, Organisation, OrganisationKind, Role, User
 
-# Structures the département funds: every kind but the département itself and the platform.
+# Structures the département funds: every kind but the département itself, the platform and
+# the partner employers (they endorse badges; they are not funded).
 FUNDED_KINDS = tuple(
     k
     for k in OrganisationKind
-    if k not in (OrganisationKind.DEPARTEMENT, OrganisationKind.PLATFORM)
+    if k
+    not in (OrganisationKind.DEPARTEMENT, OrganisationKind.EMPLOYEUR, OrganisationKind.PLATFORM)
 )
 
 
