@@ -42,33 +42,31 @@ MAX_REASON = 500
 
 
 class EndorsementError(ValueError):
-    """An endorsement cannot be made or withdrawn; ``message`` is the French sentence."""
-
-    message = "Cette reconnaissance n'est pas possible."
+    """An endorsement cannot be made or withdrawn (the web layer words each subclass)."""
 
 
 class NotAnEndorser(EndorsementError):
-    message = "Seuls le Département et les employeurs partenaires peuvent reconnaître un badge."
+    """Only the département and partner employers endorse badges."""
 
 
 class CannotEndorse(EndorsementError):
-    message = "Ce badge ne peut pas être reconnu : il est archivé ou c'est le vôtre."
+    """The badge is archived or the endorser's own."""
 
 
 class AlreadyEndorsed(EndorsementError):
-    message = "Vous reconnaissez déjà ce badge."
+    """The organisation endorses this badge already."""
 
 
 class CommentRequired(EndorsementError):
-    message = "Écrivez en quelques mots pourquoi vous reconnaissez ce badge."
+    """An endorsement says why, in at most MAX_COMMENT characters."""
 
 
 class ReasonRequired(EndorsementError):
-    message = "Indiquez la raison du retrait."
+    """A withdrawal gives its reason, in at most MAX_REASON characters."""
 
 
 class AlreadyWithdrawn(EndorsementError):
-    message = "Cette reconnaissance est déjà retirée."
+    """Withdrawal is final; it was withdrawn already."""
 
 
 class EndorsementNotFound(LookupError):

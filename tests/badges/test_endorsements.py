@@ -157,3 +157,12 @@ def test_another_organisations_endorsement_is_not_found(dbsession):
     with pytest.raises(endorsements.EndorsementNotFound):
         endorsements.get_for(dbsession, other, endorsement.public_id)
     assert endorsements.get_for(dbsession, endorsement.organisation, endorsement.public_id)
+
+
+def test_withdrawal_changes_the_stamp_of_the_badges_page_cache(dbsession):
+    achievement = make_achievement(dbsession)
+    endorsement = make_endorsement(dbsession, achievement)
+    credential = _issue(dbsession, achievement, "cached")
+    before = verification.stamp(dbsession, credential)
+    endorsements.withdraw(dbsession, endorsement, "Fin", base_url=BASE_URL, kek=KEK)
+    assert verification.stamp(dbsession, credential) != before
