@@ -43,6 +43,17 @@ def new_organisation():
     return render_template("admin/new_organisation.html", form=form), status
 
 
+def _journal_admin_created(org_id: int, user_id: int) -> None:
+    audit.record(
+        db.session,
+        "member.admin_created",
+        actor=current_user,
+        organisation_id=org_id,
+        target_type="user",
+        target_id=user_id,
+    )
+
+
 @bp.route("/organisations/<int:org_id>/administrateur", methods=["GET", "POST"])
 @requires(Role.PLATFORM_ADMIN, org_arg="org_id")
 def new_organisation_admin(org_id: int):
@@ -58,8 +69,7 @@ def new_organisation_admin(org_id: int):
             db.session.rollback()
             form.email.errors.append(_("Un compte utilise déjà cette adresse e-mail."))
         else:
-            audit.record(db.session, "member.admin_created", actor=current_user,
-                         organisation_id=org_id, target_type="user", target_id=created.user.id)  # fmt: skip
+            _journal_admin_created(org_id, created.user.id)
             db.session.commit()
             return render_template("admin/admin_created.html", created=created)
     status = 422 if request.method == "POST" else 200

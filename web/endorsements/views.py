@@ -8,11 +8,21 @@ why, and Jalon signs the endorsement with the endorser's own issuer key
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request
-from flask import url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from badges import achievements, endorsements
 from badges.models import Endorsement
@@ -102,8 +112,8 @@ def _page(organisation: Organisation, form: EndorseForm, here: str, **extra):
 def _endorse_form(organisation: Organisation, **options) -> EndorseForm:
     """The form, offering the associations' badges ``organisation`` does not endorse yet."""
     form = EndorseForm(**options)
-    form.achievement.choices = [("", _("— Choisissez un badge —"))] + [
-        (a.public_id, f"{a.association} — {a.name}")
+    form.achievement.choices = [SelectChoice("", _("— Choisissez un badge —"))] + [
+        SelectChoice(a.public_id, f"{a.association} — {a.name}")
         for a in endorsements.endorsable(db.session, organisation)
     ]
     return form

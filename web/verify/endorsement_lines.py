@@ -54,7 +54,11 @@ def _detail(check: EndorsementCheck) -> str | None:
     if check.state is EndorsementState.VALID:
         return None
     reason = check.reason_en if _english() else check.reason_fr
-    return _("%(reason)s Le badge lui-même peut rester valide : seule cette reconnaissance est en cause.", reason=reason)  # fmt: skip
+    return _(
+        "%(reason)s Le badge lui-même peut rester valide : seule cette reconnaissance est en "
+        "cause.",
+        reason=reason,
+    )
 
 
 def line(check: EndorsementCheck) -> EndorsementLine:
