@@ -3,7 +3,7 @@
 Organisations of the new kind ``employeur`` need no schema change: kinds are stored as VARCHAR.
 
 Revision ID: 0012_endorsements_endorsements
-Revises: 0011_session_version
+Revises: 0011_session_version, 0003_badges
 Create Date: 2026-12-04 16:30:00
 """
 
@@ -15,7 +15,8 @@ from alembic import op
 import learners.database
 
 revision: str = "0012_endorsements_endorsements"
-down_revision: str | Sequence[str] | None = "0011_session_version"
+# Also merges the badge branch: the foreign keys need its tables (achievements, issuers…).
+down_revision: str | Sequence[str] | None = ("0011_session_version", "0003_badges")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
