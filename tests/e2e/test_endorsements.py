@@ -19,6 +19,7 @@ TOUR_CODE = "TYPE-PA33"
 PASSWORD = "reconnu par le departement"
 DEPARTEMENT = demo.DEPARTEMENT[0]
 BADGE_OPTION = f"{demo.PASSERELLE[0]} — {DEMO_ACHIEVEMENT}"
+FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
 
 @pytest.fixture
@@ -58,8 +59,15 @@ def _earned_badge_id(page: Page) -> str:
     return page.url.rsplit("/", 1)[1]
 
 
+def _fits_a_phone(page: Page, name: str, folder) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.screenshot(path=folder / f"reconnaissance-{name}.png", full_page=True)
+    assert page.evaluate(FITS), f"{name} is wider than a 360 px phone"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
 def test_department_endorses_a_badge_and_the_badge_page_says_recognised(
-    journey_server, learner, page, login, assert_accessible
+    journey_server, learner, page, login, assert_accessible, artifacts_dir
 ):
     login(page, "departement@jalon.example")
     page.get_by_role("link", name="Reconnaître des badges").click()
@@ -84,10 +92,12 @@ def test_department_endorses_a_badge_and_the_badge_page_says_recognised(
     expect(page.get_by_text(f"Badge reconnu par {DEPARTEMENT}")).to_be_visible()
     expect(page.get_by_text("le Département soutient ce parcours")).to_be_visible()
     assert_accessible(page)
+    _fits_a_phone(page, "badge", artifacts_dir)
 
     # Withdrawn (which also leaves the shared demo as it was for later journeys).
     login(page, "departement@jalon.example")
     page.goto(journey_server("/departement/reconnaissances"))
+    _fits_a_phone(page, "departement", artifacts_dir)
     item = page.locator("li.endorsement-item", has_text=DEMO_ACHIEVEMENT)
     item.get_by_label("Raison du retrait").fill("Fin de l'expérimentation.")
     item.get_by_role("button", name="Retirer la reconnaissance").click()

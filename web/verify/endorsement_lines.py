@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from badges.ob3.verification_result import EndorsementCheck, EndorsementState
 from badges.ob3.verify import Verdict, VerificationResult
 from badges.verification import signature_held
-from web.verify.verdicts import _english
 
 # ok: green, warn: amber, bad: red, as the verdict block (web/static/css/verify.css).
 TONES = {EndorsementState.VALID: "ok", EndorsementState.UNVERIFIED: "warn",
@@ -53,7 +53,8 @@ def _headline(check: EndorsementCheck, name: str) -> str:
 def _detail(check: EndorsementCheck) -> str | None:
     if check.state is EndorsementState.VALID:
         return None
-    reason = check.reason_en if _english() else check.reason_fr
+    english = str(get_locale() or "fr").startswith("en")
+    reason = check.reason_en if english else check.reason_fr
     return _(
         "%(reason)s Le badge lui-même peut rester valide : seule cette reconnaissance est en "
         "cause.",
