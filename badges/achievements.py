@@ -194,9 +194,15 @@ def definition(
     )
 
 
-def document(achievement: Achievement, base_url: str) -> dict[str, Any]:
-    """``/achievements/<id>``: the Achievement as a JSON-LD document."""
+def document(
+    achievement: Achievement,
+    base_url: str,
+    *,
+    endorsements: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """``/achievements/<id>``: the Achievement as a JSON-LD document, with the endorsements
+    standing now."""
     return {
         "@context": [build.VC_V2_CONTEXT, build.OB_CONTEXT],
-        **build.achievement_json(definition(achievement, base_url)),
+        **build.achievement_json(definition(achievement, base_url, endorsements=endorsements)),
     }

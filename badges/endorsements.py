@@ -50,7 +50,7 @@ class NotAnEndorser(EndorsementError):
 
 
 class CannotEndorse(EndorsementError):
-    """The badge is archived or the endorser's own."""
+    """The badge is archived, the endorser's own, or not an association's (the platform's)."""
 
 
 class AlreadyEndorsed(EndorsementError):
@@ -189,7 +189,8 @@ def endorse(
     comment = (comment or "").strip()
     if not comment or len(comment) > MAX_COMMENT:
         raise CommentRequired(achievement.public_id)
-    if achievement.is_archived or achievement.issuer.organisation_id == organisation.id:
+    owner = achievement.issuer.organisation
+    if achievement.is_archived or owner.id == organisation.id or owner.kind not in FUNDED_KINDS:
         raise CannotEndorse(achievement.public_id)
     if any(e.organisation_id == organisation.id for e in active_for(db, achievement)):
         raise AlreadyEndorsed(achievement.public_id)

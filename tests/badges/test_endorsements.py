@@ -136,6 +136,11 @@ def test_own_or_archived_badges_and_empty_comments_are_refused(dbsession):
     archived.is_archived = True
     with pytest.raises(endorsements.CannotEndorse):
         make_endorsement(dbsession, archived, employer)
+    platform = make_organisation(dbsession, "Plateforme", OrganisationKind.PLATFORM)
+    with pytest.raises(endorsements.CannotEndorse):
+        make_endorsement(
+            dbsession, make_achievement(dbsession, make_issuer(dbsession, platform)), employer
+        )
     with pytest.raises(endorsements.CommentRequired):
         make_endorsement(dbsession, make_achievement(dbsession), employer, comment="  ")
 

@@ -231,3 +231,12 @@ def test_platform_admin_opens_an_employer_admin_account(app, scene, world):
         assert user.roles_in(scene["employer"]) == {Role.ORG_ADMIN}
         organisation = user.memberships[0].organisation
         assert endorsements.may_endorse(organisation)
+
+
+def test_the_public_achievement_document_carries_the_standing_endorsements(app, scene):
+    client = _client(app, scene["employer_admin"])
+    _endorse(client, f"/studio/{scene['employer']}/reconnaissances", scene["achievement"])
+    document = app.test_client().get(f"/achievements/{scene['achievement']}").get_json()
+    [endorsement] = document["endorsement"]
+    assert endorsement["type"] == ["VerifiableCredential", "EndorsementCredential"]
+    assert endorsement["credentialSubject"]["id"] == document["id"]
