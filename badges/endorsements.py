@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from badges import achievements, issuers, keys_store, status_lists
 from badges.models import (
     Achievement,
+    Credential,
     Endorsement,
     Issuer,
     KeyAlgorithm,
@@ -32,6 +33,7 @@ from badges.models import (
     StatusPurpose,
 )
 from badges.ob3 import build, data_integrity
+from badges.ob3.credential_fields import achievement_of, as_list
 from learners.database import utcnow
 from learners.indicators import FUNDED_KINDS
 from learners.models import Organisation, OrganisationKind, Role, User
@@ -124,6 +126,27 @@ def embedded(db: Session, achievement: Achievement) -> list[dict[str, Any]]:
     """What a credential of ``achievement`` issued now carries: the standing endorsements,
     as signed."""
     return [json.loads(e.signed_json) for e in active_for(db, achievement)]
+
+
+def recognised_by(db: Session, credential: Credential) -> list[str]:
+    """Who recognises this badge of ours now: the endorsers whose endorsement the credential
+    carries and who have not withdrawn it (the learner's page says so, in our own records)."""
+    carried = as_list(achievement_of(json.loads(credential.signed_json)).get("endorsement"))
+    ids = [
+        e["id"].removeprefix("urn:uuid:")
+        for e in carried
+        if isinstance(e, dict) and isinstance(e.get("id"), str)
+    ]
+    if not ids:
+        return []
+    return list(
+        db.scalars(
+            select(Issuer.name)
+            .join(Endorsement, Endorsement.issuer_id == Issuer.id)
+            .where(Endorsement.public_id.in_(ids), Endorsement.withdrawn_at.is_(None))
+            .order_by(Endorsement.id)
+        )
+    )
 
 
 def of_organisation(db: Session, organisation: Organisation) -> list[Endorsement]:

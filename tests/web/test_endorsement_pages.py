@@ -61,15 +61,18 @@ def _client(app, user_id: int):
     return client
 
 
-def _issue(app, achievement_id: int, key: str) -> str:
+def _issue(app, achievement_id: int, key: str, org_id: int | None = None) -> str:
+    """A credential of the achievement for a new learner (of ``org_id`` when given)."""
     from badges.models import Achievement
+    from learners.models import Organisation
     from web.database import db
 
     with app.app_context():
+        org = db.session.get(Organisation, org_id) if org_id else None
         credential = issuance.issue(
             db.session,
             achievement=db.session.get(Achievement, achievement_id),
-            learner=make_learner(db.session),
+            learner=make_learner(db.session, org),
             award_key=key,
             base_url=BASE_URL,
             kek=app.config["JALON_KEY_ENCRYPTION_KEY"],
@@ -240,3 +243,27 @@ def test_the_public_achievement_document_carries_the_standing_endorsements(app, 
     [endorsement] = document["endorsement"]
     assert endorsement["type"] == ["VerifiableCredential", "EndorsementCredential"]
     assert endorsement["credentialSubject"]["id"] == document["id"]
+
+
+def test_the_learner_sees_who_recognises_their_badge_until_it_is_withdrawn(app, scene):
+    from badges.models import Credential
+    from web.database import db
+
+    client = _client(app, scene["employer_admin"])
+    page = f"/studio/{scene['employer']}/reconnaissances"
+    _endorse(client, page, scene["achievement"])
+    public_id = _issue(app, scene["achievement_id"], "wallet", scene["association"])
+    with app.app_context():
+        holder = db.session.scalar(
+            select(Credential).where(Credential.public_id == public_id)
+        ).learner.user
+        learner = app.test_client()
+        login_as(learner, holder)
+    response = learner.get(f"/apprenant/badges/{public_id}")
+    assert response.status_code == 200, response.headers.get("Location")
+    sheet = text(response)
+    assert "Reconnu par" in sheet and "Transports Durand" in sheet
+    with app.app_context():
+        endorsement_id = db.session.scalar(select(Endorsement.public_id))
+    submit(client, f"{page}/{endorsement_id}/retrait", {"reason": "Fin"}, page)
+    assert "Reconnu par" not in text(learner.get(f"/apprenant/badges/{public_id}"))
