@@ -233,6 +233,8 @@ class Credential(Base):
     # Suspension is platform-side only: OB 3.0 allows one credentialStatus, used for revocation.
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The funded action the award counts for (from the session's campaign, or chosen by hand).
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     issuer: Mapped[Issuer] = relationship()

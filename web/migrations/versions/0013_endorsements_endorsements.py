@@ -2,8 +2,8 @@
 
 Organisations of the new kind ``employeur`` need no schema change: kinds are stored as VARCHAR.
 
-Revision ID: 0012_endorsements_endorsements
-Revises: 0011_session_version, 0003_badges
+Revision ID: 0013_endorsements_endorsements
+Revises: 0012_actions
 Create Date: 2026-12-04 16:30:00
 """
 
@@ -14,9 +14,8 @@ from alembic import op
 
 import learners.database
 
-revision: str = "0012_endorsements_endorsements"
-# Also merges the badge branch: the foreign keys need its tables (achievements, issuers…).
-down_revision: str | Sequence[str] | None = ("0011_session_version", "0003_badges")
+revision: str = "0013_endorsements_endorsements"
+down_revision: str | Sequence[str] | None = "0012_actions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
