@@ -267,3 +267,63 @@ def test_the_learner_sees_who_recognises_their_badge_until_it_is_withdrawn(app, 
         endorsement_id = db.session.scalar(select(Endorsement.public_id))
     submit(client, f"{page}/{endorsement_id}/retrait", {"reason": "Fin"}, page)
     assert "Reconnu par" not in text(learner.get(f"/apprenant/badges/{public_id}"))
+
+
+def _did_key_badge(endorsement_subject: str) -> dict:
+    """A badge issued elsewhere (a did:key issuer) carrying one endorsement about
+    ``endorsement_subject``, itself signed by another did:key."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from badges.ob3 import build, data_integrity, keys
+
+    def signed(document: dict, key) -> dict:
+        did = keys.did_key_for(key)
+        return data_integrity.sign(document, key, f"{did}#{did.removeprefix('did:key:')}")
+
+    issuer_key, endorser_key = keys.generate_ed25519(), keys.generate_ed25519()
+    achievement = build.AchievementDef(
+        id="https://ailleurs.example/achievements/1",
+        name="Conduire un chariot élévateur",
+        description="Sait conduire un chariot en sécurité.",
+        criteria_narrative="Épreuve pratique sur plateau technique.",
+    )
+    now = datetime.now(UTC)
+    endorsement = signed(
+        build.build_endorsement_credential(
+            credential_id="urn:uuid:5b0e3a8e-3f5d-4d4c-9b53-6a0f6f1d2e77",
+            issuer=build.IssuerProfile(id=keys.did_key_for(endorser_key), name="Région Exemple"),
+            subject_id=endorsement_subject,
+            comment="Formation reconnue par la Région.",
+            name="Reconnaissance",
+            valid_from=now,
+        ),
+        endorser_key,
+    )
+    badge = build.build_achievement_credential(
+        credential_id="urn:uuid:0d5c7a3e-6c1f-4f0a-8e2b-3b4c5d6e7f80",
+        issuer=build.IssuerProfile(id=keys.did_key_for(issuer_key), name="Centre Ailleurs"),
+        achievement=replace(achievement, endorsements=[endorsement]),
+        recipient=build.Recipient(identity="personne@example.org"),
+        valid_from=now,
+    )
+    return signed(badge, issuer_key)
+
+
+def test_verifier_checks_endorsements_of_badges_issued_elsewhere(app):
+    visitor = app.test_client()
+    good = json.dumps(_did_key_badge("https://ailleurs.example/achievements/1"))
+    page = text(submit(visitor, "/verifier", {"badge_text": good}))
+    assert "Badge valide" in page
+    assert "Badge reconnu par Région Exemple" in page
+    assert "Formation reconnue par la Région." in page
+
+    wrong = json.dumps(_did_key_badge("https://ailleurs.example/achievements/2"))
+    page = text(submit(visitor, "/verifier", {"badge_text": wrong}))
+    assert "Badge valide" in page
+    assert "Reconnaissance par Région Exemple non valable" in page
+    assert "Cette reconnaissance porte sur autre chose que ce badge." in page
+    assert "Le badge lui-même peut rester valide" in page
+    english = text(submit(visitor, "/verifier?lang=en", {"badge_text": wrong}, "/verifier"))
+    assert "Endorsement by Région Exemple not valid" in english
+    assert "This endorsement is about something else than this badge." in english

@@ -162,3 +162,12 @@ def test_a_malformed_badge_has_its_endorsements_left_unchecked():
     result = verify(credential)
     assert result.verdict is Verdict.MALFORMED
     assert result.endorsements == []
+
+
+def test_an_endorsement_with_a_single_proof_object_is_well_formed():
+    single = endorsement()
+    single["proof"] = single["proof"][0]  # VCDM allows one proof object
+    result = verify(badge_with(single))
+    assert result.verdict is Verdict.VALID, result.to_dict()
+    assert [c.state for c in result.endorsements] == [EndorsementState.VALID]
+    assert isinstance(single["proof"], dict)  # the schema check worked on a copy
