@@ -317,6 +317,8 @@ def test_verifier_checks_endorsements_of_badges_issued_elsewhere(app):
     assert "Badge valide" in page
     assert "Badge reconnu par Région Exemple" in page
     assert "Formation reconnue par la Région." in page
+    [found] = visitor.post("/api/verifier", data=good).get_json()["endorsements"]
+    assert (found["state"], found["endorser"]["name"]) == ("valid", "Région Exemple")
 
     wrong = json.dumps(_did_key_badge("https://ailleurs.example/achievements/2"))
     page = text(submit(visitor, "/verifier", {"badge_text": wrong}))
