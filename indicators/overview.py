@@ -11,14 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from learners.models import Membership, Organisation, OrganisationKind, Role, User
-
-# Structures the département funds: every kind but the département itself and the platform.
-FUNDED_KINDS = tuple(
-    k
-    for k in OrganisationKind
-    if k not in (OrganisationKind.DEPARTEMENT, OrganisationKind.PLATFORM)
-)
+from learners.models import Membership, Organisation, Role, User
+from learners.organisations import FUNDED_KINDS
 
 
 @dataclass(frozen=True)

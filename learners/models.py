@@ -33,6 +33,7 @@ class OrganisationKind(enum.StrEnum):
     CHAMBRE_CONSULAIRE = "chambre_consulaire"
     EPLE = "eple"
     DEPARTEMENT = "departement"
+    EMPLOYEUR = "employeur"  # a partner employer: its admins may endorse associations' badges
     PLATFORM = "platform"
 
 

@@ -15,9 +15,10 @@ def test_an_empty_platform_counts_zero(dbsession):
 def test_the_overview_counts_structures_people_and_activated_accounts(dbsession):
     association = make_organisation(dbsession, "Association A")
     ess = make_organisation(dbsession, "Régie B", OrganisationKind.ESS)
-    # Neither the département nor the platform is a funded structure.
+    # Neither the département, the platform nor a partner employer is a funded structure.
     make_organisation(dbsession, "Département", OrganisationKind.DEPARTEMENT)
     make_organisation(dbsession, "Plateforme", OrganisationKind.PLATFORM)
+    make_organisation(dbsession, "Employeur", OrganisationKind.EMPLOYEUR)
     active = make_learner(dbsession, association).user
     make_learner(dbsession, ess, must_change_password=True)  # still on a one-time code
     twice = make_learner(dbsession, association).user

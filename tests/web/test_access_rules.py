@@ -502,7 +502,32 @@ ACCESS: dict[str, list[Case]] = {
             see(platform_admin=200),
         ),
     ],
+    # Endorsements (tests/web/test_endorsement_pages.py covers a partner employer's admins,
+    # another employer's endorsements and real endorsements).
+    "endorsements.department": [
+        Case("/departement/reconnaissances", see(department=200)),
+        Case("/departement/reconnaissances", see(department=422), "POST"),
+    ],
+    "endorsements.department_withdraw": [
+        Case(f"/departement/reconnaissances/{NO_BADGE}/retrait", see(department=404), "POST")
+    ],
+    "endorsements.partner": [
+        # An association is no endorser: even its admin is refused.
+        Case("/studio/{org_a}/reconnaissances", see()),
+        Case("/studio/{org_a}/reconnaissances", see(), "POST"),
+        Case("/studio/{departement}/reconnaissances", see()),
+        Case("/studio/999999/reconnaissances", see(org_admin=404)),
+    ],
+    "endorsements.partner_withdraw": [
+        Case(f"/studio/{{org_a}}/reconnaissances/{NO_BADGE}/retrait", see(), "POST"),
+        Case(f"/studio/{{org_b}}/reconnaissances/{NO_BADGE}/retrait", see(), "POST"),
+    ],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
+    "admin.new_organisation_admin": [
+        Case("/admin/organisations/{org_a}/administrateur", see(platform_admin=200)),
+        Case("/admin/organisations/{org_a}/administrateur", see(platform_admin=422), "POST"),
+        Case("/admin/organisations/999999/administrateur", see(platform_admin=404)),
+    ],
     "admin.new_organisation": [
         Case("/admin/organisations/nouvelle", see(platform_admin=200)),
         Case("/admin/organisations/nouvelle", see(platform_admin=422), method="POST"),
