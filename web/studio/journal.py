@@ -40,6 +40,10 @@ ACTION_LABELS = {
     "item.updated": _l("Question modifiée"),
     "item.new_version": _l("Nouvelle version d'une question"),
     "item.status_changed": _l("Statut d'une question changé"),
+    "achievement.created": _l("Badge créé (brouillon)"),
+    "achievement.updated": _l("Badge modifié"),
+    "achievement.new_version": _l("Nouvelle version d'un badge publiée"),
+    "achievement.published": _l("Badge publié"),
 }
 
 
