@@ -130,6 +130,23 @@ def studio_content(app, world) -> dict[str, int]:
 
 
 @pytest.fixture
+def studio_badges(app, world) -> dict[str, str]:
+    """One achievement of A's issuer and one of B's, for URLs: ``badge_a``, ``badge_b``."""
+    from learners.models import Organisation
+    from tests.badges.factories import make_achievement, make_issuer
+    from web.database import db
+
+    with app.app_context():
+        ids = {}
+        for suffix in ("a", "b"):
+            organisation = db.session.get(Organisation, getattr(world, f"org_{suffix}"))
+            achievement = make_achievement(db.session, make_issuer(db.session, organisation))
+            ids[f"badge_{suffix}"] = achievement.public_id
+        db.session.commit()
+        return ids
+
+
+@pytest.fixture
 def client_as(app, world) -> Callable:
     """``client_as("trainer")`` → a fresh test client signed in as the world's trainer."""
     from learners.models import User

@@ -46,6 +46,8 @@ STAFF_303 = {"trainer": 303, "org_admin": 303, "platform_admin": 303}
 REF_A = "/organisations/{org_a}/referentiels"
 STUDIO_IDS = ("framework", "domain", "competence", "item")  # ids from the studio_content fixture
 COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
+BADGES_A = "/organisations/{org_a}/badges"
+BADGES_B = "/organisations/{org_b}/badges"
 
 ACCESS: dict[str, list[Case]] = {
     "static": [Case("/static/css/jalon.css", EVERYONE_200)],
@@ -447,6 +449,34 @@ ACCESS: dict[str, list[Case]] = {
             "/organisations/{org_b}/referentiels/import/confirmer", see(platform_admin=422), "POST"
         ),
     ],
+    # The badge studio (tests/web/test_studio_badges.py covers real designs).
+    "studio.badges": [
+        Case(BADGES_A, see(**STAFF_OF_A)),
+        Case(BADGES_B, see(platform_admin=200)),
+    ],
+    "studio.new_badge": [
+        Case(f"{BADGES_A}/nouveau", see(**STAFF_OF_A)),
+        Case(f"{BADGES_A}/nouveau", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{BADGES_B}/nouveau", see(platform_admin=422), "POST"),
+    ],
+    "studio.badge": [
+        Case(f"{BADGES_A}/{{badge_a}}", see(**STAFF_OF_A)),
+        Case(f"{BADGES_A}/{{badge_b}}", see(**STAFF_404)),  # B's badge through A's space
+        Case(f"{BADGES_B}/{{badge_b}}", see(platform_admin=200)),
+        Case(f"{BADGES_A}/unknown", see(**STAFF_404)),
+    ],
+    "studio.edit_badge": [
+        Case(f"{BADGES_A}/{{badge_a}}/modifier", see(**STAFF_OF_A)),
+        Case(f"{BADGES_A}/{{badge_a}}/modifier", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{BADGES_A}/{{badge_b}}/modifier", see(**STAFF_404)),
+        Case(f"{BADGES_A}/{{badge_b}}/modifier", see(**STAFF_404), "POST"),
+        Case(f"{BADGES_B}/{{badge_b}}/modifier", see(platform_admin=200)),
+    ],
+    "studio.publish_badge": [
+        Case(f"{BADGES_A}/{{badge_a}}/publier", see(**STAFF_303), "POST"),
+        Case(f"{BADGES_A}/{{badge_b}}/publier", see(**STAFF_404), "POST"),
+        Case(f"{BADGES_B}/{{badge_b}}/publier", see(platform_admin=303), "POST"),
+    ],
     "department.home": [Case("/departement/", see(department=200))],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
     "admin.new_organisation": [
@@ -506,6 +536,8 @@ def test_access_rule(endpoint, app, world, client_as, request):
     ids = dict(world.ids)
     if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in STUDIO_IDS):
         ids.update(request.getfixturevalue("studio_content"))  # frameworks written in the studio
+    if any("{badge_" in case.path for case in ACCESS[endpoint]):
+        ids.update(request.getfixturevalue("studio_badges"))  # achievements of A and of B
     failures = []
     for case in ACCESS[endpoint]:
         path = case.path.format(**ids)

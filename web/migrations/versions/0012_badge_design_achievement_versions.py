@@ -1,7 +1,7 @@
 """badges: achievements designed in the studio (drafts, versions, validity, medallion design)
 
 Revision ID: 0012_badge_design_achievement_versions
-Revises: 0011_session_version
+Revises: 0011_session_version, 0003_badges
 Create Date: 2026-12-04 16:30:00
 """
 
@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_badge_design_achievement_versions"
-down_revision: str | Sequence[str] | None = "0011_session_version"
+# Also after 0003_badges: the achievements table lives on that branch of the history.
+down_revision: str | Sequence[str] | None = ("0011_session_version", "0003_badges")
 branch_labels: str | Sequence[str] | None = None
-# The achievements table comes from the badges branch of the history.
-depends_on: str | Sequence[str] | None = "0003_badges"
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
