@@ -57,12 +57,13 @@ def _png(data: bytes) -> BadgeImage:
             picture = image.convert("RGBA")
     except ImageRefused:
         raise
+    except Image.DecompressionBombError as error:  # Pillow's own bound, met before ours
+        raise ImageRefused("bad_dimensions", type(error).__name__) from error
     except (
         UnidentifiedImageError,
         OSError,
         ValueError,
         SyntaxError,
-        Image.DecompressionBombError,
     ) as error:
         raise ImageRefused("unreadable_png", type(error).__name__) from error
     picture.thumbnail((STORED_SIDE, STORED_SIDE))

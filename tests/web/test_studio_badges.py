@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - hostile files and form data read best one per line
 """The badge studio's pages: a trainer designs an achievement (medallion or uploaded image,
 alignments, Markdown criteria), previews it, saves a draft, publishes it; bad input comes back
 on its field in French (422, nothing written); an issued badge changes by a new version; another
@@ -63,9 +64,7 @@ def _count(app) -> int:
 
 def _post(client, path, data, form_path=None):
     token = csrf_token(client, form_path or path)
-    return client.post(
-        path, data={**data, "csrf_token": token}, content_type="multipart/form-data"
-    )
+    return client.post(path, data={**data, "csrf_token": token}, content_type="multipart/form-data")
 
 
 def test_trainer_previews_saves_a_draft_then_publishes(app, world, client_as):

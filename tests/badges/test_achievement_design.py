@@ -1,0 +1,160 @@
+"""Achievements designed in the studio: drafts are never awarded, an issued badge changes by a
+new version (earlier credentials unchanged and still verifying, later awards on the new
+version), the validity gives ``validUntil``, another organisation's badge is not found."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from badges import achievement_design, awarding, issuance, verification
+from badges.achievement_design import AchievementFields, Medallion
+from badges.achievements import AchievementNotFound, InvalidAchievement
+from badges.ob3 import schema
+from badges.ob3.verification_result import Verdict
+from tests.assessments.factories import make_campaign, make_framework, make_session
+from tests.badges.factories import BASE_URL, KEK, make_issuer
+from tests.learners.factories import make_learner, make_organisation
+
+RULE = {"framework": "essai", "require": "all", "conditions": [{"type": "completion"}]}
+
+
+def fields(**changes) -> AchievementFields:
+    medallion = Medallion("#1f5fa8", "star", "Accueil")
+    values = {
+        "name": "Accueillir du public",
+        "description": "Sait accueillir une personne.",
+        "criteria_narrative": "Mise en situation **réussie**.",
+        "achievement_type": "Competency",
+        "image": medallion.render(),
+        "image_alt": "Médaille bleue avec une étoile",
+        "medallion": medallion,
+        "tags": ["accueil"],
+        "validity_months": None,
+    }
+    values.update(changes)
+    return AchievementFields(**values)
+
+
+@pytest.fixture
+def setting(dbsession):
+    org = make_organisation(dbsession, "Association Tremplin")
+    issuer = make_issuer(dbsession, org)
+    campaign = make_campaign(dbsession, make_framework(dbsession), organisation=org)
+    dbsession.commit()
+    return org, issuer, campaign
+
+
+def finished(db, campaign, name="Awa Traoré"):
+    return make_session(db, campaign, make_learner(db, name=name), finished_at=datetime.now(UTC))
+
+
+def award(db, session):
+    return awarding.award_session(db, session, base_url=BASE_URL, kek=KEK)
+
+
+def test_a_draft_is_never_awarded_until_published(dbsession, setting):
+    _org, issuer, campaign = setting
+    draft = achievement_design.create(dbsession, issuer, fields())
+    draft.award_rules = RULE
+    assert draft.is_draft
+    assert award(dbsession, finished(dbsession, campaign)) == []
+    assert achievement_design.publish(dbsession, draft)
+    assert not achievement_design.publish(dbsession, draft)  # once
+    awards = award(dbsession, finished(dbsession, campaign, "Léo Martin"))
+    assert [a.achievement.name for a in awards] == ["Accueillir du public"]
+
+
+def test_editing_a_badge_nobody_holds_changes_it_in_place(dbsession, setting):
+    _org, issuer, _campaign = setting
+    achievement = achievement_design.create(dbsession, issuer, fields())
+    achievement_design.publish(dbsession, achievement)
+    saved = achievement_design.update(dbsession, achievement, fields(name="Accueillir"))
+    assert not saved.new_version and saved.achievement is achievement
+    assert achievement.name == "Accueillir" and achievement.version == 1
+
+
+def test_editing_an_issued_badge_publishes_a_version_and_old_credentials_still_verify(
+    dbsession, setting
+):
+    _org, issuer, campaign = setting
+    first = achievement_design.create(dbsession, issuer, fields())
+    first.award_rules = RULE
+    achievement_design.publish(dbsession, first)
+    [old] = award(dbsession, finished(dbsession, campaign))
+    dbsession.commit()
+    old_json = old.credential.signed_json
+
+    saved = achievement_design.update(
+        dbsession, first, fields(name="Accueillir et orienter", validity_months=12)
+    )
+    dbsession.commit()
+    second = saved.achievement
+    assert saved.new_version and second is not first
+    assert (second.version, second.previous_version_id) == (2, first.id)
+    assert first.is_archived and not second.is_draft and second.award_rules == RULE
+    assert achievement_design.latest_version(dbsession, first) is second
+    assert achievement_design.versions(dbsession, second) == [second, first]
+
+    # The earlier credential is untouched and still verifies, under its own achievement.
+    assert old.credential.signed_json == old_json
+    assert old.credential.achievement is first
+    assert verification.verify_stored(dbsession, old.credential, base_url=BASE_URL).verdict is (
+        Verdict.VALID
+    )
+    # Later awards carry the new version (and its validity).
+    [new] = award(dbsession, finished(dbsession, campaign, "Léo Martin"))
+    dbsession.commit()
+    document = json.loads(new.credential.signed_json)
+    achieved = document["credentialSubject"]["achievement"]
+    assert new.achievement is second
+    assert achieved["name"] == "Accueillir et orienter" and achieved["version"] == "2"
+    assert document["validUntil"] == issuance.add_months(new.credential.issued_at, 12).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    assert schema.validate(document) == []
+    assert verification.verify_stored(dbsession, new.credential, base_url=BASE_URL).verdict is (
+        Verdict.VALID
+    )
+    # The list shows the current version only.
+    listed = [
+        s.achievement for s in achievement_design.achievements_of(dbsession, issuer.organisation_id)
+    ]
+    assert listed == [second]
+
+
+def test_months_are_calendar_months():
+    at = datetime(2026, 1, 31, 10, 0, tzinfo=UTC)
+    assert issuance.add_months(at, 1) == datetime(2026, 2, 28, 10, 0, tzinfo=UTC)
+    assert issuance.add_months(at, 24) == datetime(2028, 1, 31, 10, 0, tzinfo=UTC)
+    assert issuance.add_months(at, 11) == datetime(2026, 12, 31, 10, 0, tzinfo=UTC)
+
+
+def test_another_organisations_badge_is_not_found(dbsession, setting):
+    org, issuer, _campaign = setting
+    achievement = achievement_design.create(dbsession, issuer, fields())
+    other = make_organisation(dbsession, "Association Voisine")
+    assert achievement_design.own_achievement(dbsession, org.id, achievement.public_id)
+    with pytest.raises(AchievementNotFound):
+        achievement_design.own_achievement(dbsession, other.id, achievement.public_id)
+
+
+def test_domain_refuses_what_the_form_should_have_caught(dbsession, setting):
+    _org, issuer, _campaign = setting
+    with pytest.raises(InvalidAchievement) as refused:
+        achievement_design.create(
+            dbsession, issuer, fields(name=" ", achievement_type="Nope", image_alt="")
+        )
+    assert len(refused.value.errors) == 3
+
+
+def test_medallion_checks_its_design():
+    assert Medallion("#1f5fa8", "star", "Accueil").problems() == []
+    assert set(Medallion("blue", "dragon", "", "x" * 40).problems()) == {
+        "colour",
+        "icon",
+        "label",
+        "sublabel",
+    }
