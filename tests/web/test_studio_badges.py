@@ -166,3 +166,68 @@ def test_another_organisations_badge_is_not_found(app, world, client_as):
     assert response.status_code == 404
     # Through A's space: not a member.
     assert stranger.get(badge_path).status_code == 403
+
+
+def _issue(app, public_id: str):
+    """Award the achievement once (as a finished session or a manual award would)."""
+    from badges import issuance
+    from badges.models import Achievement as Model
+    from tests.learners.factories import make_learner
+
+    with app.app_context():
+        achievement = _db().scalar(select(Model).filter_by(public_id=public_id))
+        learner = make_learner(_db(), name="Awa Traoré")
+        issued = issuance.issue(
+            _db(),
+            achievement=achievement,
+            learner=learner,
+            award_key=f"test:{public_id}",
+            base_url=app.config["JALON_BASE_URL"],
+            kek=app.config["JALON_KEY_ENCRYPTION_KEY"],  # the key the studio made the issuer with
+        )
+        _db().commit()
+        return issued.credential.public_id
+
+
+def test_edit_form_shows_the_badge_and_an_issued_badge_gets_a_new_version(app, world, client_as):
+    client = client_as("org_admin")
+    saved = _post(client, f"{_base(world)}/nouveau", _fields())
+    badge_url = saved.headers["Location"]
+    public_id = badge_url.rsplit("/", 1)[-1]
+    submit(client, f"{badge_url}/publier", {}, form_path=badge_url)
+
+    form = text(client.get(f"{badge_url}/modifier"))
+    assert 'value="Accueillir du public"' in form and 'value="RNCP37674"' in form
+    assert 'value="2028-01-01"' in form and "Garder l'image actuelle" in form
+
+    # Nobody holds it yet: changed in place.
+    response = _post(client, f"{badge_url}/modifier", _fields(name="Accueil", image_source="keep"))
+    assert response.status_code == 303 and response.headers["Location"] == badge_url
+
+    credential_id = _issue(app, public_id)
+    assert "déjà été délivré 1 fois" in text(client.get(f"{badge_url}/modifier"))
+    response = _post(
+        client, f"{badge_url}/modifier", _fields(name="Accueil et orientation", image_source="keep")
+    )
+    assert response.status_code == 303
+    new_url = response.headers["Location"]
+    assert new_url != badge_url
+    page = text(client.get(new_url))
+    assert "Version 2" in page and "Accueil et orientation" in page
+    old_page = text(client.get(badge_url))
+    assert "Cette version a été remplacée" in old_page
+    # Editing the old version leads to the current one.
+    assert (
+        client.get(f"{badge_url}/modifier")
+        .headers["Location"]
+        .endswith(f"{new_url.rsplit('/', 1)[-1]}/modifier")
+    )
+    # The credential issued before still shows its own name and verifies on the employer's page.
+    employer = text(client_as("anonymous").get(f"/c/{credential_id}"))
+    assert "Badge valide" in employer and "Accueil" in employer
+    assert "Accueil et orientation" not in employer
+    listing = text(client.get(_base(world)))
+    assert listing.count("Accueil et orientation") == 1 and ">Accueil<" not in listing
+    with app.app_context():
+        actions = list(_db().scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions[-1] == "achievement.new_version" and "achievement.updated" in actions
