@@ -25,6 +25,7 @@ from badges.achievements import AchievementNotFound, InvalidAchievement
 from badges.image_uploads import PNG, BadgeImage
 from badges.models import Achievement, Credential, Issuer
 from learners.models import Organisation
+from learners.pagination import DEFAULT_PER_PAGE, Page, paginate
 
 # The OB 3.0 ``achievementType`` enumeration (its labels in French are in the web layer).
 ACHIEVEMENT_TYPES = (
@@ -154,24 +155,34 @@ def credential_count(db: Session, achievement: Achievement) -> int:
     )
 
 
-def achievements_of(db: Session, organisation_id: int) -> list[AchievementSummary]:
-    """The organisation's current achievements (drafts included, replaced versions left out),
-    by name, with how many credentials each version issued."""
+def achievements_of(
+    db: Session, organisation_id: int, page: int | None = 1
+) -> Page[AchievementSummary]:
+    """One page of the organisation's current achievements (drafts included, replaced versions
+    left out), by name, with how many credentials each version issued."""
     issuer = issuer_of(db, organisation_id)
     if issuer is None:
-        return []
-    counts = (
-        select(Credential.achievement_id, func.count().label("n"))
-        .group_by(Credential.achievement_id)
-        .subquery()
-    )
-    rows = db.execute(
-        select(Achievement, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.achievement_id == Achievement.id)
+        return Page(items=[], number=1, per_page=DEFAULT_PER_PAGE, total=0)
+    found = paginate(
+        db,
+        select(Achievement)
         .where(Achievement.issuer_id == issuer.id, Achievement.is_archived.is_(False))
-        .order_by(Achievement.name, Achievement.id)
-    ).all()
-    return [AchievementSummary(a, n) for a, n in rows]
+        .order_by(Achievement.name, Achievement.id),
+        page,
+    )
+    counts = dict(
+        db.execute(
+            select(Credential.achievement_id, func.count())
+            .where(Credential.achievement_id.in_([a.id for a in found.items]))
+            .group_by(Credential.achievement_id)
+        ).all()
+    )
+    return Page(
+        items=[AchievementSummary(a, counts.get(a.id, 0)) for a in found.items],
+        number=found.number,
+        per_page=found.per_page,
+        total=found.total,
+    )
 
 
 def own_achievement(db: Session, organisation_id: int, public_id: str) -> Achievement:

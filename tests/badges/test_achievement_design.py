@@ -120,9 +120,14 @@ def test_editing_an_issued_badge_publishes_a_version_and_old_credentials_still_v
     )
     # The list shows the current version only.
     listed = [
-        s.achievement for s in achievement_design.achievements_of(dbsession, issuer.organisation_id)
+        s.achievement
+        for s in achievement_design.achievements_of(dbsession, issuer.organisation_id).items
     ]
     assert listed == [second]
+    assert (
+        achievement_design.achievements_of(dbsession, issuer.organisation_id).items[0].credentials
+        == 1
+    )
 
 
 def test_months_are_calendar_months():

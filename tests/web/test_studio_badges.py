@@ -223,6 +223,8 @@ def test_edit_form_shows_the_badge_and_an_issued_badge_gets_a_new_version(app, w
         .endswith(f"{new_url.rsplit('/', 1)[-1]}/modifier")
     )
     # The credential issued before still shows its own name and verifies on the employer's page.
+    employer_page = client_as("anonymous").get(f"/c/{credential_id}").get_data(as_text=True)
+    assert "<strong>réussie</strong>" in employer_page  # the criteria's Markdown, rendered
     employer = text(client_as("anonymous").get(f"/c/{credential_id}"))
     assert "Badge valide" in employer and "Accueil" in employer
     assert "Accueil et orientation" not in employer

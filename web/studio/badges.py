@@ -76,7 +76,9 @@ def badges(org_id: int):
     return render_template(
         "studio/badges/list.html",
         organisation=g.organisation,
-        summaries=achievement_design.achievements_of(db.session, org_id),
+        page=achievement_design.achievements_of(
+            db.session, org_id, request.args.get("page", 1, type=int)
+        ),
     )
 
 
