@@ -62,7 +62,7 @@ def _preview_save_publish(page, assert_accessible, name: str) -> None:
     expect(preview.locator(".credential-json")).to_contain_text('"OpenBadgeCredential"')
     assert_accessible(page)
     fits_phone(page)
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Enregistrer ce badge tel quel").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     expect(page.locator(".badge-summary")).to_contain_text("Brouillon")
     assert_accessible(page)
