@@ -68,6 +68,10 @@ MAX_SUBLABEL = 28
 MAX_VALIDITY_MONTHS = 120
 
 
+class VersionReplaced(RuntimeError):
+    """The version being changed was replaced meanwhile (another edit published a new one)."""
+
+
 @dataclass(frozen=True)
 class Medallion:
     """The badge Jalon draws: a colour, an icon, a short label and an optional second line."""
@@ -307,6 +311,11 @@ def update(db: Session, achievement: Achievement, fields: AchievementFields) -> 
     """Change ``achievement``: in place while nobody holds it, else as a new published version
     (the old one archived, its credentials untouched)."""
     check(fields)
+    # Row lock on PostgreSQL (SQLite writes one at a time): a concurrent edit that replaced
+    # this version first is seen here; the unique ``previous_version_id`` is the backstop.
+    db.refresh(achievement, with_for_update=True)
+    if achievement.is_archived:
+        raise VersionReplaced(achievement.public_id)
     if achievement.is_draft or credential_count(db, achievement) == 0:
         _apply(achievement, fields)
         db.flush()

@@ -159,8 +159,9 @@ class Achievement(Base):
     # with. ``validity_months`` sets each credential's ``validUntil`` at issuance.
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Unique: a version is replaced once, so two concurrent edits cannot fork the history.
     previous_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("achievements.id", ondelete="RESTRICT"), index=True
+        ForeignKey("achievements.id", ondelete="RESTRICT"), unique=True
     )
     validity_months: Mapped[int | None] = mapped_column(Integer)
     # The medallion drawn for it ({"colour", "icon", "label", "sublabel"}), None when uploaded.

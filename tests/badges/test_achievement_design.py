@@ -163,3 +163,31 @@ def test_medallion_checks_its_design():
         "label",
         "sublabel",
     }
+
+
+def test_a_replaced_version_cannot_be_changed_again_and_history_cannot_fork(dbsession, setting):
+    from sqlalchemy.exc import IntegrityError
+
+    from badges.models import Achievement
+
+    _org, issuer, campaign = setting
+    first = achievement_design.create(dbsession, issuer, fields())
+    first.award_rules = RULE
+    achievement_design.publish(dbsession, first)
+    award(dbsession, finished(dbsession, campaign))
+    achievement_design.update(dbsession, first, fields(name="Deuxième"))
+    dbsession.commit()
+    with pytest.raises(achievement_design.VersionReplaced):
+        achievement_design.update(dbsession, first, fields(name="Troisième"))
+    dbsession.rollback()
+    fork = Achievement(
+        issuer=issuer,
+        name="x",
+        description="x",
+        criteria_narrative="x",
+        previous_version_id=first.id,
+    )
+    dbsession.add(fork)
+    with pytest.raises(IntegrityError):
+        dbsession.flush()
+    dbsession.rollback()

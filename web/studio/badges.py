@@ -135,8 +135,16 @@ def edit_badge(org_id: int, public_id: str):
         shown = badge_preview.unsaved(db.session, g.organisation, fields)
         return _form_page(form, achievement, shown, _count(achievement))
     if fields is not None:
-        return _saved(org_id, achievement_design.update(db.session, achievement, fields))
+        return _update(org_id, achievement, fields)
     return _form_page(form, achievement, count=_count(achievement))
+
+
+def _update(org_id: int, achievement, fields):
+    try:
+        saved = achievement_design.update(db.session, achievement, fields)
+    except achievement_design.VersionReplaced:
+        abort(409, _("Ce badge vient d'être remplacé par une nouvelle version : rouvrez-le."))
+    return _saved(org_id, saved)
 
 
 def _count(achievement) -> int:

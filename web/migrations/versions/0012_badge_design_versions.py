@@ -26,8 +26,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("previous_version_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("validity_months", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("design", sa.JSON(), nullable=True))
-        batch.create_index(
-            "ix_achievements_previous_version_id", ["previous_version_id"], unique=False
+        batch.create_unique_constraint(
+            "uq_achievements_previous_version_id", ["previous_version_id"]
         )
         batch.create_foreign_key(
             "fk_achievements_previous_version_id_achievements",
@@ -43,7 +43,7 @@ def downgrade() -> None:
         batch.drop_constraint(
             "fk_achievements_previous_version_id_achievements", type_="foreignkey"
         )
-        batch.drop_index("ix_achievements_previous_version_id")
+        batch.drop_constraint("uq_achievements_previous_version_id", type_="unique")
         batch.drop_column("design")
         batch.drop_column("validity_months")
         batch.drop_column("previous_version_id")
