@@ -191,3 +191,82 @@ def test_a_replaced_version_cannot_be_changed_again_and_history_cannot_fork(dbse
     with pytest.raises(IntegrityError):
         dbsession.flush()
     dbsession.rollback()
+
+
+def test_every_kind_of_alignment_rides_in_a_schema_valid_signed_credential(dbsession, setting):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from assessments.models import Competence, Framework
+    from badges import alignment_targets
+    from badges.alignment_targets import Registration
+
+    org, issuer, campaign = setting
+    competence = dbsession.scalar(
+        select(Competence).join(Framework).where(Framework.slug == "essai").limit(1)
+    )
+    alignments = [
+        alignment_targets.from_competence(competence),
+        alignment_targets.from_esco(
+            "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d", "accueillir"
+        ),
+        alignment_targets.from_register(
+            Registration("RS", "RS5866", "Cléa numérique", date(2022, 1, 1), date(2027, 1, 1))
+        ),
+    ]
+    framework = campaign.assessment.framework
+    achievement = achievement_design.create(
+        dbsession,
+        issuer,
+        fields(
+            alignments=alignments,
+            result_descriptions=achievement_design.result_descriptions_of(
+                dbsession, org.id, framework.id
+            ),
+        ),
+    )
+    achievement.award_rules = RULE
+    achievement_design.publish(dbsession, achievement)
+    [awarded] = award(dbsession, finished(dbsession, campaign))
+    document = json.loads(awarded.credential.signed_json)
+    aligned = document["credentialSubject"]["achievement"]["alignment"]
+    assert [a["targetType"] for a in aligned] == [
+        "CFItem",
+        "ceasn:Competency",
+        "ceterms:Credential",
+    ]
+    assert aligned[2]["targetUrl"] == "https://www.francecompetences.fr/recherche/rs/5866/"
+    assert "jalonCompetenceId" not in json.dumps(aligned)  # our bookkeeping stays ours
+    assert "validFrom" not in json.dumps(aligned)
+    assert schema.validate(document) == []
+
+
+@pytest.mark.parametrize(
+    ("register", "code", "number"),
+    [("RNCP", "RNCP37674", "37674"), ("RNCP", "rncp 123", "123"), ("RS", "RS5866", "5866")],
+)
+def test_register_codes_in_their_usual_shapes(register, code, number):
+    from badges.alignment_targets import register_number
+
+    assert register_number(register, code) == number
+
+
+@pytest.mark.parametrize(
+    ("register", "code"),
+    [("RNCP", "RNCP12"), ("RNCP", "RS5866"), ("RS", "RS123456"), ("RNCP", "37674"), ("XX", "X1")],
+)
+def test_register_codes_in_other_shapes_are_refused(register, code):
+    from badges.alignment_targets import register_number
+
+    assert register_number(register, code) is None
+
+
+def test_esco_uris_are_checked_without_any_fetch():
+    from badges.alignment_targets import is_esco_uri
+
+    assert is_esco_uri("http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d")
+    assert is_esco_uri("http://data.europa.eu/esco/occupation/c40a2919-48a9-40ea-b506-1f34f693496d")
+    assert not is_esco_uri("https://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d")
+    assert not is_esco_uri("http://data.europa.eu/esco/skill/abc")
+    assert not is_esco_uri("http://evil.example/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d")

@@ -57,6 +57,7 @@ def _preview_save_publish(page, assert_accessible, name: str) -> None:
     expect(preview.locator(".badge-preview-image img")).to_be_visible()
     expect(preview).to_contain_text(name)
     expect(preview).to_contain_text("Camille Exemple (aperçu)")
+    expect(preview.locator("[data-schema]")).to_have_attribute("data-schema", "valid")
     expect(preview.locator(".criteria strong")).to_have_text("réussie")
     preview.get_by_text("Le badge au format Open Badges 3.0").click()
     expect(preview.locator(".credential-json")).to_contain_text('"OpenBadgeCredential"')

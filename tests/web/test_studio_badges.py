@@ -78,6 +78,7 @@ def test_trainer_previews_saves_a_draft_then_publishes(app, world, client_as):
     assert "<strong>réussie</strong>" in page  # criteria Markdown rendered on the employer's view
     assert '"achievementType": "Competency"' in page
     assert "RNCP37674" in page and "Camille Exemple" in page
+    assert "Conforme au schéma Open Badges 3.0" in page
     assert _count(app) == before  # a preview writes nothing
 
     saved = _post(client, f"{base}/nouveau", _fields())

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from badges import achievement_design, achievement_preview
 from badges.models import Achievement, Issuer, new_public_id
+from badges.ob3 import schema
 from learners.models import Organisation
 from web.verify import display
 from web.verify.display import CredentialView
@@ -25,6 +26,8 @@ class Preview:
     view: CredentialView
     holder_name: str
     credential_json: str
+    # Violations of the OB 3.0 JSON Schema (``path: message``); empty when the badge conforms.
+    schema_errors: list[str]
 
 
 def image_uri(achievement: Achievement) -> str | None:
@@ -51,6 +54,7 @@ def preview(db, organisation: Organisation, achievement: Achievement) -> Preview
         view=display.read(document, base_url),
         holder_name=_("Camille Exemple (aperçu)"),
         credential_json=json.dumps(document, ensure_ascii=False, indent=2),
+        schema_errors=[f"{e.path} : {e.message}" for e in schema.validate(document)],
     )
 
 
