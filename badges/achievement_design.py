@@ -120,7 +120,6 @@ class AchievementFields:
     alignments: Sequence[dict[str, Any]] = ()
     tags: Sequence[str] = ()
     validity_months: int | None = None
-    results_framework_id: int | None = None
     result_descriptions: Sequence[dict[str, Any]] = field(default_factory=tuple)
 
 
