@@ -1,7 +1,7 @@
 """badges: achievements designed in the studio (drafts, versions, validity, medallion design)
 
-Revision ID: 0012_badge_design_versions
-Revises: 0011_session_version, 0003_badges
+Revision ID: 0013_badge_design_versions
+Revises: 0012_actions
 Create Date: 2026-12-04 16:30:00
 """
 
@@ -10,9 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_badge_design_versions"
-# Also after 0003_badges: the achievements table lives on that branch of the history.
-down_revision: str | Sequence[str] | None = ("0011_session_version", "0003_badges")
+revision: str = "0013_badge_design_versions"
+down_revision: str | Sequence[str] | None = "0012_actions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
