@@ -95,10 +95,13 @@ def test_trainer_previews_saves_a_draft_then_publishes(app, world, client_as):
         )
         public_id = achievement.public_id
 
+    assert client_as("anonymous").get(f"/achievements/{public_id}").status_code == 404  # a draft
     published = submit(client, f"{badge_url}/publier", {}, form_path=badge_url)
     assert published.status_code == 303
     listing = text(client.get(base))
     assert "Accueillir du public" in listing and "Publié" in listing
+    document = client_as("anonymous").get(f"/achievements/{public_id}").get_json()
+    assert document["name"] == "Accueillir du public"
     with app.app_context():
         assert not _db().scalar(select(Achievement).filter_by(public_id=public_id)).is_draft
         actions = set(_db().scalars(select(AuditEvent.action)))
