@@ -114,6 +114,7 @@ def test_bad_input_comes_back_in_french_and_keeps_the_upload(app, world, client_
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
     data = _fields(
         name="",
+        sublabel="une deuxième ligne beaucoup trop longue",
         image_source="upload",
         image_file=(io.BytesIO(svg), "badge.svg"),
         **{"alignments-0-target": "RNCP12", "alignments-1-target": "http://example.org/skill"},
@@ -123,6 +124,7 @@ def test_bad_input_comes_back_in_french_and_keeps_the_upload(app, world, client_
     assert response.status_code == 422
     page = text(response)
     assert "Donnez un nom au badge." in page
+    assert "C'est trop long." in page
     assert "RNCP suivi de 3 à 6 chiffres" in page
     assert "Adresse ESCO attendue" in page
     assert "Image envoyée gardée" in page  # the accepted SVG rides along
@@ -237,3 +239,12 @@ def test_edit_form_shows_the_badge_and_an_issued_badge_gets_a_new_version(app, w
     with app.app_context():
         actions = list(_db().scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert actions[-1] == "achievement.new_version" and "achievement.updated" in actions
+
+
+def test_a_validity_that_is_not_a_number_is_said_in_french(app, world, client_as):
+    response = _post(
+        client_as("trainer"), f"{_base(world)}/nouveau", _fields(validity_months="deux")
+    )
+    assert response.status_code == 422
+    assert "Entre 1 et 120 mois, ou laissez vide : sans limite." in text(response)
+    assert "Not a valid" not in text(response)

@@ -37,6 +37,7 @@ from badges.achievement_design import AchievementFields, Medallion
 from badges.alignment_targets import AlignmentRefused, Registration
 from badges.image_uploads import BadgeImage, ImageRefused
 from badges.models import Achievement
+from web.studio.authoring_forms import TOO_LONG
 
 ALIGNMENT_ROWS = 3
 
@@ -144,10 +145,10 @@ class AlignmentForm(Form):
     competence = SelectField(_l("Compétence"), choices=[], validate_choice=False, default="")
     target = StringField(
         _l("Adresse ESCO ou code RNCP/RS"),
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), Length(max=300, message=TOO_LONG)],
         description=_l("Par exemple RNCP37674, RS5866 ou http://data.europa.eu/esco/skill/…"),
     )
-    name = StringField(_l("Intitulé"), validators=[Optional(), Length(max=300)])
+    name = StringField(_l("Intitulé"), validators=[Optional(), Length(max=300, message=TOO_LONG)])
     valid_from = DateField(_l("Enregistrée depuis le"), validators=[Optional()])
     valid_until = DateField(_l("Enregistrée jusqu'au"), validators=[Optional()])
 
@@ -155,17 +156,23 @@ class AlignmentForm(Form):
 class AchievementForm(FlaskForm):
     name = StringField(
         _l("Nom du badge"),
-        validators=[InputRequired(_l("Donnez un nom au badge.")), Length(max=200)],
+        validators=[
+            InputRequired(_l("Donnez un nom au badge.")),
+            Length(max=200, message=TOO_LONG),
+        ],
     )
     description = TextAreaField(
         _l("Ce que le badge atteste"),
-        validators=[InputRequired(_l("Décrivez ce que le badge atteste.")), Length(max=4000)],
+        validators=[
+            InputRequired(_l("Décrivez ce que le badge atteste.")),
+            Length(max=4000, message=TOO_LONG),
+        ],
     )
     criteria = TextAreaField(
         _l("Critères d'obtention"),
         validators=[
             InputRequired(_l("Écrivez les critères d'obtention du badge.")),
-            Length(max=10_000),
+            Length(max=10_000, message=TOO_LONG),
         ],
         description=_l("Markdown accepté : **gras**, listes avec « - », liens [texte](https://…)."),
     )
@@ -179,7 +186,7 @@ class AchievementForm(FlaskForm):
     )
     tags = StringField(
         _l("Mots-clés"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), Length(max=500, message=TOO_LONG)],
         description=_l("Séparés par des virgules, par exemple : numérique, bureautique."),
     )
     validity_months = IntegerField(
@@ -208,14 +215,19 @@ class AchievementForm(FlaskForm):
     )
     colour = StringField(_l("Couleur"), default="#1f5fa8", render_kw={"type": "color"})
     icon = SelectField(_l("Dessin"), choices=list(ICON_LABELS.items()), default="star")
-    label = StringField(_l("Texte du bandeau"), validators=[Length(max=18)])
-    sublabel = StringField(_l("Deuxième ligne (facultative)"), validators=[Length(max=28)])
+    label = StringField(_l("Texte du bandeau"), validators=[Length(max=18, message=TOO_LONG)])
+    sublabel = StringField(
+        _l("Deuxième ligne (facultative)"), validators=[Length(max=28, message=TOO_LONG)]
+    )
     image_file = FileField(_l("Fichier image"), render_kw={"accept": "image/png,image/svg+xml"})
     kept_image = HiddenField()
     kept_media_type = HiddenField()
     image_alt = StringField(
         _l("Description de l'image (texte alternatif)"),
-        validators=[InputRequired(_l("Décrivez l'image en quelques mots.")), Length(max=300)],
+        validators=[
+            InputRequired(_l("Décrivez l'image en quelques mots.")),
+            Length(max=300, message=TOO_LONG),
+        ],
         description=_l(
             "Lue par les lecteurs d'écran, par exemple : médaille bleue avec une étoile."
         ),
