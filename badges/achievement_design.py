@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assessments.authoring import frameworks_of
+from assessments.campaign_creation import frameworks_for
 from assessments.models import Competence, Framework
 from badges import achievements, awarding, images, issuers
 from badges.achievements import AchievementNotFound, InvalidAchievement
@@ -217,7 +217,7 @@ def latest_version(db: Session, achievement: Achievement) -> Achievement:
 def competences_for(db: Session, organisation_id: int) -> list[Competence]:
     """Competences an achievement may align on: those of the shipped frameworks (latest
     edition) and of the organisation's own, framework by framework."""
-    ids = [s.framework.id for s in frameworks_of(db, organisation_id)]
+    ids = [f.id for f in frameworks_for(db, organisation_id)]
     return list(
         db.scalars(
             select(Competence)
@@ -234,10 +234,6 @@ def competence_for(db: Session, organisation_id: int, competence_id: int) -> Com
         if competence.id == competence_id:
             return competence
     raise LookupError(competence_id)
-
-
-def frameworks_for(db: Session, organisation_id: int) -> list[Framework]:
-    return [s.framework for s in frameworks_of(db, organisation_id)]
 
 
 def result_descriptions_of(db: Session, organisation_id: int, framework_id: int) -> list[dict]:

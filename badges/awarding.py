@@ -152,7 +152,7 @@ def outcome(session: AssessmentSession) -> award_rules.Outcome:
 
 def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
     """Achievements the campaign's organisation issues for this framework (published: neither
-    a draft nor an archived or replaced version)."""
+    a draft nor an archived or replaced version), save those given by hand only."""
     issuer = db.scalar(
         select(Issuer).where(Issuer.organisation_id == session.campaign.organisation_id)
     )
@@ -168,7 +168,12 @@ def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
         )
         .order_by(Achievement.id)
     )
-    return [a for a in found if (a.award_rules or {}).get("framework") == slug]
+    return [
+        a
+        for a in found
+        if (a.award_rules or {}).get("framework") == slug
+        and not award_rules.is_manual(a.award_rules)
+    ]
 
 
 def credential_results(achievement: Achievement, session: AssessmentSession) -> list[dict]:

@@ -45,6 +45,13 @@ STAFF_400 = {"trainer": 400, "org_admin": 400, "platform_admin": 400}
 STAFF_303 = {"trainer": 303, "org_admin": 303, "platform_admin": 303}
 REF_A = "/organisations/{org_a}/referentiels"
 STUDIO_IDS = ("framework", "domain", "competence", "item")  # ids from the studio_content fixture
+# A valid rule as the builder posts it (saved: 303).
+RULE = {
+    "mode": "all",
+    "framework": "essai",
+    "conditions-0-type": "completion",
+    "save": "1",
+}
 COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
 BADGES_A = "/organisations/{org_a}/badges"
 BADGES_B = "/organisations/{org_b}/badges"
@@ -116,6 +123,23 @@ ACCESS: dict[str, list[Case]] = {
             "POST",
             {"visibility": "private"},
         )
+    ],
+    # An achievement's award rule (tests/web/test_badge_rules.py): A's own is editable; B's
+    # through A's space is not found; the platform's shipped one is read-only for A.
+    "studio.award_rule": [
+        Case("/organisations/{org_a}/badges/{achievement_a}/regle", see(**STAFF_OF_A)),
+        Case("/organisations/{org_a}/badges/{achievement_a}/regle", see(**STAFF_303), "POST", RULE),
+        Case("/organisations/{org_a}/badges/{achievement_b}/regle", see(**STAFF_404)),
+        Case("/organisations/{org_a}/badges/{achievement_b}/regle", see(**STAFF_404), "POST", RULE),
+        Case("/organisations/{org_b}/badges/{achievement_b}/regle", see(platform_admin=200)),
+        Case("/organisations/{org_a}/badges/{achievement_platform}/regle", see(**STAFF_OF_A)),
+        Case(
+            "/organisations/{org_a}/badges/{achievement_platform}/regle",
+            see(**STAFF_403),
+            "POST",
+            RULE,
+        ),
+        Case(f"/organisations/{{org_a}}/badges/{NO_BADGE}/regle", see(**STAFF_404)),
     ],
     "studio.organisation": [
         Case("/organisations/{org_a}/", see(**STAFF_OF_A)),
@@ -460,22 +484,23 @@ ACCESS: dict[str, list[Case]] = {
         Case(f"{BADGES_B}/nouveau", see(platform_admin=422), "POST"),
     ],
     "studio.badge": [
-        Case(f"{BADGES_A}/{{badge_a}}", see(**STAFF_OF_A)),
-        Case(f"{BADGES_A}/{{badge_b}}", see(**STAFF_404)),  # B's badge through A's space
-        Case(f"{BADGES_B}/{{badge_b}}", see(platform_admin=200)),
+        Case(f"{BADGES_A}/{{achievement_a}}", see(**STAFF_OF_A)),
+        Case(f"{BADGES_A}/{{achievement_b}}", see(**STAFF_404)),  # B's badge through A's space
+        Case(f"{BADGES_B}/{{achievement_b}}", see(platform_admin=200)),
         Case(f"{BADGES_A}/unknown", see(**STAFF_404)),
+        Case(f"{BADGES_A}/{{achievement_platform}}", see(**STAFF_404)),  # shipped: not A's
     ],
     "studio.edit_badge": [
-        Case(f"{BADGES_A}/{{badge_a}}/modifier", see(**STAFF_OF_A)),
-        Case(f"{BADGES_A}/{{badge_a}}/modifier", see(**STAFF_OF_A_422), "POST"),
-        Case(f"{BADGES_A}/{{badge_b}}/modifier", see(**STAFF_404)),
-        Case(f"{BADGES_A}/{{badge_b}}/modifier", see(**STAFF_404), "POST"),
-        Case(f"{BADGES_B}/{{badge_b}}/modifier", see(platform_admin=200)),
+        Case(f"{BADGES_A}/{{achievement_a}}/modifier", see(**STAFF_OF_A)),
+        Case(f"{BADGES_A}/{{achievement_a}}/modifier", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{BADGES_A}/{{achievement_b}}/modifier", see(**STAFF_404)),
+        Case(f"{BADGES_A}/{{achievement_b}}/modifier", see(**STAFF_404), "POST"),
+        Case(f"{BADGES_B}/{{achievement_b}}/modifier", see(platform_admin=200)),
     ],
     "studio.publish_badge": [
-        Case(f"{BADGES_A}/{{badge_a}}/publier", see(**STAFF_303), "POST"),
-        Case(f"{BADGES_A}/{{badge_b}}/publier", see(**STAFF_404), "POST"),
-        Case(f"{BADGES_B}/{{badge_b}}/publier", see(platform_admin=303), "POST"),
+        Case(f"{BADGES_A}/{{achievement_a}}/publier", see(**STAFF_303), "POST"),
+        Case(f"{BADGES_A}/{{achievement_b}}/publier", see(**STAFF_404), "POST"),
+        Case(f"{BADGES_B}/{{achievement_b}}/publier", see(platform_admin=303), "POST"),
     ],
     "department.home": [Case("/departement/", see(department=200))],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
@@ -536,8 +561,8 @@ def test_access_rule(endpoint, app, world, client_as, request):
     ids = dict(world.ids)
     if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in STUDIO_IDS):
         ids.update(request.getfixturevalue("studio_content"))  # frameworks written in the studio
-    if any("{badge_" in case.path for case in ACCESS[endpoint]):
-        ids.update(request.getfixturevalue("studio_badges"))  # achievements of A and of B
+    if any("{achievement_" in case.path for case in ACCESS[endpoint]):
+        ids.update(request.getfixturevalue("achievements_content"))
     failures = []
     for case in ACCESS[endpoint]:
         path = case.path.format(**ids)

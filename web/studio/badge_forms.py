@@ -32,6 +32,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from assessments.campaign_creation import frameworks_for
 from badges import achievement_design, alignment_targets, awarding, image_uploads
 from badges.achievement_design import AchievementFields, Medallion
 from badges.alignment_targets import AlignmentRefused, Registration
@@ -245,7 +246,7 @@ class AchievementForm(FlaskForm):
         for row in self.alignments:
             row.form.competence.choices = options
         self.results_framework.choices = [("", _l("Aucun"))] + [
-            (str(f.id), f.title_fr) for f in achievement_design.frameworks_for(db, organisation_id)
+            (str(f.id), f.title_fr) for f in frameworks_for(db, organisation_id)
         ]
         if not editing:
             self.image_source.choices = self.image_source.choices[:2]
@@ -402,7 +403,7 @@ def _fill_alignment(row: AlignmentForm, alignment: dict) -> None:
 
 def _results_framework(db: Session, organisation_id: int, achievement: Achievement) -> str:
     ids = {d.get("id", "") for d in achievement.result_descriptions or []}
-    for framework in achievement_design.frameworks_for(db, organisation_id):
+    for framework in frameworks_for(db, organisation_id):
         prefix = awarding.competence_result_id(framework, "")
         if any(i.startswith(prefix) for i in ids):
             return str(framework.id)

@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "achievement.updated": _l("Badge modifié"),
     "achievement.new_version": _l("Nouvelle version d'un badge publiée"),
     "achievement.published": _l("Badge publié"),
+    "achievement.rule_saved": _l("Règle d'obtention d'un badge enregistrée"),
 }
 
 
