@@ -90,6 +90,11 @@ def test_a_trainer_designs_a_badge_with_a_png_and_alignments_then_publishes_it(
     page.locator("#alignments-1-competence").select_option(index=1)
     _preview_save_publish(page, assert_accessible, "Accueil au guichet (e2e)")
     expect(page.locator("[data-preview]")).to_contain_text("RNCP37674")
+    # The badge's page leads to its award rule (built on the rule page).
+    page.get_by_role("link", name="Voir ou modifier la règle d'obtention").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Règle d'obtention : Accueil au guichet (e2e)"
+    )
 
     page.get_by_role("link", name="Badges", exact=True).click()
     row = page.get_by_role("row", name="Accueil au guichet (e2e)")
