@@ -95,7 +95,9 @@ def test_a_trainer_designs_a_badge_with_a_png_and_alignments_then_publishes_it(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Règle d'obtention : Accueil au guichet (e2e)"
     )
-    page.go_back()
+    page.get_by_role("navigation", name="Fil d'Ariane").get_by_role(
+        "link", name="Accueil au guichet (e2e)"
+    ).click()
 
     page.get_by_role("link", name="Badges", exact=True).click()
     row = page.get_by_role("row", name="Accueil au guichet (e2e)")
