@@ -55,6 +55,7 @@ RULE = {
 COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
 BADGES_A = "/organisations/{org_a}/badges"
 BADGES_B = "/organisations/{org_b}/badges"
+INDICATORS_A = "/organisations/{org_a}/indicateurs"
 
 ACCESS: dict[str, list[Case]] = {
     "static": [Case("/static/css/jalon.css", EVERYONE_200)],
@@ -502,7 +503,36 @@ ACCESS: dict[str, list[Case]] = {
         Case(f"{BADGES_A}/{{achievement_b}}/publier", see(**STAFF_404), "POST"),
         Case(f"{BADGES_B}/{{achievement_b}}/publier", see(platform_admin=303), "POST"),
     ],
-    "department.home": [Case("/departement/", see(department=200))],
+    "department.home": [
+        Case("/departement/", see(department=200)),
+        Case("/departement/?porteur={org_a}&ventilation=sexe&du=n'importe", see(department=200)),
+    ],
+    "department.export": [
+        Case("/departement/indicateurs.csv", see(department=200)),
+        Case("/departement/indicateurs.xlsx?ventilation=commune", see(department=200)),
+    ],
+    "department.action_bilan": [
+        Case("/departement/actions/{action_a}/bilan.pdf", see(department=200)),
+        Case("/departement/actions/999999/bilan.pdf", see(department=404)),
+    ],
+    # An association's indicators: its own actions only (tests/web/test_department_dashboard.py).
+    "studio.indicators": [
+        Case("/organisations/{org_a}/indicateurs", see(**STAFF_OF_A)),
+        Case("/organisations/{org_b}/indicateurs", see(platform_admin=200)),
+    ],
+    "studio.indicators_export": [
+        Case("/organisations/{org_a}/indicateurs.csv", see(**STAFF_OF_A)),
+        Case("/organisations/{org_a}/indicateurs.xlsx", see(**STAFF_OF_A)),
+        Case("/organisations/{org_b}/indicateurs.csv", see(platform_admin=200)),
+    ],
+    "studio.action_bilan": [
+        Case(f"{INDICATORS_A}/actions/{{action_a}}/bilan.pdf", see(**STAFF_OF_A)),
+        Case(f"{INDICATORS_A}/actions/{{action_b}}/bilan.pdf", see(**STAFF_404)),
+        Case(
+            "/organisations/{org_b}/indicateurs/actions/{action_b}/bilan.pdf",
+            see(platform_admin=200),
+        ),
+    ],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
     "admin.new_organisation": [
         Case("/admin/organisations/nouvelle", see(platform_admin=200)),
@@ -563,6 +593,8 @@ def test_access_rule(endpoint, app, world, client_as, request):
         ids.update(request.getfixturevalue("studio_content"))  # frameworks written in the studio
     if any("{achievement_" in case.path for case in ACCESS[endpoint]):
         ids.update(request.getfixturevalue("achievements_content"))
+    if any("{action_" in case.path for case in ACCESS[endpoint]):
+        ids.update(request.getfixturevalue("world_actions"))  # one funded action per association
     failures = []
     for case in ACCESS[endpoint]:
         path = case.path.format(**ids)
