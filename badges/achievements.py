@@ -41,7 +41,7 @@ def get(db: Session, public_id: str) -> Achievement:
     return achievement
 
 
-def _errors(
+def problems(
     name: str,
     description: str,
     criteria_narrative: str,
@@ -49,6 +49,7 @@ def _errors(
     result_descriptions: Sequence[Mapping[str, Any]],
     rules: Mapping[str, Any] | None,
 ) -> list[str]:
+    """What must be fixed before the achievement can be saved, as French sentences."""
     errors = []
     if not name.strip():
         errors.append("Donnez un nom au badge.")
@@ -89,7 +90,7 @@ def create(
     in_language: str = "fr",
 ) -> Achievement:
     """A new achievement of ``issuer``; ``InvalidAchievement`` lists what to fix."""
-    errors = _errors(
+    errors = problems(
         name, description, criteria_narrative, alignments, result_descriptions, award_rules
     )
     if image_data is not None and image_media_type not in {"image/png", "image/svg+xml"}:
@@ -191,6 +192,8 @@ def definition(
         tags=tuple(achievement.tags or ()),
         in_language=achievement.in_language,
         endorsements=tuple(dict(e) for e in endorsements),
+        # A studio edit of an issued badge is a new version; the first is not numbered.
+        version=str(achievement.version) if (achievement.version or 1) > 1 else None,
     )
 
 

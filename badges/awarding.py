@@ -151,8 +151,8 @@ def outcome(session: AssessmentSession) -> award_rules.Outcome:
 
 
 def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
-    """Achievements the campaign's organisation issues for this framework (not archived), save
-    those given by hand only."""
+    """Achievements the campaign's organisation issues for this framework (published: neither
+    a draft nor an archived or replaced version), save those given by hand only."""
     issuer = db.scalar(
         select(Issuer).where(Issuer.organisation_id == session.campaign.organisation_id)
     )
@@ -161,7 +161,11 @@ def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
     slug = session.campaign.assessment.framework.slug
     found = db.scalars(
         select(Achievement)
-        .where(Achievement.issuer_id == issuer.id, Achievement.is_archived.is_(False))
+        .where(
+            Achievement.issuer_id == issuer.id,
+            Achievement.is_archived.is_(False),
+            Achievement.is_draft.is_(False),
+        )
         .order_by(Achievement.id)
     )
     return [

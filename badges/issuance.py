@@ -10,6 +10,7 @@ before the award key is checked again and the status index allocated); the uniqu
 
 from __future__ import annotations
 
+import calendar
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,15 @@ class RecipientMissing(ValueError):
 class Issued:
     credential: Credential
     created: bool
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """``moment`` plus whole calendar months (the 31st becomes the month's last day): the
+    validity an achievement gives its credentials (``Achievement.validity_months``)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
 
 
 def credential_iri(public_id: str, base_url: str) -> str:
@@ -115,12 +125,15 @@ def issue(
     """Issue ``achievement`` to ``learner`` for the award event ``award_key`` (not committed).
 
     ``results`` and ``evidence`` are OB 3.0 JSON objects (``{"resultDescription": …,
-    "achievedLevel": …}``, ``{"narrative": …}``).
+    "achievedLevel": …}``, ``{"narrative": …}``). Without ``valid_until``, the achievement's
+    validity (``validity_months``) sets it.
     """
     existing = by_award_key(db, award_key)
     if existing is not None:
         return Issued(existing, created=False)
     now = (now or utcnow()).replace(microsecond=0)
+    if valid_until is None and achievement.validity_months:
+        valid_until = add_months(now, achievement.validity_months)
     issuer = achievement.issuer
     # Open the keys before touching anything: a wrong KEK fails here, cleanly.
     ed_key = keys_store.active_key(db, issuer, KeyAlgorithm.ED25519)

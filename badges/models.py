@@ -153,6 +153,19 @@ class Achievement(Base):
     award_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     in_language: Mapped[str] = mapped_column(String(16), default="fr")
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Designed in the studio (``badges.achievement_design``): a draft is never awarded; a badge
+    # already issued is changed by a new version (a new row pointing to the one it replaces,
+    # which is archived), so credentials issued earlier keep the achievement they were signed
+    # with. ``validity_months`` sets each credential's ``validUntil`` at issuance.
+    is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # Unique: a version is replaced once, so two concurrent edits cannot fork the history.
+    previous_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("achievements.id", ondelete="RESTRICT"), unique=True
+    )
+    validity_months: Mapped[int | None] = mapped_column(Integer)
+    # The medallion drawn for it ({"colour", "icon", "label", "sublabel"}), None when uploaded.
+    design: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -6,7 +6,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from web import authz, errors, input_guard, security, static_files
+from web import authz, errors, input_guard, markdown, security, static_files
 from web.extensions import babel, csrf, limiter, login_manager
 from web.i18n import COOKIE, LANGUAGE_NAMES, select_locale
 
@@ -38,6 +38,7 @@ def init_extensions(app: Flask) -> None:
     security.register(app)
     static_files.register(app)
     input_guard.register(app)
+    markdown.register(app)
 
     @app.context_processor
     def _layout_globals() -> dict:

@@ -53,6 +53,8 @@ RULE = {
     "save": "1",
 }
 COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
+BADGES_A = "/organisations/{org_a}/badges"
+BADGES_B = "/organisations/{org_b}/badges"
 INDICATORS_A = "/organisations/{org_a}/indicateurs"
 
 ACCESS: dict[str, list[Case]] = {
@@ -471,6 +473,35 @@ ACCESS: dict[str, list[Case]] = {
         Case(
             "/organisations/{org_b}/referentiels/import/confirmer", see(platform_admin=422), "POST"
         ),
+    ],
+    # The badge studio (tests/web/test_studio_badges.py covers real designs).
+    "studio.badges": [
+        Case(BADGES_A, see(**STAFF_OF_A)),
+        Case(BADGES_B, see(platform_admin=200)),
+    ],
+    "studio.new_badge": [
+        Case(f"{BADGES_A}/nouveau", see(**STAFF_OF_A)),
+        Case(f"{BADGES_A}/nouveau", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{BADGES_B}/nouveau", see(platform_admin=422), "POST"),
+    ],
+    "studio.badge": [
+        Case(f"{BADGES_A}/{{achievement_a}}", see(**STAFF_OF_A)),
+        Case(f"{BADGES_A}/{{achievement_b}}", see(**STAFF_404)),  # B's badge through A's space
+        Case(f"{BADGES_B}/{{achievement_b}}", see(platform_admin=200)),
+        Case(f"{BADGES_A}/unknown", see(**STAFF_404)),
+        Case(f"{BADGES_A}/{{achievement_platform}}", see(**STAFF_404)),  # shipped: not A's
+    ],
+    "studio.edit_badge": [
+        Case(f"{BADGES_A}/{{achievement_a}}/modifier", see(**STAFF_OF_A)),
+        Case(f"{BADGES_A}/{{achievement_a}}/modifier", see(**STAFF_OF_A_422), "POST"),
+        Case(f"{BADGES_A}/{{achievement_b}}/modifier", see(**STAFF_404)),
+        Case(f"{BADGES_A}/{{achievement_b}}/modifier", see(**STAFF_404), "POST"),
+        Case(f"{BADGES_B}/{{achievement_b}}/modifier", see(platform_admin=200)),
+    ],
+    "studio.publish_badge": [
+        Case(f"{BADGES_A}/{{achievement_a}}/publier", see(**STAFF_303), "POST"),
+        Case(f"{BADGES_A}/{{achievement_b}}/publier", see(**STAFF_404), "POST"),
+        Case(f"{BADGES_B}/{{achievement_b}}/publier", see(platform_admin=303), "POST"),
     ],
     "department.home": [
         Case("/departement/", see(department=200)),

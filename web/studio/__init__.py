@@ -10,6 +10,7 @@ bp = Blueprint("studio", __name__, url_prefix="/organisations")
 
 from web.studio import (  # noqa: E402,F401  (routes register on import)
     badge_rules,
+    badges,
     bank,
     campaigns,
     frameworks,

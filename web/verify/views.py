@@ -184,6 +184,8 @@ def achievement(achievement_id: str):
         found = achievements.get(db.session, achievement_id)
     except achievements.AchievementNotFound:
         abort(404)
+    if found.is_draft:  # a badge being designed is published by no credential yet
+        abort(404)
     standing = endorsements.embedded(db.session, found)
     document = achievements.document(found, checking.base_url(), endorsements=standing)
     return _json(document, cache=STATUS_CACHE_SECONDS)
