@@ -129,7 +129,7 @@ def issue(
     ed_private = keys_store.private_key(ed_key, kek)
     rsa_private = keys_store.private_key(rsa_key, kek)
 
-    _lock_issuer(db, issuer)
+    lock_issuer(db, issuer)
     # Under the issuer's lock now: a concurrent issue for the same event has committed or waits.
     existing = by_award_key(db, award_key)
     if existing is not None:
@@ -196,7 +196,7 @@ def issue(
     return Issued(credential, created=True)
 
 
-def _lock_issuer(db: Session, issuer: Issuer) -> None:
+def lock_issuer(db: Session, issuer: Issuer) -> None:
     """Serialise issuance per issuer until commit: a no-op UPDATE takes the row lock on
     PostgreSQL and the write lock on SQLite before anything is decided."""
     db.execute(
