@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from badges import evidence_files, issuance
+from badges import evidence_files, issuance, session_badges, wallet
 from badges.models import Achievement, Credential, Issuer, new_public_id
 from learners import audit
 from learners.models import Learner, Membership, Role, User
@@ -219,17 +219,31 @@ def credentials_of(db: Session, organisation_id: int, learner: Learner) -> list[
     )
 
 
-def holders_of(db: Session, achievement: Achievement, limit: int = 200) -> list[Credential]:
-    """The achievement's credentials, newest first (the badge's page lists and manages them)."""
-    return list(
-        db.scalars(
-            select(Credential)
-            .where(Credential.achievement_id == achievement.id)
-            .options(joinedload(Credential.learner))
-            .order_by(Credential.issued_at.desc(), Credential.id.desc())
-            .limit(limit)
-        )
+def holders_of(
+    db: Session, achievement: Achievement, limit: int = 200
+) -> list[tuple[Credential, wallet.WalletStatus]]:
+    """The achievement's credentials and their state, newest first (the badge's page lists and
+    manages them)."""
+    found = db.scalars(
+        select(Credential)
+        .where(Credential.achievement_id == achievement.id)
+        .options(joinedload(Credential.learner))
+        .order_by(Credential.issued_at.desc(), Credential.id.desc())
+        .limit(limit)
     )
+    return [(credential, wallet.status(credential)) for credential in found]
+
+
+def awarded_by_hand(
+    db: Session, organisation_id: int, learner: Learner
+) -> list[tuple[Credential, wallet.WalletStatus]]:
+    """The learner's badges this organisation awarded by hand or from a file (not those an
+    assessment earned, which the learner's record lists with their session), and their state."""
+    return [
+        (credential, wallet.status(credential))
+        for credential in credentials_of(db, organisation_id, learner)
+        if session_badges.session_of(credential) is None
+    ]
 
 
 def credential_of(db: Session, organisation_id: int, public_id: str) -> Credential:

@@ -69,7 +69,11 @@ def _award(dbsession, setting, **evidence):
 def test_manual_award_with_file_passes_the_schema_verifies_and_names_the_file(dbsession, setting):
     checked = evidence_files.check(pdf_bytes(), "../../rapport de stage.pdf")
     credential = _award(
-        dbsession, setting, narrative="Soudure réussie en atelier.", url="https://ex.fr/p", file=checked
+        dbsession,
+        setting,
+        narrative="Soudure réussie en atelier.",
+        url="https://ex.fr/p",
+        file=checked,
     )
     dbsession.commit()
     document = json.loads(credential.signed_json)
@@ -123,7 +127,10 @@ def test_images_are_reencoded_without_their_metadata():
         (b"<svg xmlns='http://www.w3.org/2000/svg'/>", evidence_files.Refusal.NOT_ALLOWED),
         (b"\x89PNG\r\n\x1a\nbroken", evidence_files.Refusal.BROKEN_IMAGE),
         (b"%PDF-1.7 nothing else", evidence_files.Refusal.BROKEN_PDF),
-        (b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript >> >>", evidence_files.Refusal.ACTIVE_PDF),
+        (
+            b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript >> >>",
+            evidence_files.Refusal.ACTIVE_PDF,
+        ),
         (b"%PDF-" + b"0" * (evidence_files.MAX_BYTES), evidence_files.Refusal.TOO_LARGE),
     ],
 )
@@ -136,7 +143,7 @@ def test_files_are_judged_by_their_content(data, refusal):
 def test_evidence_opens_for_holder_and_staff_only_and_hiding_keeps_it_to_the_holder(
     dbsession, setting
 ):
-    org, achievement, learner, trainer = setting
+    org, _achievement, learner, trainer = setting
     _award(dbsession, setting, narrative="Vu.", file=evidence_files.check(png_bytes(), "a.png"))
     stranger_org = make_organisation(dbsession, "Autre association")
     stranger = make_user(dbsession, Role.TRAINER, stranger_org, login="autre@ex.example")
@@ -155,7 +162,7 @@ def test_evidence_opens_for_holder_and_staff_only_and_hiding_keeps_it_to_the_hol
 def test_suspend_and_reinstate_need_a_reason_are_journaled_and_revocation_is_final(
     dbsession, setting
 ):
-    org, achievement, learner, trainer = setting
+    org, _achievement, _learner, trainer = setting
     credential = _award(dbsession, setting, narrative="Vu.")
     dbsession.commit()
     change = dict(actor=trainer, organisation_id=org.id, base_url=BASE_URL, kek=KEK)

@@ -74,9 +74,7 @@ def upgrade() -> None:
     with op.batch_alter_table("evidence_files", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_evidence_files_credential_id"), ["credential_id"])
         batch_op.create_index(batch_op.f("ix_evidence_files_learner_id"), ["learner_id"])
-        batch_op.create_index(
-            batch_op.f("ix_evidence_files_organisation_id"), ["organisation_id"]
-        )
+        batch_op.create_index(batch_op.f("ix_evidence_files_organisation_id"), ["organisation_id"])
 
 
 def downgrade() -> None:
