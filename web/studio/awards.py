@@ -213,7 +213,7 @@ def bulk_award_start(org_id: int, public_id: str):
         actor_id=current_user.id,
         rows=_confirmed_rows(),
     )
-    target = url_for(".bulk_award_job", org_id=org_id, public_id=public_id, job_id=job.public_id)
+    target = url_for(".bulk_award_job_page", org_id=org_id, public_id=public_id, job_id=job.public_id)
     return redirect(target, 303)
 
 
@@ -269,6 +269,10 @@ def _change_status(credential: Credential, action: str, form: StatusForm, org_id
             base_url=_config("JALON_BASE_URL"),
             kek=_config("JALON_KEY_ENCRYPTION_KEY"),
         )
+    except revocation.ReasonRequired:
+        db.session.rollback()
+        form.reason.errors.append(_("Indiquez la raison : la personne la lira."))
+        return False
     except tuple(STATUS_REFUSALS) as refused:
         db.session.rollback()
         form.form_errors.append(str(STATUS_REFUSALS[type(refused)]))
