@@ -213,8 +213,10 @@ def bulk_award_start(org_id: int, public_id: str):
         actor_id=current_user.id,
         rows=_confirmed_rows(),
     )
-    target = url_for(".bulk_award_job_page", org_id=org_id, public_id=public_id, job_id=job.public_id)
-    return redirect(target, 303)
+    job_page = ".bulk_award_job_page"
+    return redirect(
+        url_for(job_page, org_id=org_id, public_id=public_id, job_id=job.public_id), 303
+    )
 
 
 def _bulk_job(org_id: int, achievement: Achievement, job_id: str) -> Job:
