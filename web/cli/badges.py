@@ -390,6 +390,14 @@ CSV_WORDS = {
 }
 
 
+CSV_REFUSED = {
+    "too_large": "Fichier trop lourd : 512 Ko au plus.",
+    "not_utf8": "Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».",
+    "too_many_rows": "Trop de lignes : 2 000 au plus par fichier.",
+    "no_rows": "Le fichier ne contient aucun identifiant.",
+}
+
+
 @badges.command("award-csv")
 @click.option("--achievement", "achievement_ref", required=True, help="Badge (nombre ou UUID).")
 @click.option(
@@ -414,7 +422,7 @@ def award_csv_command(
     try:
         rows = bulk_awards.parse(csv_file.read_bytes()[: bulk_awards.MAX_BYTES + 1])
     except bulk_awards.CsvRefused as refused:
-        raise click.ClickException(f"Fichier refusé ({refused.refusal.value}).") from None
+        raise click.ClickException(CSV_REFUSED[refused.refusal.value]) from None
     actor = find_by_login(db.session, actor_login) if actor_login else None
     if actor_login and actor is None:
         raise click.ClickException(f"Formateur « {actor_login} » introuvable.")
