@@ -89,19 +89,17 @@ def parse(data: bytes) -> list[Row]:
     if len(lines) > MAX_ROWS + 1:
         raise CsvRefused(CsvRefusal.TOO_MANY_ROWS)
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0] if lines else ""))
-    rows = []
+    rows: list[Row] = []
     for cells in reader:
         cells = [c.strip() for c in cells]
         login = cells[0][:MAX_LOGIN] if cells else ""
         narrative = cells[1][: manual_awards.MAX_NARRATIVE] if len(cells) > 1 else ""
-        if not rows and login.lower() in HEADER_WORDS:
-            rows.append(None)  # the header keeps its line number
-            continue
+        if reader.line_num == 1 and login.lower() in HEADER_WORDS:
+            continue  # a header line (later lines keep their numbers in the file)
         rows.append(Row(reader.line_num, login, narrative))
-    found = [r for r in rows if r is not None]
-    if not any(r.login for r in found):
+    if not any(r.login for r in rows):
         raise CsvRefused(CsvRefusal.NO_ROWS)
-    return found
+    return rows
 
 
 def _learner_in(user: User | None, organisation_id: int) -> tuple[RowStatus, Learner | None]:

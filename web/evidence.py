@@ -55,7 +55,9 @@ def evidence_file(public_id: str):
         f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(found.filename)}"
     )
     response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'none'"
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -92,6 +92,8 @@ def test_award_with_file_then_holder_and_staff_open_it_and_strangers_do_not(
     holder = client_as("learner").get(path)
     assert holder.status_code == 200 and holder.mimetype == "image/png"
     assert "no-store" in holder.headers["Cache-Control"]
+    assert holder.headers["Content-Security-Policy"].startswith("sandbox;")
+    assert holder.headers["X-Content-Type-Options"] == "nosniff"
     assert trainer.get(path).status_code == 200
     for stranger in ("trainer_b", "learner_b", "platform_admin", "department"):
         assert client_as(stranger).get(path).status_code == 404, stranger
@@ -324,3 +326,41 @@ def test_learner_record_lists_hand_awarded_badges_with_their_actions(
     page = text(trainer.get(f"/organisations/{world.org_a}/apprenants/{world.learner}"))
     assert "Badges attribués par la structure" in page and "Raccordement fibre" in page
     assert f"/organisations/{world.org_a}/credentials/{credential.public_id}" in page
+
+
+def test_awards_block_for_the_badge_page_links_awarding_and_each_holder(
+    app, world, client_as, achievement_id
+):
+    from flask import render_template
+
+    from badges import manual_awards
+    from web.database import db
+    from web.studio.results import BADGE_STATUS_LABELS
+
+    _award(client_as("trainer"), app, world, achievement_id)
+    credential = _credential(app)
+    with app.test_request_context():
+        organisation = db.session.get(Organisation, world.org_a)
+        achievement = manual_awards.achievement_of(db.session, world.org_a, achievement_id)
+        block = render_template(
+            "studio/badges/_awards_block.html",
+            organisation=organisation,
+            achievement=achievement,
+            holders=manual_awards.holders_of(db.session, achievement),
+            badge_statuses=BADGE_STATUS_LABELS,
+        )
+    base = f"/organisations/{world.org_a}"
+    assert f"{base}/badges/{achievement_id}/attribuer" in block
+    assert f"{base}/badges/{achievement_id}/attribuer-en-lot" in block
+    assert f"{base}/credentials/{credential.public_id}" in block
+    assert "Actif" in block
+
+
+def test_platform_admin_sees_the_record_without_award_actions(
+    app, world, client_as, achievement_id
+):
+    _award(client_as("trainer"), app, world, achievement_id)
+    page = text(
+        client_as("platform_admin").get(f"/organisations/{world.org_a}/apprenants/{world.learner}")
+    )
+    assert "Raccordement fibre" in page and "/credentials/" not in page

@@ -246,6 +246,7 @@ def learner_record(org_id: int, user_id: int):
         record=record,
         badges=badges,
         by_hand=by_hand,
+        can_manage=bool(current_user.roles_in(org_id) & {Role.TRAINER, Role.ORG_ADMIN}),
         statuses=STATUS_LABELS,
         badge_statuses=BADGE_STATUS_LABELS,
     )
