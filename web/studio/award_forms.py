@@ -71,7 +71,10 @@ class ManualAwardForm(FlaskForm):
         validators=[
             Length(max=manual_awards.MAX_NARRATIVE, message=_l("4 000 caractères au plus."))
         ],
-        description=_l("Par exemple : soudure réalisée seul au plateau technique le 3 mars."),
+        description=_l(
+            "Par exemple : soudure réalisée seul au plateau technique le 3 mars. Ce texte est "
+            "écrit dans le badge : un employeur qui le vérifie le lira."
+        ),
     )
     url = URLField(
         _l("Lien vers la réalisation (facultatif)"),
