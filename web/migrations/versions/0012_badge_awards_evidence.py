@@ -1,7 +1,7 @@
 """badges: manual awards (who awarded, evidence files kept privately) and suspension reasons
 
 Revision ID: 0012_badge_awards_evidence
-Revises: 0011_session_version, 0003_badges
+Revises: 0012_actions
 Create Date: 2026-12-04 16:30:00
 """
 
@@ -13,8 +13,7 @@ from alembic import op
 import learners.database
 
 revision: str = "0012_badge_awards_evidence"
-# It alters ``credentials``, so it also follows the badges branch (the lead re-chains at merge).
-down_revision: str | Sequence[str] | None = ("0011_session_version", "0003_badges")
+down_revision: str | Sequence[str] | None = "0012_actions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
