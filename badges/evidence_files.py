@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from sqlalchemy import select
@@ -90,6 +90,8 @@ def _reencode(data: bytes) -> tuple[str, bytes]:
                 raise EvidenceRefused(Refusal.BROKEN_IMAGE)
             media_type = IMAGE_FORMATS[picture.format]
             picture.load()
+            # A phone photo stands the right way up once its orientation tag is dropped.
+            picture = ImageOps.exif_transpose(picture)
             out = io.BytesIO()
             if media_type == "image/jpeg":
                 picture.convert("RGB").save(out, "JPEG", quality=90)
@@ -101,6 +103,19 @@ def _reencode(data: bytes) -> tuple[str, bytes]:
     return media_type, out.getvalue()
 
 
+def _runs_something(reader: PdfReader) -> bool:
+    """Actions hidden in compressed object streams, where the raw bytes do not show them: a
+    script or launch on opening, additional actions, named scripts or embedded files."""
+    root = reader.trailer["/Root"].get_object()
+    action = root.get("/OpenAction")
+    action = action.get_object() if action is not None else None
+    if isinstance(action, dict) and action.get("/S") in ("/JavaScript", "/Launch"):
+        return True
+    names = root.get("/Names")
+    names = names.get_object() if names is not None else {}
+    return "/AA" in root or "/JavaScript" in names or "/EmbeddedFiles" in names
+
+
 def _check_pdf(data: bytes) -> None:
     if any(token in data for token in PDF_FORBIDDEN):
         raise EvidenceRefused(Refusal.ACTIVE_PDF)
@@ -108,9 +123,11 @@ def _check_pdf(data: bytes) -> None:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted or len(reader.pages) < 1:
             raise EvidenceRefused(Refusal.BROKEN_PDF)
+        if _runs_something(reader):
+            raise EvidenceRefused(Refusal.ACTIVE_PDF)
     except EvidenceRefused:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
         raise EvidenceRefused(Refusal.BROKEN_PDF) from None
 
 

@@ -8,6 +8,7 @@ import json
 import pytest
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from sqlalchemy import select
 
 from badges import evidence_files, manual_awards, revocation, verification
@@ -108,6 +109,41 @@ def test_award_needs_something_to_rest_on_and_an_http_url(dbsession, setting):
         _award(dbsession, setting, narrative="   ")
     with pytest.raises(manual_awards.InvalidEvidenceUrl):
         _award(dbsession, setting, url="javascript:alert(1)")
+
+
+def test_pdf_with_a_script_or_an_embedded_file_is_refused():
+    for add in (
+        lambda w: w.add_open_action(
+            DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/JavaScript"),
+                    NameObject("/JS"): TextStringObject("1"),
+                }
+            )
+        ),
+        lambda w: w.add_attachment("virus.exe", b"MZ"),
+        # No telltale word in the bytes: found in the document's structure.
+        lambda w: w.root_object.__setitem__(NameObject("/AA"), DictionaryObject()),
+    ):
+        writer = PdfWriter()
+        writer.add_blank_page(width=100, height=100)
+        add(writer)
+        out = io.BytesIO()
+        writer.write(out)
+        with pytest.raises(evidence_files.EvidenceRefused) as raised:
+            evidence_files.check(out.getvalue(), "doc.pdf")
+        assert raised.value.refusal is evidence_files.Refusal.ACTIVE_PDF
+
+
+def test_phone_photo_is_turned_upright_by_its_orientation_tag():
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    Image.new("RGB", (40, 20), (0, 0, 0)).save(out, "JPEG", exif=exif)
+    checked = evidence_files.check(out.getvalue(), "photo.jpg")
+    with Image.open(io.BytesIO(checked.data)) as picture:
+        assert picture.size == (20, 40)
+        assert 0x0112 not in picture.getexif()
 
 
 def test_images_are_reencoded_without_their_metadata():
