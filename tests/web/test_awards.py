@@ -364,3 +364,12 @@ def test_platform_admin_sees_the_record_without_award_actions(
         client_as("platform_admin").get(f"/organisations/{world.org_a}/apprenants/{world.learner}")
     )
     assert "Raccordement fibre" in page and "/credentials/" not in page
+
+
+def test_no_one_is_chosen_by_default(app, world, client_as, achievement_id):
+    response = _award(client_as("trainer"), app, world, achievement_id, learner="0")
+    assert response.status_code == 422 and "Choisissez une personne de la liste" in text(response)
+    page = text(
+        client_as("trainer").get(f"/organisations/{world.org_a}/badges/{achievement_id}/attribuer")
+    )
+    assert page.index("— Choisissez une personne —") < page.index("Learner")

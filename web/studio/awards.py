@@ -126,7 +126,7 @@ def _award_from(form: ManualAwardForm, achievement: Achievement, org_id: int) ->
 
 def _award_form(org_id: int) -> ManualAwardForm:
     form = ManualAwardForm()
-    form.learner.choices = [
+    form.learner.choices = [(0, _("— Choisissez une personne —"))] + [
         (learner.id, learner.display_name)
         for learner in manual_awards.learners_of(db.session, org_id)
     ]
