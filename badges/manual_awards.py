@@ -142,7 +142,10 @@ def _evidence_json(evidence: Evidence, file_url: str | None) -> list[dict[str, A
         items.append(
             {
                 "id": file_url,
-                "name": evidence.file.filename,
+                # Not the file's name: it may name the person, and the credential is public.
+                "name": "Pièce justificative (PDF)"
+                if evidence.file.media_type == "application/pdf"
+                else "Pièce justificative (image)",
                 "description": "Pièce justificative, consultable par la personne et l'organisme.",
                 "genre": "Document",
             }

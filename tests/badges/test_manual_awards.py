@@ -88,6 +88,7 @@ def test_manual_award_with_file_passes_the_schema_verifies_and_names_the_file(db
     ids = [e.get("id") for e in document["evidence"]]
     assert evidence_files.url(stored.public_id, BASE_URL) in ids
     assert "https://ex.fr/p" in ids
+    assert "rapport de stage" not in credential.signed_json  # the name stays private
     assert credential.awarded_by_id == setting[3].id
     event = dbsession.scalar(select(AuditEvent).where(AuditEvent.action == "credential.awarded"))
     assert event.actor_id == setting[3].id and event.target_id == credential.public_id
