@@ -21,16 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from badges import evidence_files, issuance, session_badges, wallet
+from badges.achievements import AchievementNotFound
 from badges.models import Achievement, Credential, Issuer, new_public_id
 from learners import audit
 from learners.models import Learner, Membership, Role, User
 
 MAX_NARRATIVE = 4000
 MAX_URL = 2000
-
-
-class AchievementNotFound(LookupError):
-    """Not an achievement this organisation issues (or archived): answered as absent."""
 
 
 class LearnerNotFound(LookupError):
@@ -59,7 +56,8 @@ class Evidence:
 
 
 def achievement_of(db: Session, organisation_id: int, public_id: str) -> Achievement:
-    """The organisation's achievement ``public_id`` (not archived), else ``AchievementNotFound``."""
+    """The organisation's own achievement ``public_id`` (not archived, not another issuer's),
+    else ``AchievementNotFound``."""
     found = db.scalar(
         select(Achievement)
         .join(Issuer, Achievement.issuer_id == Issuer.id)

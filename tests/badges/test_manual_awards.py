@@ -12,6 +12,7 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from sqlalchemy import select
 
 from badges import evidence_files, manual_awards, revocation, verification
+from badges.achievements import AchievementNotFound
 from badges.models import EvidenceFile
 from badges.ob3 import schema
 from badges.ob3.verify import Verdict
@@ -238,5 +239,5 @@ def test_credential_of_another_organisation_is_not_found(dbsession, setting):
     assert manual_awards.credential_of(dbsession, org.id, credential.public_id) == credential
     with pytest.raises(LookupError):
         manual_awards.credential_of(dbsession, other.id, credential.public_id)
-    with pytest.raises(manual_awards.AchievementNotFound):
+    with pytest.raises(AchievementNotFound):
         manual_awards.achievement_of(dbsession, other.id, credential.achievement.public_id)

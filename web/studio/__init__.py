@@ -10,9 +10,11 @@ bp = Blueprint("studio", __name__, url_prefix="/organisations")
 
 from web.studio import (  # noqa: E402,F401  (routes register on import)
     awards,
+    badge_rules,
     bank,
     campaigns,
     frameworks,
+    indicators,
     items,
     journal,
     results,

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from badges import bulk_awards, evidence_files, issuance, manual_awards, revocation, wallet
+from badges.achievements import AchievementNotFound
 from badges.models import Achievement, Credential
 from learners.models import Job, Role
 from web import jobs
@@ -62,7 +63,7 @@ def bulk_award_job(job_db, progress, *, org_id: int, achievement_id: int, actor_
 def _achievement(org_id: int, public_id: str) -> Achievement:
     try:
         return manual_awards.achievement_of(db.session, org_id, public_id)
-    except manual_awards.AchievementNotFound:
+    except AchievementNotFound:
         abort(404)
 
 

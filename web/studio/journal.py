@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "item.updated": _l("Question modifiée"),
     "item.new_version": _l("Nouvelle version d'une question"),
     "item.status_changed": _l("Statut d'une question changé"),
+    "achievement.rule_saved": _l("Règle d'obtention d'un badge enregistrée"),
     "credential.awarded": _l("Badge attribué à la main (ou par fichier)"),
     "credential.revoked": _l("Badge révoqué"),
     "credential.suspended": _l("Badge suspendu"),
