@@ -245,6 +245,9 @@ class Credential(Base):
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     # Suspension is platform-side only: OB 3.0 allows one credentialStatus, used for revocation.
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
+    # The staff member who awarded it by hand (None for a badge earned by an assessment).
+    awarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     # The funded action the award counts for (from the session's campaign, or chosen by hand).
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
@@ -261,6 +264,39 @@ class Credential(Base):
 
     def __repr__(self) -> str:
         return f"<Credential {self.id} {self.public_id}>"
+
+
+class EvidenceFile(Base):
+    """A file a manual award rests on (PDF or re-encoded image), kept in the database, never
+    under ``static``: its URL in the credential's ``evidence`` opens only for the holder and the
+    staff of the organisation; the holder may hide it (then it opens for them alone)."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    credential_id: Mapped[int | None] = mapped_column(
+        ForeignKey("credentials.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    credential: Mapped[Credential | None] = relationship()
+    learner: Mapped[Learner] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<EvidenceFile {self.id} {self.media_type}>"
 
 
 class VerificationEvent(Base):

@@ -25,6 +25,7 @@ BLUEPRINTS: list[str] = [
     "web.admin.views:bp",
     "web.endorsements.views:bp",
     "web.jobs:bp",
+    "web.evidence:bp",
     "web.verify.views:bp",
     "web.api.endpoints:bp",  # the JSON API under /api (web/api/__init__.py: adding an endpoint)
 ]

@@ -203,3 +203,41 @@ def achievements_content(app, world) -> dict[str, str]:
             ids[f"achievement_{suffix}"] = achievement.public_id
         db.session.commit()
         return ids
+
+
+@pytest.fixture
+def awards_content(app, world, achievements_content) -> dict[str, str]:
+    """Awarding, for URLs: A's and B's achievements of ``achievements_content``, each awarded
+    by hand to A's and B's learner (``credential_a``…) with an evidence file (``evidence_a``…)."""
+    from badges import evidence_files, manual_awards
+    from learners.models import Organisation, User
+    from tests.badges.test_manual_awards import png_bytes
+    from web.database import db
+
+    kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
+    ids: dict[str, str] = {}
+    with app.app_context():
+        for suffix, learner_id in (("a", world.learner), ("b", world.learner_b)):
+            org = db.session.get(Organisation, getattr(world, f"org_{suffix}"))
+            achievement = manual_awards.achievement_of(
+                db.session, org.id, achievements_content[f"achievement_{suffix}"]
+            )
+            credential = manual_awards.award(
+                db.session,
+                achievement=achievement,
+                learner=db.session.get(User, learner_id).learner,
+                evidence=manual_awards.Evidence(
+                    "Vu en atelier.", file=evidence_files.check(png_bytes(), "photo.png")
+                ),
+                actor=None,
+                organisation_id=org.id,
+                base_url=app.config["JALON_BASE_URL"],
+                kek=kek,
+            )
+            ids[f"achievement_{suffix}"] = achievement.public_id
+            ids[f"credential_{suffix}"] = credential.public_id
+            ids[f"evidence_{suffix}"] = evidence_files.files_of(db.session, credential.id)[
+                0
+            ].public_id
+        db.session.commit()
+    return ids

@@ -52,6 +52,10 @@ RULE = {
     "conditions-0-type": "completion",
     "save": "1",
 }
+AWARD_IDS = ("credential", "evidence")  # ids from the awards_content fixture
+AWARDERS_OF_A = {"trainer": 200, "org_admin": 200}
+BADGE_A = "/organisations/{org_a}/badges/{achievement_a}"
+CRED_A = "/organisations/{org_a}/credentials/{credential_a}"
 COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
 BADGES_A = "/organisations/{org_a}/badges"
 BADGES_B = "/organisations/{org_b}/badges"
@@ -574,6 +578,72 @@ ACCESS: dict[str, list[Case]] = {
         Case("/verifier", EVERYONE_200),
         Case("/verifier", see(422, default=422), method="POST"),
     ],
+    # Awarding (tests/web/test_awards.py covers real awards). The platform admin is not an
+    # awarder; another association's badge or credential through A's space answers 404.
+    **{
+        endpoint: [
+            Case(f"{BADGE_A}/{tail}", see(**AWARDERS_OF_A)),
+            Case(f"{BADGE_A}/{tail}", see(trainer=422, org_admin=422), method="POST"),
+            Case(
+                "/organisations/{org_a}/badges/{achievement_b}/" + tail,
+                see(trainer=404, org_admin=404),
+            ),
+            Case("/organisations/{org_b}/badges/{achievement_b}/" + tail, see()),
+        ]
+        for endpoint, tail in (
+            ("studio.award_badge", "attribuer"),
+            ("studio.bulk_award", "attribuer-en-lot"),
+        )
+    },
+    "studio.bulk_award_start": [
+        Case(f"{BADGE_A}/attribuer-en-lot/lancer", see(trainer=400, org_admin=400), "POST"),
+        Case(
+            "/organisations/{org_a}/badges/{achievement_b}/attribuer-en-lot/lancer",
+            see(trainer=404, org_admin=404),
+            "POST",
+        ),
+        Case(
+            "/organisations/{org_b}/badges/{achievement_b}/attribuer-en-lot/lancer", see(), "POST"
+        ),
+    ],
+    "studio.bulk_award_job_page": [
+        Case(f"{BADGE_A}/attribuer-en-lot/nojob", see(trainer=404, org_admin=404)),
+        Case("/organisations/{org_b}/badges/{achievement_b}/attribuer-en-lot/nojob", see()),
+    ],
+    "studio.credential": [
+        Case(CRED_A, see(**AWARDERS_OF_A)),
+        Case("/organisations/{org_a}/credentials/{credential_b}", see(trainer=404, org_admin=404)),
+        Case("/organisations/{org_b}/credentials/{credential_b}", see()),
+    ],
+    "studio.credential_status": [
+        Case(
+            CRED_A + "/suspendre", see(trainer=303, org_admin=422), "POST", {"reason": "Contrôle"}
+        ),
+        Case(CRED_A + "/retablir", see(trainer=303, org_admin=422), "POST", {"reason": "Fini"}),
+        Case(CRED_A + "/effacer", see(trainer=404, org_admin=404), "POST", {"reason": "x"}),
+        Case(
+            "/organisations/{org_a}/credentials/{credential_b}/revoquer",
+            see(trainer=404, org_admin=404),
+            "POST",
+            {"reason": "x"},
+        ),
+        Case("/organisations/{org_b}/credentials/{credential_b}/revoquer", see(), "POST"),
+    ],
+    # The evidence file: its holder and A's staff; B's trainer, another learner, the platform
+    # admin and the département get the same 404 as for no file; a visitor is asked to log in.
+    "evidence.evidence_file": [
+        Case("/preuves/{evidence_a}", see(learner=200, trainer=200, org_admin=200, default=404)),
+        Case("/preuves/{evidence_b}", see(default=404)),
+        Case("/preuves/nothing", see(default=404)),
+    ],
+    "evidence.evidence_visibility": [
+        Case(
+            "/preuves/{evidence_b}/visibilite", see(learner=404), "POST", {"visibility": "public"}
+        ),
+        Case(
+            "/preuves/{evidence_a}/visibilite", see(learner=303), "POST", {"visibility": "public"}
+        ),
+    ],
     # The JSON API (tests/web/test_api.py and test_verify_pages.py cover real requests).
     "api.verifier": [Case("/api/verifier", see(400, default=400), method="POST")],
 }
@@ -618,6 +688,8 @@ def test_access_rule(endpoint, app, world, client_as, request):
         ids.update(request.getfixturevalue("studio_content"))  # frameworks written in the studio
     if any("{achievement_" in case.path for case in ACCESS[endpoint]):
         ids.update(request.getfixturevalue("achievements_content"))
+    if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in AWARD_IDS):
+        ids.update(request.getfixturevalue("awards_content"))  # badges awarded by hand
     if any("{action_" in case.path for case in ACCESS[endpoint]):
         ids.update(request.getfixturevalue("world_actions"))  # one funded action per association
     failures = []

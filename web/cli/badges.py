@@ -376,3 +376,72 @@ def award_pending_command() -> None:
     if left:
         ids = ", ".join(map(str, left))
         raise click.ClickException(f"{len(left)} encore en attente (évaluations {ids}).")
+
+
+CSV_WORDS = {
+    "ready": "prêt",
+    "empty": "ligne vide",
+    "unknown": "identifiant inconnu",
+    "other_organisation": "pas un apprenant de la structure",
+    "already_holds": "a déjà ce badge",
+    "duplicate": "doublon",
+    "awarded": "badge attribué",
+    "failed": "échec (relancez plus tard)",
+}
+
+
+CSV_REFUSED = {
+    "too_large": "Fichier trop lourd : 512 Ko au plus.",
+    "not_utf8": "Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».",
+    "too_many_rows": "Trop de lignes : 2 000 au plus par fichier.",
+    "no_rows": "Le fichier ne contient aucun identifiant.",
+}
+
+
+@badges.command("award-csv")
+@click.option("--achievement", "achievement_ref", required=True, help="Badge (nombre ou UUID).")
+@click.option(
+    "--file",
+    "csv_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV : identifiant ou e-mail ; constat (facultatif). « ; » ou « , », UTF-8.",
+)
+@click.option("--by", "actor_login", help="Identifiant du formateur qui attribue (journal).")
+@click.option("--dry-run", is_flag=True, help="Vérifier seulement : rien n'est attribué.")
+@with_appcontext
+def award_csv_command(
+    achievement_ref: str, csv_file: Path, actor_login: str | None, dry_run: bool
+) -> None:
+    """Award a badge by hand to the learners of a CSV file (each line its own transaction)."""
+    from badges import bulk_awards
+    from learners.accounts import find_by_login
+
+    achievement = _find_achievement(achievement_ref)
+    org_id = achievement.issuer.organisation_id
+    try:
+        rows = bulk_awards.parse(csv_file.read_bytes()[: bulk_awards.MAX_BYTES + 1])
+    except bulk_awards.CsvRefused as refused:
+        raise click.ClickException(CSV_REFUSED[refused.refusal.value]) from None
+    actor = find_by_login(db.session, actor_login) if actor_login else None
+    if actor_login and actor is None:
+        raise click.ClickException(f"Formateur « {actor_login} » introuvable.")
+    if dry_run:
+        for report in bulk_awards.dry_run(db.session, org_id, achievement, rows):
+            click.echo(f"ligne {report.line} : {report.login or '—'} — {CSV_WORDS[report.status]}")
+        return
+    with _progress() as progress:
+        task = progress.add_task("Attribution", total=len(rows))
+        summary = bulk_awards.run(
+            db.session,
+            lambda done, total=None: progress.update(task, completed=done, total=total),
+            organisation_id=org_id,
+            achievement_id=achievement.id,
+            actor_id=actor.id if actor else None,
+            rows=bulk_awards.rows_to_json(rows),
+            base_url=_base_url(),
+            kek=_kek(),
+        )
+    for row in summary["rows"]:
+        click.echo(f"ligne {row['line']} : {row['login'] or '—'} — {CSV_WORDS[row['status']]}")
+    click.echo(f"{summary['awarded']} badge(s) attribué(s).")

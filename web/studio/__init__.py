@@ -9,6 +9,7 @@ from flask import Blueprint
 bp = Blueprint("studio", __name__, url_prefix="/organisations")
 
 from web.studio import (  # noqa: E402,F401  (routes register on import)
+    awards,
     badge_rules,
     badges,
     bank,

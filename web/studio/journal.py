@@ -50,6 +50,11 @@ ACTION_LABELS = {
     "endorsement.withdrawn": _l("Reconnaissance d'un badge retirée"),
     "endorsement.created_for_us": _l("Un badge de la structure a été reconnu par un partenaire"),
     "endorsement.withdrawn_for_us": _l("Un partenaire a retiré sa reconnaissance d'un badge"),
+    "credential.awarded": _l("Badge attribué à la main (ou par fichier)"),
+    "credential.revoked": _l("Badge révoqué"),
+    "credential.suspended": _l("Badge suspendu"),
+    "credential.reinstated": _l("Badge rétabli"),
+    "evidence.viewed": _l("Pièce justificative d'un badge consultée"),
 }
 
 

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from assessments import campaign_results as cr
 from assessments import learner_record as records
-from badges import session_badges
+from badges import manual_awards, session_badges
 from badges.learner_report import report_pdf
 from badges.wallet import WalletStatus
 from learners import accounts, audit
@@ -237,6 +237,7 @@ def learner_record(org_id: int, user_id: int):
     learner = learner_of(org_id, user_id)
     record = records.learner_record(db.session, learner, org_id, _locale())
     badges = session_badges.lines_of(db.session, record.session_ids, _base_url())
+    by_hand = manual_awards.awarded_by_hand(db.session, org_id, learner)
     record_look("learner.record_viewed", org_id, user_id)
     db.session.commit()
     return render_template(
@@ -244,6 +245,8 @@ def learner_record(org_id: int, user_id: int):
         organisation=g.organisation,
         record=record,
         badges=badges,
+        by_hand=by_hand,
+        can_manage=bool(current_user.roles_in(org_id) & {Role.TRAINER, Role.ORG_ADMIN}),
         statuses=STATUS_LABELS,
         badge_statuses=BADGE_STATUS_LABELS,
     )

@@ -37,6 +37,7 @@ def context(checked: Verification, base_url: str) -> dict[str, Any]:
             valid_from=view.valid_from,
             valid_until=view.valid_until,
             revocation_reason=ours.revocation_reason if ours else None,
+            suspension_reason=ours.suspension_reason if ours else None,
         ),
         "checks": verdicts.check_lines(result),
         "endorsements": endorsement_lines.lines(result),

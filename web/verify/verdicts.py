@@ -141,9 +141,16 @@ def _sentence(verdict: Verdict, valid_from: datetime | None, valid_until: dateti
     }[verdict]
 
 
-def _reason(verdict: Verdict, result: VerificationResult, revocation_reason: str | None) -> str:
+def _reason(
+    verdict: Verdict,
+    result: VerificationResult,
+    revocation_reason: str | None,
+    suspension_reason: str | None = None,
+) -> str:
     if verdict is Verdict.REVOKED:
         return revocation_reason or _("L'organisme n'a pas donné de raison.")
+    if verdict is Verdict.SUSPENDED and suspension_reason:
+        return suspension_reason
     if verdict is Verdict.INTERNAL_ERROR:
         return _internal_error_reason(result)
     for wanted in (CheckStatus.FAILED, CheckStatus.UNKNOWN):
@@ -169,10 +176,15 @@ def outcome(
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
     revocation_reason: str | None = None,
+    suspension_reason: str | None = None,
 ) -> Outcome:
     """The verdict block of ``result`` (``verdict`` overrides it, e.g. a platform suspension)."""
     shown = verdict or result.verdict
-    reason = None if shown is Verdict.VALID else _reason(shown, result, revocation_reason)
+    reason = (
+        None
+        if shown is Verdict.VALID
+        else _reason(shown, result, revocation_reason, suspension_reason)
+    )
     return Outcome(
         verdict=shown,
         tone=TONES[shown],
