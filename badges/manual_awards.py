@@ -56,8 +56,8 @@ class Evidence:
 
 
 def achievement_of(db: Session, organisation_id: int, public_id: str) -> Achievement:
-    """The organisation's own achievement ``public_id`` (not archived, not another issuer's),
-    else ``AchievementNotFound``."""
+    """The organisation's own achievement ``public_id`` that can be awarded now (published, the
+    current version: earlier versions are archived), else ``AchievementNotFound``."""
     found = db.scalar(
         select(Achievement)
         .join(Issuer, Achievement.issuer_id == Issuer.id)
@@ -65,6 +65,7 @@ def achievement_of(db: Session, organisation_id: int, public_id: str) -> Achieve
             Achievement.public_id == public_id[:36],
             Issuer.organisation_id == organisation_id,
             Achievement.is_archived.is_(False),
+            Achievement.is_draft.is_(False),
         )
     )
     if found is None:

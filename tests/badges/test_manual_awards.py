@@ -241,3 +241,16 @@ def test_credential_of_another_organisation_is_not_found(dbsession, setting):
         manual_awards.credential_of(dbsession, other.id, credential.public_id)
     with pytest.raises(AchievementNotFound):
         manual_awards.achievement_of(dbsession, other.id, credential.achievement.public_id)
+
+
+def test_a_draft_or_an_earlier_version_cannot_be_awarded(dbsession, setting):
+    org, achievement, *_ = setting
+    assert manual_awards.achievement_of(dbsession, org.id, achievement.public_id) == achievement
+    achievement.is_draft = True
+    dbsession.commit()
+    with pytest.raises(AchievementNotFound):
+        manual_awards.achievement_of(dbsession, org.id, achievement.public_id)
+    achievement.is_draft, achievement.is_archived = False, True  # replaced by a newer version
+    dbsession.commit()
+    with pytest.raises(AchievementNotFound):
+        manual_awards.achievement_of(dbsession, org.id, achievement.public_id)

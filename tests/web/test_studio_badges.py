@@ -86,6 +86,7 @@ def test_trainer_previews_saves_a_draft_then_publishes(app, world, client_as):
     badge_url = saved.headers["Location"]
     page = text(client.get(badge_url))
     assert "Brouillon" in page and "Publier le badge" in page
+    assert "Attribuer à une personne" not in page  # a draft is awarded to nobody
     with app.app_context():
         achievement = _db().scalar(select(Achievement).order_by(Achievement.id.desc()))
         assert achievement.is_draft and achievement.validity_months == 24
@@ -220,8 +221,11 @@ def test_edit_form_shows_the_badge_and_an_issued_badge_gets_a_new_version(app, w
     assert new_url != badge_url
     page = text(client.get(new_url))
     assert "Version 2" in page and "Accueil et orientation" in page
+    assert "Attribuer à une personne" in page  # the current version is the one awarded
     old_page = text(client.get(badge_url))
     assert "Cette version a été remplacée" in old_page
+    # The earlier version lists who holds it (to revoke or suspend) but is awarded no more.
+    assert "Awa Traoré" in old_page and "Attribuer à une personne" not in old_page
     # Editing the old version leads to the current one.
     assert (
         client.get(f"{badge_url}/modifier")

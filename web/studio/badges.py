@@ -11,13 +11,14 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from badges import achievement_design
+from badges import achievement_design, manual_awards
 from badges.achievements import AchievementNotFound, InvalidAchievement
 from learners import audit
 from web.authz import requires
 from web.database import db
 from web.studio import badge_preview, bp
 from web.studio.badge_forms import AchievementForm, PublishForm
+from web.studio.results import BADGE_STATUS_LABELS
 from web.studio.views import STAFF
 
 BASE = "/<int:org_id>/badges"
@@ -116,6 +117,8 @@ def badge(org_id: int, public_id: str):
         credentials=achievement_design.credential_count(db.session, achievement),
         preview=badge_preview.preview(db.session, g.organisation, achievement),
         publish_form=PublishForm(),
+        holders=manual_awards.holders_of(db.session, achievement),
+        badge_statuses=BADGE_STATUS_LABELS,
     )
 
 
