@@ -176,6 +176,19 @@ def test_number_qcm_and_qroc_items_are_written_from_their_forms(app, world, clie
         assert items["qroc"].tolerance == ["t1", "t3"]
 
 
+def test_each_item_of_a_competence_links_to_its_preview_even_while_a_draft(app, world, client_as):
+    """Found by the whole-journey test: a trainer who had just written an item had no way from
+    its competence to see it as the learner will."""
+    client = client_as("trainer")
+    competence_url = _competence_url(app, _write_framework(client, world))
+    submit(client, f"{competence_url}/questions/nouvelle/qcu", QCU)
+    page = text(client.get(competence_url))
+    preview = f"/organisations/{world.org_a}/banque/mon-metier-1.1-001"
+    assert f'href="{preview}" aria-label="Aperçu de mon-metier-1.1-001"' in page
+    shown = text(client.get(preview))
+    assert "Quel logiciel sert à naviguer sur internet ?" in shown and "Un tableur" in shown
+
+
 def test_validating_then_changing_the_key_makes_a_new_version(app, world, client_as):
     client = client_as("trainer")
     competence_url = _competence_url(app, _write_framework(client, world))
