@@ -2,12 +2,15 @@
 
 The file waits in the instance folder under a random token, per organisation (another
 organisation's token finds nothing); the real import checks it again in full, and takes it away.
+A file nobody confirmed is deleted once older than ``JALON_PENDING_IMPORT_HOURS`` (24 by default):
+at the next dry run of any organisation, and by ``jalon assess purge-imports`` (for a cron job).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -34,7 +37,36 @@ def _path(organisation_id: int, token: str) -> Path:
     return _folder() / f"{organisation_id}-{token}.json"
 
 
+def sweep(folder: Path, older_than_hours: float, now: float | None = None) -> int:
+    """Delete the kept files (and their names) last written more than ``older_than_hours``
+    ago; how many imports were dropped. A file taken meanwhile by another request is skipped."""
+    if not folder.is_dir():
+        return 0
+    limit = (time.time() if now is None else now) - older_than_hours * 3600
+    dropped = 0
+    for path in folder.glob("*.json"):
+        try:
+            if path.stat().st_mtime >= limit:
+                continue
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        path.with_suffix(".name").unlink(missing_ok=True)
+        dropped += 1
+    for orphan in folder.glob("*.name"):  # a name whose file is gone
+        if not orphan.with_suffix(".json").exists():
+            orphan.unlink(missing_ok=True)
+    return dropped
+
+
+def sweep_abandoned() -> int:
+    """:func:`sweep` with the application's folder and delay."""
+    hours = current_app.config["JALON_PENDING_IMPORT_HOURS"]
+    return sweep(Path(current_app.instance_path) / "pending-imports", hours)
+
+
 def keep(organisation_id: int, raw: bytes, name: str) -> str:
+    sweep_abandoned()
     token = secrets.token_urlsafe(24)
     _path(organisation_id, token).write_bytes(raw)
     _path(organisation_id, token).with_suffix(".name").write_text(name[:200], encoding="utf-8")
