@@ -47,9 +47,7 @@ def test_the_next_dry_run_deletes_abandoned_files_and_keeps_fresh_ones(app, worl
         assert pending_imports.take(world.org_a, newest) == (b"{}", "neuf.json")
 
 
-def test_the_purge_command_deletes_them_and_the_page_says_the_file_is_gone(
-    app, world, client_as
-):
+def test_the_purge_command_deletes_them_and_the_page_says_the_file_is_gone(app, world, client_as):
     folder = Path(app.instance_path) / "pending-imports"
     with app.test_request_context():
         token = pending_imports.keep(world.org_a, b"{}", "oublie.json")

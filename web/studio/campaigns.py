@@ -21,7 +21,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -32,7 +32,6 @@ from assessments.campaign_creation import InvalidCampaign
 from assessments.campaigns import format_code
 from assessments.models import Campaign
 from badges import qr
-from badges.attestation import french_date
 from learners import audit
 from web.authz import requires
 from web.database import db
@@ -189,7 +188,12 @@ def _until(campaign: Campaign) -> str | None:
     if campaign.closes_at is None:
         return None
     closes = _local(campaign.closes_at)
-    return f"{french_date(closes)} à {closes:%H} h {closes:%M}"
+    return _(
+        "%(date)s à %(hour)s h %(minute)s",
+        date=format_date(closes, "d MMMM y"),
+        hour=f"{closes:%H}",
+        minute=f"{closes:%M}",
+    )
 
 
 @bp.get("/<int:org_id>/campagnes/<int:campaign_id>/affiche.pdf")
