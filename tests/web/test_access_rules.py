@@ -275,6 +275,25 @@ ACCESS: dict[str, list[Case]] = {
         ]
         for endpoint, suffix in (("campaign", ""), ("campaign_poster", "/affiche.pdf"))
     },
+    # Changing a campaign: an empty form comes back with its errors; B's is not found.
+    "studio.edit_campaign": [
+        Case("/organisations/{org_a}/campagnes/{campaign_a}/modifier", see(**STAFF_OF_A)),
+        Case(
+            "/organisations/{org_a}/campagnes/{campaign_b}/modifier",
+            see(trainer=404, org_admin=404, platform_admin=404),
+        ),
+        Case("/organisations/{org_b}/campagnes/{campaign_b}/modifier", see(platform_admin=200)),
+        Case(
+            "/organisations/{org_a}/campagnes/{campaign_a}/modifier",
+            see(**STAFF_OF_A_422),
+            method="POST",
+        ),
+        Case(
+            "/organisations/{org_a}/campagnes/{campaign_b}/modifier",
+            see(trainer=404, org_admin=404, platform_admin=404),
+            method="POST",
+        ),
+    ],
     **{
         f"studio.{endpoint}": [
             Case(
