@@ -414,6 +414,16 @@ ACCESS: dict[str, list[Case]] = {
         Case(f"{REF_A}/{{framework_b}}/questions/{{item_b}}", see(**STAFF_404), "POST"),
         Case(f"{REF_A}/{{framework_shipped}}/questions/{{item_shipped}}", see(**STAFF_403)),
     ],
+    # An earlier version of an item (A's test item has none: 404 once the role passes; the
+    # page itself is in tests/web/test_studio_authoring.py), B's through A's space, shipped.
+    "studio.item_version": [
+        Case(f"{REF_A}/{{framework_a}}/questions/{{item_a}}/versions/1", see(**STAFF_404)),
+        Case(f"{REF_A}/{{framework_b}}/questions/{{item_b}}/versions/1", see(**STAFF_404)),
+        Case(
+            f"{REF_A}/{{framework_shipped}}/questions/{{item_shipped}}/versions/1",
+            see(**STAFF_403),
+        ),
+    ],
     "studio.item_status": [
         Case(
             f"{REF_A}/{{framework_a}}/questions/{{item_b}}/statut",

@@ -225,6 +225,58 @@ def test_validating_then_changing_the_key_makes_a_new_version(app, world, client
     assert response.status_code == 409
 
 
+def test_an_items_earlier_versions_are_listed_and_each_previewed_read_only(app, world, client_as):
+    client = client_as("trainer")
+    competence_url = _competence_url(app, _write_framework(client, world))
+    submit(client, f"{competence_url}/questions/nouvelle/qcu", QCU)
+    with app.app_context():
+        item_id = _db().scalar(select(Item.id).where(Item.uid == "mon-metier-1.1-001"))
+    framework_url = competence_url.split("/competences/")[0]
+    submit(
+        client,
+        f"{framework_url}/questions/{item_id}/statut",
+        {"status": "validated"},
+        form_path=competence_url,
+    )
+    edit_url = f"{framework_url}/questions/{item_id}"
+    changed = {
+        **QCU,
+        "instruction": "Quel logiciel ouvre une page web ?",
+        "choices-0-right": "",
+        "choices-1-right": "y",
+        "choices-0-id": "a",
+        "choices-1-id": "b",
+    }
+    assert submit(client, edit_url, changed).status_code == 303
+    page = text(client.get(edit_url))
+    version_url = f"{edit_url}/versions/1"
+    assert f'href="{version_url}"' in page
+    assert "la suivante a changé : consigne, bonne réponse" in page
+    with app.app_context():
+        items_before = _db().scalar(select(func.count()).select_from(Item))
+    response = client.get(version_url)
+    assert response.status_code == 200
+    shown = text(response)
+    assert "Quel logiciel sert à naviguer sur internet ?" in shown  # the old instruction
+    assert "Quel logiciel ouvre une page web ?" not in shown
+    assert "inert" in shown and "Un navigateur" in shown
+    assert "<li>consigne</li>" in shown and "<li>bonne réponse</li>" in shown
+    with app.app_context():  # shown, never stored
+        assert _db().scalar(select(func.count()).select_from(Item)) == items_before
+        assert _db().get(Item, item_id).instruction == "Quel logiciel ouvre une page web ?"
+    assert client.get(f"{edit_url}/versions/2").status_code == 404  # the current one
+    assert client.get(f"{edit_url}/versions/9").status_code == 404
+    # Another organisation's trainer finds nothing there.
+    assert (
+        client_as("trainer_b")
+        .get(
+            version_url.replace(f"/organisations/{world.org_a}/", f"/organisations/{world.org_b}/")
+        )
+        .status_code
+        == 404
+    )
+
+
 def test_shipped_frameworks_are_read_only_and_others_are_not_found(app, world, client_as):
     from tests.assessments.factories import make_framework
 
