@@ -476,6 +476,11 @@ ACCESS: dict[str, list[Case]] = {
             "/organisations/{org_b}/referentiels/import/confirmer", see(platform_admin=422), "POST"
         ),
     ],
+    # An import's progress page: a job of another organisation (or none) is not found.
+    "studio.import_progress": [
+        Case(f"{REF_A}/import/aucune-tache", see(**STAFF_404)),
+        Case("/organisations/{org_b}/referentiels/import/aucune-tache", see(platform_admin=404)),
+    ],
     "department.home": [Case("/departement/", see(department=200))],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
     "admin.new_organisation": [

@@ -42,9 +42,11 @@ def test_the_next_dry_run_deletes_abandoned_files_and_keeps_fresh_ones(app, worl
         _age(folder, world.org_b, old, DAY + 60)
         _age(folder, world.org_a, recent, DAY - 600)
         newest = pending_imports.keep(world.org_a, b"{}", "neuf.json")
-        assert pending_imports.take(world.org_b, old) is None
-        assert pending_imports.take(world.org_a, recent) == (b"{}", "recent.json")
-        assert pending_imports.take(world.org_a, newest) == (b"{}", "neuf.json")
+        assert pending_imports.hand_over(world.org_b, old) is None
+        path, name = pending_imports.hand_over(world.org_a, recent)
+        assert (path.read_bytes(), name) == (b"{}", "recent.json")
+        assert pending_imports.hand_over(world.org_a, recent) is None  # handed over once
+        assert pending_imports.hand_over(world.org_a, newest)[1] == "neuf.json"
 
 
 def test_the_purge_command_deletes_them_and_the_page_says_the_file_is_gone(app, world, client_as):

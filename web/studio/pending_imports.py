@@ -1,7 +1,8 @@
 """A file a dry run accepted, kept until the person confirms the import.
 
 The file waits in the instance folder under a random token, per organisation (another
-organisation's token finds nothing); the real import checks it again in full, and takes it away.
+organisation's token finds nothing); the real import (a background job) takes it over, checks it
+again in full and removes it.
 A file nobody confirmed is deleted once older than ``JALON_PENDING_IMPORT_HOURS`` (24 by default):
 at the next dry run of any organisation, and by ``jalon assess purge-imports`` (for a cron job).
 """
@@ -44,7 +45,7 @@ def sweep(folder: Path, older_than_hours: float, now: float | None = None) -> in
         return 0
     limit = (time.time() if now is None else now) - older_than_hours * 3600
     dropped = 0
-    for path in folder.glob("*.json"):
+    for path in [*folder.glob("*.json"), *folder.glob("*.running")]:
         try:
             if path.stat().st_mtime >= limit:
                 continue
@@ -73,16 +74,18 @@ def keep(organisation_id: int, raw: bytes, name: str) -> str:
     return token
 
 
-def take(organisation_id: int, token: str | None) -> tuple[bytes, str] | None:
-    """The kept file and its name (removed from the folder), ``None`` when there is none."""
+def hand_over(organisation_id: int, token: str | None) -> tuple[Path, str] | None:
+    """The kept file renamed for the import job that will read and remove it (a second click
+    on « Importer » finds nothing), with its name; ``None`` when there is none."""
     if not token or not TOKEN.match(token):
         return None
     path = _path(organisation_id, token)
-    if not path.is_file():
+    running = path.with_suffix(".running")
+    try:
+        path.rename(running)
+    except FileNotFoundError:
         return None
-    raw = path.read_bytes()
     name_path = path.with_suffix(".name")
     name = name_path.read_text(encoding="utf-8") if name_path.is_file() else "import.json"
-    path.unlink(missing_ok=True)
     name_path.unlink(missing_ok=True)
-    return raw, name
+    return running, name
