@@ -234,6 +234,11 @@ def test_a_trainer_builds_a_campaign_from_nothing_and_reads_a_learners_results(
 
     create_campaign(page, title, name)
     campaign_url = page.url
+    page.get_by_role("button", name="Modifier la campagne").click()
+    page.get_by_label("Durée limite, en minutes").fill("60")
+    page.get_by_role("button", name="Enregistrer les changements").click()
+    expect(page.get_by_text("Les changements sont enregistrés.")).to_be_visible()
+    expect(page.get_by_text("60 minutes")).to_be_visible()
     link = poster_link(page)
     learner_login = new_learner(page)
     learner = browser.new_context(base_url=live_server.url, locale="fr-FR")
@@ -243,6 +248,12 @@ def test_a_trainer_builds_a_campaign_from_nothing_and_reads_a_learners_results(
 
     page.goto(campaign_url)
     expect(page.get_by_text("1 personne a commencé, 1 a terminé.")).to_be_visible()
+    # Someone took it: its assessment no longer changes, said in French on the field.
+    page.get_by_role("button", name="Modifier la campagne").click()
+    page.get_by_label("Durée limite, en minutes").fill("30")
+    page.get_by_role("button", name="Enregistrer les changements").click()
+    expect(page.locator("#error-summary")).to_contain_text("son évaluation ne peut plus changer")
+    page.goto(campaign_url)
     page.get_by_role("button", name=re.compile("^Voir les résultats")).click()
     row = page.locator("#results-table tbody tr", has_text=LEARNER)
     expect(row).to_contain_text("Terminée")
