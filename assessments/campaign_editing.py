@@ -84,10 +84,8 @@ def _problems(
 ) -> list[Problem]:
     name = changes.name.strip()
     problems = []
-    if name.casefold() != campaign.name.strip().casefold():
+    if name.casefold() != campaign.name.strip().casefold():  # its own name is no duplicate
         problems += name_problems(db, campaign.organisation_id, name)
-    elif not name:
-        problems.append(Problem("name", "name_empty"))
     opens_at = changes.opens_at or campaign.opens_at
     spec = CampaignSpec(name, opens_at=opens_at, closes_at=changes.closes_at)
     dates = date_problems(spec, now)
@@ -108,7 +106,7 @@ def _problems(
         target_se=changes.target_se if adaptive else None,
         time_limit_minutes=changes.time_limit_minutes,
     )
-    return problems + [p for p in setting_problems(asked) if p.code != "levels_range"]
+    return problems + setting_problems(asked)
 
 
 def _own_copy(db: Session, campaign: Campaign) -> Assessment:
@@ -149,8 +147,12 @@ def edit(
     if problems:
         raise InvalidCampaign(problems)
     changed: dict[str, tuple[Any, Any]] = {}
-    for name in ("name", "opens_at", "closes_at"):
-        after = getattr(changes, name) or (campaign.opens_at if name == "opens_at" else None)
+    wanted = {
+        "name": changes.name,
+        "opens_at": changes.opens_at or campaign.opens_at,
+        "closes_at": changes.closes_at,
+    }
+    for name, after in wanted.items():
         if after != getattr(campaign, name):
             changed[name] = (getattr(campaign, name), after)
             setattr(campaign, name, after)
