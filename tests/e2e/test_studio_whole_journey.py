@@ -216,8 +216,24 @@ def xlsx_rows(data: bytes) -> list[list[str]]:
     return [[shown(value) for value in row] for row in sheet.iter_rows(values_only=True)]
 
 
+def new_version_then_the_old_one(page: Page, slug: str, assert_accessible) -> None:
+    """A validated item whose right answer changes gets version 2; version 1 stays readable."""
+    uid = f"{slug}-1.1-001"
+    page.get_by_role("link", name=re.compile(r"^1\.1 — ")).click()
+    page.get_by_role("link", name=f"Modifier {uid}").click()
+    page.locator("#choices-0-right").uncheck()
+    page.locator("#choices-1-right").check()
+    page.get_by_role("button", name="Enregistrer la question").click()
+    expect(page.get_by_role("status")).to_contain_text("version 2")
+    page.get_by_role("link", name=f"Modifier {uid}").click()
+    page.get_by_role("link", name=re.compile(r"^Version 1, remplacée le")).click()
+    expect(page.get_by_text("Ce que la version suivante a changé")).to_be_visible()
+    expect(page.locator("h1#instruction")).to_have_text("Question 1 du parcours (qcu).")
+    assert_accessible(page)
+
+
 def test_a_trainer_builds_a_campaign_from_nothing_and_reads_a_learners_results(
-    browser, live_server, login
+    browser, live_server, login, assert_accessible
 ):
     run = next(_runs)
     slug, title, name = f"parcours-{run}", f"Accueil du public {run}", f"Parcours entier {run}"
@@ -231,10 +247,12 @@ def test_a_trainer_builds_a_campaign_from_nothing_and_reads_a_learners_results(
     page.get_by_role("link", name=title).click()
     page.get_by_role("button", name=re.compile(r"^Valider les 11 brouillon")).click()
     expect(page.get_by_role("status")).to_contain_text("validée")
+    new_version_then_the_old_one(page, slug, assert_accessible)
 
     create_campaign(page, title, name)
     campaign_url = page.url
     page.get_by_role("button", name="Modifier la campagne").click()
+    assert_accessible(page)
     page.get_by_label("Durée limite, en minutes").fill("60")
     page.get_by_role("button", name="Enregistrer les changements").click()
     expect(page.get_by_text("Les changements sont enregistrés.")).to_be_visible()
