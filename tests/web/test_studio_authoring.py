@@ -252,6 +252,8 @@ def test_an_items_earlier_versions_are_listed_and_each_previewed_read_only(app, 
     version_url = f"{edit_url}/versions/1"
     assert f'href="{version_url}"' in page
     assert "la suivante a changé : consigne, bonne réponse" in page
+    bank_page = text(client.get(f"/organisations/{world.org_a}/banque/mon-metier-1.1-001"))
+    assert f'href="{version_url}"' in bank_page  # the bank's page of the item lists it too
     with app.app_context():
         items_before = _db().scalar(select(func.count()).select_from(Item))
     response = client.get(version_url)

@@ -15,7 +15,7 @@ from flask_babel import format_decimal, format_percent
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from assessments import answer_check, bank, item_statistics
+from assessments import answer_check, bank, item_history, item_statistics
 from assessments import bank_calibration as organisation_calibration
 from assessments.item_types import definition
 from assessments.item_types.base import Posted, field_name
@@ -134,6 +134,10 @@ def _page_context(org_id: int, item: Item, verdict: answer_check.Verdict | None)
         "verdict": verdict,
         "reasons": [sentence(r) for r in verdict.reasons] if verdict else [],
         "stats": item_statistics.item_statistics(db.session, org_id, item),
+        # Earlier versions are readable where the item is the organisation's own.
+        "versions": (
+            item_history.history(db.session, item) if item.organisation_id == org_id else []
+        ),
     }
 
 
