@@ -361,6 +361,8 @@ class Campaign(Base):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when the organisation puts the campaign away: hidden from its list, and closed.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The funded action the campaign serves: its sessions count in that action's indicators.
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship()

@@ -168,8 +168,14 @@ def _result_description(data: Mapping[str, Any]) -> build.ResultDescriptionDef:
     )
 
 
-def definition(achievement: Achievement, base_url: str) -> build.AchievementDef:
-    """The achievement as the OB 3.0 core builds it into credentials."""
+def definition(
+    achievement: Achievement,
+    base_url: str,
+    *,
+    endorsements: Sequence[Mapping[str, Any]] = (),
+) -> build.AchievementDef:
+    """The achievement as the OB 3.0 core builds it into credentials, carrying the signed
+    ``endorsements`` given (``badges.endorsements.embedded``)."""
     return build.AchievementDef(
         id=achievement_iri(achievement, base_url),
         name=achievement.name,
@@ -184,12 +190,19 @@ def definition(achievement: Achievement, base_url: str) -> build.AchievementDef:
         ),
         tags=tuple(achievement.tags or ()),
         in_language=achievement.in_language,
+        endorsements=tuple(dict(e) for e in endorsements),
     )
 
 
-def document(achievement: Achievement, base_url: str) -> dict[str, Any]:
-    """``/achievements/<id>``: the Achievement as a JSON-LD document."""
+def document(
+    achievement: Achievement,
+    base_url: str,
+    *,
+    endorsements: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """``/achievements/<id>``: the Achievement as a JSON-LD document, with the endorsements
+    standing now."""
     return {
         "@context": [build.VC_V2_CONTEXT, build.OB_CONTEXT],
-        **build.achievement_json(definition(achievement, base_url)),
+        **build.achievement_json(definition(achievement, base_url, endorsements=endorsements)),
     }

@@ -151,7 +151,8 @@ def outcome(session: AssessmentSession) -> award_rules.Outcome:
 
 
 def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
-    """Achievements the campaign's organisation issues for this framework (not archived)."""
+    """Achievements the campaign's organisation issues for this framework (not archived), save
+    those given by hand only."""
     issuer = db.scalar(
         select(Issuer).where(Issuer.organisation_id == session.campaign.organisation_id)
     )
@@ -163,7 +164,12 @@ def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
         .where(Achievement.issuer_id == issuer.id, Achievement.is_archived.is_(False))
         .order_by(Achievement.id)
     )
-    return [a for a in found if (a.award_rules or {}).get("framework") == slug]
+    return [
+        a
+        for a in found
+        if (a.award_rules or {}).get("framework") == slug
+        and not award_rules.is_manual(a.award_rules)
+    ]
 
 
 def credential_results(achievement: Achievement, session: AssessmentSession) -> list[dict]:

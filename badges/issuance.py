@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badges import achievements, issuers, keys_store, status_lists
+from badges import achievements, endorsements, issuers, keys_store, status_lists
 from badges.models import (
     Achievement,
     Credential,
-    Issuer,
     KeyAlgorithm,
     StatusPurpose,
     new_public_id,
@@ -129,7 +128,7 @@ def issue(
     ed_private = keys_store.private_key(ed_key, kek)
     rsa_private = keys_store.private_key(rsa_key, kek)
 
-    _lock_issuer(db, issuer)
+    issuers.lock(db, issuer)
     # Under the issuer's lock now: a concurrent issue for the same event has committed or waits.
     existing = by_award_key(db, award_key)
     if existing is not None:
@@ -147,7 +146,9 @@ def issue(
     unsigned = build.build_achievement_credential(
         credential_id=credential_iri(public_id, base_url),
         issuer=issuers.profile(issuer, base_url),
-        achievement=achievements.definition(achievement, base_url),
+        achievement=achievements.definition(
+            achievement, base_url, endorsements=endorsements.embedded(db, achievement)
+        ),
         recipient=recipient(learner, email=recipient_email),
         valid_from=now,
         valid_until=valid_until,
@@ -194,17 +195,6 @@ def issue(
     db.add(credential)
     db.flush()
     return Issued(credential, created=True)
-
-
-def _lock_issuer(db: Session, issuer: Issuer) -> None:
-    """Serialise issuance per issuer until commit: a no-op UPDATE takes the row lock on
-    PostgreSQL and the write lock on SQLite before anything is decided."""
-    db.execute(
-        update(Issuer)
-        .where(Issuer.id == issuer.id)
-        .values(uses_did_web=Issuer.uses_did_web)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def signed_document(credential: Credential) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from badges import keys_store
@@ -90,6 +90,18 @@ def create(
     db.flush()
     keys_store.ensure_keys(db, issuer, kek)
     return issuer
+
+
+def lock(db: Session, issuer: Issuer) -> None:
+    """Serialise what an issuer signs with a status bit (issuance, endorsements) until commit:
+    a no-op UPDATE takes the row lock on PostgreSQL and the write lock on SQLite before
+    anything is decided."""
+    db.execute(
+        update(Issuer)
+        .where(Issuer.id == issuer.id)
+        .values(uses_did_web=Issuer.uses_did_web)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _platform_organisation(db: Session) -> Organisation | None:

@@ -233,6 +233,8 @@ class Credential(Base):
     # Suspension is platform-side only: OB 3.0 allows one credentialStatus, used for revocation.
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The funded action the award counts for (from the session's campaign, or chosen by hand).
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     issuer: Mapped[Issuer] = relationship()
@@ -269,3 +271,48 @@ class VerificationEvent(Base):
     result: Mapped[str] = mapped_column(String(32))
 
     credential: Mapped[Credential | None] = relationship()
+
+
+class Endorsement(Base):
+    """An EndorsementCredential an organisation (the département, a partner employer) signed
+    about another's achievement; embedded in the achievement's credentials issued while it
+    stands. Withdrawing it sets its bit in the endorser's revocation list, so the copies already
+    embedded in earlier credentials verify as withdrawn while those badges stay valid."""
+
+    __tablename__ = "endorsements"
+    __table_args__ = (UniqueConstraint("status_list_id", "status_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
+    achievement_id: Mapped[int] = mapped_column(
+        ForeignKey("achievements.id", ondelete="RESTRICT"), index=True
+    )
+    # The endorser: its issuer signs; its organisation owns the endorsement.
+    issuer_id: Mapped[int] = mapped_column(
+        ForeignKey("issuers.id", ondelete="RESTRICT"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    comment: Mapped[str] = mapped_column(Text)
+    signed_json: Mapped[str] = mapped_column(Text)
+    status_list_id: Mapped[int] = mapped_column(
+        ForeignKey("status_lists.id", ondelete="RESTRICT"), index=True
+    )
+    status_index: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+    achievement: Mapped[Achievement] = relationship()
+    issuer: Mapped[Issuer] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    status_list: Mapped[StatusList] = relationship()
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Endorsement {self.id} of achievement {self.achievement_id}>"

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from badges import issuance, issuers, status_lists
 from badges.models import (
     Credential,
+    Endorsement,
     SigningKey,
     StatusList,
     VerificationChannel,
@@ -114,6 +115,8 @@ def _options(db: Session, base_url: str, fetch: DocumentSource | None = None) ->
     return {
         "resolver": resolver(db, base_url, fetch),
         "status_fetcher": status_fetcher(db, base_url, fetch),
+        # Embedded endorsements are checked offline: our own lists only, never a fetch.
+        "endorsement_status_fetcher": status_fetcher(db, base_url),
         "is_known_issuer": lambda issuer_id: issuers.is_local_issuer(db, issuer_id, base_url),
     }
 
@@ -175,8 +178,9 @@ def verify_stored(db: Session, credential: Credential, *, base_url: str) -> Veri
 def stamp(db: Session, credential: Credential) -> Hashable:
     """What the verification of one of our credentials depends on, as we record it: its
     revocation, suspension and dates, its signed document, the signature of its status list,
-    and the state of its issuer's keys (a withdrawn key no longer verifies). One small query
-    (its list's row beside each key of its issuer); a change to any of these changes the stamp."""
+    the state of its issuer's keys (a withdrawn key no longer verifies) and the withdrawals of
+    its achievement's endorsements. Two small queries; a change to any of these changes the
+    stamp."""
     rows = db.execute(
         select(
             StatusList.signed_at,
@@ -190,6 +194,12 @@ def stamp(db: Session, credential: Credential) -> Hashable:
         .where(StatusList.id == credential.status_list_id)
         .order_by(SigningKey.id)
     ).all()
+    # Withdrawing an endorsement changes what the embedded copies verify as.
+    withdrawals = db.execute(
+        select(Endorsement.id, Endorsement.withdrawn_at)
+        .where(Endorsement.achievement_id == credential.achievement_id)
+        .order_by(Endorsement.id)
+    ).all()
     return (
         credential.revoked_at,
         credential.suspended,
@@ -197,6 +207,7 @@ def stamp(db: Session, credential: Credential) -> Hashable:
         credential.valid_until,
         hash(credential.signed_json),
         tuple(tuple(row) for row in rows),
+        tuple(tuple(row) for row in withdrawals),
     )
 
 

@@ -257,6 +257,29 @@ def create_learner_account(
     return NewLearnerAccount(user=user, access_code=code)
 
 
+class LoginTaken(ValueError):
+    """Another account already signs in with this e-mail address."""
+
+
+def create_org_admin_account(
+    db: Session, organisation: Organisation, display_name: str, email: str
+) -> NewLearnerAccount:
+    """An organisation's administrator (a partner employer's, for instance), opened by the
+    platform admin: signs in with their e-mail and a one-time code to change at first login."""
+    if find_by_login(db, email) is not None:
+        raise LoginTaken(email)
+    code = passwords.new_access_code()
+    user = create_user(
+        db,
+        display_name=display_name,
+        email=email,
+        password=code,
+        memberships=((organisation, Role.ORG_ADMIN),),
+        must_change_password=True,
+    )
+    return NewLearnerAccount(user=user, access_code=code)
+
+
 def renew_access_code(user: User) -> str:
     """A fresh one-time code for a learner who lost theirs (the old one stops working)."""
     code = passwords.new_access_code()

@@ -1,4 +1,5 @@
-"""Demo data: a département, two associations, their staff and learners, a platform admin.
+"""Demo data: a département, two associations, their staff and learners, a partner employer's
+administrator, a platform admin.
 
 Loading is idempotent: it adds what is missing, matched by organisation name and login, and
 never touches anything else. The passwords are fixed, public demo values (see README): never
@@ -31,7 +32,9 @@ PLATFORM = ("Plateforme Jalon", OrganisationKind.PLATFORM, None)
 DEPARTEMENT = ("Département de démonstration", OrganisationKind.DEPARTEMENT, None)
 PASSERELLE = ("Association Passerelle Numérique", OrganisationKind.ASSOCIATION, "73282932000074")
 ATELIERS = ("Les Ateliers du Lien", OrganisationKind.ASSOCIATION, None)
-ORGANISATIONS = (PLATFORM, DEPARTEMENT, PASSERELLE, ATELIERS)
+# A partner employer whose administrator endorses associations' badges.
+EMPLOYEUR = ("Transports Durand", OrganisationKind.EMPLOYEUR, None)
+ORGANISATIONS = (PLATFORM, DEPARTEMENT, PASSERELLE, ATELIERS, EMPLOYEUR)
 # The associations that run the demo's assessments and issue its badges.
 ASSOCIATIONS = (PASSERELLE, ATELIERS)
 
@@ -46,6 +49,7 @@ ACCOUNTS = (
     DemoAccount("formatrice@ateliers.example", "Inès Garnier", Role.TRAINER, ATELIERS[0]),
     DemoAccount("kmartin", "Kevin Martin", Role.LEARNER, ATELIERS[0], email=False),
     DemoAccount("lpetit", "Lucas Petit", Role.LEARNER, ATELIERS[0], email=False),
+    DemoAccount("recrutement@durand.example", "Paul Durand", Role.ORG_ADMIN, EMPLOYEUR[0]),
 )
 
 # The one account per role `make run` prints first.

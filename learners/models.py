@@ -5,9 +5,20 @@ from __future__ import annotations
 import enum
 import hashlib
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learners.database import Base, UTCDateTime, utcnow, value_enum
@@ -22,6 +33,7 @@ class OrganisationKind(enum.StrEnum):
     CHAMBRE_CONSULAIRE = "chambre_consulaire"
     EPLE = "eple"
     DEPARTEMENT = "departement"
+    EMPLOYEUR = "employeur"  # a partner employer: its admins may endorse associations' badges
     PLATFORM = "platform"
 
 
@@ -203,3 +215,186 @@ class Job(Base):
         if not self.total:
             return 100 if self.status is JobStatus.DONE else None
         return min(100, int(100 * self.done / self.total))
+
+
+# --- Funded actions, enrolments and outcomes (the département's call for projects) ---------------
+
+
+class Typology(enum.StrEnum):
+    """The eight kinds of action the département's call for projects funds."""
+
+    DIAGNOSTIC = "diagnostic"
+    PEER_DISCOVERY = "decouverte_pairs"  # découverte des métiers par les pairs
+    QUALIFYING_TRAINING = "formation_qualifiante"  # qualifiante, certifiante ou diplômante
+    FEMINISATION = "feminisation"
+    DIGITAL_INCLUSION = "inclusion_numerique"  # reserved to RSA beneficiaries
+    INNOVATIVE_RECRUITMENT = "recrutement_innovant"
+    BADGE_VALIDATION = "validation_badges"  # validation par certifications et open badges
+    PROFESSIONAL_ENGLISH = "anglais_professionnel"
+
+
+class Referrer(enum.StrEnum):
+    """The service that sent the beneficiary to the action."""
+
+    ALI = "ali"  # Agence locale d'insertion
+    FRANCE_TRAVAIL = "france_travail"
+    SSD = "ssd"  # Service social départemental
+    PIE = "pie"  # Projet insertion emploi
+    OTHER = "autre"
+
+
+class PublicStatus(enum.StrEnum):
+    """The beneficiary's status at entry: what the département's indicators break down by."""
+
+    RSA_CER = "rsa_cer"  # RSA with a contrat d'engagement réciproque
+    RSA_PPAE = "rsa_ppae"  # RSA with a projet personnalisé d'accès à l'emploi
+    JOB_SEEKER = "demandeur_emploi"
+    OTHER = "autre"
+
+    @property
+    def is_rsa(self) -> bool:
+        return self in (PublicStatus.RSA_CER, PublicStatus.RSA_PPAE)
+
+
+class Sex(enum.StrEnum):
+    FEMALE = "f"
+    MALE = "m"
+    NOT_STATED = "nd"
+
+
+class ExitReason(enum.StrEnum):
+    COMPLETED = "parcours_termine"
+    DROPPED_OUT = "abandon"
+    REORIENTED = "reorientation"
+    FOUND_JOB = "emploi"
+    MOVED = "demenagement"
+    OTHER = "autre"
+
+
+class OutcomeMoment(enum.StrEnum):
+    """When the situation was observed: at exit, or six months after it."""
+
+    EXIT = "sortie"
+    SIX_MONTHS = "six_mois"
+
+
+class Situation(enum.StrEnum):
+    """The beneficiary's situation at a moment, in the call's categories."""
+
+    CDI = "cdi"
+    CDD_6_MONTHS_OR_MORE = "cdd_6_mois_plus"
+    CDD_UNDER_6_MONTHS = "cdd_moins_6_mois"
+    INTERIM = "interim"
+    WORK_STUDY = "alternance"
+    BUSINESS_CREATION = "creation_entreprise"
+    QUALIFYING_TRAINING = "formation_qualifiante"
+    OTHER_TRAINING = "autre_formation"
+    NO_SOLUTION = "sans_solution"
+    UNKNOWN = "inconnue"
+
+    @property
+    def is_employment(self) -> bool:
+        return self in EMPLOYMENT_SITUATIONS
+
+    @property
+    def is_training(self) -> bool:
+        return self in (Situation.QUALIFYING_TRAINING, Situation.OTHER_TRAINING)
+
+
+EMPLOYMENT_SITUATIONS = frozenset(
+    {
+        Situation.CDI,
+        Situation.CDD_6_MONTHS_OR_MORE,
+        Situation.CDD_UNDER_6_MONTHS,
+        Situation.INTERIM,
+        Situation.WORK_STUDY,
+        Situation.BUSINESS_CREATION,
+    }
+)
+
+
+class Action(Base):
+    """A programme funded under the call: what its porteur planned, against which the
+    département judges what it achieved. Rates are whole percentages (0–100)."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_pseudonym)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    typologies: Mapped[list[str]] = mapped_column(JSON, default=list)  # Typology values
+    target_jobs: Mapped[list[str]] = mapped_column(JSON, default=list)  # codes of target_jobs.json
+    first_year: Mapped[int] = mapped_column(SmallInteger)
+    last_year: Mapped[int] = mapped_column(SmallInteger)
+    communes: Mapped[list[str]] = mapped_column(JSON, default=list)  # INSEE codes
+    planned_beneficiaries: Mapped[int] = mapped_column(Integer)
+    planned_completion_rate: Mapped[int | None] = mapped_column(SmallInteger)
+    planned_success_rate: Mapped[int | None] = mapped_column(SmallInteger)
+    planned_employment_rate: Mapped[int | None] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="action")
+
+    @property
+    def inclusion_only_rsa(self) -> bool:
+        """An inclusion-numérique action is reserved to RSA beneficiaries."""
+        return Typology.DIGITAL_INCLUSION.value in (self.typologies or [])
+
+    def __repr__(self) -> str:
+        return f"<Action {self.id} {self.title!r}>"
+
+
+class Enrolment(Base):
+    """A learner's path in one action, with the few facts the indicators need about them:
+    sensitive personal data (RSA status), kept to the call's minimum and never shown to the
+    département except as aggregates."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        UniqueConstraint("action_id", "learner_id"),
+        Index("ix_enrolments_action_entry", "action_id", "entry_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
+    referrer: Mapped[Referrer] = mapped_column(value_enum(Referrer, "enrolment_referrer"))
+    entry_date: Mapped[date] = mapped_column(Date)
+    exit_date: Mapped[date | None] = mapped_column(Date, index=True)
+    exit_reason: Mapped[ExitReason | None] = mapped_column(value_enum(ExitReason, "exit_reason"))
+    sessions_attended: Mapped[int | None] = mapped_column(SmallInteger)
+    sessions_planned: Mapped[int | None] = mapped_column(SmallInteger)
+    public_status: Mapped[PublicStatus] = mapped_column(value_enum(PublicStatus, "public_status"))
+    sex: Mapped[Sex] = mapped_column(value_enum(Sex, "sex"), default=Sex.NOT_STATED)
+    birth_year: Mapped[int | None] = mapped_column(SmallInteger)
+    commune_code: Mapped[str | None] = mapped_column(String(5))  # INSEE code
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="enrolments")
+    learner: Mapped[Learner] = relationship()
+    outcomes: Mapped[list[Outcome]] = relationship(
+        back_populates="enrolment", cascade="all, delete-orphan"
+    )
+
+
+class Outcome(Base):
+    """The beneficiary's situation at exit or six months after it (one of each at most)."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (UniqueConstraint("enrolment_id", "moment"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    moment: Mapped[OutcomeMoment] = mapped_column(value_enum(OutcomeMoment, "outcome_moment"))
+    situation: Mapped[Situation] = mapped_column(value_enum(Situation, "situation"))
+    observed_on: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    enrolment: Mapped[Enrolment] = relationship(back_populates="outcomes")

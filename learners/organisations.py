@@ -13,6 +13,15 @@ from sqlalchemy.orm import Session
 
 from learners.models import Membership, Organisation, OrganisationKind
 
+# Structures the département funds: every kind but the département itself, the platform and
+# the partner employers (they endorse badges; they are not funded).
+FUNDED_KINDS = tuple(
+    k
+    for k in OrganisationKind
+    if k
+    not in (OrganisationKind.DEPARTEMENT, OrganisationKind.EMPLOYEUR, OrganisationKind.PLATFORM)
+)
+
 
 class SiretTaken(ValueError):
     """Another organisation already has this SIRET number (one legal entity, one structure)."""

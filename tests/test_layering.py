@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-DOMAIN_PACKAGES = ("assessments", "badges", "learners")
+DOMAIN_PACKAGES = ("assessments", "badges", "indicators", "learners")
 FORBIDDEN = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_limiter", "web")
 
 

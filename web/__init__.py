@@ -23,6 +23,7 @@ BLUEPRINTS: list[str] = [
     "web.studio:bp",
     "web.department.views:bp",
     "web.admin.views:bp",
+    "web.endorsements.views:bp",
     "web.jobs:bp",
     "web.verify.views:bp",
     "web.api.endpoints:bp",  # the JSON API under /api (web/api/__init__.py: adding an endpoint)

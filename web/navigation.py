@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import url_for
 
-from learners.models import Role, User
+from learners.models import OrganisationKind, Role, User
 
 # First matching role wins when a person holds several.
 HOME_ORDER = (Role.PLATFORM_ADMIN, Role.DEPARTMENT, Role.ORG_ADMIN, Role.TRAINER, Role.LEARNER)
@@ -21,6 +21,9 @@ def home_url(user: User) -> str:
             return url_for("admin.organisations")
         if role is Role.DEPARTMENT:
             return url_for("department.home")
+        if role is Role.ORG_ADMIN and membership.organisation.kind is OrganisationKind.EMPLOYEUR:
+            # A partner employer's space is its endorsements page.
+            return url_for("endorsements.partner", org_id=membership.organisation_id)
         if role in (Role.ORG_ADMIN, Role.TRAINER):
             return url_for("studio.organisation", org_id=membership.organisation_id)
         return url_for("learner.home")

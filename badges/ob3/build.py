@@ -22,6 +22,9 @@ OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json
 ACHIEVEMENT_CREDENTIAL_SCHEMA = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
+ENDORSEMENT_CREDENTIAL_SCHEMA = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
+)
 SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
 
 StatusPurpose = Literal["revocation", "suspension"]
@@ -107,6 +110,8 @@ class AchievementDef:
     human_code: str | None = None
     field_of_study: str | None = None
     creator: IssuerProfile | None = None
+    # Signed EndorsementCredentials about this achievement, embedded as they were signed.
+    endorsements: Sequence[dict[str, Any]] = ()
 
 
 @dataclass(frozen=True)
@@ -304,6 +309,7 @@ def achievement_json(achievement: AchievementDef) -> dict[str, Any]:
             "humanCode": achievement.human_code,
             "fieldOfStudy": achievement.field_of_study,
             "creator": profile_json(achievement.creator) if achievement.creator else None,
+            "endorsement": [dict(e) for e in achievement.endorsements],
         }
     )
 
@@ -438,3 +444,42 @@ def build_achievement_credential(
         }
     )
     return credential
+
+
+def build_endorsement_credential(
+    *,
+    credential_id: str,
+    issuer: IssuerProfile,
+    subject_id: str,
+    comment: str | None,
+    valid_from: datetime,
+    name: str,
+    valid_until: datetime | None = None,
+    status: StatusEntry | None = None,
+) -> dict[str, Any]:
+    """An unsigned EndorsementCredential: ``issuer`` vouches for ``subject_id`` (an achievement,
+    a profile or a credential), in its own words (``endorsementComment``)."""
+    if valid_until is not None and valid_until <= valid_from:
+        raise ValueError("validUntil must be after validFrom")
+    return _compact(
+        {
+            "@context": [VC_V2_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT],
+            "id": credential_id,
+            "type": ["VerifiableCredential", "EndorsementCredential"],
+            "name": name,
+            "issuer": profile_json(issuer),
+            "validFrom": format_datetime(valid_from),
+            "validUntil": format_datetime(valid_until) if valid_until else None,
+            "credentialSubject": _compact(
+                {
+                    "id": subject_id,
+                    "type": ["EndorsementSubject"],
+                    "endorsementComment": comment,
+                }
+            ),
+            "credentialStatus": status_entry_json(status) if status else None,
+            "credentialSchema": [
+                {"id": ENDORSEMENT_CREDENTIAL_SCHEMA, "type": SCHEMA_VALIDATOR_TYPE}
+            ],
+        }
+    )

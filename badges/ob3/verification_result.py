@@ -57,6 +57,52 @@ class Check:
     message_en: str
 
 
+class EndorsementState(StrEnum):
+    """What an embedded endorsement is worth; it never changes the badge's own verdict."""
+
+    VALID = "valid"
+    UNVERIFIED = "unverified"  # authentic as far as offline checks go: key or status unreadable
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class EndorsementCheck:
+    """One endorsement embedded in a credential and what its own verification found.
+
+    ``target`` is what it is attached to (``achievement``, ``issuer``, ``credential``);
+    ``endorser_name`` and ``comment`` are read from the (untrusted) endorsement as written.
+    """
+
+    target: str
+    endorser_id: str | None
+    endorser_name: str | None
+    comment: str | None
+    state: EndorsementState
+    verdict: Verdict | None
+    reason_fr: str
+    reason_en: str
+    endorser_known: bool | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.state is EndorsementState.VALID
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "endorser": {
+                "id": self.endorser_id,
+                "name": self.endorser_name,
+                "known": self.endorser_known,
+            },
+            "comment": self.comment,
+            "state": self.state.value,
+            "verdict": self.verdict.value if self.verdict else None,
+            "reason_fr": self.reason_fr,
+            "reason_en": self.reason_en,
+        }
+
+
 @dataclass
 class VerificationResult:
     """Verdict, the checks behind it, and what the page shows about the credential."""
@@ -69,6 +115,7 @@ class VerificationResult:
     issuer_name: str | None = None
     issuer_known: bool | None = None
     recipient_match: bool | None = None
+    endorsements: list[EndorsementCheck] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -104,6 +151,7 @@ class VerificationResult:
                 }
                 for c in self.checks
             ],
+            "endorsements": [e.to_dict() for e in self.endorsements],
         }
 
 

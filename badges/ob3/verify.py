@@ -14,6 +14,7 @@ its own ``verify_*`` module, the result types in ``verification_result``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +34,7 @@ from badges.ob3.verification_result import (
     Check,
     CheckRun,
     CheckStatus,
+    EndorsementCheck,
     Verdict,
     VerificationResult,
 )
@@ -44,6 +46,7 @@ from badges.ob3.verify_document import (
     check_schema,
     check_type,
 )
+from badges.ob3.verify_endorsements import check_endorsements
 from badges.ob3.verify_input import MAX_INPUT_BYTES, ParsedCredential, decode_bytes, parse_text
 from badges.ob3.verify_proof import check_proof
 from badges.ob3.verify_recipient import check_recipient
@@ -59,6 +62,7 @@ __all__ = [
     "VERDICT_LABELS",
     "Check",
     "CheckStatus",
+    "EndorsementCheck",
     "KnownIssuer",
     "StatusFetcher",
     "Verdict",
@@ -117,6 +121,8 @@ def _run_checks(
     now: datetime,
     recipient: Recipient | None,
     is_known_issuer: KnownIssuer | None,
+    endorsement_status_fetcher: StatusFetcher | None,
+    with_endorsements: bool,
 ) -> VerificationResult:
     credential = parsed.credential
     _format_read(source_format, run)
@@ -135,6 +141,11 @@ def _run_checks(
         _step(run, "recipient", check_recipient, credential, recipient, run) if recipient else None
     )
     issuer_known = _check_issuer_known(issuer_id, is_known_issuer, run)
+    endorsements = (
+        _endorsements(credential, resolver, endorsement_status_fetcher, now, is_known_issuer)
+        if with_endorsements and not _structure_failed(run)
+        else []
+    )
     return VerificationResult(
         verdict=_verdict(run),
         checks=run.checks,
@@ -144,7 +155,31 @@ def _run_checks(
         issuer_name=issuer_name_of(credential),
         issuer_known=issuer_known,
         recipient_match=recipient_match,
+        endorsements=endorsements,
     )
+
+
+def _endorsements(
+    credential: dict[str, Any],
+    resolver: Resolver,
+    status_fetcher: StatusFetcher | None,
+    now: datetime,
+    is_known_issuer: KnownIssuer | None,
+) -> list[EndorsementCheck]:
+    """Each embedded endorsement verified offline (no fetch, whatever the caller allows for
+    the badge itself), one level deep; a fault here never touches the badge's verdict."""
+    offline = replace(resolver, fetch=None)
+
+    def verify_one(item: dict[str, Any] | str) -> VerificationResult:
+        return verify_credential(
+            item, resolver=offline, status_fetcher=status_fetcher, now=now, with_endorsements=False
+        )
+
+    try:
+        return check_endorsements(credential, verify_one, is_known_issuer)
+    except Exception as error:  # logged; the endorsements are then simply not shown
+        internal_errors.log("endorsements", error)
+        return []
 
 
 def _structure_failed(run: CheckRun) -> bool:
@@ -260,6 +295,8 @@ def verify_credential(
     now: datetime | None = None,
     recipient: Recipient | None = None,
     is_known_issuer: KnownIssuer | None = None,
+    endorsement_status_fetcher: StatusFetcher | None = None,
+    with_endorsements: bool = True,
 ) -> VerificationResult:
     """Verify a credential given as a dict (embedded proof) or a compact JWS; never raises."""
     run = CheckRun()
@@ -276,6 +313,8 @@ def verify_credential(
         now=now or datetime.now(UTC),
         recipient=recipient,
         is_known_issuer=is_known_issuer,
+        endorsement_status_fetcher=endorsement_status_fetcher,
+        with_endorsements=with_endorsements,
     )
 
 
@@ -288,6 +327,8 @@ def verify_bytes(
     now: datetime | None = None,
     recipient: Recipient | None = None,
     is_known_issuer: KnownIssuer | None = None,
+    endorsement_status_fetcher: StatusFetcher | None = None,
+    with_endorsements: bool = True,
 ) -> VerificationResult:
     """Verify an uploaded file: JSON, compact JWS (.jwt/.jws), baked PNG or SVG; never raises."""
     run = CheckRun()
@@ -304,4 +345,6 @@ def verify_bytes(
         now=now or datetime.now(UTC),
         recipient=recipient,
         is_known_issuer=is_known_issuer,
+        endorsement_status_fetcher=endorsement_status_fetcher,
+        with_endorsements=with_endorsements,
     )

@@ -89,12 +89,12 @@ def check_jsonld(credential: dict[str, Any], run: CheckRun) -> None:
 def _schema_view(credential: dict[str, Any]) -> dict[str, Any]:
     """Tolerate what the VC data model allows but the OB 3.0 JSON Schema words more strictly.
 
-    A single proof object (VCDM allows one) is validated as a one-item array; VCDM 1.1
-    credentials are validated with their dates and contexts in 2.0 form.
+    A single proof object (VCDM allows one) is validated as a one-item array, in the
+    credential and in the endorsements it embeds; VCDM 1.1 credentials are validated with their
+    dates and contexts in 2.0 form.
     """
-    view = dict(credential)
-    if isinstance(view.get("proof"), dict):
-        view["proof"] = [view["proof"]]
+    view = _proof_as_array(credential)
+    _endorsement_proofs_as_arrays(view)
     if is_v1(view):
         contexts = as_list(view.get("@context"))
         ob = [c for c in contexts if isinstance(c, str) and OB_CONTEXT.match(c)]
@@ -105,6 +105,36 @@ def _schema_view(credential: dict[str, Any]) -> dict[str, Any]:
         if "expirationDate" in view and "validUntil" not in view:
             view["validUntil"] = view.pop("expirationDate")
     return view
+
+
+def _proof_as_array(document: dict[str, Any]) -> dict[str, Any]:
+    view = dict(document)
+    if isinstance(view.get("proof"), dict):
+        view["proof"] = [view["proof"]]
+    return view
+
+
+def _endorsement_proofs_as_arrays(view: dict[str, Any]) -> None:
+    """The same tolerance for embedded endorsements (credential, issuer, achievement, creator):
+    the objects on the way are copied, the caller's credential is left as it was."""
+
+    def endorsed(holder: dict[str, Any]) -> dict[str, Any]:
+        holder = dict(holder)
+        if isinstance(holder.get("endorsement"), list):
+            holder["endorsement"] = [
+                _proof_as_array(e) if isinstance(e, dict) else e for e in holder["endorsement"]
+            ]
+        return holder
+
+    view.update(endorsed(view))
+    if isinstance(view.get("issuer"), dict):
+        view["issuer"] = endorsed(view["issuer"])
+    subject = view.get("credentialSubject")
+    if isinstance(subject, dict) and isinstance(subject.get("achievement"), dict):
+        achievement = endorsed(subject["achievement"])
+        if isinstance(achievement.get("creator"), dict):
+            achievement["creator"] = endorsed(achievement["creator"])
+        view["credentialSubject"] = {**subject, "achievement": achievement}
 
 
 def _schema_urls(credential: dict[str, Any]) -> tuple[list[str], list[str]]:

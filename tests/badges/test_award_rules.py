@@ -2,7 +2,15 @@
 
 import pytest
 
-from badges.award_rules import InvalidRule, Outcome, describe, is_met, validate
+from badges.award_rules import (
+    InvalidRule,
+    Outcome,
+    check,
+    describe,
+    describe_condition,
+    is_met,
+    validate,
+)
 
 CRCN_LEVELS = {"1.1": 3, "1.2": 2, "4.1": 1, "4.2": 2}
 
@@ -104,3 +112,66 @@ def test_describe_says_the_rule_in_plain_french():
         "Atteindre le niveau 2 dans la compétence 4.1.",
         "Être orienté vers : à accompagner.",
     ]
+
+
+def test_a_manual_rule_is_valid_and_never_met():
+    manual = {"kind": "manual"}
+    assert validate(manual) == []
+    assert not is_met(manual, outcome())
+    assert check(manual, outcome()) is None
+    assert describe(manual) == [
+        "Attribué à la main par un formateur : aucune évaluation ne le donne seule."
+    ]
+
+
+def test_an_unknown_rule_kind_is_refused():
+    assert any("« kind »" in e for e in validate({"kind": "sometimes"}))
+
+
+def test_check_says_which_condition_is_met():
+    failing = {"type": "score", "min": 1000}
+    assert check(rule({"type": "completion"}, failing), outcome()) == [True, False]
+    assert check(rule({"type": "completion"}, framework="pix"), outcome()) is None
+
+
+@pytest.mark.parametrize(
+    ("competences", "count", "fragment"),
+    [
+        ([], 1, "au moins une compétence"),
+        (["1.1", "1.1"], 1, "deux fois"),
+        (["1.1", 2], 1, "liste de codes"),
+        ("1.1", 1, "liste de codes"),
+        (["1.1", "1.2"], 3, "3 compétences parmi 2"),
+        (["1.1", "9.9"], 1, "« 9.9 » n'est pas dans ce référentiel"),
+    ],
+)
+def test_the_set_of_competences_counted_is_validated(competences, count, fragment):
+    condition = {
+        "type": "competences_at_level",
+        "min_level": 2,
+        "count": count,
+        "competences": competences,
+    }
+    errors = validate(rule(condition), competences=CRCN_LEVELS)
+    assert any(fragment in error for error in errors), errors
+
+
+def test_a_competence_outside_the_framework_is_refused_when_the_framework_is_known():
+    condition = {"type": "competence_level", "competence": "7.7", "min_level": 1}
+    assert validate(rule(condition)) == []
+    assert validate(rule(condition), competences=CRCN_LEVELS) == [
+        "Condition 1 : la compétence « 7.7 » n'est pas dans ce référentiel."
+    ]
+
+
+def test_describe_names_the_set_of_competences_and_marks_what_is_missing():
+    condition = {
+        "type": "competences_at_level",
+        "min_level": 2,
+        "count": 2,
+        "competences": ["1.1", "4.1", "4.2"],
+    }
+    assert describe(rule(condition)) == [
+        "Atteindre le niveau 2 dans au moins 2 compétences parmi 1.1, 4.1, 4.2."
+    ]
+    assert describe_condition({"type": "score", "min": None}) == "Obtenir au moins ? points."

@@ -130,6 +130,22 @@ def studio_content(app, world) -> dict[str, int]:
 
 
 @pytest.fixture
+def world_actions(app, world) -> dict[str, int]:
+    """One funded action of each association, for URLs: ``{action_a}``, ``{action_b}``."""
+    from learners.models import Organisation
+    from tests.indicators.factories import make_action
+    from web.database import db
+
+    with app.app_context():
+        made = {
+            f"action_{suffix}": make_action(db.session, db.session.get(Organisation, org_id)).id
+            for suffix, org_id in (("a", world.org_a), ("b", world.org_b))
+        }
+        db.session.commit()
+        return made
+
+
+@pytest.fixture
 def client_as(app, world) -> Callable:
     """``client_as("trainer")`` → a fresh test client signed in as the world's trainer."""
     from learners.models import User
@@ -155,3 +171,35 @@ def count_rows(app) -> Callable[[type], int]:
             return db.session.scalar(select(func.count()).select_from(model))
 
     return count
+
+
+@pytest.fixture
+def achievements_content(app, world) -> dict[str, str]:
+    """Achievements for URLs: A's and B's own (their issuers' rule « niveau 2 en 1.1 » on the
+    test framework) and a shipped one of the platform's issuer (``achievement_a``,
+    ``achievement_b``, ``achievement_platform``: public ids)."""
+    from learners.models import Organisation
+    from tests.badges.factories import make_achievement, make_issuer
+    from web.database import db
+
+    rule = {
+        "framework": "essai",
+        "require": "all",
+        "conditions": [{"type": "competence_level", "competence": "1.1", "min_level": 2}],
+    }
+    kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
+    with app.app_context():
+        ids = {}
+        for suffix, org_id in (
+            ("a", world.org_a),
+            ("b", world.org_b),
+            ("platform", world.platform),
+        ):
+            org = db.session.get(Organisation, org_id)
+            issuer = make_issuer(db.session, org, name=org.name, kek=kek)
+            achievement = make_achievement(
+                db.session, issuer, name=f"Badge {suffix}", award_rules=rule
+            )
+            ids[f"achievement_{suffix}"] = achievement.public_id
+        db.session.commit()
+        return ids

@@ -45,7 +45,15 @@ STAFF_400 = {"trainer": 400, "org_admin": 400, "platform_admin": 400}
 STAFF_303 = {"trainer": 303, "org_admin": 303, "platform_admin": 303}
 REF_A = "/organisations/{org_a}/referentiels"
 STUDIO_IDS = ("framework", "domain", "competence", "item")  # ids from the studio_content fixture
+# A valid rule as the builder posts it (saved: 303).
+RULE = {
+    "mode": "all",
+    "framework": "essai",
+    "conditions-0-type": "completion",
+    "save": "1",
+}
 COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
+INDICATORS_A = "/organisations/{org_a}/indicateurs"
 
 ACCESS: dict[str, list[Case]] = {
     "static": [Case("/static/css/jalon.css", EVERYONE_200)],
@@ -114,6 +122,23 @@ ACCESS: dict[str, list[Case]] = {
             "POST",
             {"visibility": "private"},
         )
+    ],
+    # An achievement's award rule (tests/web/test_badge_rules.py): A's own is editable; B's
+    # through A's space is not found; the platform's shipped one is read-only for A.
+    "studio.award_rule": [
+        Case("/organisations/{org_a}/badges/{achievement_a}/regle", see(**STAFF_OF_A)),
+        Case("/organisations/{org_a}/badges/{achievement_a}/regle", see(**STAFF_303), "POST", RULE),
+        Case("/organisations/{org_a}/badges/{achievement_b}/regle", see(**STAFF_404)),
+        Case("/organisations/{org_a}/badges/{achievement_b}/regle", see(**STAFF_404), "POST", RULE),
+        Case("/organisations/{org_b}/badges/{achievement_b}/regle", see(platform_admin=200)),
+        Case("/organisations/{org_a}/badges/{achievement_platform}/regle", see(**STAFF_OF_A)),
+        Case(
+            "/organisations/{org_a}/badges/{achievement_platform}/regle",
+            see(**STAFF_403),
+            "POST",
+            RULE,
+        ),
+        Case(f"/organisations/{{org_a}}/badges/{NO_BADGE}/regle", see(**STAFF_404)),
     ],
     "studio.organisation": [
         Case("/organisations/{org_a}/", see(**STAFF_OF_A)),
@@ -481,8 +506,62 @@ ACCESS: dict[str, list[Case]] = {
         Case(f"{REF_A}/import/aucune-tache", see(**STAFF_404)),
         Case("/organisations/{org_b}/referentiels/import/aucune-tache", see(platform_admin=404)),
     ],
-    "department.home": [Case("/departement/", see(department=200))],
+    "department.home": [
+        Case("/departement/", see(department=200)),
+        Case("/departement/?porteur={org_a}&ventilation=sexe&du=n'importe", see(department=200)),
+    ],
+    "department.export": [
+        Case("/departement/indicateurs.csv", see(department=200)),
+        Case("/departement/indicateurs.xlsx?ventilation=commune", see(department=200)),
+    ],
+    "department.action_bilan": [
+        Case("/departement/actions/{action_a}/bilan.pdf", see(department=200)),
+        Case("/departement/actions/999999/bilan.pdf", see(department=404)),
+    ],
+    # An association's indicators: its own actions only (tests/web/test_department_dashboard.py).
+    "studio.indicators": [
+        Case("/organisations/{org_a}/indicateurs", see(**STAFF_OF_A)),
+        Case("/organisations/{org_b}/indicateurs", see(platform_admin=200)),
+    ],
+    "studio.indicators_export": [
+        Case("/organisations/{org_a}/indicateurs.csv", see(**STAFF_OF_A)),
+        Case("/organisations/{org_a}/indicateurs.xlsx", see(**STAFF_OF_A)),
+        Case("/organisations/{org_b}/indicateurs.csv", see(platform_admin=200)),
+    ],
+    "studio.action_bilan": [
+        Case(f"{INDICATORS_A}/actions/{{action_a}}/bilan.pdf", see(**STAFF_OF_A)),
+        Case(f"{INDICATORS_A}/actions/{{action_b}}/bilan.pdf", see(**STAFF_404)),
+        Case(
+            "/organisations/{org_b}/indicateurs/actions/{action_b}/bilan.pdf",
+            see(platform_admin=200),
+        ),
+    ],
+    # Endorsements (tests/web/test_endorsement_pages.py covers a partner employer's admins,
+    # another employer's endorsements and real endorsements).
+    "endorsements.department": [
+        Case("/departement/reconnaissances", see(department=200)),
+        Case("/departement/reconnaissances", see(department=422), "POST"),
+    ],
+    "endorsements.department_withdraw": [
+        Case(f"/departement/reconnaissances/{NO_BADGE}/retrait", see(department=404), "POST")
+    ],
+    "endorsements.partner": [
+        # An association is no endorser: even its admin is refused.
+        Case("/studio/{org_a}/reconnaissances", see()),
+        Case("/studio/{org_a}/reconnaissances", see(), "POST"),
+        Case("/studio/{departement}/reconnaissances", see()),
+        Case("/studio/999999/reconnaissances", see(org_admin=404)),
+    ],
+    "endorsements.partner_withdraw": [
+        Case(f"/studio/{{org_a}}/reconnaissances/{NO_BADGE}/retrait", see(), "POST"),
+        Case(f"/studio/{{org_b}}/reconnaissances/{NO_BADGE}/retrait", see(), "POST"),
+    ],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
+    "admin.new_organisation_admin": [
+        Case("/admin/organisations/{org_a}/administrateur", see(platform_admin=200)),
+        Case("/admin/organisations/{org_a}/administrateur", see(platform_admin=422), "POST"),
+        Case("/admin/organisations/999999/administrateur", see(platform_admin=404)),
+    ],
     "admin.new_organisation": [
         Case("/admin/organisations/nouvelle", see(platform_admin=200)),
         Case("/admin/organisations/nouvelle", see(platform_admin=422), method="POST"),
@@ -540,6 +619,10 @@ def test_access_rule(endpoint, app, world, client_as, request):
     ids = dict(world.ids)
     if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in STUDIO_IDS):
         ids.update(request.getfixturevalue("studio_content"))  # frameworks written in the studio
+    if any("{achievement_" in case.path for case in ACCESS[endpoint]):
+        ids.update(request.getfixturevalue("achievements_content"))
+    if any("{action_" in case.path for case in ACCESS[endpoint]):
+        ids.update(request.getfixturevalue("world_actions"))  # one funded action per association
     failures = []
     for case in ACCESS[endpoint]:
         path = case.path.format(**ids)

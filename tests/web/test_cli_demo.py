@@ -27,7 +27,7 @@ def test_demo_loads_idempotently_and_prints_accounts(app):
         assert code in first.output
     counts = (_count(app, Organisation), _count(app, User))
     assert runner.invoke(main, ["demo"]).exit_code == 0
-    assert (_count(app, Organisation), _count(app, User)) == counts == (4, 10)
+    assert (_count(app, Organisation), _count(app, User)) == counts == (5, 11)
 
 
 def test_demo_if_empty_leaves_an_existing_database_alone(app, world):

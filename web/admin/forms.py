@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, ValidationError
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import EmailField, SelectField, StringField, SubmitField, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from learners.models import OrganisationKind
 from learners.siret import InvalidSiret, normalise_siret
@@ -19,6 +19,7 @@ def kind_labels() -> list[tuple[str, str]]:
         OrganisationKind.CHAMBRE_CONSULAIRE: _l("Chambre consulaire"),
         OrganisationKind.EPLE: _l("Établissement public local d'enseignement (EPLE)"),
         OrganisationKind.DEPARTEMENT: _l("Département"),
+        OrganisationKind.EMPLOYEUR: _l("Employeur partenaire (reconnaît des badges)"),
         OrganisationKind.PLATFORM: _l("Opérateur de la plateforme"),
     }
     return [(kind.value, labels[kind]) for kind in OrganisationKind]
@@ -51,3 +52,24 @@ class OrganisationForm(FlaskForm):
             raise ValidationError(
                 _l("Ce numéro SIRET n'est pas valide : vérifiez les chiffres.")
             ) from exc
+
+
+class OrganisationAdminForm(FlaskForm):
+    display_name = StringField(
+        _l("Prénom et nom de l'administrateur"),
+        validators=[
+            InputRequired(_l("Écrivez le prénom et le nom, par exemple : Paul Durand.")),
+            Length(max=120, message=_l("C'est trop long : 120 caractères au plus.")),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    email = EmailField(
+        _l("Adresse e-mail (identifiant de connexion)"),
+        validators=[
+            InputRequired(_l("Écrivez l'adresse e-mail de la personne.")),
+            Email(_l("Cette adresse e-mail n'est pas valide.")),
+            Length(max=254, message=_l("C'est trop long : 254 caractères au plus.")),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    submit = SubmitField(_l("Créer le compte"))

@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from badges import issuance, verification, wallet
+from badges import endorsements, issuance, verification, wallet
 from badges.models import Credential
 from badges.qr import qr_png, qr_svg
 from learners.models import Role
@@ -70,6 +70,7 @@ def _badge_page(credential: Credential, form: VisibilityForm, status_code: int =
         credential=credential,
         achievement=credential.achievement,
         sheet=sheet,
+        recognised_by=endorsements.recognised_by(db.session, credential),
         qr=qr_svg(sheet.qr_url, title=_("Code QR de l'adresse de ce badge")),
         form=form,
         PUBLIC=PUBLIC,

@@ -9,9 +9,11 @@ from flask import Blueprint
 bp = Blueprint("studio", __name__, url_prefix="/organisations")
 
 from web.studio import (  # noqa: E402,F401  (routes register on import)
+    badge_rules,
     bank,
     campaigns,
     frameworks,
+    indicators,
     items,
     journal,
     results,

@@ -41,6 +41,12 @@ ACTION_LABELS = {
     "item.updated": _l("Question modifiée"),
     "item.new_version": _l("Nouvelle version d'une question"),
     "item.status_changed": _l("Statut d'une question changé"),
+    "achievement.rule_saved": _l("Règle d'obtention d'un badge enregistrée"),
+    "member.admin_created": _l("Compte d'administrateur créé par la plateforme"),
+    "endorsement.created": _l("Badge d'une association reconnu"),
+    "endorsement.withdrawn": _l("Reconnaissance d'un badge retirée"),
+    "endorsement.created_for_us": _l("Un badge de la structure a été reconnu par un partenaire"),
+    "endorsement.withdrawn_for_us": _l("Un partenaire a retiré sa reconnaissance d'un badge"),
 }
 
 

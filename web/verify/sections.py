@@ -12,7 +12,7 @@ from typing import Any
 
 from badges.models import Credential
 from badges.verification import Verification
-from web.verify import display, verdicts
+from web.verify import display, endorsement_lines, verdicts
 from web.verify.display import CredentialView
 
 
@@ -22,7 +22,8 @@ def _holder_name(ours: Credential | None, view: CredentialView) -> str | None:
 
 
 def context(checked: Verification, base_url: str) -> dict[str, Any]:
-    """Template variables ``view``, ``holder_name``, ``issuer_url``, ``outcome``, ``checks``."""
+    """Template variables ``view``, ``holder_name``, ``issuer_url``, ``outcome``, ``checks``,
+    ``endorsements``."""
     result, ours = checked.result, checked.credential
     document = result.credential or (json.loads(ours.signed_json) if ours else None)
     view = display.read(document, base_url)
@@ -38,4 +39,5 @@ def context(checked: Verification, base_url: str) -> dict[str, Any]:
             revocation_reason=ours.revocation_reason if ours else None,
         ),
         "checks": verdicts.check_lines(result),
+        "endorsements": endorsement_lines.lines(result),
     }

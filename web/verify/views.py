@@ -12,7 +12,7 @@ import json
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from badges import achievements, issuance, issuers, status_lists, verification
+from badges import achievements, endorsements, issuance, issuers, status_lists, verification
 from badges.models import Credential, VerificationChannel
 from badges.qr import qr_svg
 from web import errors
@@ -184,7 +184,9 @@ def achievement(achievement_id: str):
         found = achievements.get(db.session, achievement_id)
     except achievements.AchievementNotFound:
         abort(404)
-    return _json(achievements.document(found, checking.base_url()), cache=STATUS_CACHE_SECONDS)
+    standing = endorsements.embedded(db.session, found)
+    document = achievements.document(found, checking.base_url(), endorsements=standing)
+    return _json(document, cache=STATUS_CACHE_SECONDS)
 
 
 @bp.get("/status/<issuer_id>/<list_id>")

@@ -1,12 +1,7 @@
-"""The département's indicators: aggregate figures over every funded structure.
+"""The platform's first figures for the département: structures, accounts, activated accounts.
 
-The département sees counts, never a person: every function here returns numbers only, so a
-page or an export built on them cannot name a beneficiary. The figures about people and
-structures (accounts, and later entries and exits, participation, outcomes six months later)
-grow here: add a field to ``Overview`` or a function beside it, computed in SQL (counts over
-the whole département, not rows brought back). Figures about sessions and badges belong to
-``assessments`` and ``badges`` (``learners`` imports neither); the dashboard puts them side by
-side.
+Counts over the whole platform (not narrowed by the indicators' filters: accounts are not
+enrolments), shown at the foot of the dashboard.
 """
 
 from __future__ import annotations
@@ -16,14 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from learners.models import Membership, Organisation, OrganisationKind, Role, User
-
-# Structures the département funds: every kind but the département itself and the platform.
-FUNDED_KINDS = tuple(
-    k
-    for k in OrganisationKind
-    if k not in (OrganisationKind.DEPARTEMENT, OrganisationKind.PLATFORM)
-)
+from learners.models import Membership, Organisation, Role, User
+from learners.organisations import FUNDED_KINDS
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Endorsements: the département and partner employers recognise associations' badges."""
