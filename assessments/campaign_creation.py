@@ -57,6 +57,8 @@ MESSAGES = {
     "levels_order": "Le niveau le plus bas ne peut pas dépasser le niveau le plus haut.",
     "levels_range": "Les niveaux vont de 1 à 8.",
     "no_items": "Aucune question validée ne correspond à ces choix.",
+    "assessment_locked": "Des personnes ont déjà commencé cette campagne : son évaluation ne "
+    "peut plus changer. Créez une nouvelle campagne pour d'autres réglages.",
 }
 
 
@@ -203,7 +205,7 @@ def pick_items(
 # Checking, then creating
 
 
-def _name_problems(db: Session, organisation_id: int, name: str) -> list[Problem]:
+def name_problems(db: Session, organisation_id: int, name: str) -> list[Problem]:
     if not name:
         return [Problem("name", "name_empty")]
     if len(name) > MAX_NAME_LENGTH:
@@ -214,7 +216,7 @@ def _name_problems(db: Session, organisation_id: int, name: str) -> list[Problem
     return []
 
 
-def _date_problems(spec: CampaignSpec, now: datetime) -> list[Problem]:
+def date_problems(spec: CampaignSpec, now: datetime) -> list[Problem]:
     if spec.closes_at is None:
         return []
     if spec.opens_at is not None and spec.closes_at <= spec.opens_at:
@@ -224,7 +226,7 @@ def _date_problems(spec: CampaignSpec, now: datetime) -> list[Problem]:
     return []
 
 
-def _setting_problems(spec: AssessmentSpec) -> list[Problem]:
+def setting_problems(spec: AssessmentSpec) -> list[Problem]:
     problems = []
     if not (1 <= spec.min_items <= MAX_ITEMS and 1 <= spec.max_items <= MAX_ITEMS):
         problems.append(Problem("max_items", "length_range"))
@@ -280,7 +282,7 @@ def _new_assessment(
     unknown = [code for code in spec.competence_codes if code not in known]
     if unknown:
         problems.append(Problem("competences", "unknown_competence", {"codes": ", ".join(unknown)}))
-    problems.extend(_setting_problems(spec))
+    problems.extend(setting_problems(spec))
     if problems:
         return None
     uids = _item_uids(db, organisation_id, framework, spec)
@@ -322,7 +324,7 @@ def create(
     :class:`InvalidCampaign` listing every problem, having written nothing."""
     now = now or utcnow()
     name = spec.name.strip()
-    problems = _name_problems(db, organisation_id, name) + _date_problems(spec, now)
+    problems = name_problems(db, organisation_id, name) + date_problems(spec, now)
     make: Callable[[], Assessment] | None = None
     if spec.assessment_id is not None:
         make = _existing_assessment(db, organisation_id, spec.assessment_id, problems)

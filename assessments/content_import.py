@@ -47,6 +47,9 @@ from assessments.tolerances import DEFAULT_TOLERANCE
 SEMANTIC_FIELDS = ("type", "body", "key", "tolerance")
 
 Progress = Callable[[], object]  # called once per item written
+# Called between batches when writing in batches: (items written, items in all), after a flush.
+# It commits (with whatever progress it records in the same transaction), or raises to stop.
+Checkpoint = Callable[[int, int], object]
 
 
 @dataclass
@@ -118,6 +121,26 @@ def import_documents(
     """Validate parsed documents against each other and the database, then write them in one
     savepoint. Raises :class:`ContentInvalid` (nothing written) on any problem. The caller
     commits."""
+    checked = check_documents(db, documents)
+    with db.begin_nested():
+        return write_checked(db, checked, progress=progress)
+
+
+@dataclass(frozen=True)
+class CheckedImport:
+    """Documents checked in full against each other and the database, ready to be written."""
+
+    batch: _Batch
+    stored: Mapping[str, Item]
+    files: int
+
+    @property
+    def items(self) -> int:
+        return sum(len(f.items) for f in self.batch.item_files)
+
+
+def check_documents(db: Session, documents: list[ParsedFile]) -> CheckedImport:
+    """Every check of an import, nothing written; raises :class:`ContentInvalid`."""
     batch, errors = _sort_documents(documents)
     item_ids, reference_errors = _check_references(db, batch)
     errors.extend(reference_errors)
@@ -127,7 +150,45 @@ def import_documents(
     errors = _check_versions(batch, stored) + _check_removed_competences(db, batch)
     if errors:
         raise ContentInvalid(errors)
-    return _write(db, batch, stored, ImportReport(files=len(documents)), progress)
+    return CheckedImport(batch, stored, len(documents))
+
+
+def write_checked(
+    db: Session,
+    checked: CheckedImport,
+    *,
+    progress: Progress | None = None,
+    checkpoint: Checkpoint | None = None,
+    every: int = 50,
+    frameworks_written: Callable[[], object] | None = None,
+) -> ImportReport:
+    """Write checked documents: frameworks, then items, then the competences the frameworks no
+    longer list. With ``checkpoint``, it is called after the frameworks and every ``every``
+    items (it commits: each batch is then kept even if a later one fails)."""
+    report = ImportReport(files=checked.files)
+    resolved, wanted = _write_frameworks(db, checked.batch, report)
+    db.flush()
+    if frameworks_written is not None:
+        frameworks_written()
+    total = checked.items
+    if checkpoint is not None:
+        checkpoint(0, total)
+    written = [0]
+
+    def item_written() -> None:
+        written[0] += 1
+        if progress is not None:
+            progress()
+        if checkpoint is not None and written[0] % every == 0 and written[0] < total:
+            db.flush()
+            checkpoint(written[0], total)
+
+    _write_items(db, checked.batch, resolved, checked.stored, report, item_written)
+    # Competences dropped from a re-imported framework (their items moved or none).
+    for key, framework in resolved.items():
+        prune_competences(db, framework, wanted[key])
+    db.flush()
+    return report
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,26 +406,6 @@ def _check_removed_competences(db: Session, batch: _Batch) -> list[ContentError]
 
 # ---------------------------------------------------------------------------------------------
 # Writing
-
-
-def _write(
-    db: Session,
-    batch: _Batch,
-    stored: Mapping[str, Item],
-    report: ImportReport,
-    progress: Progress | None,
-) -> ImportReport:
-    """Write a checked batch in one savepoint: frameworks, then items, then the competences
-    the frameworks no longer list."""
-    with db.begin_nested():
-        resolved, wanted = _write_frameworks(db, batch, report)
-        db.flush()
-        _write_items(db, batch, resolved, stored, report, progress)
-        # Competences dropped from a re-imported framework (their items moved or none).
-        for key, framework in resolved.items():
-            prune_competences(db, framework, wanted[key])
-        db.flush()
-    return report
 
 
 def _write_frameworks(

@@ -204,6 +204,23 @@ def upsert_item(
     item.version = data["version"]
     item.competence_id = competence.id
     item.organisation_id = competence.framework.organisation_id
+    copy_item_fields(item, data)
+    if _given(data, "a") is not None or _given(data, "b") is not None:
+        item.a = float(_given(data, "a", 1.0))
+        item.b = float(_given(data, "b", data["level"] - 3))
+        calibrated = data.get("calibrated_at")
+        item.calibrated_at = datetime.fromisoformat(calibrated) if calibrated else None
+    elif existing is None or bumped or existing.calibrated_at is None:
+        item.a, item.b, item.calibrated_at = 1.0, float(data["level"] - 3), None
+    if existing is None:
+        db.add(item)
+        return "created"
+    return "updated"
+
+
+def copy_item_fields(item: Item, data: Mapping[str, Any]) -> None:
+    """What an item says and how it is checked, from its file shape (a stored item, or an
+    earlier version shown read-only)."""
     item.level = data["level"]
     item.type = ItemType(data["type"])
     item.status = ItemStatus(data["status"])
@@ -222,17 +239,6 @@ def upsert_item(
     item.tolerance = data.get("tolerance")
     extra = {k: v for k, v in data.items() if k not in ITEM_KEYS}
     item.extra = extra or None
-    if _given(data, "a") is not None or _given(data, "b") is not None:
-        item.a = float(_given(data, "a", 1.0))
-        item.b = float(_given(data, "b", data["level"] - 3))
-        calibrated = data.get("calibrated_at")
-        item.calibrated_at = datetime.fromisoformat(calibrated) if calibrated else None
-    elif existing is None or bumped or existing.calibrated_at is None:
-        item.a, item.b, item.calibrated_at = 1.0, float(data["level"] - 3), None
-    if existing is None:
-        db.add(item)
-        return "created"
-    return "updated"
 
 
 def _given(data: Mapping[str, Any], name: str, default: Any = None) -> Any:

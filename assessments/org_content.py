@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 from assessments.authoring import ContentRejected, check_new_slug
 from assessments.content_errors import ContentError, ContentInvalid
 from assessments.content_export import export_framework
-from assessments.content_import import ImportReport, import_documents
+from assessments.content_import import (
+    Checkpoint,
+    ImportReport,
+    check_documents,
+    import_documents,
+    write_checked,
+)
 from assessments.content_io import dump, parse_text
 from assessments.content_parsing import ParsedFile
 from assessments.models import Competence, Framework, Item, ItemStatus
@@ -93,10 +99,7 @@ def import_for_organisation(
     savepoint = db.begin_nested()
     try:
         report = import_documents(db, documents, progress=progress)
-        slugs = {
-            doc.data.get("slug") if "domains" in doc.data else doc.data.get("framework")
-            for doc in documents
-        }
+        slugs = {_slug_of(doc) for doc in documents}
         _claim(db, organisation_id, {s for s in slugs if isinstance(s, str)})
     except BaseException:
         savepoint.rollback()
@@ -106,6 +109,38 @@ def import_for_organisation(
     else:
         savepoint.commit()
     return report
+
+
+def import_in_batches(
+    db: Session,
+    organisation_id: int,
+    documents: list[ParsedFile],
+    checkpoint: Checkpoint,
+    *,
+    every: int = 50,
+) -> ImportReport:
+    """Like :func:`import_for_organisation`, but written in batches that ``checkpoint``
+    commits (a long import whose progress a page shows). Everything is checked before the
+    first write; the frameworks are the organisation's from the first batch on, so no item is
+    ever visible to others as shipped content."""
+    errors = _ownership_errors(db, organisation_id, documents)
+    if errors:
+        raise ContentInvalid(errors)
+    checked = check_documents(db, documents)
+    slugs = {s for s in (_slug_of(doc) for doc in documents) if isinstance(s, str)}
+    report = write_checked(
+        db,
+        checked,
+        checkpoint=checkpoint,
+        every=every,
+        frameworks_written=lambda: _claim(db, organisation_id, slugs),
+    )
+    _claim(db, organisation_id, slugs)
+    return report
+
+
+def _slug_of(doc: ParsedFile) -> object:
+    return doc.data.get("slug") if "domains" in doc.data else doc.data.get("framework")
 
 
 def _claim(db: Session, organisation_id: int, slugs: set[str]) -> None:

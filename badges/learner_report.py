@@ -3,13 +3,15 @@ progress between a first and a later assessment, and their badges with QR codes.
 
 Funded actions owe each person an individual qualitative report at the end of the action; the
 QR code beside each badge opens its public verification page, so a printed report still tells
-a reader whether the badge holds today. In French, like the attestation.
+a reader whether the badge holds today. In French by default; the web layer passes the words of
+the language of the person who downloads it (:class:`ReportWords`).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from fpdf import FPDF
@@ -25,43 +27,83 @@ from badges.wallet import WalletStatus
 from learners.database import utcnow
 from learners.models import Learner, Organisation
 
-STATUS_WORDS = {
-    WalletStatus.VALID: "actif",
-    WalletStatus.SUSPENDED: "suspendu",
-    WalletStatus.REVOKED: "révoqué",
-    WalletStatus.EXPIRED: "expiré",
-}
-SESSION_WORDS = {
-    ParticipationStatus.IN_PROGRESS: "en cours",
-    ParticipationStatus.FINISHED: "terminée",
-    ParticipationStatus.TIMED_OUT: "terminée (temps écoulé)",
-    ParticipationStatus.ABANDONED: "abandonnée",
-}
 QR_SIZE = 32  # mm: scannable from a printed page
 
 
-def progress_words(progress: CompetenceProgress) -> str:
-    """The progress between the first and the latest assessment, in a sentence."""
-    latest = progress.latest
-    if not progress.assessed_twice:
-        return f"Niveau {latest.level} le {french_date(latest.at)} (une seule évaluation)."
-    first = progress.first
-    change = progress.change
+def french_trend(change: int) -> str:
     if change > 0:
-        trend = f"progrès de {change} niveau{'x' if change > 1 else ''}"
-    elif change < 0:
-        trend = f"baisse de {-change} niveau{'x' if change < -1 else ''}"
-    else:
-        trend = "niveau stable"
-    return (
-        f"Niveau {first.level} le {french_date(first.at)}, niveau {latest.level} le "
-        f"{french_date(latest.at)} : {trend}."
+        return f"progrès de {change} niveau{'x' if change > 1 else ''}"
+    if change < 0:
+        return f"baisse de {-change} niveau{'x' if change < -1 else ''}"
+    return "niveau stable"
+
+
+@dataclass(frozen=True)
+class ReportWords:
+    """Every sentence of the report, in one language (French here; the web layer builds the
+    one of the person downloading it). Placeholders in braces are filled by :func:`str.format`."""
+
+    lang: str = "fr"
+    date: Callable[[datetime], str] = french_date
+    trend: Callable[[int], str] = french_trend
+    title: str = "Bilan individuel"
+    dated: str = "{organisation} — le {date}"
+    can_do_heading: str = "Ce que la personne sait faire"
+    nothing_finished: str = "Aucune évaluation terminée pour l'instant."
+    competence: str = "{code} {title} — niveau {level}"
+    beginner: str = "Découvre cette compétence (aucun niveau atteint)."
+    progress: str = "Progression : {words}"
+    assessed_once: str = "Niveau {level} le {date} (une seule évaluation)."
+    assessed_twice: str = (
+        "Niveau {first} le {first_date}, niveau {latest} le {latest_date} : {trend}."
+    )
+    sessions_heading: str = "Évaluations passées"
+    session: str = "• {campaign} ({assessment}), commencée le {date} : {status}"
+    score: str = ", score {score}"
+    referral: str = ", orientation : {label}"
+    badges_heading: str = "Badges obtenus"
+    no_badges: str = "Aucun badge pour l'instant."
+    scan: str = "Scannez un code QR : la page dit si le badge est valide aujourd'hui."
+    issued: str = "Délivré le {date} — état : {status}"
+    statuses: Mapping[WalletStatus, str] = field(
+        default_factory=lambda: {
+            WalletStatus.VALID: "actif",
+            WalletStatus.SUSPENDED: "suspendu",
+            WalletStatus.REVOKED: "révoqué",
+            WalletStatus.EXPIRED: "expiré",
+        }
+    )
+    session_statuses: Mapping[ParticipationStatus, str] = field(
+        default_factory=lambda: {
+            ParticipationStatus.IN_PROGRESS: "en cours",
+            ParticipationStatus.FINISHED: "terminée",
+            ParticipationStatus.TIMED_OUT: "terminée (temps écoulé)",
+            ParticipationStatus.ABANDONED: "abandonnée",
+        }
     )
 
 
-def _pdf(title: str) -> FPDF:
+FRENCH = ReportWords()
+
+
+def progress_words(progress: CompetenceProgress, words: ReportWords = FRENCH) -> str:
+    """The progress between the first and the latest assessment, in a sentence."""
+    latest = progress.latest
+    if not progress.assessed_twice:
+        return words.assessed_once.format(level=latest.level, date=words.date(latest.at))
+    first = progress.first
+    return words.assessed_twice.format(
+        first=first.level,
+        first_date=words.date(first.at),
+        latest=latest.level,
+        latest_date=words.date(latest.at),
+        trend=words.trend(progress.change),
+    )
+
+
+def _pdf(title: str, lang: str) -> FPDF:
     pdf = FPDF(format="A4", unit="mm")
-    pdf.set_lang("fr")
+    pdf.set_lang(lang)
     pdf.set_title(title)
     pdf.set_creator("Jalon")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
@@ -83,42 +125,48 @@ def _heading(pdf: FPDF, text: str) -> None:
     pdf.ln(1)
 
 
-def _competences(pdf: FPDF, record: LearnerRecord) -> None:
-    _heading(pdf, "Ce que la personne sait faire")
+def _competences(pdf: FPDF, record: LearnerRecord, words: ReportWords) -> None:
+    _heading(pdf, words.can_do_heading)
     if not record.progress:
         pdf.set_font("DejaVu", "", 11)
-        _line(pdf, 6, "Aucune évaluation terminée pour l'instant.")
+        _line(pdf, 6, words.nothing_finished)
         return
     for progress in record.progress:
         pdf.set_font("DejaVu", "B", 11)
-        _line(pdf, 6, f"{progress.code} {progress.title} — niveau {progress.latest.level}")
+        line = words.competence.format(
+            code=progress.code, title=progress.title, level=progress.latest.level
+        )
+        _line(pdf, 6, line)
         pdf.set_font("DejaVu", "", 11)
-        can_do = progress.can_do or "Découvre cette compétence (aucun niveau atteint)."
-        _line(pdf, 6, can_do)
-        _line(pdf, 6, f"Progression : {progress_words(progress)}")
+        _line(pdf, 6, progress.can_do or words.beginner)
+        _line(pdf, 6, words.progress.format(words=progress_words(progress, words)))
         pdf.ln(2)
 
 
-def _sessions(pdf: FPDF, record: LearnerRecord) -> None:
-    _heading(pdf, "Évaluations passées")
+def _sessions(pdf: FPDF, record: LearnerRecord, words: ReportWords) -> None:
+    _heading(pdf, words.sessions_heading)
     pdf.set_font("DejaVu", "", 11)
     for line in record.sessions:
-        text = f"• {line.campaign_name} ({line.assessment_title}), commencée le "
-        text += f"{french_date(line.started_at)} : {SESSION_WORDS[line.status]}"
+        text = words.session.format(
+            campaign=line.campaign_name,
+            assessment=line.assessment_title,
+            date=words.date(line.started_at),
+            status=words.session_statuses[line.status],
+        )
         if line.score is not None:
-            text += f", score {line.score}"
+            text += words.score.format(score=line.score)
         if line.referral_label:
-            text += f", orientation : {line.referral_label}"
+            text += words.referral.format(label=line.referral_label)
         _line(pdf, 6, text + ".")
 
 
-def _badges(pdf: FPDF, badges: Sequence[BadgeLine]) -> None:
-    _heading(pdf, "Badges obtenus")
+def _badges(pdf: FPDF, badges: Sequence[BadgeLine], words: ReportWords) -> None:
+    _heading(pdf, words.badges_heading)
     pdf.set_font("DejaVu", "", 11)
     if not badges:
-        _line(pdf, 6, "Aucun badge pour l'instant.")
+        _line(pdf, 6, words.no_badges)
         return
-    _line(pdf, 6, "Scannez un code QR : la page dit si le badge est valide aujourd'hui.")
+    _line(pdf, 6, words.scan)
     pdf.ln(2)
     width = pdf.w - pdf.l_margin - pdf.r_margin - QR_SIZE - 5
     for badge in badges:
@@ -131,13 +179,10 @@ def _badges(pdf: FPDF, badges: Sequence[BadgeLine]) -> None:
         _line(pdf, 6, badge.name, width)
         pdf.set_x(pdf.l_margin + QR_SIZE + 5)
         pdf.set_font("DejaVu", "", 10)
-        _line(
-            pdf,
-            5,
-            f"Délivré le {french_date(badge.issued_at)} — état : {STATUS_WORDS[badge.status]}"
-            f"\n{badge.url}",
-            width,
+        issued = words.issued.format(
+            date=words.date(badge.issued_at), status=words.statuses[badge.status]
         )
+        _line(pdf, 5, f"{issued}\n{badge.url}", width)
         pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 4)
 
 
@@ -146,24 +191,33 @@ def render_report(
     badges: Sequence[BadgeLine],
     organisation_name: str,
     now: datetime | None = None,
+    words: ReportWords = FRENCH,
 ) -> bytes:
     """The report as A4 pages; fonts embedded so any name prints correctly."""
-    pdf = _pdf(f"Bilan individuel — {record.display_name}")
+    pdf = _pdf(f"{words.title} — {record.display_name}", words.lang)
     pdf.set_author(organisation_name)
     pdf.set_font("DejaVu", "B", 20)
-    _line(pdf, 10, "Bilan individuel", align="C")
+    _line(pdf, 10, words.title, align="C")
     pdf.set_font("DejaVu", "B", 16)
     _line(pdf, 9, record.display_name, align="C")
     pdf.set_font("DejaVu", "", 11)
-    _line(pdf, 6, f"{organisation_name} — le {french_date(now or utcnow())}", align="C")
-    _competences(pdf, record)
-    _badges(pdf, badges)
-    _sessions(pdf, record)
+    dated = words.dated.format(organisation=organisation_name, date=words.date(now or utcnow()))
+    _line(pdf, 6, dated, align="C")
+    _competences(pdf, record, words)
+    _badges(pdf, badges, words)
+    _sessions(pdf, record, words)
     return bytes(pdf.output())
 
 
-def report_pdf(db: Session, learner: Learner, organisation: Organisation, base_url: str) -> bytes:
-    """The report of ``learner`` in ``organisation``'s campaigns (framework texts in French)."""
-    record = learner_record(db, learner, organisation.id, "fr")
+def report_pdf(
+    db: Session,
+    learner: Learner,
+    organisation: Organisation,
+    base_url: str,
+    words: ReportWords = FRENCH,
+) -> bytes:
+    """The report of ``learner`` in ``organisation``'s campaigns, framework texts in the
+    language of ``words``."""
+    record = learner_record(db, learner, organisation.id, words.lang)
     badges = lines_of(db, record.session_ids, base_url)
-    return render_report(record, badges, organisation.name)
+    return render_report(record, badges, organisation.name, words=words)

@@ -5,10 +5,13 @@ The work is a plain function ``work(db, progress, **arguments) -> dict``: it cal
 database sessions: the work's session commits what the work decides; progress is written through
 a second, short session so it is visible while the work's transaction is still open. Where the
 job runs (in the request, a thread, a queue worker) is the web layer's choice (``web/jobs.py``).
+A work that commits in batches asks for ``job_id`` and writes its progress with its own session
+(:func:`progress_in`) in each batch's transaction instead.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections.abc import Callable
@@ -81,12 +84,33 @@ def progress_writer(factory: sessionmaker, job_id: int) -> Progress:
     return progress
 
 
+def progress_in(db: Session, job_id: int) -> Progress:
+    """Progress written through the work's own session, in its open transaction: seen by the
+    page when the work commits. For a work that commits in batches while it holds a write
+    transaction between them: on SQLite (one writer at a time) a second session writing
+    progress then would wait for that transaction and fail with « database is locked »."""
+
+    def progress(done: int, total: int | None = None) -> None:
+        values: dict[str, Any] = {"done": done}
+        if total is not None:
+            values["total"] = total
+        db.execute(update(Job).where(Job.id == job_id).values(**values))
+
+    return progress
+
+
+def _wants_job_id(work: Work) -> bool:
+    return "job_id" in inspect.signature(work).parameters
+
+
 def run(factory: sessionmaker, job_id: int, work: Work) -> None:
     """Run ``work`` for job ``job_id`` and record how it ended; never raises."""
     _set(factory, job_id, status=JobStatus.RUNNING, started_at=utcnow())
     with factory() as db:
         job = db.get(Job, job_id)
         arguments = dict(job.arguments or {}) if job else {}
+    if _wants_job_id(work):  # it writes its progress itself (progress_in)
+        arguments["job_id"] = job_id
     progress = progress_writer(factory, job_id)
     try:
         with factory() as db:

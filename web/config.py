@@ -98,6 +98,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         "JALON_VERIFICATION_CACHE_SIZE": int(env.get("JALON_VERIFICATION_CACHE_SIZE", "2048")),
         # A visitor opening the same badge again within this many hours is not counted again.
         "JALON_VERIFICATION_COUNT_HOURS": int(env.get("JALON_VERIFICATION_COUNT_HOURS", "24")),
+        # A checked import file nobody confirmed is deleted after this many hours.
+        "JALON_PENDING_IMPORT_HOURS": float(env.get("JALON_PENDING_IMPORT_HOURS", "24")),
         # Any indicator cell computed from fewer people than this is masked, in every output.
         "JALON_INDICATORS_MASK_THRESHOLD": int(
             env.get("JALON_INDICATORS_MASK_THRESHOLD", str(DEFAULT_MASK_THRESHOLD))

@@ -139,3 +139,35 @@ def test_a_trainer_copies_a_shipped_framework_and_checks_an_import_first(
     expect(page.get_by_role("alert")).to_contain_text("ligne 3")
     assert_accessible(page)
     fits_phone(page)
+
+
+def test_a_trainer_imports_a_file_and_watches_its_progress(
+    journey_server, page, login, assert_accessible, tmp_path
+):
+    """The real import runs as a job (a thread of the live server): the page shows its
+    progress bar, then what it wrote."""
+    from assessments.content_io import dump, export_framework
+    from web.database import db
+
+    with journey_server.app.app_context():
+        bundle = export_framework(db.session, "premiers-pas", None)
+    bundle["slug"] = "import-suivi"
+    for item in bundle["items"]:
+        item["id"] = item["id"].replace("premiers-pas", "import-suivi")
+    path = tmp_path / "import-suivi.json"
+    path.write_text(dump(bundle), encoding="utf-8")
+    count = len(bundle["items"])
+
+    login(page, "formateur@passerelle.example")
+    page.get_by_role("link", name="Référentiels et questions").click()
+    page.get_by_role("button", name="Importer un fichier").click()
+    page.get_by_label("Fichier du référentiel (JSON)").set_input_files(path)
+    page.get_by_role("button", name="Vérifier le fichier (rien n'est importé)").click()
+    page.get_by_role("button", name=re.compile("^Importer")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import du fichier")
+    expect(page.get_by_text(f"Fichier importé : {count} question(s).")).to_be_visible()
+    expect(page.get_by_text(f"{count} question(s) créée(s)")).to_be_visible()
+    assert_accessible(page)
+    fits_phone(page)
+    page.get_by_role("link", name="Voir les référentiels").click()
+    expect(page.get_by_role("link", name=bundle["title"]["fr"]).first).to_be_visible()

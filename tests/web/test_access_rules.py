@@ -306,6 +306,25 @@ ACCESS: dict[str, list[Case]] = {
         ]
         for endpoint, suffix in (("campaign", ""), ("campaign_poster", "/affiche.pdf"))
     },
+    # Changing a campaign: an empty form comes back with its errors; B's is not found.
+    "studio.edit_campaign": [
+        Case("/organisations/{org_a}/campagnes/{campaign_a}/modifier", see(**STAFF_OF_A)),
+        Case(
+            "/organisations/{org_a}/campagnes/{campaign_b}/modifier",
+            see(trainer=404, org_admin=404, platform_admin=404),
+        ),
+        Case("/organisations/{org_b}/campagnes/{campaign_b}/modifier", see(platform_admin=200)),
+        Case(
+            "/organisations/{org_a}/campagnes/{campaign_a}/modifier",
+            see(**STAFF_OF_A_422),
+            method="POST",
+        ),
+        Case(
+            "/organisations/{org_a}/campagnes/{campaign_b}/modifier",
+            see(trainer=404, org_admin=404, platform_admin=404),
+            method="POST",
+        ),
+    ],
     **{
         f"studio.{endpoint}": [
             Case(
@@ -426,6 +445,16 @@ ACCESS: dict[str, list[Case]] = {
         Case(f"{REF_A}/{{framework_b}}/questions/{{item_b}}", see(**STAFF_404), "POST"),
         Case(f"{REF_A}/{{framework_shipped}}/questions/{{item_shipped}}", see(**STAFF_403)),
     ],
+    # An earlier version of an item (A's test item has none: 404 once the role passes; the
+    # page itself is in tests/web/test_studio_authoring.py), B's through A's space, shipped.
+    "studio.item_version": [
+        Case(f"{REF_A}/{{framework_a}}/questions/{{item_a}}/versions/1", see(**STAFF_404)),
+        Case(f"{REF_A}/{{framework_b}}/questions/{{item_b}}/versions/1", see(**STAFF_404)),
+        Case(
+            f"{REF_A}/{{framework_shipped}}/questions/{{item_shipped}}/versions/1",
+            see(**STAFF_403),
+        ),
+    ],
     "studio.item_status": [
         Case(
             f"{REF_A}/{{framework_a}}/questions/{{item_b}}/statut",
@@ -506,6 +535,11 @@ ACCESS: dict[str, list[Case]] = {
         Case(f"{BADGES_A}/{{achievement_a}}/publier", see(**STAFF_303), "POST"),
         Case(f"{BADGES_A}/{{achievement_b}}/publier", see(**STAFF_404), "POST"),
         Case(f"{BADGES_B}/{{achievement_b}}/publier", see(platform_admin=303), "POST"),
+    ],
+    # An import's progress page: a job of another organisation (or none) is not found.
+    "studio.import_progress": [
+        Case(f"{REF_A}/import/aucune-tache", see(**STAFF_404)),
+        Case("/organisations/{org_b}/referentiels/import/aucune-tache", see(platform_admin=404)),
     ],
     "department.home": [
         Case("/departement/", see(department=200)),

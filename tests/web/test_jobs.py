@@ -126,17 +126,38 @@ def test_progress_is_written_sparingly_but_the_end_always(app, world, monkeypatc
     assert job.done == 1000
 
 
-def test_the_progress_fragment_names_its_status_url(app, world, registered):
+def _fragment(job: Job) -> str:
+    return render_template_string(
+        '{% from "macros/jobs.html" import job_progress %}'
+        '{{ job_progress(job, "Import", "/fini") }}',
+        job=job,
+    )
+
+
+def test_the_progress_fragment_names_its_status_url_while_the_job_is_not_finished(app, world):
+    from web.database import db
+
+    with app.test_request_context("/"):
+        actor = db.session.get(User, world.trainer)
+        waiting = job_rows.create(
+            db.session, "test.count", organisation_id=world.org_a, actor=actor
+        )
+        db.session.commit()
+        html = _fragment(waiting)
+    assert f'data-job-status="/taches/{waiting.public_id}"' in html
+    assert 'data-job-done="/fini"' in html and "En attente de démarrage" in html
+    assert "js/jobs.js" in html and "Mettre à jour l'avancement" in html
+
+
+def test_a_finished_job_is_not_polled_so_its_page_does_not_reload_itself(app, world, registered):
+    """Found by the bank's browser test: jobs.js sends a finished job's page to its « done »
+    address, which was the same page, again and again."""
     public_id = _start(app, world, "test.count", upto=2)
     with app.test_request_context("/"):
         from web.database import db
 
         job = db.session.scalar(select(Job).where(Job.public_id == public_id))
-        html = render_template_string(
-            '{% from "macros/jobs.html" import job_progress %}'
-            '{{ job_progress(job, "Import", "/fini") }}',
-            job=job,
-        )
-    assert f'data-job-status="/taches/{public_id}"' in html
-    assert 'data-job-done="/fini"' in html and 'value="100"' in html
-    assert "Terminé." in html and "js/jobs.js" in html
+        html = _fragment(job)
+    assert "data-job-status" not in html and "data-job-done" not in html
+    assert 'value="100"' in html and "Terminé." in html
+    assert "Mettre à jour l'avancement" not in html

@@ -176,6 +176,19 @@ def test_number_qcm_and_qroc_items_are_written_from_their_forms(app, world, clie
         assert items["qroc"].tolerance == ["t1", "t3"]
 
 
+def test_each_item_of_a_competence_links_to_its_preview_even_while_a_draft(app, world, client_as):
+    """Found by the whole-journey test: a trainer who had just written an item had no way from
+    its competence to see it as the learner will."""
+    client = client_as("trainer")
+    competence_url = _competence_url(app, _write_framework(client, world))
+    submit(client, f"{competence_url}/questions/nouvelle/qcu", QCU)
+    page = text(client.get(competence_url))
+    preview = f"/organisations/{world.org_a}/banque/mon-metier-1.1-001"
+    assert f'href="{preview}" aria-label="Aperçu de mon-metier-1.1-001"' in page
+    shown = text(client.get(preview))
+    assert "Quel logiciel sert à naviguer sur internet ?" in shown and "Un tableur" in shown
+
+
 def test_validating_then_changing_the_key_makes_a_new_version(app, world, client_as):
     client = client_as("trainer")
     competence_url = _competence_url(app, _write_framework(client, world))
@@ -210,6 +223,60 @@ def test_validating_then_changing_the_key_makes_a_new_version(app, world, client
     # A status that cannot follow: validated → draft.
     response = submit(client, status_url, {"status": "draft"}, form_path=competence_url)
     assert response.status_code == 409
+
+
+def test_an_items_earlier_versions_are_listed_and_each_previewed_read_only(app, world, client_as):
+    client = client_as("trainer")
+    competence_url = _competence_url(app, _write_framework(client, world))
+    submit(client, f"{competence_url}/questions/nouvelle/qcu", QCU)
+    with app.app_context():
+        item_id = _db().scalar(select(Item.id).where(Item.uid == "mon-metier-1.1-001"))
+    framework_url = competence_url.split("/competences/")[0]
+    submit(
+        client,
+        f"{framework_url}/questions/{item_id}/statut",
+        {"status": "validated"},
+        form_path=competence_url,
+    )
+    edit_url = f"{framework_url}/questions/{item_id}"
+    changed = {
+        **QCU,
+        "instruction": "Quel logiciel ouvre une page web ?",
+        "choices-0-right": "",
+        "choices-1-right": "y",
+        "choices-0-id": "a",
+        "choices-1-id": "b",
+    }
+    assert submit(client, edit_url, changed).status_code == 303
+    page = text(client.get(edit_url))
+    version_url = f"{edit_url}/versions/1"
+    assert f'href="{version_url}"' in page
+    assert "la suivante a changé : consigne, bonne réponse" in page
+    bank_page = text(client.get(f"/organisations/{world.org_a}/banque/mon-metier-1.1-001"))
+    assert f'href="{version_url}"' in bank_page  # the bank's page of the item lists it too
+    with app.app_context():
+        items_before = _db().scalar(select(func.count()).select_from(Item))
+    response = client.get(version_url)
+    assert response.status_code == 200
+    shown = text(response)
+    assert "Quel logiciel sert à naviguer sur internet ?" in shown  # the old instruction
+    assert "Quel logiciel ouvre une page web ?" not in shown
+    assert "inert" in shown and "Un navigateur" in shown
+    assert "<li>consigne</li>" in shown and "<li>bonne réponse</li>" in shown
+    with app.app_context():  # shown, never stored
+        assert _db().scalar(select(func.count()).select_from(Item)) == items_before
+        assert _db().get(Item, item_id).instruction == "Quel logiciel ouvre une page web ?"
+    assert client.get(f"{edit_url}/versions/2").status_code == 404  # the current one
+    assert client.get(f"{edit_url}/versions/9").status_code == 404
+    # Another organisation's trainer finds nothing there.
+    assert (
+        client_as("trainer_b")
+        .get(
+            version_url.replace(f"/organisations/{world.org_a}/", f"/organisations/{world.org_b}/")
+        )
+        .status_code
+        == 404
+    )
 
 
 def test_shipped_frameworks_are_read_only_and_others_are_not_found(app, world, client_as):

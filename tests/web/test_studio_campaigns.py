@@ -492,7 +492,7 @@ def test_a_learner_signing_in_for_the_first_time_from_the_link_lands_on_the_camp
         ).must_change_password
 
 
-def test_the_poster_of_a_long_name_still_holds_on_one_page():
+def test_the_poster_of_a_long_name_still_holds_on_one_page(app):
     from web.studio.campaign_poster import PosterContent, render_poster
 
     name = "Atelier " + "très long " * 19  # 198 characters, the longest a name may be
@@ -504,10 +504,39 @@ def test_the_poster_of_a_long_name_still_holds_on_one_page():
         qr_png=qr_png("https://jalon.example/apprenant/campagne/ABCD-EFGH"),
         closes_on="15 mars 2027 à 23 h 59",
     )
-    reader = PdfReader(io.BytesIO(render_poster(content)))
+    with app.test_request_context():  # French, the default
+        reader = PdfReader(io.BytesIO(render_poster(content)))
     assert len(reader.pages) == 1
     words = " ".join(reader.pages[0].extract_text().split())
     assert name.strip() in words and "Ouvert jusqu'au 15 mars 2027 à 23 h 59." in words
+
+
+def _poster_words(trainer, world) -> str:
+    response = trainer.get(f"/organisations/{world.org_a}/campagnes/{world.campaign_a}/affiche.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    return " ".join(reader.pages[0].extract_text().split()), reader.metadata.title
+
+
+def test_the_poster_follows_the_trainers_language(app, trainer, world):
+    from datetime import UTC, datetime
+
+    from web.database import db
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, world.campaign_a)
+        campaign.closes_at = datetime(2099, 3, 15, 22, 59, tzinfo=UTC)  # 23 h 59 in Paris
+        db.session.commit()
+    french, title = _poster_words(trainer, world)
+    assert "Association A vous propose" in french and "Votre code" in french
+    assert "Ouvert jusqu'au 15 mars 2099 à 23 h 59." in french
+    assert title.startswith("Affiche — ")
+    trainer.get("/langue?lang=en&next=/")
+    english, title = _poster_words(trainer, world)
+    assert "Association A invites you" in english and "Your code" in english
+    assert "Sign in to Jalon with your username." in english
+    assert "Open until 15 March 2099 at 23:59." in english
+    assert "Votre code" not in english and title.startswith("Poster — ")
 
 
 def test_the_form_gives_framework_and_competence_titles_in_english_when_they_exist(trainer, world):

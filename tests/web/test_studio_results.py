@@ -204,3 +204,28 @@ def test_the_pages_speak_english_too(world, client_as, results):
     assert "Results of the campaign" in page and "Finished" in page
     record = text(trainer.get(f"/organisations/{world.org_a}/apprenants/{results['zoe']}"))
     assert "Levels and progress per competence" in record and "Active" in record
+
+
+def _report_text(trainer, world, results) -> tuple[str, str]:
+    from pypdf import PdfReader
+
+    response = trainer.get(f"/organisations/{world.org_a}/apprenants/{results['zoe']}/bilan.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    words = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    return words, reader.metadata.title
+
+
+def test_the_individual_report_follows_the_trainers_language(world, client_as, results):
+    trainer = client_as("trainer")
+    french, title = _report_text(trainer, world, results)
+    assert title == "Bilan individuel — Zoé Martin"
+    assert "Ce que la personne sait faire" in french and "1.1 Chercher — niveau 2" in french
+    assert "(une seule évaluation)" in french and "état : actif" in french
+    trainer.get("/langue?lang=en&next=/")
+    english, title = _report_text(trainer, world, results)
+    assert title == "Individual report — Zoé Martin"
+    assert "What the person can do" in english and "1.1 Search — level 2" in english
+    assert "(a single assessment)" in english and "status: active" in english
+    assert "Assessments taken" in english and "started on" in english
+    assert "niveau" not in english and "Bilan" not in english

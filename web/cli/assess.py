@@ -392,6 +392,17 @@ def load_content_command() -> None:
     _import_content([CONTENT_DIR / "frameworks", CONTENT_DIR / "items"], "Contenus livrés")
 
 
+@assess.command("purge-imports")
+@with_appcontext
+def purge_imports_command() -> None:
+    """Delete import files checked in the studio but never confirmed (older than
+    JALON_PENDING_IMPORT_HOURS)."""
+    from web.studio import pending_imports
+
+    dropped = pending_imports.sweep_abandoned()
+    click.echo(f"Fichiers d'import abandonnés supprimés : {dropped}.")
+
+
 @assess.command("export")
 @click.argument("slug")
 @click.option("--version", "version", default=None, help="Edition (default: the latest).")

@@ -15,7 +15,7 @@ from flask_babel import format_decimal, format_percent
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from assessments import answer_check, bank, item_statistics
+from assessments import answer_check, bank, item_history, item_statistics
 from assessments import bank_calibration as organisation_calibration
 from assessments.item_types import definition
 from assessments.item_types.base import Posted, field_name
@@ -106,27 +106,38 @@ def _errors(verdict: answer_check.Verdict | None) -> dict[str, str]:
     return {error.field or "answer": str(RESPONSE_MESSAGES.get(error.code, error.message))}
 
 
-def _page_context(org_id: int, item: Item, verdict: answer_check.Verdict | None) -> dict[str, Any]:
-    """What the preview's partials need (as the learner's page gives them) and the studio's."""
+def preview_context(item: Item, endpoint: str, args: dict[str, Any]) -> dict[str, Any]:
+    """What the learner's item partials need to show ``item`` as a learner's page shows it
+    (ordering steps shuffled, never in the key's order); ``endpoint`` serves its links."""
     item_type = definition(item.type)
     return {
         "organisation": g.organisation,
         "item": item,
-        # Shown as a learner's page shows it (ordering steps shuffled, never in the key's order).
         "body": item_type.shown_body(item.body or {}, item.key, f"preview:{item.uid}"),
         "kind": item_type.kind.value,
         "item_type": item_type,
-        "errors": _errors(verdict),
         "values": request.form if request.method == "POST" else MultiDict(),
         "state": item_type.page_state(item.body or {}, Posted(request.values)),
         "field_name": field_name,
-        "answer_url": url_for(".bank_item", org_id=org_id, uid=item.uid),
-        "item_endpoint": ".bank_item",
-        "item_args": {"org_id": org_id, "uid": item.uid},
+        "answer_url": url_for(endpoint, **args),
+        "item_endpoint": endpoint,
+        "item_args": args,
+        **LABELS,
+    }
+
+
+def _page_context(org_id: int, item: Item, verdict: answer_check.Verdict | None) -> dict[str, Any]:
+    """The preview with the answer box's verdict and the item's statistics."""
+    return {
+        **preview_context(item, ".bank_item", {"org_id": org_id, "uid": item.uid}),
+        "errors": _errors(verdict),
         "verdict": verdict,
         "reasons": [sentence(r) for r in verdict.reasons] if verdict else [],
         "stats": item_statistics.item_statistics(db.session, org_id, item),
-        **LABELS,
+        # Earlier versions are readable where the item is the organisation's own.
+        "versions": (
+            item_history.history(db.session, item) if item.organisation_id == org_id else []
+        ),
     }
 
 

@@ -1,5 +1,5 @@
-"""Forms of the campaigns pages: creating a campaign, and the buttons that open, close or
-archive one (CSRF only).
+"""Forms of the campaigns pages: creating a campaign, changing it, and the buttons that open,
+close or archive one (CSRF only).
 
 The creation form reads what the trainer chose into an ``assessments.campaign_creation``
 spec; the domain checks it all, and its problems come back here on their fields, translated.
@@ -10,6 +10,7 @@ closes at 23:59 on its last.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -29,9 +30,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from assessments import campaign_creation
+from assessments import campaign_creation, campaign_editing
 from assessments.campaign_creation import AssessmentSpec, CampaignSpec, InvalidCampaign
-from assessments.models import AssessmentMode, Competence, Framework
+from assessments.campaign_editing import CampaignChanges
+from assessments.models import AssessmentMode, Campaign, Competence, Framework
 
 NEW, EXISTING = "new", "existing"
 LEVEL_CHOICES = [SelectChoice(n, str(n)) for n in range(1, 9)]
@@ -54,6 +56,10 @@ PROBLEM_MESSAGES = {
     "levels_order": _l("Le niveau le plus bas ne peut pas dépasser le niveau le plus haut."),
     "levels_range": _l("Les niveaux vont de 1 à 8."),
     "no_items": _l("Aucune question validée ne correspond à ces choix."),
+    "assessment_locked": _l(
+        "Des personnes ont déjà commencé cette campagne : son évaluation ne peut plus changer. "
+        "Créez une nouvelle campagne pour d'autres réglages."
+    ),
 }
 # The domain's field names that differ from the form's.
 FORM_FIELDS = {"closes_at": "closes_on"}
@@ -224,6 +230,64 @@ def _int(value: str | None) -> int | None:
 
 def _or(value: int | None, default: int) -> int:
     return default if value is None else value
+
+
+class EditCampaignForm(FlaskForm):
+    """The campaign's name, dates and its assessment's settings (the same fields as at
+    creation); a date left as it was keeps the exact moment stored."""
+
+    name = NewCampaignForm.name
+    min_items = NewCampaignForm.min_items
+    max_items = NewCampaignForm.max_items
+    target_se = NewCampaignForm.target_se
+    time_limit_minutes = NewCampaignForm.time_limit_minutes
+    accessible_only = NewCampaignForm.accessible_only
+    opens_on = NewCampaignForm.opens_on
+    closes_on = NewCampaignForm.closes_on
+    submit = SubmitField(_l("Enregistrer les changements"))
+    show = NewCampaignForm.show
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kept = (kwargs.get("data") or {}).get("target_se")
+        if kept and kept not in {c.value for c in self.target_se.choices}:
+            label = _("Dès que l'erreur type est sous %(se)s", se=kept.replace(".", ","))
+            self.target_se.choices = [*self.target_se.choices, SelectChoice(kept, label)]
+
+    @staticmethod
+    def initial(campaign: Campaign, timezone: str) -> dict[str, Any]:
+        now = campaign_editing.current(campaign)
+        zone = ZoneInfo(timezone)
+        return {
+            "name": now.name,
+            "min_items": now.min_items,
+            "max_items": now.max_items,
+            "target_se": "" if now.target_se is None else str(now.target_se),
+            "time_limit_minutes": now.time_limit_minutes,
+            "accessible_only": now.accessible_only,
+            "opens_on": now.opens_at.astimezone(zone).date(),
+            "closes_on": now.closes_at.astimezone(zone).date() if now.closes_at else None,
+        }
+
+    def changes(self, campaign: Campaign, timezone: str) -> CampaignChanges:
+        zone = ZoneInfo(timezone)
+        was = self.initial(campaign, timezone)
+        opens_at = None
+        if self.opens_on.data != was["opens_on"]:
+            opens_at = _at(self.opens_on.data, time(0, 0), zone)
+        closes_at = campaign.closes_at
+        if self.closes_on.data != was["closes_on"]:
+            closes_at = _at(self.closes_on.data, time(23, 59), zone)
+        return CampaignChanges(
+            name=self.name.data or "",
+            opens_at=opens_at,
+            closes_at=closes_at,
+            time_limit_minutes=self.time_limit_minutes.data,
+            accessible_only=bool(self.accessible_only.data),
+            min_items=_or(self.min_items.data, campaign.assessment.min_items),
+            max_items=_or(self.max_items.data, campaign.assessment.max_items),
+            target_se=float(self.target_se.data) if self.target_se.data else None,
+        )
 
 
 class CampaignActionForm(FlaskForm):

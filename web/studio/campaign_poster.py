@@ -2,7 +2,8 @@
 join link and a QR code that opens the campaign's page (the code already in it).
 
 Printed and pinned to a wall, read from a few metres away by people who may read with
-difficulty: few words, large type, three numbered steps. French only, like the attestation.
+difficulty: few words, large type, three numbered steps. In the language of the trainer who
+prints it (the room's language is theirs to choose).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 
 from badges.attestation import FONTS
@@ -27,19 +31,22 @@ class PosterContent:
 
 LONG_NAME = 60  # characters: a longer name is printed smaller, so the page holds it all
 STEPS = (
-    "Connectez-vous à Jalon avec votre identifiant.",
-    "Scannez le code QR avec votre téléphone, ou tapez le code dans « Rejoindre une évaluation ».",
-    "Appuyez sur « Commencer ». Prenez votre temps.",
+    _l("Connectez-vous à Jalon avec votre identifiant."),
+    _l(
+        "Scannez le code QR avec votre téléphone, ou tapez le code dans "
+        "« Rejoindre une évaluation »."
+    ),
+    _l("Appuyez sur « Commencer ». Prenez votre temps."),
 )
 
 
 def render_poster(content: PosterContent) -> bytes:
     """One A4 portrait page; fonts embedded so every accent prints."""
     pdf = FPDF(format="A4", unit="mm")
-    pdf.set_lang("fr")
-    pdf.set_title(f"Affiche — {content.campaign_name}")
+    pdf.set_lang(str(get_locale().language))
+    pdf.set_title(_("Affiche — %(name)s", name=content.campaign_name))
     pdf.set_author(content.organisation_name)
-    pdf.set_subject(f"Code de la campagne : {content.code}")
+    pdf.set_subject(_("Code de la campagne : %(code)s", code=content.code))
     pdf.set_creator("Jalon")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
@@ -49,13 +56,14 @@ def render_poster(content: PosterContent) -> bytes:
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     pdf.set_font("DejaVu", "", 16)
-    pdf.multi_cell(width, 8, f"{content.organisation_name} vous propose", align="C")
+    offers = _("%(organisation)s vous propose", organisation=content.organisation_name)
+    pdf.multi_cell(width, 8, offers, align="C")
     long_name = len(content.campaign_name) > LONG_NAME
     pdf.set_font("DejaVu", "B", 18 if long_name else 26)
     pdf.multi_cell(width, 9 if long_name else 12, content.campaign_name, align="C")
     pdf.ln(6)
     pdf.set_font("DejaVu", "", 18)
-    pdf.multi_cell(width, 9, "Votre code", align="C")
+    pdf.multi_cell(width, 9, _("Votre code"), align="C")
     pdf.set_font("DejaVu", "B", 60)
     pdf.multi_cell(width, 26, content.code, align="C")
     pdf.ln(2)
@@ -63,7 +71,7 @@ def render_poster(content: PosterContent) -> bytes:
     pdf.image(io.BytesIO(content.qr_png), x=(pdf.w - size) / 2, w=size, h=size)
     pdf.ln(2)
     pdf.set_font("DejaVu", "", 13)
-    pdf.multi_cell(width, 7, "ou ouvrez cette adresse :", align="C")
+    pdf.multi_cell(width, 7, _("ou ouvrez cette adresse :"), align="C")
     pdf.set_font("DejaVu", "B", 13)
     pdf.multi_cell(width, 7, content.link, align="C")
     pdf.ln(6)
@@ -74,5 +82,5 @@ def render_poster(content: PosterContent) -> bytes:
     if content.closes_on:
         pdf.ln(3)
         pdf.set_font("DejaVu", "B", 15)
-        pdf.multi_cell(width, 8, f"Ouvert jusqu'au {content.closes_on}.", align="C")
+        pdf.multi_cell(width, 8, _("Ouvert jusqu'au %(date)s.", date=content.closes_on), align="C")
     return bytes(pdf.output())

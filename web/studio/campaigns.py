@@ -21,23 +21,22 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from assessments import campaign_admin, campaign_creation
+from assessments import campaign_admin, campaign_creation, campaign_editing
 from assessments.campaign_admin import CampaignOrder, CampaignState
 from assessments.campaign_creation import InvalidCampaign
 from assessments.campaigns import format_code
 from assessments.models import Campaign
 from badges import qr
-from badges.attestation import french_date
 from learners import audit
 from web.authz import requires
 from web.database import db
 from web.studio import bp
-from web.studio.campaign_forms import CampaignActionForm, NewCampaignForm
+from web.studio.campaign_forms import CampaignActionForm, EditCampaignForm, NewCampaignForm
 from web.studio.campaign_poster import PosterContent, render_poster
 from web.studio.views import STAFF
 
@@ -164,6 +163,48 @@ def new_campaign(org_id: int):
     ), status
 
 
+def _record_edit(campaign: Campaign, changed: dict) -> None:
+    """One journal line naming each changed setting with its old and new value."""
+    detail = {name: [str(before), str(after)] for name, (before, after) in changed.items()}
+    audit.record(
+        db.session,
+        "campaign.edited",
+        actor=current_user,
+        organisation_id=campaign.organisation_id,
+        target_type="campaign",
+        target_id=campaign.id,
+        detail={"name": campaign.name, "code": format_code(campaign.code), "changes": detail},
+    )
+
+
+@bp.route("/<int:org_id>/campagnes/<int:campaign_id>/modifier", methods=["GET", "POST"])
+@requires(*STAFF, org_arg="org_id")
+def edit_campaign(org_id: int, campaign_id: int):
+    found = _campaign(org_id, campaign_id)
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    form = EditCampaignForm(data=EditCampaignForm.initial(found, zone))
+    if form.validate_on_submit():
+        try:
+            changed = campaign_editing.edit(db.session, found, form.changes(found, zone))
+        except InvalidCampaign as error:
+            form.show(error)
+        else:
+            if changed:
+                _record_edit(found, changed)
+            db.session.commit()
+            flash(_("Les changements sont enregistrés."), "success")
+            return redirect(url_for(".campaign", org_id=org_id, campaign_id=found.id), 303)
+    locked = campaign_editing.has_sessions(db.session, found)
+    page = render_template(
+        "studio/campaigns/edit.html",
+        form=form,
+        organisation=g.organisation,
+        campaign=found,
+        locked=locked,
+    )
+    return page, 422 if request.method == "POST" else 200
+
+
 @bp.get("/<int:org_id>/campagnes/<int:campaign_id>")
 @requires(*STAFF, org_arg="org_id")
 def campaign(org_id: int, campaign_id: int):
@@ -189,7 +230,12 @@ def _until(campaign: Campaign) -> str | None:
     if campaign.closes_at is None:
         return None
     closes = _local(campaign.closes_at)
-    return f"{french_date(closes)} à {closes:%H} h {closes:%M}"
+    return _(
+        "%(date)s à %(hour)s h %(minute)s",
+        date=format_date(closes, "d MMMM y"),
+        hour=f"{closes:%H}",
+        minute=f"{closes:%M}",
+    )
 
 
 @bp.get("/<int:org_id>/campagnes/<int:campaign_id>/affiche.pdf")

@@ -8,10 +8,11 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from assessments import authoring, item_authoring, org_content
+from assessments import authoring, import_job, item_authoring, org_content
 from assessments.authoring import ContentRejected, FrameworkNotFound, ReadOnlyFramework
 from assessments.content_errors import ContentInvalid
 from learners import audit
+from web import jobs
 from web.authz import requires
 from web.database import db
 from web.studio import bp, pending_imports
@@ -27,6 +28,8 @@ from web.studio.authoring_forms import (
     show_problems,
 )
 from web.studio.views import STAFF
+
+jobs.register(import_job.JOB_KIND)(import_job.import_job)
 
 BASE = "/<int:org_id>/referentiels"
 
@@ -338,19 +341,35 @@ def import_framework(org_id: int):
 @bp.post(f"{BASE}/import/confirmer")
 @requires(*STAFF, org_arg="org_id")
 def confirm_import(org_id: int):
-    """The real import of the file a dry run accepted (checked again in full)."""
+    """The real import of the file a dry run accepted: a background job (checked again in
+    full, then written in batches) whose progress the next page shows."""
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    kept = pending_imports.take(org_id, form.token.data)
+    kept = pending_imports.hand_over(org_id, form.token.data)
     if kept is None:
         return _import_page(ImportForm(), errors=[pending_imports.GONE])
-    raw, name = kept
-    report, errors = _upload_report(org_id, raw, name, dry_run=False)
-    if report is None:
-        return _import_page(ImportForm(), errors=errors)
-    slugs = report.frameworks_created + report.frameworks_updated
-    record("framework.imported", "file", name, frameworks=slugs, items=report.items_total)
-    db.session.commit()
-    flash(_("Fichier importé : %(count)s question(s).", count=report.items_total), "success")
-    return redirect(url_for("studio.frameworks", org_id=org_id), 303)
+    path, name = kept
+    job = jobs.start(
+        import_job.JOB_KIND,
+        organisation_id=org_id,
+        actor=current_user,
+        org_id=org_id,
+        actor_id=current_user.id,
+        path=str(path),
+        name=name,
+        limit=current_app.config["JALON_MAX_CONTENT_IMPORT_BYTES"],
+    )
+    return redirect(url_for("studio.import_progress", org_id=org_id, public_id=job.public_id), 303)
+
+
+@bp.get(f"{BASE}/import/<public_id>")
+@requires(*STAFF, org_arg="org_id")
+def import_progress(org_id: int, public_id: str):
+    """The import's progress bar, then what it did (or why it stopped)."""
+    job = jobs.get_visible(public_id)
+    if job.organisation_id != org_id or job.kind != import_job.JOB_KIND:
+        abort(404)
+    return render_template(
+        "studio/frameworks/import_progress.html", organisation=g.organisation, job=job
+    )

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from assessments import authoring, item_authoring
+from assessments import authoring, item_authoring, item_history
 from assessments.authoring import ContentRejected, FrameworkNotFound
 from assessments.content_export import export_item
 from assessments.models import ItemStatus
@@ -15,11 +16,27 @@ from web.authz import requires
 from web.database import db
 from web.studio import bp
 from web.studio.authoring_forms import ActionForm
+from web.studio.bank import preview_context
 from web.studio.frameworks import BASE, framework_or_abort, record, render
 from web.studio.item_forms import FORMS, TYPE_NAMES, form_class, show_item_problems
 from web.studio.views import STAFF
 
 COMPETENCE = f"{BASE}/<int:framework_id>/competences/<int:competence_id>"
+
+# The names of what a new version may change (item_authoring.EDITABLE), for « what changed ».
+CHANGE_LABELS = {
+    "level": _l("niveau"),
+    "type": _l("type"),
+    "instruction": _l("consigne"),
+    "instruction_sr": _l("consigne pour lecteur d'écran"),
+    "image": _l("image"),
+    "accessibility": _l("accessibilité"),
+    "timer_seconds": _l("chronomètre"),
+    "explanation": _l("explication"),
+    "body": _l("contenu (choix, cases, étapes…)"),
+    "key": _l("bonne réponse"),
+    "tolerance": _l("tolérances"),
+}
 
 
 def _competence(org_id: int, framework_id: int, competence_id: int, *, own: bool = True):
@@ -88,6 +105,10 @@ def _saved(org_id: int, framework, saved) -> object:
     return _to_competence(org_id, framework, saved.item)
 
 
+def _changes(version: item_history.EarlierVersion) -> str:
+    return ", ".join(str(CHANGE_LABELS[name]) for name in version.changed)
+
+
 def _item_page(form, framework, competence, item=None):
     """The item's form (with its versions and whether it has answers, when editing)."""
     return render(
@@ -98,7 +119,7 @@ def _item_page(form, framework, competence, item=None):
         item=item,
         type_name=TYPE_NAMES[form.kind],
         has_answers=item is not None and item_authoring.has_answers(db.session, item),
-        versions=item_authoring.earlier_versions(db.session, item) if item else [],
+        versions=[(v, _changes(v)) for v in item_history.history(db.session, item)] if item else [],
     )
 
 
@@ -138,6 +159,27 @@ def edit_item(org_id: int, framework_id: int, item_id: int):
         except ContentRejected as refused:
             show_item_problems(form, refused.problems)
     return _item_page(form, framework, item.competence, item)
+
+
+@bp.get(f"{BASE}/<int:framework_id>/questions/<int:item_id>/versions/<int:version>")
+@requires(*STAFF, org_arg="org_id")
+def item_version(org_id: int, framework_id: int, item_id: int, version: int):
+    """An earlier version, as the learner saw it (read-only), and what the next one changed."""
+    framework, item = _item(org_id, framework_id, item_id)
+    earlier = item_history.version_of(db.session, item, version)
+    if earlier is None:
+        abort(404)
+    args = {"org_id": org_id, "framework_id": framework_id, "item_id": item_id}
+    return render_template(
+        "studio/frameworks/item_version.html",
+        **preview_context(earlier.item, ".item_version", {**args, "version": version}),
+        framework=framework,
+        current=item,
+        earlier=earlier,
+        errors={},
+        change_labels=CHANGE_LABELS,
+        edit_url=url_for(".edit_item", **args),
+    )
 
 
 @bp.post(f"{BASE}/<int:framework_id>/questions/<int:item_id>/statut")

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "campaign.opened": _l("Campagne ouverte"),
     "campaign.closed": _l("Campagne fermée"),
     "campaign.archived": _l("Campagne archivée"),
+    "campaign.edited": _l("Campagne modifiée"),
     "framework.created": _l("Référentiel créé"),
     "framework.copied": _l("Référentiel copié dans la structure"),
     "framework.updated": _l("Référentiel modifié (titre ou alignements)"),

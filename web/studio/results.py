@@ -28,6 +28,7 @@ from web.authz import requires
 from web.database import db
 from web.exports import Column, Table, attachment, csv_bytes, xlsx_bytes
 from web.studio import bp
+from web.studio.report_words import report_words
 from web.studio.views import STAFF
 
 STATUS_LABELS = {
@@ -256,7 +257,7 @@ def learner_record(org_id: int, user_id: int):
 @requires(*STAFF, org_arg="org_id")
 def learner_report(org_id: int, user_id: int):
     learner = learner_of(org_id, user_id)
-    pdf = report_pdf(db.session, learner, g.organisation, _base_url())
+    pdf = report_pdf(db.session, learner, g.organisation, _base_url(), report_words())
     record_look("learner.report_downloaded", org_id, user_id)
     db.session.commit()
     name = f"bilan-individuel-{user_id}.pdf"
