@@ -9,8 +9,11 @@ from flask import Blueprint
 bp = Blueprint("studio", __name__, url_prefix="/organisations")
 
 from web.studio import (  # noqa: E402,F401  (routes register on import)
+    actions,
     bank,
     campaigns,
+    enrolment_imports,
+    enrolments,
     frameworks,
     items,
     journal,

@@ -40,6 +40,13 @@ ACTION_LABELS = {
     "item.updated": _l("Question modifiée"),
     "item.new_version": _l("Nouvelle version d'une question"),
     "item.status_changed": _l("Statut d'une question changé"),
+    "action.created": _l("Action financée créée"),
+    "action.updated": _l("Action financée modifiée"),
+    "action.archived": _l("Action financée archivée"),
+    "enrolment.created": _l("Apprenant inscrit à une action"),
+    "enrolment.exited": _l("Sortie d'une action enregistrée"),
+    "outcome.recorded": _l("Situation d'un bénéficiaire enregistrée (sortie ou 6 mois)"),
+    "enrolments.imported": _l("Inscriptions importées d'un fichier CSV"),
 }
 
 
