@@ -23,7 +23,7 @@ from learners.accounts import find_by_login
 from learners.action_problems import Problem
 from learners.actions import get_action
 from learners.communes import all_communes, by_code
-from learners.enrolments import EnrolmentSpec, enrol, enrolment_problems
+from learners.enrolments import EnrolmentSpec, enrol, enrolment_problems, spec_problems
 from learners.jobs import JobError, Progress
 from learners.models import PublicStatus, Referrer, Sex, User
 
@@ -39,6 +39,17 @@ COLUMNS = (
     "commune",
     "seances_prevues",
 )
+# The domain's field names → the file's columns.
+COLUMN_OF = {
+    "learner": "identifiant",
+    "referrer": "orienteur",
+    "entry_date": "date_entree",
+    "public_status": "statut",
+    "sex": "sexe",
+    "birth_year": "annee_naissance",
+    "commune_code": "commune",
+    "sessions_planned": "seances_prevues",
+}
 REQUIRED = ("identifiant", "orienteur", "date_entree", "statut")
 MAX_ROWS = 5000
 EXAMPLE = {
@@ -218,15 +229,16 @@ def check_row(db: Session, action, row: Row, today: date, seen: set[str]):
     learner = user.learner if user is not None else None
     if learner is None:
         problems.insert(0, Problem("identifiant", "unknown_learner"))
-        found: list[Problem] = []
+        found = spec_problems(action, spec, today)
     else:
         found = enrolment_problems(db, action, learner, spec, today)
         if row.login.casefold() in seen:
             found.insert(0, Problem("identifiant", "duplicate_in_file"))
     seen.add(row.login.casefold())
-    # A date that could not be read is reported once, not also as missing.
-    if any(p.code == "bad_date" for p in problems):
-        found = [p for p in found if p.field != "entry_date"]
+    # Named by the file's columns; a value that could not be read is reported once.
+    read = {p.field for p in problems}
+    found = [Problem(COLUMN_OF.get(p.field, p.field), p.code, p.params) for p in found]
+    found = [p for p in found if p.field not in read]
     name = learner.display_name if learner is not None else None
     report = RowReport(row.line, row.login, problems + found, name)
     return learner, spec, report

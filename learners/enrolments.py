@@ -80,7 +80,7 @@ def is_member(db: Session, learner: Learner, organisation_id: int) -> bool:
     return db.scalar(query.limit(1)) is not None
 
 
-def _spec_problems(action: Action, spec: EnrolmentSpec, today: date) -> list[Problem]:
+def spec_problems(action: Action, spec: EnrolmentSpec, today: date) -> list[Problem]:
     problems = []
     if spec.referrer is None:
         problems.append(Problem("referrer", "referrer_missing"))
@@ -116,7 +116,7 @@ def enrolment_problems(
         problems.append(Problem("learner", "learner_not_member"))
     elif enrolment_of(db, action, learner) is not None:
         problems.append(Problem("learner", "already_enrolled"))
-    return problems + _spec_problems(action, spec, today)
+    return problems + spec_problems(action, spec, today)
 
 
 def enrolment_of(db: Session, action: Action, learner: Learner) -> Enrolment | None:

@@ -45,6 +45,14 @@ STAFF_400 = {"trainer": 400, "org_admin": 400, "platform_admin": 400}
 STAFF_303 = {"trainer": 303, "org_admin": 303, "platform_admin": 303}
 REF_A = "/organisations/{org_a}/referentiels"
 STUDIO_IDS = ("framework", "domain", "competence", "item")  # ids from the studio_content fixture
+ACTION_IDS = ("action", "enrolment")  # ids from the actions_content fixture
+# Actions and beneficiaries: the porteur's trainers and admins only (not the platform's admins).
+ASSOC_A = {"trainer": 200, "org_admin": 200}
+ASSOC_A_422 = {"trainer": 422, "org_admin": 422}
+ASSOC_A_404 = {"trainer": 404, "org_admin": 404}
+ACT_A = "/organisations/{org_a}/actions"
+ACT_B = "/organisations/{org_b}/actions"
+ENR_A = ACT_A + "/{action_a}/inscriptions/{enrolment_a}"
 COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
 
 ACCESS: dict[str, list[Case]] = {
@@ -447,6 +455,81 @@ ACCESS: dict[str, list[Case]] = {
             "/organisations/{org_b}/referentiels/import/confirmer", see(platform_admin=422), "POST"
         ),
     ],
+    # Funded actions, enrolments, exits, outcomes (tests/web/test_studio_actions.py).
+    "studio.actions_list": [
+        Case(ACT_A, see(**ASSOC_A)),
+        Case(ACT_A + "?archivees=1", see(**ASSOC_A)),
+        Case(ACT_B, see()),  # another association's actions
+    ],
+    "studio.new_action": [
+        Case(ACT_A + "/nouvelle", see(**ASSOC_A)),
+        Case(ACT_A + "/nouvelle", see(**ASSOC_A_422), "POST"),
+        Case(ACT_B + "/nouvelle", see(), "POST"),
+    ],
+    "studio.action": [
+        Case(ACT_A + "/{action_a}", see(**ASSOC_A)),
+        Case(ACT_A + "/{action_b}", see(**ASSOC_A_404)),  # B's action through A's space
+        Case(ACT_B + "/{action_b}", see()),
+        Case(ACT_A + "/999999", see(**ASSOC_A_404)),
+    ],
+    "studio.edit_action": [
+        Case(ACT_A + "/{action_a}/modifier", see(**ASSOC_A)),
+        Case(ACT_A + "/{action_a}/modifier", see(**ASSOC_A_422), "POST"),
+        Case(ACT_A + "/{action_b}/modifier", see(**ASSOC_A_404), "POST"),
+        Case(ACT_B + "/{action_b}/modifier", see(), "POST"),
+    ],
+    "studio.archive_action": [
+        Case(ACT_A + "/{action_b}/archiver", see(**ASSOC_A_404), "POST"),
+        Case(ACT_B + "/{action_b}/archiver", see(), "POST"),
+        Case(ACT_A + "/{action_a}/archiver", see(trainer=303, org_admin=303), "POST"),
+    ],
+    "studio.new_enrolment": [
+        Case(ACT_A + "/{action_a}/inscrire", see(**ASSOC_A)),
+        Case(ACT_A + "/{action_a}/inscrire", see(**ASSOC_A_422), "POST"),
+        Case(ACT_A + "/{action_b}/inscrire", see(**ASSOC_A_404), "POST"),
+        Case(ACT_B + "/{action_b}/inscrire", see(), "POST"),
+    ],
+    **{
+        f"studio.enrolment_{endpoint}": [
+            Case(f"{ENR_A}/{tail}", see(**ASSOC_A)),
+            Case(f"{ENR_A}/{tail}", see(**ASSOC_A_422), "POST"),
+            # B's enrolment under A's action, and B's action through A's space: 404.
+            Case(ACT_A + f"/{{action_a}}/inscriptions/{{enrolment_b}}/{tail}", see(**ASSOC_A_404)),
+            Case(
+                ACT_A + f"/{{action_b}}/inscriptions/{{enrolment_b}}/{tail}",
+                see(**ASSOC_A_404),
+                "POST",
+            ),
+            Case(ACT_B + f"/{{action_b}}/inscriptions/{{enrolment_b}}/{tail}", see()),
+        ]
+        for endpoint, tail in (("exit", "sortie"), ("outcome", "situation"))
+    },
+    "studio.follow_ups_due": [
+        Case("/organisations/{org_a}/suivis-a-six-mois", see(**ASSOC_A)),
+        Case("/organisations/{org_b}/suivis-a-six-mois", see()),
+    ],
+    "studio.enrolment_import_template": [
+        Case(ACT_A + "/modele-inscriptions.csv", see(**ASSOC_A)),
+        Case(ACT_B + "/modele-inscriptions.csv", see()),
+    ],
+    "studio.enrolment_import_page": [
+        Case(ACT_A + "/{action_a}/import", see(**ASSOC_A)),
+        Case(ACT_A + "/{action_a}/import", see(**ASSOC_A_422), "POST"),
+        Case(ACT_A + "/{action_b}/import", see(**ASSOC_A_404), "POST"),
+        Case(ACT_B + "/{action_b}/import", see(), "POST"),
+    ],
+    "studio.confirm_enrolment_import": [
+        # No file kept under this token: refused, nothing written.
+        Case(
+            ACT_A + "/{action_a}/import/confirmer", see(**ASSOC_A_422), "POST", {"token": "x" * 32}
+        ),
+        Case(ACT_A + "/{action_b}/import/confirmer", see(**ASSOC_A_404), "POST"),
+        Case(ACT_B + "/{action_b}/import/confirmer", see(), "POST"),
+    ],
+    "studio.enrolment_import_job": [
+        Case(ACT_A + "/{action_a}/import/unknown", see(**ASSOC_A_404)),
+        Case(ACT_B + "/{action_b}/import/unknown", see()),
+    ],
     "department.home": [Case("/departement/", see(department=200))],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
     "admin.new_organisation": [
@@ -506,6 +589,8 @@ def test_access_rule(endpoint, app, world, client_as, request):
     ids = dict(world.ids)
     if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in STUDIO_IDS):
         ids.update(request.getfixturevalue("studio_content"))  # frameworks written in the studio
+    if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in ACTION_IDS):
+        ids.update(request.getfixturevalue("actions_content"))  # actions and enrolments
     failures = []
     for case in ACCESS[endpoint]:
         path = case.path.format(**ids)

@@ -38,9 +38,6 @@ from web.studio.action_labels import (
     sentence,
 )
 
-NUMBER = _l("Écrivez un nombre entier, par exemple : 12.")
-DATE = _l("Écrivez une date, par exemple : 15/03/2026.")
-
 
 class CheckboxesField(SelectMultipleField):
     """Several choices shown as checkboxes (rendered in a fieldset by the template)."""
