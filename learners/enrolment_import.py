@@ -283,7 +283,14 @@ def import_job(
     except LookupError:
         raise JobError("Cette action n'existe plus.") from None
     parsed = [Row(r["line"], r["values"]) for r in rows]
-    report = import_rows(db, action, parsed, date.fromisoformat(today), progress)
+
+    def step(done: int, total: int | None = None) -> None:
+        # Each line stands on its own: committed before progress is written (SQLite allows one
+        # writer at a time, and the progress goes through a second connection).
+        db.commit()
+        progress(done, total)
+
+    report = import_rows(db, action, parsed, date.fromisoformat(today), step)
     audit.record(
         db,
         "enrolments.imported",
