@@ -14,6 +14,7 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -267,6 +268,19 @@ def import_rows(
     return ImportReport(reports)
 
 
+def _take_file(path: str, limit: int) -> list[Row]:
+    """The rows of the file handed to the job, which is removed whatever happens."""
+    file = Path(path)
+    try:
+        return read_rows(file.read_bytes(), limit)
+    except FileRefused as refused:
+        raise JobError(str(refused)) from None
+    except OSError:
+        raise JobError("Ce fichier n'est plus disponible : envoyez-le de nouveau.") from None
+    finally:
+        file.unlink(missing_ok=True)
+
+
 def import_job(
     db: Session,
     progress: Progress,
@@ -274,15 +288,17 @@ def import_job(
     org_id: int,
     action_id: int,
     actor_id: int | None,
-    rows: list[dict[str, Any]],
+    path: str,
+    limit: int,
     today: str,
 ) -> dict[str, Any]:
-    """The real import, run by ``web.jobs``: its summary is what the page shows afterwards."""
+    """The real import, run by ``web.jobs`` on the file at ``path`` (removed once read): its
+    summary is what the page shows afterwards."""
+    rows = _take_file(path, limit)
     try:
         action = get_action(db, org_id, action_id)
     except LookupError:
         raise JobError("Cette action n'existe plus.") from None
-    parsed = [Row(r["line"], r["values"]) for r in rows]
 
     def step(done: int, total: int | None = None) -> None:
         # Each line stands on its own: committed before progress is written (SQLite allows one
@@ -290,7 +306,7 @@ def import_job(
         db.commit()
         progress(done, total)
 
-    report = import_rows(db, action, parsed, date.fromisoformat(today), step)
+    report = import_rows(db, action, rows, date.fromisoformat(today), step)
     audit.record(
         db,
         "enrolments.imported",
@@ -308,8 +324,3 @@ def import_job(
             if not r.accepted
         ],
     }
-
-
-def rows_as_json(rows: list[Row]) -> list[dict[str, Any]]:
-    """The rows as a job's arguments."""
-    return [{"line": r.line, "values": r.values} for r in rows]

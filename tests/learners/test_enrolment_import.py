@@ -106,7 +106,7 @@ def test_the_dry_run_reports_every_bad_line_and_writes_nothing(dbsession, world)
     assert dbsession.scalar(select(func.count(Enrolment.id))) == 1  # only « deja »
 
 
-def test_the_import_enrols_the_good_lines_and_reports_the_others(dbsession, world):
+def test_the_import_enrols_the_good_lines_and_reports_the_others(dbsession, world, tmp_path):
     org, action = world
     staff = make_user(dbsession, org=org)
     raw = _csv(
@@ -114,6 +114,8 @@ def test_the_import_enrols_the_good_lines_and_reports_the_others(dbsession, worl
         "inconnu;ali;15/03/2026;rsa_cer;;;;",
         "bruno;pie;2026-04-01;rsa_ppae;m;;aubervilliers;",
     )
+    handed = tmp_path / "import.csv"
+    handed.write_bytes(raw)
     steps = []
     summary = enrolment_import.import_job(
         dbsession,
@@ -121,9 +123,11 @@ def test_the_import_enrols_the_good_lines_and_reports_the_others(dbsession, worl
         org_id=org.id,
         action_id=action.id,
         actor_id=staff.id,
-        rows=enrolment_import.rows_as_json(read_rows(raw, 10_000)),
+        path=str(handed),
+        limit=10_000,
         today=TODAY.isoformat(),
     )
+    assert not handed.exists()  # the lines' personal data go with the file
     assert summary["enrolled"] == 2
     assert summary["refused"] == [
         {
@@ -139,3 +143,25 @@ def test_the_import_enrols_the_good_lines_and_reports_the_others(dbsession, worl
     assert enrolled["bruno"].commune_code == "93001"  # Aubervilliers, found by its name
     event = dbsession.scalar(select(AuditEvent).where(AuditEvent.action == "enrolments.imported"))
     assert event.detail["enrolled"] == 2 and event.detail["refused"] == 1
+
+
+def test_a_file_gone_or_unreadable_fails_the_job_with_a_french_message(dbsession, world, tmp_path):
+    from learners.jobs import JobError
+
+    org, action = world
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"identifiant\nawa\n")
+    for path in (bad, tmp_path / "gone.csv"):
+        with pytest.raises(JobError) as failed:
+            enrolment_import.import_job(
+                dbsession,
+                lambda done, total=None: None,
+                org_id=org.id,
+                action_id=action.id,
+                actor_id=None,
+                path=str(path),
+                limit=10_000,
+                today=TODAY.isoformat(),
+            )
+        assert "Colonnes manquantes" in str(failed.value) or "plus disponible" in str(failed.value)
+    assert not bad.exists()

@@ -6,6 +6,7 @@ whose badges count for an action."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -211,6 +212,11 @@ def test_csv_import_dry_run_then_the_job_enrols_the_good_line(app, world, traine
     [enrolment] = rows(app, Enrolment)
     assert enrolment.learner_id is not None and enrolment.commune_code == "93066"
     assert "enrolments.imported" in journal(app)
+    from learners.models import Job
+
+    [job] = rows(app, Job)
+    assert "learner-a" not in str(job.arguments)  # the lines stayed in a file, now removed
+    assert not any(Path(app.instance_path, "pending-imports").iterdir())
     again = submit(
         trainer,
         action_url + "/import/confirmer",

@@ -3,7 +3,8 @@ with its dry run (a report line by line; nothing written), then the real import 
 job with its progress, whose report says which lines were enrolled and which refused.
 
 The file a dry run read waits in ``pending_imports`` (per organisation, under a random token)
-until the person confirms; the job checks every line again, since things may have changed.
+until the person confirms; the job then reads it from a file of its own, which it removes (the
+lines' personal data are not kept in the job's row), and checks every line again.
 """
 
 from __future__ import annotations
@@ -92,9 +93,6 @@ def confirm_enrolment_import(org_id: int, action_id: int):
     kept = pending_imports.take(org_id, form.token.data) if form.validate_on_submit() else None
     if kept is None:
         return _page(action, ImportForm(), refused=str(pending_imports.GONE.message))
-    rows, refused = _read(kept[0])
-    if refused is not None:
-        return _page(action, ImportForm(), refused=refused)
     job = jobs.start(
         enrolment_import.JOB_KIND,
         organisation_id=org_id,
@@ -102,7 +100,8 @@ def confirm_enrolment_import(org_id: int, action_id: int):
         org_id=org_id,
         action_id=action.id,
         actor_id=current_user.id,
-        rows=enrolment_import.rows_as_json(rows),
+        path=str(pending_imports.keep_for_job(org_id, kept[0])),
+        limit=_limit(),
         today=today().isoformat(),
     )
     target = url_for(

@@ -41,6 +41,14 @@ def keep(organisation_id: int, raw: bytes, name: str) -> str:
     return token
 
 
+def keep_for_job(organisation_id: int, raw: bytes) -> Path:
+    """Hand a confirmed file to a background job: the job reads it from this path and removes
+    it, so the file's personal data live no longer than the import (not in the job's row)."""
+    path = _folder() / f"{organisation_id}-job-{secrets.token_urlsafe(24)}.csv"
+    path.write_bytes(raw)
+    return path
+
+
 def take(organisation_id: int, token: str | None) -> tuple[bytes, str] | None:
     """The kept file and its name (removed from the folder), ``None`` when there is none."""
     if not token or not TOKEN.match(token):
