@@ -26,6 +26,8 @@ MESSAGES = {
     "beneficiaries_min": "Une action accueille au moins 10 bénéficiaires.",
     "beneficiaries_max": "C'est trop : {max} bénéficiaires au plus.",
     "rate_range": "Un taux est un pourcentage entre 0 et 100.",
+    "inclusion_has_others": "L'action ne peut pas devenir une action d'inclusion numérique : "
+    "{count} personne(s) inscrite(s) ne sont pas au RSA.",
     # Enrolments
     "action_archived": "Cette action est archivée : on n'y inscrit plus personne.",
     "unknown_learner": "Aucun apprenant n'a cet identifiant.",

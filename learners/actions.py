@@ -128,9 +128,17 @@ def create_action(db: Session, organisation_id: int, spec: ActionSpec) -> Action
     return action
 
 
+def _inclusion_problems(action: Action, spec: ActionSpec) -> list[Problem]:
+    """An action that becomes inclusion numérique must hold RSA beneficiaries only."""
+    if Typology.DIGITAL_INCLUSION.value not in spec.typologies:
+        return []
+    others = sum(not e.public_status.is_rsa for e in action.enrolments)
+    return [Problem("typologies", "inclusion_has_others", {"count": others})] if others else []
+
+
 def update_action(db: Session, action: Action, spec: ActionSpec) -> Action:
     """Change what the action says and plans; raises :class:`InvalidEntry`."""
-    problems = problems_of(spec)
+    problems = problems_of(spec) + _inclusion_problems(action, spec)
     if problems:
         raise InvalidEntry(problems)
     _apply(action, spec)

@@ -114,27 +114,20 @@ def make_learner(
     return user.learner
 
 
-def make_action(
-    db: Session,
-    org: Organisation,
-    *,
-    title: str | None = None,
-    typologies: tuple[Typology, ...] = (Typology.DIAGNOSTIC,),
-    first_year: int = 2025,
-    last_year: int = 2027,
-    planned_beneficiaries: int = 20,
-) -> Action:
-    """A funded action of ``org`` (planned figures left empty unless given)."""
-    action = Action(
-        organisation_id=org.id,
-        title=title or f"Action {next(_counter)}",
-        typologies=[t.value for t in typologies],
-        target_jobs=[],
-        first_year=first_year,
-        last_year=last_year,
-        communes=["93066"],
-        planned_beneficiaries=planned_beneficiaries,
-    )
+def make_action(db: Session, org: Organisation | None = None, **values) -> Action:
+    """An action of ``org`` (a new association when omitted), planning 10 beneficiaries;
+    ``values`` override any column (``typologies=["inclusion_numerique"]``…)."""
+    fields = {
+        "title": f"Action {next(_counter)}",
+        "typologies": [Typology.DIAGNOSTIC.value],
+        "target_jobs": [],
+        "first_year": 2025,
+        "last_year": 2027,
+        "communes": ["93066"],
+        "planned_beneficiaries": 10,
+    }
+    fields.update(values)
+    action = Action(organisation=org or make_organisation(db), **fields)
     db.add(action)
     db.flush()
     return action

@@ -128,3 +128,21 @@ def test_archiving_moves_the_action_to_the_archived_list_once(dbsession):
         action
     ]
     assert actions.open_actions(dbsession, org.id) == []
+
+
+def test_an_action_with_people_not_on_the_rsa_cannot_become_inclusion_numerique(dbsession):
+    from learners.models import PublicStatus
+
+    org = make_organisation(dbsession)
+    action = actions.create_action(
+        dbsession, org.id, dataclasses.replace(GOOD, typologies=("diagnostic",))
+    )
+    make_enrolment(
+        dbsession, action, make_learner(dbsession, org), public_status=PublicStatus.JOB_SEEKER
+    )
+    dbsession.refresh(action)
+    with pytest.raises(InvalidEntry) as error:
+        actions.update_action(dbsession, action, GOOD)
+    assert _codes(error) == {"typologies": "inclusion_has_others"}
+    assert "1 personne(s) inscrite(s) ne sont pas au RSA" in str(error.value)
+    assert action.typologies == ["diagnostic"]

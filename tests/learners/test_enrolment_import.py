@@ -30,7 +30,9 @@ def _csv(*lines: str, header: str = HEADER) -> bytes:
 @pytest.fixture
 def world(dbsession):
     org = make_organisation(dbsession)
-    action = make_action(dbsession, org, typologies=(Typology.DIGITAL_INCLUSION,), first_year=2026)
+    action = make_action(
+        dbsession, org, typologies=[Typology.DIGITAL_INCLUSION.value], first_year=2026
+    )
     for login in ("awa", "bruno", "chloe", "dina"):
         make_learner(dbsession, org, login=login, name=login.title())
     make_enrolment(dbsession, action, make_learner(dbsession, org, login="deja"))

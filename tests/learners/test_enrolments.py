@@ -45,7 +45,7 @@ def world(dbsession):
         "org": org,
         "action": make_action(dbsession, org, first_year=2026, last_year=2026),
         "inclusion": make_action(
-            dbsession, org, typologies=(Typology.DIGITAL_INCLUSION,), first_year=2026
+            dbsession, org, typologies=[Typology.DIGITAL_INCLUSION.value], first_year=2026
         ),
         "learner": make_learner(dbsession, org, name="Awa Diallo"),
     }

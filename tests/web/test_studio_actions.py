@@ -303,3 +303,21 @@ def test_counts_in_the_list(app, world, trainer, actions_content):
 
     with app.app_context():
         assert db.session.scalar(select(func.count(Enrolment.id))) == 2
+
+
+def test_the_learners_sheet_shows_enrolments_to_the_association_only(
+    world, client_as, actions_content
+):
+    sheet = url("/organisations/{org_a}/apprenants/{learner}", world)
+    assert "Actions suivies" in text(client_as("org_admin").get(sheet))
+    admin = client_as("platform_admin").get(sheet)
+    assert admin.status_code == 200 and "Actions suivies" not in text(admin)
+
+
+def test_every_problem_of_the_domain_has_its_sentence_in_the_pages():
+    from learners.action_problems import MESSAGES
+    from learners.enrolment_import import FILE_MESSAGES
+    from web.studio.action_labels import FILE_PROBLEMS, PROBLEMS
+
+    assert PROBLEMS.keys() == MESSAGES.keys()
+    assert FILE_PROBLEMS.keys() == FILE_MESSAGES.keys()

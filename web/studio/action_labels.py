@@ -88,6 +88,10 @@ PROBLEMS = {
     "beneficiaries_min": _l("Une action accueille au moins 10 bénéficiaires."),
     "beneficiaries_max": _l("C'est trop : %(max)s bénéficiaires au plus."),
     "rate_range": _l("Un taux est un pourcentage entre 0 et 100."),
+    "inclusion_has_others": _l(
+        "L'action ne peut pas devenir une action d'inclusion numérique : %(count)s personne(s) "
+        "inscrite(s) ne sont pas au RSA."
+    ),
     "action_archived": _l("Cette action est archivée : on n'y inscrit plus personne."),
     "unknown_learner": _l("Aucun apprenant n'a cet identifiant."),
     "learner_not_member": _l("Cet apprenant n'est pas suivi par votre structure."),
