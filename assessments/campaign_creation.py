@@ -33,6 +33,7 @@ from assessments.models import (
     visually_accessible,
 )
 from learners.database import utcnow
+from learners.models import Action
 
 MAX_NAME_LENGTH = 200
 MAX_ITEMS = 120
@@ -59,6 +60,7 @@ MESSAGES = {
     "no_items": "Aucune question validée ne correspond à ces choix.",
     "assessment_locked": "Des personnes ont déjà commencé cette campagne : son évaluation ne "
     "peut plus changer. Créez une nouvelle campagne pour d'autres réglages.",
+    "unknown_action": "Cette action n'existe pas ou n'est pas celle de votre structure.",
 }
 
 
@@ -109,6 +111,7 @@ class CampaignSpec:
     new_assessment: AssessmentSpec | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+    action_id: int | None = None  # the funded action its sessions and badges count for
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,6 +229,16 @@ def date_problems(spec: CampaignSpec, now: datetime) -> list[Problem]:
     return []
 
 
+def _action_problems(db: Session, organisation_id: int, action_id: int | None) -> list[Problem]:
+    """Only one of the organisation's own actions, not archived, may be chosen."""
+    if action_id is None:
+        return []
+    action = db.get(Action, action_id)
+    if action is None or action.organisation_id != organisation_id or action.archived_at:
+        return [Problem("action", "unknown_action")]
+    return []
+
+
 def setting_problems(spec: AssessmentSpec) -> list[Problem]:
     problems = []
     if not (1 <= spec.min_items <= MAX_ITEMS and 1 <= spec.max_items <= MAX_ITEMS):
@@ -325,6 +338,7 @@ def create(
     now = now or utcnow()
     name = spec.name.strip()
     problems = name_problems(db, organisation_id, name) + date_problems(spec, now)
+    problems += _action_problems(db, organisation_id, spec.action_id)
     make: Callable[[], Assessment] | None = None
     if spec.assessment_id is not None:
         make = _existing_assessment(db, organisation_id, spec.assessment_id, problems)
@@ -334,6 +348,9 @@ def create(
         problems.append(Problem("assessment", "assessment_missing"))
     if problems or make is None:
         raise InvalidCampaign(problems)
-    return campaigns.create_campaign(
+    campaign = campaigns.create_campaign(
         db, make(), organisation_id, name, opens_at=spec.opens_at or now, closes_at=spec.closes_at
     )
+    campaign.action_id = spec.action_id
+    db.flush()
+    return campaign

@@ -260,6 +260,7 @@ def award_session(
             kek=kek,
             results=credential_results(achievement, session),
             evidence=evidence(session),
+            action_id=session.campaign.action_id,  # badges count for the campaign's action
             now=now,
         )
         awards.append(Award(achievement, issued.credential, issued.created))

@@ -120,13 +120,15 @@ def issue(
     evidence: Sequence[dict[str, Any]] = (),
     valid_until: datetime | None = None,
     is_public: bool = True,
+    action_id: int | None = None,
     now: datetime | None = None,
 ) -> Issued:
     """Issue ``achievement`` to ``learner`` for the award event ``award_key`` (not committed).
 
     ``results`` and ``evidence`` are OB 3.0 JSON objects (``{"resultDescription": …,
     "achievedLevel": …}``, ``{"narrative": …}``). Without ``valid_until``, the achievement's
-    validity (``validity_months``) sets it.
+    validity (``validity_months``) sets it. ``action_id``: the funded action the badge counts
+    for in the département's indicators (it is not part of the signed credential).
     """
     existing = by_award_key(db, award_key)
     if existing is not None:
@@ -204,6 +206,7 @@ def issue(
         issued_at=now,
         valid_until=valid_until,
         is_public=is_public,
+        action_id=action_id,
     )
     db.add(credential)
     db.flush()

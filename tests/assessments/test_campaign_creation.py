@@ -232,3 +232,26 @@ def test_the_frameworks_offered_are_the_latest_edition_of_each(dbsession, org, f
     assert [f.slug for f in offered] == ["autre", "essai"]
     competences = campaign_creation.competences_by_framework(dbsession, offered)
     assert [c.code for c in competences[framework.id]] == ["1.1", "1.2", "4.1"]
+
+
+def test_a_campaign_serves_one_of_the_organisations_own_open_actions(dbsession, org, framework):
+    from learners.database import utcnow as now
+    from tests.learners.factories import make_action
+
+    shipped = campaigns.create_assessment(dbsession, framework, "Évaluation livrée")
+    ours = make_action(dbsession, org)
+    created = campaign_creation.create(
+        dbsession, org.id, CampaignSpec("Pour l'action", shipped.id, action_id=ours.id)
+    )
+    assert created.action_id == ours.id
+    theirs = make_action(dbsession, make_organisation(dbsession, "Association Soleil"))
+    archived = make_action(dbsession, org)
+    archived.archived_at = now()
+    for action in (theirs, archived):
+        with pytest.raises(InvalidCampaign) as raised:
+            campaign_creation.create(
+                dbsession,
+                org.id,
+                CampaignSpec(f"Refus {action.id}", shipped.id, action_id=action.id),
+            )
+        assert problems(raised) == {"action": "unknown_action"}

@@ -16,7 +16,7 @@ from badges.models import Achievement, Credential
 from badges.ob3 import schema
 from tests.assessments.factories import make_tour_campaign
 from tests.badges.factories import BASE_URL, KEK, make_issuer
-from tests.learners.factories import make_learner, make_organisation
+from tests.learners.factories import make_action, make_learner, make_organisation
 
 
 def run_session(db, campaign, learner, *, right: bool = True) -> AssessmentSession:
@@ -59,6 +59,18 @@ def test_every_met_rule_is_issued_and_only_those(dbsession, setting):
     other = make_learner(dbsession, name="Léo Martin")
     weak = run_session(dbsession, campaign, other, right=False)
     assert names(award(dbsession, weak)) == {"Premiers pas numériques — diagnostic réalisé"}
+    dbsession.commit()
+
+
+def test_badges_of_a_campaign_with_an_action_count_for_that_action(dbsession, setting):
+    org, campaign, _issuer, learner = setting
+    without = run_session(dbsession, campaign, learner)
+    assert {a.credential.action_id for a in award(dbsession, without)} == {None}
+    action = make_action(dbsession, org)
+    campaign.action_id = action.id
+    other = make_learner(dbsession, name="Léo Martin")
+    awards = award(dbsession, run_session(dbsession, campaign, other))
+    assert awards and {a.credential.action_id for a in awards} == {action.id}
     dbsession.commit()
 
 

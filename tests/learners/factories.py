@@ -5,11 +5,24 @@ org)``. Every package's tests make these things here (``tests/assessments/factor
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from learners import accounts
-from learners.models import Learner, Organisation, OrganisationKind, Role, User
+from learners.models import (
+    Action,
+    Enrolment,
+    Learner,
+    Organisation,
+    OrganisationKind,
+    PublicStatus,
+    Referrer,
+    Role,
+    Sex,
+    Typology,
+    User,
+)
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -99,3 +112,47 @@ def make_learner(
     user.learner = Learner(display_name=user.display_name)
     db.flush()
     return user.learner
+
+
+def make_action(db: Session, org: Organisation | None = None, **values) -> Action:
+    """An action of ``org`` (a new association when omitted), planning 10 beneficiaries;
+    ``values`` override any column (``typologies=["inclusion_numerique"]``…)."""
+    fields = {
+        "title": f"Action {next(_counter)}",
+        "typologies": [Typology.DIAGNOSTIC.value],
+        "target_jobs": [],
+        "first_year": 2025,
+        "last_year": 2027,
+        "communes": ["93066"],
+        "planned_beneficiaries": 10,
+    }
+    fields.update(values)
+    action = Action(organisation=org or make_organisation(db), **fields)
+    db.add(action)
+    db.flush()
+    return action
+
+
+def make_enrolment(
+    db: Session,
+    action: Action,
+    learner: Learner,
+    *,
+    entry_date: date = date(2025, 3, 1),
+    exit_date: date | None = None,
+    public_status: PublicStatus = PublicStatus.RSA_CER,
+    sex: Sex = Sex.NOT_STATED,
+) -> Enrolment:
+    """``learner`` in ``action`` (written directly, without the domain's checks)."""
+    enrolment = Enrolment(
+        action=action,
+        learner=learner,
+        referrer=Referrer.FRANCE_TRAVAIL,
+        entry_date=entry_date,
+        exit_date=exit_date,
+        public_status=public_status,
+        sex=sex,
+    )
+    db.add(enrolment)
+    db.flush()
+    return enrolment

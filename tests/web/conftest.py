@@ -241,3 +241,26 @@ def awards_content(app, world, achievements_content) -> dict[str, str]:
             ].public_id
         db.session.commit()
     return ids
+
+
+def actions_content(app, world) -> dict[str, int]:
+    """A funded action in A and in B, each with one enrolment that has exited (``action_a``,
+    ``enrolment_b``…), for URLs."""
+    from datetime import date
+
+    from learners.models import Organisation, User
+    from tests.learners.factories import make_action, make_enrolment
+    from web.database import db
+
+    with app.app_context():
+        ids = {}
+        for suffix, org_id, learner_id in (
+            ("a", world.org_a, world.learner),
+            ("b", world.org_b, world.learner_b),
+        ):
+            action = make_action(db.session, db.session.get(Organisation, org_id))
+            learner = db.session.get(User, learner_id).learner
+            enrolment = make_enrolment(db.session, action, learner, exit_date=date(2025, 6, 30))
+            ids[f"action_{suffix}"], ids[f"enrolment_{suffix}"] = action.id, enrolment.id
+        db.session.commit()
+        return ids

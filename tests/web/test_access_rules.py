@@ -56,6 +56,14 @@ AWARD_IDS = ("credential", "evidence")  # ids from the awards_content fixture
 AWARDERS_OF_A = {"trainer": 200, "org_admin": 200}
 BADGE_A = "/organisations/{org_a}/badges/{achievement_a}"
 CRED_A = "/organisations/{org_a}/credentials/{credential_a}"
+ACTION_IDS = ("action", "enrolment")  # ids from the actions_content fixture
+# Actions and beneficiaries: the porteur's trainers and admins only (not the platform's admins).
+ASSOC_A = {"trainer": 200, "org_admin": 200}
+ASSOC_A_422 = {"trainer": 422, "org_admin": 422}
+ASSOC_A_404 = {"trainer": 404, "org_admin": 404}
+ACT_A = "/organisations/{org_a}/actions"
+ACT_B = "/organisations/{org_b}/actions"
+ENR_A = ACT_A + "/{action_a}/inscriptions/{enrolment_a}"
 COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
 BADGES_A = "/organisations/{org_a}/badges"
 BADGES_B = "/organisations/{org_b}/badges"
@@ -591,6 +599,81 @@ ACCESS: dict[str, list[Case]] = {
         Case(f"/studio/{{org_a}}/reconnaissances/{NO_BADGE}/retrait", see(), "POST"),
         Case(f"/studio/{{org_b}}/reconnaissances/{NO_BADGE}/retrait", see(), "POST"),
     ],
+    # Funded actions, enrolments, exits, outcomes (tests/web/test_studio_actions.py).
+    "studio.actions_list": [
+        Case(ACT_A, see(**ASSOC_A)),
+        Case(ACT_A + "?archivees=1", see(**ASSOC_A)),
+        Case(ACT_B, see()),  # another association's actions
+    ],
+    "studio.new_action": [
+        Case(ACT_A + "/nouvelle", see(**ASSOC_A)),
+        Case(ACT_A + "/nouvelle", see(**ASSOC_A_422), "POST"),
+        Case(ACT_B + "/nouvelle", see(), "POST"),
+    ],
+    "studio.action": [
+        Case(ACT_A + "/{action_a}", see(**ASSOC_A)),
+        Case(ACT_A + "/{action_b}", see(**ASSOC_A_404)),  # B's action through A's space
+        Case(ACT_B + "/{action_b}", see()),
+        Case(ACT_A + "/999999", see(**ASSOC_A_404)),
+    ],
+    "studio.edit_action": [
+        Case(ACT_A + "/{action_a}/modifier", see(**ASSOC_A)),
+        Case(ACT_A + "/{action_a}/modifier", see(**ASSOC_A_422), "POST"),
+        Case(ACT_A + "/{action_b}/modifier", see(**ASSOC_A_404), "POST"),
+        Case(ACT_B + "/{action_b}/modifier", see(), "POST"),
+    ],
+    "studio.archive_action": [
+        Case(ACT_A + "/{action_b}/archiver", see(**ASSOC_A_404), "POST"),
+        Case(ACT_B + "/{action_b}/archiver", see(), "POST"),
+        Case(ACT_A + "/{action_a}/archiver", see(trainer=303, org_admin=303), "POST"),
+    ],
+    "studio.new_enrolment": [
+        Case(ACT_A + "/{action_a}/inscrire", see(**ASSOC_A)),
+        Case(ACT_A + "/{action_a}/inscrire", see(**ASSOC_A_422), "POST"),
+        Case(ACT_A + "/{action_b}/inscrire", see(**ASSOC_A_404), "POST"),
+        Case(ACT_B + "/{action_b}/inscrire", see(), "POST"),
+    ],
+    **{
+        f"studio.enrolment_{endpoint}": [
+            Case(f"{ENR_A}/{tail}", see(**ASSOC_A)),
+            Case(f"{ENR_A}/{tail}", see(**ASSOC_A_422), "POST"),
+            # B's enrolment under A's action, and B's action through A's space: 404.
+            Case(ACT_A + f"/{{action_a}}/inscriptions/{{enrolment_b}}/{tail}", see(**ASSOC_A_404)),
+            Case(
+                ACT_A + f"/{{action_b}}/inscriptions/{{enrolment_b}}/{tail}",
+                see(**ASSOC_A_404),
+                "POST",
+            ),
+            Case(ACT_B + f"/{{action_b}}/inscriptions/{{enrolment_b}}/{tail}", see()),
+        ]
+        for endpoint, tail in (("exit", "sortie"), ("outcome", "situation"))
+    },
+    "studio.follow_ups_due": [
+        Case("/organisations/{org_a}/suivis-a-six-mois", see(**ASSOC_A)),
+        Case("/organisations/{org_b}/suivis-a-six-mois", see()),
+    ],
+    "studio.enrolment_import_template": [
+        Case(ACT_A + "/modele-inscriptions.csv", see(**ASSOC_A)),
+        Case(ACT_B + "/modele-inscriptions.csv", see()),
+    ],
+    "studio.enrolment_import_page": [
+        Case(ACT_A + "/{action_a}/import", see(**ASSOC_A)),
+        Case(ACT_A + "/{action_a}/import", see(**ASSOC_A_422), "POST"),
+        Case(ACT_A + "/{action_b}/import", see(**ASSOC_A_404), "POST"),
+        Case(ACT_B + "/{action_b}/import", see(), "POST"),
+    ],
+    "studio.confirm_enrolment_import": [
+        # No file kept under this token: refused, nothing written.
+        Case(
+            ACT_A + "/{action_a}/import/confirmer", see(**ASSOC_A_422), "POST", {"token": "x" * 32}
+        ),
+        Case(ACT_A + "/{action_b}/import/confirmer", see(**ASSOC_A_404), "POST"),
+        Case(ACT_B + "/{action_b}/import/confirmer", see(), "POST"),
+    ],
+    "studio.enrolment_import_job": [
+        Case(ACT_A + "/{action_a}/import/unknown", see(**ASSOC_A_404)),
+        Case(ACT_B + "/{action_b}/import/unknown", see()),
+    ],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
     "admin.new_organisation_admin": [
         Case("/admin/organisations/{org_a}/administrateur", see(platform_admin=200)),
@@ -726,6 +809,8 @@ def test_access_rule(endpoint, app, world, client_as, request):
         ids.update(request.getfixturevalue("awards_content"))  # badges awarded by hand
     if any("{action_" in case.path for case in ACCESS[endpoint]):
         ids.update(request.getfixturevalue("world_actions"))  # one funded action per association
+    if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in ACTION_IDS):
+        ids.update(request.getfixturevalue("actions_content"))  # actions and enrolments
     failures = []
     for case in ACCESS[endpoint]:
         path = case.path.format(**ids)

@@ -3,6 +3,8 @@ modules) and print how to log in and which campaign codes to type."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -10,6 +12,7 @@ from flask.cli import with_appcontext
 from assessments import demo as assessments_demo
 from badges import demo as badges_demo
 from learners import demo as learners_demo
+from learners import demo_actions
 from web.database import db
 
 
@@ -22,6 +25,7 @@ def demo(if_empty: bool) -> None:
         click.echo("La base contient déjà des données : démo non chargée.")
     else:
         learners_demo.load_demo(db.session)
+        demo_actions.load_actions(db.session, date.today())
         db.session.commit()
         assessments_demo.load(db.session)
         badges_demo.load(db.session, kek=current_app.config["JALON_KEY_ENCRYPTION_KEY"])

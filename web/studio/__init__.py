@@ -9,11 +9,14 @@ from flask import Blueprint
 bp = Blueprint("studio", __name__, url_prefix="/organisations")
 
 from web.studio import (  # noqa: E402,F401  (routes register on import)
+    actions,
     awards,
     badge_rules,
     badges,
     bank,
     campaigns,
+    enrolment_imports,
+    enrolments,
     frameworks,
     indicators,
     items,

@@ -34,6 +34,7 @@ from assessments import campaign_creation, campaign_editing
 from assessments.campaign_creation import AssessmentSpec, CampaignSpec, InvalidCampaign
 from assessments.campaign_editing import CampaignChanges
 from assessments.models import AssessmentMode, Campaign, Competence, Framework
+from learners import actions
 
 NEW, EXISTING = "new", "existing"
 LEVEL_CHOICES = [SelectChoice(n, str(n)) for n in range(1, 9)]
@@ -60,6 +61,7 @@ PROBLEM_MESSAGES = {
         "Des personnes ont déjà commencé cette campagne : son évaluation ne peut plus changer. "
         "Créez une nouvelle campagne pour d'autres réglages."
     ),
+    "unknown_action": _l("Cette action n'existe pas ou n'est pas celle de votre structure."),
 }
 # The domain's field names that differ from the form's.
 FORM_FIELDS = {"closes_at": "closes_on"}
@@ -136,6 +138,13 @@ class NewCampaignForm(FlaskForm):
         validators=[Optional()],
         description=_l("La campagne ferme ce jour-là à 23 h 59. Laissez vide : vous la fermerez."),
     )
+    action = SelectField(
+        _l("Action financée"),
+        validate_choice=False,
+        description=_l(
+            "Facultatif : les passages et les badges de la campagne compteront pour cette action."
+        ),
+    )
     submit = SubmitField(_l("Créer la campagne"))
 
     def offer(self, db: Session, organisation_id: int, locale: str = "fr") -> None:
@@ -151,6 +160,9 @@ class NewCampaignForm(FlaskForm):
         self.assessment.choices = [SelectChoice("", _l("Choisissez une évaluation"))] + [
             SelectChoice(str(a.id), a.title, optgroup=str(own if a.organisation_id else shipped))
             for a in campaign_creation.assessments_for(db, organisation_id)
+        ]
+        self.action.choices = [SelectChoice("", _l("Aucune"))] + [
+            SelectChoice(str(a.id), a.title) for a in actions.open_actions(db, organisation_id)
         ]
         self.competences.choices = [
             SelectChoice(f"{framework_id}:{c.code}", c.code)
@@ -186,11 +198,19 @@ class NewCampaignForm(FlaskForm):
         zone = ZoneInfo(timezone)
         opens_at = _at(self.opens_on.data, time(0, 0), zone)
         closes_at = _at(self.closes_on.data, time(23, 59), zone)
+        action_id = _int(self.action.data)
         if self.source.data == EXISTING:
             return CampaignSpec(
-                self.name.data or "", _int(self.assessment.data), None, opens_at, closes_at
+                self.name.data or "",
+                _int(self.assessment.data),
+                None,
+                opens_at,
+                closes_at,
+                action_id,
             )
-        return CampaignSpec(self.name.data or "", None, self._assessment(), opens_at, closes_at)
+        return CampaignSpec(
+            self.name.data or "", None, self._assessment(), opens_at, closes_at, action_id
+        )
 
     def _assessment(self) -> AssessmentSpec:
         mode = AssessmentMode(self.mode.data)

@@ -56,6 +56,13 @@ ACTION_LABELS = {
     "credential.suspended": _l("Badge suspendu"),
     "credential.reinstated": _l("Badge rétabli"),
     "evidence.viewed": _l("Pièce justificative d'un badge consultée"),
+    "action.created": _l("Action financée créée"),
+    "action.updated": _l("Action financée modifiée"),
+    "action.archived": _l("Action financée archivée"),
+    "enrolment.created": _l("Apprenant inscrit à une action"),
+    "enrolment.exited": _l("Sortie d'une action enregistrée"),
+    "outcome.recorded": _l("Situation d'un bénéficiaire enregistrée (sortie ou 6 mois)"),
+    "enrolments.imported": _l("Inscriptions importées d'un fichier CSV"),
 }
 
 

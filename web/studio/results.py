@@ -21,7 +21,7 @@ from assessments import learner_record as records
 from badges import manual_awards, session_badges
 from badges.learner_report import report_pdf
 from badges.wallet import WalletStatus
-from learners import accounts, audit
+from learners import accounts, audit, enrolments
 from learners.models import Learner, Role
 from learners.pagination import Page, clamp
 from web.authz import requires
@@ -248,6 +248,7 @@ def learner_record(org_id: int, user_id: int):
         badges=badges,
         by_hand=by_hand,
         can_manage=bool(current_user.roles_in(org_id) & {Role.TRAINER, Role.ORG_ADMIN}),
+        enrolments=enrolments.enrolments_of(db.session, learner, org_id),
         statuses=STATUS_LABELS,
         badge_statuses=BADGE_STATUS_LABELS,
     )
