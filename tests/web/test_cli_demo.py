@@ -27,7 +27,8 @@ def test_demo_loads_idempotently_and_prints_accounts(app):
         assert code in first.output
     counts = (_count(app, Organisation), _count(app, User))
     assert runner.invoke(main, ["demo"]).exit_code == 0
-    # 11 accounts (with the partner employer's), and the 6 more beneficiaries of the demo actions (learners/demo_actions.py).
+    # 11 accounts (the partner employer's included) and the 6 more beneficiaries of the demo
+    # actions (learners/demo_actions.py).
     assert (_count(app, Organisation), _count(app, User)) == counts == (5, 17)
 
 
