@@ -448,6 +448,18 @@ ACCESS: dict[str, list[Case]] = {
         ),
     ],
     "department.home": [Case("/departement/", see(department=200))],
+    # API tokens: the département's admin only (tests/web/test_api_tokens_pages.py covers them);
+    # an association admin is refused the département's page, and an association has none.
+    "tokens.api_tokens_page": [
+        Case("/departement/{departement}/jetons-api", see()),
+        Case("/departement/{departement}/jetons-api", see(), "POST", {"name": "x"}),
+        Case("/departement/{org_a}/jetons-api", see(org_admin=404)),
+        Case("/departement/{org_a}/jetons-api", see(org_admin=404), "POST", {"name": "x"}),
+    ],
+    "tokens.revoke_api_token": [
+        Case("/departement/{departement}/jetons-api/999999/revoquer", see(), "POST"),
+        Case("/departement/{org_a}/jetons-api/999999/revoquer", see(org_admin=404), "POST"),
+    ],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
     "admin.new_organisation": [
         Case("/admin/organisations/nouvelle", see(platform_admin=200)),

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "item.updated": _l("Question modifiée"),
     "item.new_version": _l("Nouvelle version d'une question"),
     "item.status_changed": _l("Statut d'une question changé"),
+    "api_token.created": _l("Jeton d'API créé"),
+    "api_token.revoked": _l("Jeton d'API révoqué"),
 }
 
 
