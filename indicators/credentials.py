@@ -1,0 +1,78 @@
+"""The indicators about badges and certifications that count for an action.
+
+A credential counts for an action when it was awarded for it (``Credential.action_id``, set from
+the session's campaign or chosen by hand) to a learner enrolled in it; revoked credentials do not
+count. Aggregated in SQL over ``scope.enrolments``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, case, distinct, exists, func, select
+from sqlalchemy.orm import Session
+
+from badges.models import Credential, VerificationEvent
+from indicators import scope
+from indicators.figures import Figure
+from indicators.filters import Filters
+
+
+def _rates(key: str, rows) -> dict[str, Figure]:
+    figures = {}
+    for grp, numerator, denominator, people in rows:
+        numerator, denominator = int(numerator or 0), int(denominator or 0)
+        figures["" if grp is None else str(grp)] = Figure(
+            key=key,
+            value=numerator / denominator if denominator else None,
+            numerator=numerator,
+            denominator=denominator,
+            people=people or 0,
+        )
+    return figures
+
+
+def _counts_for(rows):
+    """The credential counts for this row's path: awarded for its action, to its learner."""
+    return and_(
+        Credential.action_id == rows.c.action_id,
+        Credential.learner_id == rows.c.learner_id,
+        Credential.revoked_at.is_(None),
+    )
+
+
+def success(db: Session, filters: Filters, group: str | None = None) -> dict[str, Figure]:
+    """Taux de réussite certification / badge : bénéficiaires entrés dans la période ayant au
+    moins un badge ou une certification non révoqué(e) obtenu(e) pour l'action / bénéficiaires
+    entrés dans la période. Prévu : le taux de réussite prévu par l'action."""
+    rows = scope.enrolments(db, filters, dated=scope.ENTRY, group=group).subquery()
+    holds = exists(select(Credential.id).where(_counts_for(rows)))
+    query = select(
+        rows.c.grp,
+        func.sum(case((holds, 1), else_=0)),
+        func.count(),
+        func.count(distinct(rows.c.learner_id)),
+    )
+    query = query.group_by(rows.c.grp)
+    return _rates("taux_reussite_badges", db.execute(query))
+
+
+def verification(db: Session, filters: Filters, group: str | None = None) -> dict[str, Figure]:
+    """Taux de vérification des badges : badges non révoqués délivrés pour les actions aux
+    bénéficiaires entrés dans la période et vérifiés au moins une fois par un tiers / ces
+    badges. Une ouverture de la page du badge par son titulaire n'est pas comptée comme une
+    vérification (``web/verify/openings.py``), ni un rechargement par le même visiteur."""
+    rows = scope.enrolments(db, filters, dated=scope.ENTRY, group=group).subquery()
+    checked = exists(
+        select(VerificationEvent.id).where(VerificationEvent.credential_id == Credential.id)
+    )
+    query = (
+        select(
+            rows.c.grp,
+            func.sum(case((checked, 1), else_=0)),
+            func.count(Credential.id),
+            func.count(distinct(rows.c.learner_id)),
+        )
+        .select_from(rows)
+        .join(Credential, _counts_for(rows))
+    )
+    query = query.group_by(rows.c.grp)
+    return _rates("taux_verification_badges", db.execute(query))
