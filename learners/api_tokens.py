@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from learners.database import utcnow
 from learners.models import ApiToken, Organisation, OrganisationKind, User
 
-TOKEN_START = "jalon_"
+TOKEN_START = "jalon_"  # noqa: S105  (the public start of every token, not a secret)
 PREFIX_HEX_CHARS = 8
 # « Last used » is rewritten at most this often: a busy tool does not write on every call.
 LAST_USED_PRECISION = timedelta(minutes=1)

@@ -67,7 +67,7 @@ from web.database import db
 ACCESS_ATTRIBUTE = "_jalon_access"
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
-API_TOKEN = "api_token"
+API_TOKEN = "api_token"  # noqa: S105  (the name of an access decision)
 
 OrgResolver = Callable[[dict[str, Any]], int | None]
 

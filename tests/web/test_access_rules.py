@@ -478,6 +478,11 @@ ACCESS: dict[str, list[Case]] = {
     ],
     # The JSON API (tests/web/test_api.py and test_verify_pages.py cover real requests).
     "api.verifier": [Case("/api/verifier", see(400, default=400), method="POST")],
+    # The indicators API opens with a token only, never a session: every signed-in role,
+    # the département included, gets 401 without one (tests/web/test_api_indicators.py).
+    "api.indicator_catalogue": [Case("/api/v1/indicators", see(401, default=401))],
+    "api.indicator": [Case("/api/v1/indicators/retour_emploi", see(401, default=401))],
+    "api.openapi_document": [Case("/api/v1/openapi.json", EVERYONE_200)],
 }
 
 

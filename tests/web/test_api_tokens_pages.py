@@ -63,7 +63,9 @@ def test_admin_creates_a_token_whose_secret_is_shown_once(app, world, admin_clie
     assert secret not in listing.get_data(as_text=True)  # never shown again
     assert f"jalon_{token.prefix}_…" in text(listing)
     assert _journal(app, world.departement) == ["api_token.created"]
-    api = app.test_client().get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {secret}"})
+    api = app.test_client().get(
+        "/api/v1/openapi.json", headers={"Authorization": f"Bearer {secret}"}
+    )
     assert api.status_code == 200
 
 

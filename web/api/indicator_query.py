@@ -113,7 +113,9 @@ def _shape(args: MultiDict, reasons: dict[str, str]) -> tuple[str | None, bool]:
     """The breakdown dimension and whether a monthly trend is asked."""
     dimension = args.get("par") or None
     if dimension is not None and dimension not in DIMENSIONS:
-        reasons["par"] = _("Dimension inconnue : choisissez parmi %(names)s.", names=", ".join(DIMENSIONS))
+        reasons["par"] = _(
+            "Dimension inconnue : choisissez parmi %(names)s.", names=", ".join(DIMENSIONS)
+        )
     trend = "tendance" in args
     if trend and args.get("tendance") != TREND_MONTHS:
         reasons["tendance"] = _("La seule tendance proposée est « tendance=mois ».")

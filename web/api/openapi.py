@@ -57,7 +57,12 @@ def _filter_parameters() -> list[dict[str, Any]]:
         ("fin", "Entrées jusqu'à cette date incluse (AAAA-MM-JJ)."),
     ):
         parameters.append(
-            {"name": name, "in": "query", "description": text, "schema": {"type": "string", "format": "date"}}
+            {
+                "name": name,
+                "in": "query",
+                "description": text,
+                "schema": {"type": "string", "format": "date"},
+            }
         )
     return parameters
 
@@ -73,7 +78,7 @@ def _schemas() -> dict[str, Any]:
     }
     figure = {
         "type": "object",
-        "description": "Un chiffre. Masqué (valeurs nulles) quand il repose sur trop peu de personnes.",
+        "description": "Un chiffre, masqué (valeurs nulles) sous le seuil de personnes.",
         "properties": figure_fields,
         "required": list(figure_fields),
         "additionalProperties": False,
@@ -176,7 +181,7 @@ def document() -> dict[str, Any]:
         {
             "name": "tendance",
             "in": "query",
-            "description": "Tendance mois par mois (date d'entrée ou de sortie selon l'indicateur).",
+            "description": "Tendance mois par mois (entrée ou sortie, selon l'indicateur).",
             "schema": {"type": "string", "enum": [TREND_MONTHS]},
         },
     ]

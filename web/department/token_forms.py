@@ -24,7 +24,9 @@ class NewTokenForm(FlaskForm):
     expires_on = DateField(
         _l("Dernier jour de validité (facultatif)"),
         validators=[Optional()],
-        description=_l("Le jeton ne marche plus le lendemain. Laissez vide : il dure jusqu'à sa révocation."),
+        description=_l(
+            "Le jeton ne marche plus le lendemain. Laissez vide : il dure jusqu'à sa révocation."
+        ),
     )
     submit = SubmitField(_l("Créer le jeton"))
 
@@ -36,7 +38,9 @@ class NewTokenForm(FlaskForm):
         """The end of the last valid day, in the département's time zone, as UTC."""
         if self.expires_on.data is None:
             return None
-        next_day = datetime.combine(self.expires_on.data + timedelta(days=1), time(0), ZoneInfo(timezone))
+        next_day = datetime.combine(
+            self.expires_on.data + timedelta(days=1), time(0), ZoneInfo(timezone)
+        )
         return next_day.astimezone(ZoneInfo("UTC"))
 
 
