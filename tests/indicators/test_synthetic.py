@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from assessments import content_io
-from assessments.models import AssessmentSession, Campaign, CompetenceResult, Response, SessionStatus
+from assessments.models import (
+    AssessmentSession,
+    Campaign,
+    CompetenceResult,
+    Response,
+    SessionStatus,
+)
 from badges.models import Credential, StatusList, VerificationEvent
 from indicators import catalogue, synthetic
 from indicators.filters import Filters
