@@ -113,7 +113,8 @@ INDICATORS: dict[str, Indicator] = {
 PLANNED_DIMENSIONS = ("action", "porteur", "typologie", "metier")
 
 
-def _empty(indicator: Indicator) -> Figure:
+def empty(indicator: Indicator) -> Figure:
+    """The figure of a cell with nobody in it: 0 people, or no rate."""
     return Figure(key=indicator.key, value=0 if indicator.unit == COUNT else None)
 
 
@@ -142,7 +143,7 @@ def compute(
 ) -> Figure:
     """One indicator over everything the filters keep, with what the actions in scope planned."""
     indicator = INDICATORS[key]
-    figure = indicator.function(db, filters, None).get("", _empty(indicator))
+    figure = indicator.function(db, filters, None).get("", empty(indicator))
     return _finish(figure, planned(indicator, scope.actions_in_scope(db, filters)), threshold)
 
 
@@ -160,7 +161,7 @@ def _list_breakdown(db, indicator, filters, dimension, threshold) -> list[tuple[
     cells = []
     for value in values:
         narrowed = _narrowed(filters, dimension, value)
-        figure = indicator.function(db, narrowed, None).get("", _empty(indicator))
+        figure = indicator.function(db, narrowed, None).get("", empty(indicator))
         kept = [a for a in actions if value in getattr(a, attribute)]
         cells.append((value, _finish(figure, planned(indicator, kept), threshold)))
     return cells
@@ -194,11 +195,14 @@ def breakdown(
     figures = indicator.function(db, filters, dimension)
     actions = scope.actions_in_scope(db, filters)
     plans = _planned_by_group(indicator, actions, dimension)
-    keys = sorted(set(figures) | set(plans), key=_order)
-    return [(k, _finish(figures.get(k, _empty(indicator)), plans.get(k), threshold)) for k in keys]
+    keys = sorted(set(figures) | set(plans), key=key_order)
+    return [(k, _finish(figures.get(k, empty(indicator)), plans.get(k), threshold)) for k in keys]
 
 
-def _order(key: str) -> tuple[int, int | str]:
+def key_order(key: str) -> tuple[int, int | str]:
+    """Ids and years in numeric order, codes after them, « not stated » ('') last."""
+    if not key:
+        return (2, "")
     return (0, int(key)) if key.isdigit() else (1, key)
 
 

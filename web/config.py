@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from indicators.figures import DEFAULT_MASK_THRESHOLD
+
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A framework file imported in the studio (the largest shipped bundle is under 1 MB).
@@ -96,4 +98,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         "JALON_VERIFICATION_CACHE_SIZE": int(env.get("JALON_VERIFICATION_CACHE_SIZE", "2048")),
         # A visitor opening the same badge again within this many hours is not counted again.
         "JALON_VERIFICATION_COUNT_HOURS": int(env.get("JALON_VERIFICATION_COUNT_HOURS", "24")),
+        # Any indicator cell computed from fewer people than this is masked, in every output.
+        "JALON_INDICATORS_MASK_THRESHOLD": int(
+            env.get("JALON_INDICATORS_MASK_THRESHOLD", str(DEFAULT_MASK_THRESHOLD))
+        ),
     }

@@ -130,6 +130,22 @@ def studio_content(app, world) -> dict[str, int]:
 
 
 @pytest.fixture
+def world_actions(app, world) -> dict[str, int]:
+    """One funded action of each association, for URLs: ``{action_a}``, ``{action_b}``."""
+    from learners.models import Organisation
+    from tests.indicators.factories import make_action
+    from web.database import db
+
+    with app.app_context():
+        made = {
+            f"action_{suffix}": make_action(db.session, db.session.get(Organisation, org_id)).id
+            for suffix, org_id in (("a", world.org_a), ("b", world.org_b))
+        }
+        db.session.commit()
+        return made
+
+
+@pytest.fixture
 def client_as(app, world) -> Callable:
     """``client_as("trainer")`` → a fresh test client signed in as the world's trainer."""
     from learners.models import User

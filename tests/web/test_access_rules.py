@@ -46,6 +46,7 @@ STAFF_303 = {"trainer": 303, "org_admin": 303, "platform_admin": 303}
 REF_A = "/organisations/{org_a}/referentiels"
 STUDIO_IDS = ("framework", "domain", "competence", "item")  # ids from the studio_content fixture
 COMP_A = REF_A + "/{framework_a}/competences/{competence_a}"
+INDICATORS_A = "/organisations/{org_a}/indicateurs"
 
 ACCESS: dict[str, list[Case]] = {
     "static": [Case("/static/css/jalon.css", EVERYONE_200)],
@@ -447,7 +448,6 @@ ACCESS: dict[str, list[Case]] = {
             "/organisations/{org_b}/referentiels/import/confirmer", see(platform_admin=422), "POST"
         ),
     ],
-    "department.home": [Case("/departement/", see(department=200))],
     # API tokens: the département's admin only (tests/web/test_api_tokens_pages.py covers them);
     # an association admin is refused the département's page, and an association has none.
     "tokens.api_tokens_page": [
@@ -459,6 +459,36 @@ ACCESS: dict[str, list[Case]] = {
     "tokens.revoke_api_token": [
         Case("/departement/{departement}/jetons-api/999999/revoquer", see(), "POST"),
         Case("/departement/{org_a}/jetons-api/999999/revoquer", see(org_admin=404), "POST"),
+    ],
+    "department.home": [
+        Case("/departement/", see(department=200)),
+        Case("/departement/?porteur={org_a}&ventilation=sexe&du=n'importe", see(department=200)),
+    ],
+    "department.export": [
+        Case("/departement/indicateurs.csv", see(department=200)),
+        Case("/departement/indicateurs.xlsx?ventilation=commune", see(department=200)),
+    ],
+    "department.action_bilan": [
+        Case("/departement/actions/{action_a}/bilan.pdf", see(department=200)),
+        Case("/departement/actions/999999/bilan.pdf", see(department=404)),
+    ],
+    # An association's indicators: its own actions only (tests/web/test_department_dashboard.py).
+    "studio.indicators": [
+        Case("/organisations/{org_a}/indicateurs", see(**STAFF_OF_A)),
+        Case("/organisations/{org_b}/indicateurs", see(platform_admin=200)),
+    ],
+    "studio.indicators_export": [
+        Case("/organisations/{org_a}/indicateurs.csv", see(**STAFF_OF_A)),
+        Case("/organisations/{org_a}/indicateurs.xlsx", see(**STAFF_OF_A)),
+        Case("/organisations/{org_b}/indicateurs.csv", see(platform_admin=200)),
+    ],
+    "studio.action_bilan": [
+        Case(f"{INDICATORS_A}/actions/{{action_a}}/bilan.pdf", see(**STAFF_OF_A)),
+        Case(f"{INDICATORS_A}/actions/{{action_b}}/bilan.pdf", see(**STAFF_404)),
+        Case(
+            "/organisations/{org_b}/indicateurs/actions/{action_b}/bilan.pdf",
+            see(platform_admin=200),
+        ),
     ],
     "admin.organisations": [Case("/admin/organisations", see(platform_admin=200))],
     "admin.new_organisation": [
@@ -523,6 +553,8 @@ def test_access_rule(endpoint, app, world, client_as, request):
     ids = dict(world.ids)
     if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in STUDIO_IDS):
         ids.update(request.getfixturevalue("studio_content"))  # frameworks written in the studio
+    if any("{action_" in case.path for case in ACCESS[endpoint]):
+        ids.update(request.getfixturevalue("world_actions"))  # one funded action per association
     failures = []
     for case in ACCESS[endpoint]:
         path = case.path.format(**ids)

@@ -124,7 +124,7 @@ def test_api_figures_equal_the_domain_on_the_same_filters(app, paths, secret, ke
         ("", Filters()),
         ("sexe=f", Filters(sexes=("f",))),
         (
-            f"action={paths['a']}&debut=2026-01-01&fin=2026-02-28",
+            f"action={paths['a']}&du=2026-01-01&au=2026-02-28",
             Filters(
                 action_ids=(paths["a"],),
                 period_start=date(2026, 1, 1),
@@ -185,8 +185,8 @@ def test_answers_name_no_beneficiary(app, paths, secret):
     [
         ("sexe=x", "sexe", "Valeur inconnue"),
         ("action=abc", "action", "numéros entiers"),
-        ("debut=31/01/2026", "debut", "AAAA-MM-JJ"),
-        ("debut=2026-03-01&fin=2026-01-01", "fin", "précède"),
+        ("du=31/01/2026", "du", "AAAA-MM-JJ"),
+        ("du=2026-03-01&au=2026-01-01", "au", "précède"),
         ("par=couleur", "par", "Dimension inconnue"),
         ("tendance=an", "tendance", "tendance=mois"),
         ("par=sexe&tendance=mois", "tendance", "pas les deux"),
@@ -206,3 +206,35 @@ def test_unknown_indicator_is_a_404_problem(app, secret):
     response = _get(app.test_client(), "/api/v1/indicators/nope", secret)
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "sexe=f",
+        "porteur=3&typologie=diagnostic&du=2026-01-01&au=2026-06-30",
+        "action=7&tranche_age=26_49&statut=rsa_ppae&commune={commune}&metier={job}",
+    ],
+)
+def test_api_reads_the_dashboard_form_as_the_dashboard_does(app, query):
+    from werkzeug.datastructures import MultiDict
+
+    from learners import communes, target_jobs
+    from web.api.indicator_query import read
+    from web.department.dashboard import filters_from
+
+    query = query.format(
+        commune=communes.all_communes()[0].code, job=next(iter(target_jobs.target_jobs()))
+    )
+    args = MultiDict([tuple(pair.split("=")) for pair in query.split("&") if pair])
+    with app.test_request_context():
+        assert read(args).filters == filters_from(args)
+
+
+def test_the_mask_threshold_is_the_dashboards(app, paths, secret):
+    app.config["JALON_INDICATORS_MASK_THRESHOLD"] = 20
+    body = _get(app.test_client(), "/api/v1/indicators/beneficiaires_entree?par=sexe", secret).json
+    assert all(row["masque"] for row in body["lignes"])  # 7 women, 9 men: both under 20
+    catalogue_body = _get(app.test_client(), "/api/v1/indicators", secret).json
+    assert catalogue_body["seuil_masquage"] == 20

@@ -40,7 +40,7 @@ FIELDS = {
     "statut": "public_statuses",
     "commune": "communes",
 }
-DATES = {"debut": "period_start", "fin": "period_end"}
+DATES = {"du": "period_start", "au": "period_end"}
 KNOWN = frozenset(FIELDS) | frozenset(DATES) | {"par", "tendance"}
 
 
@@ -131,7 +131,7 @@ def read(args: MultiDict) -> IndicatorQuery:
     dimension, trend = _shape(args, reasons)
     start, end = fields.get("period_start"), fields.get("period_end")
     if isinstance(start, date) and isinstance(end, date) and start > end:
-        reasons["fin"] = _("La date de fin précède la date de début.")
+        reasons["au"] = _("La date de fin précède la date de début.")
     if reasons:
         raise BadQuery(reasons)
     return IndicatorQuery(filters=Filters(**fields), dimension=dimension, trend=trend)  # type: ignore[arg-type]

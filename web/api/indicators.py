@@ -15,7 +15,7 @@ from flask import Response, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from indicators import catalogue
-from indicators.figures import DEFAULT_MASK_THRESHOLD, Figure
+from indicators.figures import Figure
 from web.api import bp
 from web.api.indicator_query import BadQuery, IndicatorQuery, read
 from web.api.problems import problem
@@ -24,7 +24,7 @@ from web.database import db
 
 
 def mask_threshold() -> int:
-    return int(current_app.config.get("JALON_MASK_THRESHOLD", DEFAULT_MASK_THRESHOLD))
+    return int(current_app.config["JALON_INDICATORS_MASK_THRESHOLD"])
 
 
 def figure_json(figure: Figure) -> dict[str, Any]:

@@ -53,8 +53,8 @@ def _filter_parameters() -> list[dict[str, Any]]:
         for name, text in described.items()
     ]
     for name, text in (
-        ("debut", "Entrées à partir de cette date (AAAA-MM-JJ)."),
-        ("fin", "Entrées jusqu'à cette date incluse (AAAA-MM-JJ)."),
+        ("du", "Période : à partir de cette date (AAAA-MM-JJ), d'entrée ou de sortie."),
+        ("au", "Période : jusqu'à cette date incluse (AAAA-MM-JJ)."),
     ):
         parameters.append(
             {

@@ -6,6 +6,6 @@ Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` …)
 """
 
 from web.exports.tables import Column, Table
-from web.exports.writers import attachment, csv_bytes, xlsx_bytes
+from web.exports.writers import attachment, csv_bytes, csv_text, xlsx_bytes
 
-__all__ = ["Column", "Table", "attachment", "csv_bytes", "xlsx_bytes"]
+__all__ = ["Column", "Table", "attachment", "csv_bytes", "csv_text", "xlsx_bytes"]

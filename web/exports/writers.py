@@ -47,6 +47,11 @@ def _csv_cell(value: CellValue, column: Column) -> str:
     return _safe_text(str(value))
 
 
+def csv_text(value: CellValue, column: Column) -> str:
+    """A cell as the CSV writes it: what a page shows beside its CSV so that both read alike."""
+    return _csv_cell(value, column)
+
+
 def csv_bytes(table: Table) -> bytes:
     """``;``-separated, UTF-8 with BOM, CRLF: opens with accents intact in a French Excel."""
     out = io.StringIO()

@@ -12,6 +12,7 @@ from web.studio import (  # noqa: E402,F401  (routes register on import)
     bank,
     campaigns,
     frameworks,
+    indicators,
     items,
     journal,
     results,

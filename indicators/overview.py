@@ -1,12 +1,7 @@
-"""The département's indicators: aggregate figures over every funded structure.
+"""The platform's first figures for the département: structures, accounts, activated accounts.
 
-The département sees counts, never a person: every function here returns numbers only, so a
-page or an export built on them cannot name a beneficiary. The figures about people and
-structures (accounts, and later entries and exits, participation, outcomes six months later)
-grow here: add a field to ``Overview`` or a function beside it, computed in SQL (counts over
-the whole département, not rows brought back). Figures about sessions and badges belong to
-``assessments`` and ``badges`` (``learners`` imports neither); the dashboard puts them side by
-side.
+Counts over the whole platform (not narrowed by the indicators' filters: accounts are not
+enrolments), shown at the foot of the dashboard.
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
-"""The département's figures (``learners.indicators``) without Flask: funded structures only,
+"""The platform's figures (``indicators.overview``) without Flask: funded structures only,
 each person counted once whatever their memberships, activation by chosen password."""
 
 from __future__ import annotations
 
-from learners import indicators
+from indicators import overview
 from learners.models import Membership, OrganisationKind, Role
 from tests.learners.factories import make_learner, make_organisation, make_user
 
 
 def test_an_empty_platform_counts_zero(dbsession):
-    assert indicators.overview(dbsession) == indicators.Overview(0, 0, 0)
+    assert overview.overview(dbsession) == overview.Overview(0, 0, 0)
 
 
 def test_the_overview_counts_structures_people_and_activated_accounts(dbsession):
@@ -25,8 +25,8 @@ def test_the_overview_counts_structures_people_and_activated_accounts(dbsession)
     make_user(dbsession, Role.TRAINER, association)  # staff are not beneficiaries
     dbsession.flush()
 
-    overview = indicators.overview(dbsession)
-    assert overview.structures == 2
-    assert overview.learner_accounts == 3  # the person in two structures counts once
-    assert overview.activated == 2  # ``active`` and ``twice``
+    counts = overview.overview(dbsession)
+    assert counts.structures == 2
+    assert counts.learner_accounts == 3  # the person in two structures counts once
+    assert counts.activated == 2  # ``active`` and ``twice``
     assert not active.must_change_password
