@@ -50,6 +50,13 @@ def _journal(app, org_id: int) -> list[str]:
         return list(db.session.scalars(query.order_by(AuditEvent.id)))
 
 
+def test_the_departement_space_links_to_the_tokens(world, admin_client, client_as):
+    space = f"/organisations/{world.departement}/"
+    assert _page(world) in admin_client.get(space).get_data(as_text=True)
+    association = client_as("org_admin").get(f"/organisations/{world.org_a}/")
+    assert "jetons-api" not in association.get_data(as_text=True)
+
+
 def test_admin_creates_a_token_whose_secret_is_shown_once(app, world, admin_client):
     response = submit(admin_client, _page(world), {"name": "Tableau de bord du service"})
     assert response.status_code == 201
