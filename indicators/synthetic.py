@@ -738,6 +738,8 @@ def generate(
     _close_status_lists(db, porteurs, context)
     _advance_sequences(db)
     db.flush()
+    # After a bulk load, as after any: fresh statistics, so the planner picks the indexes.
+    db.execute(text("ANALYZE"))
     counts = {name: ids.next[name] - before[name] for name in before}
     counts["organisations"] = porteur_count
     return counts
