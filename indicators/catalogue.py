@@ -147,9 +147,10 @@ def compute(
     return _finish(figure, planned(indicator, scope.actions_in_scope(db, filters)), threshold)
 
 
-def _narrowed(filters: Filters, dimension: str, value: str) -> Filters:
-    field = {"typologie": "typologies", "metier": "target_jobs"}[dimension]
-    return replace(filters, **{field: (value,)})
+def _only(filters: Filters, actions: list[ActionFacts]) -> Filters:
+    """The filters held to these actions (already chosen by every action-level filter)."""
+    ids = tuple(a.id for a in actions)
+    return replace(filters, action_ids=ids, organisation_ids=(), typologies=(), target_jobs=())
 
 
 def _list_breakdown(db, indicator, filters, dimension, threshold) -> list[tuple[str, Figure]]:
@@ -160,9 +161,8 @@ def _list_breakdown(db, indicator, filters, dimension, threshold) -> list[tuple[
     values = sorted({v for a in actions for v in getattr(a, attribute)})
     cells = []
     for value in values:
-        narrowed = _narrowed(filters, dimension, value)
-        figure = indicator.function(db, narrowed, None).get("", empty(indicator))
         kept = [a for a in actions if value in getattr(a, attribute)]
+        figure = indicator.function(db, _only(filters, kept), None).get("", empty(indicator))
         cells.append((value, _finish(figure, planned(indicator, kept), threshold)))
     return cells
 

@@ -31,8 +31,10 @@ class Filters:
     organisation_ids: tuple[int, ...] = ()  # porteurs
     typologies: tuple[str, ...] = ()  # learners.models.Typology values
     target_jobs: tuple[str, ...] = ()  # learners.target_jobs codes
-    period_start: date | None = None  # enrolments entered on or after
-    period_end: date | None = None  # enrolments entered on or before
+    # The period applies to the date each indicator rests on: the entry date, or the exit date
+    # for the indicators about exits (``indicators.scope.ENTRY`` / ``EXIT``).
+    period_start: date | None = None  # on or after
+    period_end: date | None = None  # on or before
     sexes: tuple[str, ...] = ()  # learners.models.Sex values
     age_bands: tuple[str, ...] = ()  # AGE_BANDS, age at entry
     public_statuses: tuple[str, ...] = ()  # learners.models.PublicStatus values

@@ -3,24 +3,13 @@
 The sessions that count for a path are the finished sessions of the learner in the action's
 campaigns, or in the porteur's campaigns tied to no action taken during the path (from entry to
 exit, or until now). For each path and competence measured at least twice, the level of the
-first and of the last of those sessions (by end time) are compared, with one GROUP BY, in
-SQL, so no result is brought back per person.
+first and of the last of those sessions (by end time) are compared in SQL, with two aggregates
+per path and competence (no window function to sort), so no result is brought back per person.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    and_,
-    case,
-    cast,
-    distinct,
-    extract,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from assessments.models import AssessmentSession, Campaign, CompetenceResult, SessionStatus
@@ -28,22 +17,12 @@ from indicators import scope
 from indicators.figures import Figure
 from indicators.filters import Filters
 
-# A result's place in time with its level in the low digit: (end second, session id, level).
-# The smallest key of a path and competence holds the first level, the largest the last; one
-# GROUP BY instead of two window functions over every result (a third of the time at 100,000
-# beneficiaries, tests/bench/test_indicators_bench.py). Levels are 1–8, session ids < 10^8.
-SESSION_SLOTS = 100_000_000
-
-
-def _epoch_seconds(db: Session, column) -> ColumnElement:
-    if db.get_bind().dialect.name == "postgresql":
-        return cast(extract("epoch", column), BigInteger)
-    return cast(func.strftime("%s", column), BigInteger)
+LEVELS = 100  # levels are 0–8: a level fits under this in the (end time, level) sort key
 
 
 def _measures(db: Session, filters: Filters, group: str | None):
     """(grp, enrolment, learner, competence, first level, last level) for every competence a
-    path measured twice or more; first and last by end time (then session id)."""
+    path measured twice or more."""
     rows = scope.enrolments(db, filters, dated=scope.ENTRY, group=group).subquery()
     finished_day = scope.day_of(db, AssessmentSession.finished_at)
     during_path = and_(
@@ -52,16 +31,17 @@ def _measures(db: Session, filters: Filters, group: str | None):
         finished_day >= rows.c.entry_date,
         or_(rows.c.exit_date.is_(None), finished_day <= rows.c.exit_date),
     )
-    moment = _epoch_seconds(db, AssessmentSession.finished_at) * SESSION_SLOTS
-    key = (moment + AssessmentSession.id) * 10 + CompetenceResult.level
+    # The level rides on the end time: the smallest (end time, level) key is the first
+    # session's level, the largest the last one's. Two aggregates, no window to sort.
+    ordered = scope.epoch_of(db, AssessmentSession.finished_at) * LEVELS + CompetenceResult.level
     return (
         select(
             rows.c.grp,
             rows.c.enrolment_id,
             rows.c.learner_id,
             CompetenceResult.competence_id,
-            (func.min(key) % 10).label("first_level"),
-            (func.max(key) % 10).label("last_level"),
+            (func.min(ordered) % LEVELS).label("first_level"),
+            (func.max(ordered) % LEVELS).label("last_level"),
         )
         .select_from(rows)
         .join(

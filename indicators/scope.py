@@ -13,7 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, case, extract, func, literal_column, select, true
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    case,
+    cast,
+    extract,
+    func,
+    literal_column,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from indicators.filters import Filters
@@ -99,6 +110,13 @@ def day_of(db: Session, column) -> ColumnElement:
     if _dialect(db) == "postgresql":
         return func.date(func.timezone("UTC", column))
     return func.date(column)
+
+
+def epoch_of(db: Session, column) -> ColumnElement:
+    """Whole seconds since 1970 of a datetime column, as an integer, on either engine."""
+    if _dialect(db) == "postgresql":
+        return cast(extract("epoch", column), BigInteger)
+    return cast(func.strftime("%s", column), BigInteger)
 
 
 def age_band_of() -> ColumnElement:

@@ -170,9 +170,19 @@ def test_breakdowns_by_age_band_status_commune_typology_and_job(dbsession):
     assert cells("metier") == {"j1": 2}
     assert cells("periode") == {"2026": 3}
     assert figure(dbsession, "beneficiaires_entree", Filters(age_bands=("50_plus",))).value == 1
+    # Filtered on a typology, the other typologies' cells count only the actions kept.
+    mixed = make_action(dbsession, typologies=["feminisation", "anglais_professionnel"])
+    enrol(dbsession, mixed)
+    women = Filters(typologies=("feminisation",))
+    found = catalogue.breakdown(dbsession, "beneficiaires_entree", women, "typologie", 1)
+    assert {k: f.value for k, f in found} == {
+        "diagnostic": 2,
+        "feminisation": 3,
+        "anglais_professionnel": 1,
+    }
     only = Filters(typologies=("anglais_professionnel",))
-    assert figure(dbsession, "beneficiaires_entree", only).value == 1
-    assert cells("action", only) == {str(english.id): 1}
+    assert figure(dbsession, "beneficiaires_entree", only).value == 2
+    assert cells("action", only) == {str(english.id): 1, str(mixed.id): 1}
 
 
 def test_planned_rates_are_weighted_by_planned_beneficiaries(dbsession):

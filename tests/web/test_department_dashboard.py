@@ -75,7 +75,8 @@ def test_the_dashboard_shows_headlines_planned_and_a_masked_porteur(world, clien
     complete = header.index("Parcours complets")
     assert by_name["Association B"][complete] == "masqué"
     assert f"porteur={world.org_a}" in page  # drill-down to the porteur's actions
-    assert 'role="img"' in page and "Taux réalisés" in page  # the accessible chart
+    assert 'role="img"' in page and "Taux réalisés" in page  # the accessible charts
+    assert "Association A : 6. Association B : masqué." in page
     assert "Définitions" in page and "séances suivies / séances prévues" in page
 
 
@@ -197,3 +198,32 @@ def test_no_learner_name_or_login_anywhere_the_departement_looks(app, client_as,
         seen = _texts_of(response)
         leaked = [s for s in secrets if re.search(rf"\b{re.escape(s)}\b", seen)]
         assert not leaked, f"{url} shows {leaked}"
+
+
+def test_the_query_string_becomes_filters_and_nonsense_is_ignored(app):
+    from werkzeug.datastructures import MultiDict
+
+    from indicators.filters import Filters
+    from web.department.dashboard import dimension_from, filters_from
+
+    with app.app_context():
+        good = MultiDict(
+            {"porteur": "3", "sexe": "f", "tranche_age": "50_plus", "du": "2026-01-01"}
+        )
+        assert filters_from(good) == Filters(
+            organisation_ids=(3,),
+            sexes=("f",),
+            age_bands=("50_plus",),
+            period_start=date(2026, 1, 1),
+        )
+        junk = MultiDict(
+            {"porteur": "x", "sexe": "z", "du": "hier", "commune": "<b>", "action": "9" * 20}
+        )
+        assert filters_from(junk) == Filters()
+        # An association is held to its own actions whatever the porteur asked.
+        assert filters_from(good, organisation_id=7).organisation_ids == (7,)
+        assert dimension_from(MultiDict(), Filters(), association=False) == "porteur"
+        assert dimension_from(MultiDict(), Filters(organisation_ids=(3,)), False) == "action"
+        assert dimension_from(MultiDict(), Filters(action_ids=(1,)), False) == "sexe"
+        assert dimension_from(MultiDict({"ventilation": "commune"}), Filters(), True) == "commune"
+        assert dimension_from(MultiDict({"ventilation": "nom"}), Filters(), True) == "action"

@@ -209,9 +209,10 @@ def download(table: Table, extension: str, name: str) -> Response:
     return Response(body, mimetype=mimetype, headers=attachment(f"{name}.{extension}"))
 
 
-def choices(organisation_id: int | None = None) -> dict[str, list[tuple[str, str]]]:
-    """The options of each filter of the form, as (value, words)."""
-    own = Filters(organisation_ids=(organisation_id,)) if organisation_id else Filters()
+def choices(filters: Filters, organisation_id: int | None = None) -> dict[str, list]:
+    """The options of each filter of the form, as (value, words); the actions offered are the
+    chosen porteur's (or the association's), all of them when no porteur is chosen."""
+    own = Filters(organisation_ids=filters.organisation_ids)
     found = {
         "action": [(str(a.id), a.title) for a in actions_in_scope(db.session, own)],
         "metier": list(target_jobs().items()),
@@ -238,6 +239,19 @@ def chart_rows(dashboard: Dashboard) -> list[dict]:
             {"label": str(labels.INDICATORS[key]), "value": figure.value or 0, "text": text}
         )
     return rows
+
+
+def breakdown_chart_rows(table: Table) -> list[dict]:
+    """Beneficiaries entered per row of the breakdown (the « Ensemble » row left out)."""
+    column = table.columns[1]
+    return [
+        {
+            "label": row[0],
+            "value": row[1] if isinstance(row[1], int) else 0,
+            "text": csv_text(row[1], column) or "—",
+        }
+        for row in table.rows[1:]
+    ]
 
 
 def trend_chart_rows(trend: Table) -> list[dict]:
@@ -283,9 +297,10 @@ def context(args: MultiDict, organisation_id: int | None = None) -> dict:
     built = for_args(args, organisation_id)
     return {
         "dashboard": built,
-        "choices": choices(organisation_id),
+        "choices": choices(built.filters, organisation_id),
         "chart": chart_rows(built),
         "trend_chart": trend_chart_rows(built.trend),
+        "breakdown_chart": breakdown_chart_rows(built.table),
         "cell_text": csv_text,
         "headline_text": headline_text,
         "drill_args": drill_args,
