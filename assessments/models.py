@@ -21,6 +21,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -376,6 +377,16 @@ class AssessmentSession(Base):
     resumes where it stopped, and the seed that makes the adaptive draw reproducible."""
 
     __tablename__ = "assessment_sessions"
+    # Covers the indicators' walk from a learner to their finished sessions (tests/bench).
+    __table_args__ = (
+        Index(
+            "ix_assessment_sessions_learner_status",
+            "learner_id",
+            "status",
+            "finished_at",
+            "campaign_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(
@@ -451,7 +462,11 @@ class CompetenceResult(Base):
     """A finished session's result in one competence: ability, its error, level and score."""
 
     __tablename__ = "competence_results"
-    __table_args__ = (UniqueConstraint("session_id", "competence_id"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "competence_id"),
+        # Covers what « compétences acquises » reads of a result (tests/bench: indicators).
+        Index("ix_competence_results_session_level", "session_id", "competence_id", "level"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -216,7 +217,12 @@ class Credential(Base):
     """An issued AchievementCredential: the signed bytes served forever, plus its live state."""
 
     __tablename__ = "credentials"
-    __table_args__ = (UniqueConstraint("status_list_id", "status_index"),)
+    __table_args__ = (
+        UniqueConstraint("status_list_id", "status_index"),
+        # A path's credentials (learner and action): the badge indicators look them up per
+        # enrolment; without it SQLite walks every badge of the action (tests/bench: indicators).
+        Index("ix_credentials_learner_action", "learner_id", "action_id", "revoked_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)

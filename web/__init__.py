@@ -22,6 +22,7 @@ BLUEPRINTS: list[str] = [
     "web.learner.views:bp",
     "web.studio:bp",
     "web.department.views:bp",
+    "web.department.tokens:bp",  # the département's API tokens
     "web.admin.views:bp",
     "web.endorsements.views:bp",
     "web.jobs:bp",

@@ -18,6 +18,10 @@ decorator (so the registered function carries it)::
     @requires(Role.TRAINER, Role.ORG_ADMIN, org_arg="org_id")
     def organisation(org_id): ...             # member with one of these roles IN org_id
 
+    @bp.get("/v1/indicators")
+    @api_token                                # a caller presenting a live API token (no cookie)
+    def indicators(): ...
+
     @bp.get("/sessions/<int:session_id>")
     @requires(Role.TRAINER, org_of=lambda args: owning_org_id(args["session_id"]))
     def session_view(session_id): ...         # org computed from the object; None → 404
@@ -35,6 +39,10 @@ Rules ``requires`` applies:
 - ``Role.DEPARTMENT`` sees aggregates only: list it only on views that show counts and rates,
   never names (``tests/web/test_access_rules.py`` checks the département gets 403 elsewhere).
 
+``api_token`` reads ``Authorization: Bearer <token>`` only (never the session cookie): a
+missing, unknown, revoked or expired token gets 401 problem+json; the token's organisation (a
+département) is put in ``g.organisation``, the token in ``g.api_token``.
+
 The organisation found is put in ``g.organisation``. A view without a decision answers 403
 (deny by default) and makes ``tests/web/test_access_rules.py`` fail until the table there gets
 a row for it. Blueprints or endpoints Flask adds itself (``static``) are declared with
@@ -48,14 +56,18 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from learners import api_tokens
 from learners.models import Organisation, Role
+from web.api.problems import problem
 from web.database import db
 
 ACCESS_ATTRIBUTE = "_jalon_access"
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+API_TOKEN = "api_token"  # noqa: S105  (the name of an access decision)
 
 OrgResolver = Callable[[dict[str, Any]], int | None]
 
@@ -82,6 +94,39 @@ def signed_in(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     setattr(wrapper, ACCESS_ATTRIBUTE, SIGNED_IN)
+    return wrapper
+
+
+def _token_refusal(reason: str):
+    """401 problem+json saying, in French, what to do about the token presented."""
+    details = {
+        "missing": _("Présentez un jeton d'API dans l'en-tête « Authorization: Bearer <jeton> »."),
+        "revoked": _("Ce jeton d'API a été révoqué : demandez-en un nouveau."),
+        "expired": _("Ce jeton d'API a expiré : demandez-en un nouveau."),
+    }
+    detail = details.get(reason, _("Ce jeton d'API n'est pas reconnu."))
+    response = problem(401, _("Jeton d'API refusé"), detail)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="jalon"'
+    return response
+
+
+def api_token(view: Callable) -> Callable:
+    """Only callers presenting a live API token (``learners.api_tokens``)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        scheme, _sep, presented = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not presented.strip():
+            return _token_refusal("missing")
+        try:
+            token = api_tokens.authenticate(db.session, presented.strip())
+        except api_tokens.TokenRefused as refused:
+            return _token_refusal(refused.reason)
+        db.session.commit()  # the « last used » time
+        g.api_token, g.organisation = token, token.organisation
+        return view(*args, **kwargs)
+
+    setattr(wrapper, ACCESS_ATTRIBUTE, API_TOKEN)
     return wrapper
 
 

@@ -549,6 +549,18 @@ ACCESS: dict[str, list[Case]] = {
         Case(f"{REF_A}/import/aucune-tache", see(**STAFF_404)),
         Case("/organisations/{org_b}/referentiels/import/aucune-tache", see(platform_admin=404)),
     ],
+    # API tokens: the département's admin only (tests/web/test_api_tokens_pages.py covers them);
+    # an association admin is refused the département's page, and an association has none.
+    "tokens.api_tokens_page": [
+        Case("/departement/{departement}/jetons-api", see()),
+        Case("/departement/{departement}/jetons-api", see(), "POST", {"name": "x"}),
+        Case("/departement/{org_a}/jetons-api", see(org_admin=404)),
+        Case("/departement/{org_a}/jetons-api", see(org_admin=404), "POST", {"name": "x"}),
+    ],
+    "tokens.revoke_api_token": [
+        Case("/departement/{departement}/jetons-api/999999/revoquer", see(), "POST"),
+        Case("/departement/{org_a}/jetons-api/999999/revoquer", see(org_admin=404), "POST"),
+    ],
     "department.home": [
         Case("/departement/", see(department=200)),
         Case("/departement/?porteur={org_a}&ventilation=sexe&du=n'importe", see(department=200)),
@@ -763,6 +775,11 @@ ACCESS: dict[str, list[Case]] = {
     ],
     # The JSON API (tests/web/test_api.py and test_verify_pages.py cover real requests).
     "api.verifier": [Case("/api/verifier", see(400, default=400), method="POST")],
+    # The indicators API opens with a token only, never a session: every signed-in role,
+    # the département included, gets 401 without one (tests/web/test_api_indicators.py).
+    "api.indicator_catalogue": [Case("/api/v1/indicators", see(401, default=401))],
+    "api.indicator": [Case("/api/v1/indicators/retour_emploi", see(401, default=401))],
+    "api.openapi_document": [Case("/api/v1/openapi.json", EVERYONE_200)],
 }
 
 

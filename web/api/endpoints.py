@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from web.api import (
     bp,
+    indicators,  # noqa: F401  (GET /api/v1/indicators, /api/v1/indicators/<key>)
+    openapi,  # noqa: F401  (GET /api/v1/openapi.json)
     verifier,  # noqa: F401  (POST /api/verifier)
 )
 

@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "enrolment.exited": _l("Sortie d'une action enregistrée"),
     "outcome.recorded": _l("Situation d'un bénéficiaire enregistrée (sortie ou 6 mois)"),
     "enrolments.imported": _l("Inscriptions importées d'un fichier CSV"),
+    "api_token.created": _l("Jeton d'API créé"),
+    "api_token.revoked": _l("Jeton d'API révoqué"),
 }
 
 
