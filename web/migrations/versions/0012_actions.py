@@ -157,11 +157,8 @@ def _add_action_column(table: str) -> None:
 def downgrade() -> None:
     for table in ("credentials", "campaigns"):
         op.drop_index(f"ix_{table}_action_id", table_name=table)
-        if op.get_bind().dialect.name == "sqlite":
-            # In place: rebuilding the table would cascade-delete the rows that reference it.
-            op.execute(f"ALTER TABLE {table} DROP COLUMN action_id")
-        else:
-            op.drop_column(table, "action_id")  # its foreign key goes with it
+        with op.batch_alter_table(table) as batch:  # its foreign key goes with it
+            batch.drop_column("action_id")
     op.drop_table("outcomes")
     op.drop_index("ix_enrolments_exit_date", table_name="enrolments")
     op.drop_index("ix_enrolments_learner_id", table_name="enrolments")

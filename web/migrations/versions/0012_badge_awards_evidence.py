@@ -1,7 +1,7 @@
 """badges: manual awards (who awarded, evidence files kept privately) and suspension reasons
 
 Revision ID: 0012_badge_awards_evidence
-Revises: 0012_actions
+Revises: 0013_badge_design_versions
 Create Date: 2026-12-04 16:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learners.database
 
 revision: str = "0012_badge_awards_evidence"
-down_revision: str | Sequence[str] | None = "0012_actions"
+down_revision: str | Sequence[str] | None = "0013_badge_design_versions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

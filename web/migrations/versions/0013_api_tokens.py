@@ -1,7 +1,7 @@
 """learners: the département's API tokens (only the SHA-256 of each secret is stored)
 
 Revision ID: 0013_api_tokens
-Revises: 0012_actions
+Revises: 0013_endorsements_endorsements
 Create Date: 2026-12-04 16:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learners.database
 
 revision: str = "0013_api_tokens"
-down_revision: str | Sequence[str] | None = "0012_actions"
+down_revision: str | Sequence[str] | None = "0013_endorsements_endorsements"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

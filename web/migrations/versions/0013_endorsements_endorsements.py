@@ -3,7 +3,7 @@
 Organisations of the new kind ``employeur`` need no schema change: kinds are stored as VARCHAR.
 
 Revision ID: 0013_endorsements_endorsements
-Revises: 0012_actions
+Revises: 0012_badge_awards_evidence
 Create Date: 2026-12-04 16:30:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import learners.database
 
 revision: str = "0013_endorsements_endorsements"
-down_revision: str | Sequence[str] | None = "0012_actions"
+down_revision: str | Sequence[str] | None = "0012_badge_awards_evidence"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
