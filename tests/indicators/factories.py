@@ -1,9 +1,9 @@
-"""Test data for the indicators, one line each: an action (``make_action``), a path in it
-(``enrol``) and a situation observed at exit or six months later (``observe``)."""
+"""Test data for the indicators, one line each: an action (``make_action``, shared with the
+learners' tests), a path in it (``enrol``) and a situation observed at exit or six months later
+(``observe``)."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -13,7 +13,6 @@ from learners.models import (
     Enrolment,
     ExitReason,
     Learner,
-    Organisation,
     Outcome,
     OutcomeMoment,
     PublicStatus,
@@ -21,27 +20,9 @@ from learners.models import (
     Sex,
     Situation,
 )
-from tests.learners.factories import make_learner, make_organisation
+from tests.learners.factories import make_action, make_learner
 
-_counter = itertools.count(1)
-
-
-def make_action(db: Session, org: Organisation | None = None, **values) -> Action:
-    """An action of ``org`` (a new association when omitted), planning 10 beneficiaries."""
-    fields = {
-        "title": f"Action {next(_counter)}",
-        "typologies": ["diagnostic"],
-        "target_jobs": [],
-        "first_year": 2026,
-        "last_year": 2026,
-        "communes": [],
-        "planned_beneficiaries": 10,
-    }
-    fields.update(values)
-    action = Action(organisation=org or make_organisation(db), **fields)
-    db.add(action)
-    db.flush()
-    return action
+__all__ = ["enrol", "make_action", "observe"]
 
 
 def enrol(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from web.studio import action_labels
+
 INDICATORS = {
     "beneficiaires_entree": _l("Bénéficiaires entrés"),
     "beneficiaires_sortie": _l("Bénéficiaires sortis"),
@@ -30,29 +32,16 @@ DIMENSIONS = {
     "statut": _l("Statut"),
     "commune": _l("Commune de résidence"),
 }
+# The call's categories are named once, with the association's pages (keys are the enums' values).
 VALUES = {
-    "typologie": {
-        "diagnostic": _l("Diagnostic"),
-        "decouverte_pairs": _l("Découverte des métiers par les pairs"),
-        "formation_qualifiante": _l("Formation qualifiante, certifiante ou diplômante"),
-        "feminisation": _l("Féminisation des métiers du numérique"),
-        "inclusion_numerique": _l("Inclusion numérique (réservée aux bénéficiaires du RSA)"),
-        "recrutement_innovant": _l("Recrutement innovant"),
-        "validation_badges": _l("Validation par certifications et open badges"),
-        "anglais_professionnel": _l("Anglais professionnel"),
-    },
-    "sexe": {"f": _l("Femme"), "m": _l("Homme"), "nd": _l("Non renseigné")},
+    "typologie": action_labels.TYPOLOGIES,
+    "sexe": action_labels.SEXES,
     "tranche_age": {
         "moins_26": _l("Moins de 26 ans"),
         "26_49": _l("26 à 49 ans"),
         "50_plus": _l("50 ans et plus"),
     },
-    "statut": {
-        "rsa_cer": _l("RSA avec un contrat d'engagement réciproque (CER)"),
-        "rsa_ppae": _l("RSA avec un projet personnalisé d'accès à l'emploi (PPAE)"),
-        "demandeur_emploi": _l("Demandeur ou demandeuse d'emploi"),
-        "autre": _l("Autre public"),
-    },
+    "statut": action_labels.PUBLIC_STATUSES,
 }
 NOT_STATED = _l("Non renseigné")
 MASKED = _l("masqué")
