@@ -202,7 +202,9 @@ def erase(
         )
     ):
         revocation.revoke(db, credential, ERASURE_REASON, base_url=base_url, kek=kek)
-        credential.is_public = False
+        # Its page names nobody now; whoever was given the link learns it no longer holds,
+        # rather than meeting a 404 that looks like a broken link.
+        credential.is_public = True
         revoked += 1
     files = list(db.scalars(select(EvidenceFile).where(EvidenceFile.learner_id == learner.id)))
     for file in files:
@@ -210,7 +212,7 @@ def erase(
     for response in db.scalars(
         select(Response)
         .join(AssessmentSession, AssessmentSession.id == Response.session_id)
-        .where(AssessmentSession.learner_id == learner.id, Response.answer.is_not(None))
+        .where(AssessmentSession.learner_id == learner.id)
     ):
         response.answer = None
     for enrolment in db.scalars(select(Enrolment).where(Enrolment.learner_id == learner.id)):

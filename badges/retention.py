@@ -59,14 +59,12 @@ def _responses(db: Session, policy: Policy, now: datetime) -> Select:
     sessions = select(AssessmentSession.id).where(
         AssessmentSession.started_at < now - timedelta(days=policy.answers_days)
     )
-    return select(Response.id).where(
-        Response.session_id.in_(sessions), Response.answer.is_not(None)
-    )
+    return select(Response.id, Response.answer).where(Response.session_id.in_(sessions))
 
 
 def _blank_responses(db: Session, ids: list[int]) -> None:
     for response in db.scalars(select(Response).where(Response.id.in_(ids))):
-        response.answer = None  # JSON null portably (an UPDATE would need a dialect's null)
+        response.answer = None
 
 
 def _journal(db: Session, policy: Policy, now: datetime) -> Select:
@@ -116,7 +114,14 @@ BATCH = 500
 def due(db: Session, policy: Policy, now: datetime | None = None) -> dict[str, list[int]]:
     """The ids each rule would purge now (for ``--dry-run`` and for the progress total)."""
     now = now or utcnow()
-    return {rule.key: list(db.scalars(rule.ids(db, policy, now))) for rule in RULES}
+    return {rule.key: _ids(db, rule.ids(db, policy, now)) for rule in RULES}
+
+
+def _ids(db: Session, query: Select) -> list[int]:
+    """The first column's ids; with a second column, only rows where it holds something (an
+    emptied JSON column reads None whether the database holds SQL NULL or JSON null)."""
+    rows = db.execute(query).all()
+    return [row[0] for row in rows if len(row) == 1 or row[1] is not None]
 
 
 def purge(db: Session, policy: Policy, now: datetime | None = None) -> Iterator[tuple[Rule, int]]:

@@ -243,6 +243,7 @@ def awards_content(app, world, achievements_content) -> dict[str, str]:
     return ids
 
 
+@pytest.fixture
 def actions_content(app, world) -> dict[str, int]:
     """A funded action in A and in B, each with one enrolment that has exited (``action_a``,
     ``enrolment_b``…), for URLs."""
