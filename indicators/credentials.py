@@ -2,15 +2,18 @@
 
 A credential counts for an action when it was awarded for it (``Credential.action_id``, set from
 the session's campaign or chosen by hand) to a learner enrolled in it; revoked credentials do not
-count. Aggregated in SQL over ``scope.enrolments``.
+count, except those revoked because the person asked for erasure (the badge was earned: the
+figures must not change when someone uses their RGPD rights). Aggregated in SQL over
+``scope.enrolments``.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, distinct, exists, func, select
+from sqlalchemy import and_, case, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, VerificationEvent
+from badges.personal_data import ERASURE_REASON
 from indicators import scope
 from indicators.figures import Figure
 from indicators.filters import Filters
@@ -35,7 +38,7 @@ def _counts_for(rows):
     return and_(
         Credential.action_id == rows.c.action_id,
         Credential.learner_id == rows.c.learner_id,
-        Credential.revoked_at.is_(None),
+        or_(Credential.revoked_at.is_(None), Credential.revocation_reason == ERASURE_REASON),
     )
 
 

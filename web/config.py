@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from badges.retention import Policy
 from indicators.figures import DEFAULT_MASK_THRESHOLD
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -100,8 +101,29 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         "JALON_VERIFICATION_COUNT_HOURS": int(env.get("JALON_VERIFICATION_COUNT_HOURS", "24")),
         # A checked import file nobody confirmed is deleted after this many hours.
         "JALON_PENDING_IMPORT_HOURS": float(env.get("JALON_PENDING_IMPORT_HOURS", "24")),
+        # Retention periods in days (docs/RGPD.md; ``jalon rgpd purge`` applies them).
+        "JALON_RETENTION_ENROLMENT_DETAILS_DAYS": int(
+            env.get("JALON_RETENTION_ENROLMENT_DETAILS_DAYS", str(3 * 365))
+        ),
+        "JALON_RETENTION_ANSWERS_DAYS": int(env.get("JALON_RETENTION_ANSWERS_DAYS", str(2 * 365))),
+        "JALON_RETENTION_JOURNAL_DAYS": int(env.get("JALON_RETENTION_JOURNAL_DAYS", str(5 * 365))),
+        "JALON_RETENTION_JOBS_DAYS": int(env.get("JALON_RETENTION_JOBS_DAYS", "90")),
+        "JALON_RETENTION_REVOKED_EVIDENCE_DAYS": int(
+            env.get("JALON_RETENTION_REVOKED_EVIDENCE_DAYS", "365")
+        ),
         # Any indicator cell computed from fewer people than this is masked, in every output.
         "JALON_INDICATORS_MASK_THRESHOLD": int(
             env.get("JALON_INDICATORS_MASK_THRESHOLD", str(DEFAULT_MASK_THRESHOLD))
         ),
     }
+
+
+def retention_policy(config: Any) -> Policy:
+    """The retention periods of the configuration, as the domain's ``Policy``."""
+    return Policy(
+        enrolment_details_days=int(config["JALON_RETENTION_ENROLMENT_DETAILS_DAYS"]),
+        answers_days=int(config["JALON_RETENTION_ANSWERS_DAYS"]),
+        journal_days=int(config["JALON_RETENTION_JOURNAL_DAYS"]),
+        jobs_days=int(config["JALON_RETENTION_JOBS_DAYS"]),
+        revoked_evidence_days=int(config["JALON_RETENTION_REVOKED_EVIDENCE_DAYS"]),
+    )

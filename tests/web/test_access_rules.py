@@ -93,6 +93,14 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "auth.no_role": [Case("/compte/sans-role", SIGNED_IN_200)],
     "learner.home": [Case("/apprenant/", see(learner=200))],
+    # « Mes données »: only the learner's own data, so no id in the URL to cross.
+    "learner.my_data": [Case("/apprenant/mes-donnees", see(learner=200))],
+    "learner.my_data_download": [
+        Case("/apprenant/mes-donnees/jalon-mes-donnees.json", see(learner=200))
+    ],
+    "learner.my_data_erase": [
+        Case("/apprenant/mes-donnees/effacement", see(learner=422), method="POST")
+    ],
     # The assessment journey (tests/web/test_learner_journey.py covers real campaigns).
     "learner.join": [
         Case("/apprenant/rejoindre", see(learner=200)),

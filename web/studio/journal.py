@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "learner.sessions_ended": _l("Apprenant déconnecté sur tous ses appareils"),
     "learner.record_viewed": _l("Fiche de résultats d'un apprenant consultée"),
     "learner.report_downloaded": _l("Bilan individuel d'un apprenant téléchargé (PDF)"),
+    "learner.erased": _l("Compte d'un apprenant effacé à sa demande (badges révoqués)"),
+    "campaign.results_exported": _l("Résultats nominatifs d'une campagne exportés (CSV ou Excel)"),
     "assessment.created": _l("Évaluation composée"),
     "campaign.created": _l("Campagne créée"),
     "campaign.opened": _l("Campagne ouverte"),

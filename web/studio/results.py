@@ -192,6 +192,16 @@ def _download(org_id: int, campaign_id: int, extension: str) -> Response:
     else:
         body = xlsx_bytes(table)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    audit.record(
+        db.session,
+        "campaign.results_exported",
+        actor=current_user,
+        organisation_id=org_id,
+        target_type="campaign",
+        target_id=campaign_id,
+        detail={"format": extension, "rows": len(table.rows)},
+    )
+    db.session.commit()
     name = f"resultats-campagne-{campaign_id}.{extension}"
     return Response(body, mimetype=mimetype, headers=attachment(name))
 
