@@ -1,4 +1,4 @@
-"""The ``jalon`` command: Flask's CLI with Jalon's groups (db, demo, assess, badges).
+"""The ``jalon`` command: Flask's CLI with Jalon's groups (db, demo, assess, badges), worker.
 
 Each module of this package holds one group; the commands parse options, call the domain
 packages and print (in French). Rules about the data live in the domain packages.
@@ -10,7 +10,7 @@ import click
 from flask.cli import FlaskGroup
 
 from web import create_app
-from web.cli import assess, badges, db, demo
+from web.cli import assess, badges, db, demo, worker
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
@@ -22,3 +22,4 @@ main.add_command(db.db)
 main.add_command(demo.demo)
 main.add_command(assess.assess)
 main.add_command(badges.badges)
+main.add_command(worker.worker)
