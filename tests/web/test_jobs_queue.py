@@ -240,3 +240,30 @@ def test_the_rate_limit_is_shared_by_two_app_instances_on_one_redis(
     client = Redis.from_url(REDIS_URL)
     assert bool(list(client.scan_iter(match=f"*{token}*"))) is shared
     client.close()
+
+
+def test_with_the_rate_limit_store_down_pages_still_answer_and_limits_still_count(
+    database_url, tmp_path, monkeypatch
+):
+    from web import create_app
+    from web.extensions import limiter
+
+    monkeypatch.setattr(limiter, "_key_prefix", "")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "JALON_LOGIN_RATE_LIMIT": "3 per minute",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    client = app.test_client()
+    statuses = [
+        client.post("/connexion", data={"login": "personne", "password": "nope"}).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [422, 422, 422, 429]
