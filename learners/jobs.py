@@ -15,6 +15,7 @@ import inspect
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import update
@@ -31,6 +32,10 @@ PROGRESS_INTERVAL = 0.5
 
 class Progress(Protocol):
     def __call__(self, done: int, total: int | None = None) -> None: ...
+
+
+# What a job whose worker died (machine restarted, process killed) says once it is seen stale.
+INTERRUPTED = "La tâche s'est interrompue (serveur arrêté ou redémarré) ; relancez-la."
 
 
 class JobError(Exception):
@@ -135,3 +140,29 @@ def run(factory: sessionmaker, job_id: int, work: Work) -> None:
         if job is not None and job.total is not None:
             values["done"] = job.total
     _set(factory, job_id, **values)
+
+
+def expire_if_stale(
+    db: Session,
+    job: Job,
+    *,
+    running_seconds: float,
+    queued_seconds: float,
+    now: datetime | None = None,
+) -> bool:
+    """Mark ``job`` failed when nothing can still be working on it: running for longer than
+    ``running_seconds`` (a queue worker kills the work at that timeout, so it died with its
+    process) or queued for longer than ``queued_seconds`` (the queue dropped it). The caller
+    commits; a work that does finish afterwards still records how it ended."""
+    if job.finished:
+        return False
+    now = now or utcnow()
+    if job.status is JobStatus.RUNNING:
+        stale = job.started_at is not None and now - job.started_at > timedelta(
+            seconds=running_seconds
+        )
+    else:
+        stale = now - job.created_at > timedelta(seconds=queued_seconds)
+    if stale:
+        job.status, job.error, job.finished_at = JobStatus.FAILED, INTERRUPTED, now
+    return stale

@@ -75,8 +75,15 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         "JALON_ISSUER_DID_WEB": _bool(env.get("JALON_ISSUER_DID_WEB")),
         "JALON_VERIFIER_RATE_LIMIT": env.get("JALON_VERIFIER_RATE_LIMIT", "20 per minute"),
         "JALON_VERIFIER_FETCH_TIMEOUT": float(env.get("JALON_VERIFIER_FETCH_TIMEOUT", "3")),
-        # Where background jobs run: "thread" (same process) or "sync" (in the request).
+        # Where background jobs run: "thread" (same process), "sync" (in the request) or "rq"
+        # (the queue on JALON_REDIS_URL, run by `jalon worker`; a thread without that URL).
         "JALON_JOBS": env.get("JALON_JOBS", "thread"),
+        "JALON_REDIS_URL": env.get("JALON_REDIS_URL", ""),
+        "JALON_JOBS_QUEUE": env.get("JALON_JOBS_QUEUE", "jalon"),
+        # A queued job is stopped after running this long (seconds), dropped after waiting this
+        # long; a job whose worker died is then shown as interrupted.
+        "JALON_JOB_TIMEOUT": int(env.get("JALON_JOB_TIMEOUT", "3600")),
+        "JALON_JOB_QUEUED_TIMEOUT": int(env.get("JALON_JOB_QUEUED_TIMEOUT", "86400")),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_SUPPORTED_LOCALES": ["fr", "en"],
         # Dates and times are shown in the département's time zone (stored in UTC).

@@ -1,8 +1,10 @@
 """Starting background jobs from the web and CLI, and the page fragment that shows their progress.
 
 ``JALON_JOBS`` chooses where a job runs: ``thread`` (default: a thread of the same process, so
-``make run`` needs nothing else and the page can still show progress) or ``sync`` (in the
-request, for tests). A queue on an existing engine plugs in here as another mode.
+``make run`` needs nothing else and the page can still show progress), ``sync`` (in the
+request, for tests) or ``rq`` (an RQ queue on ``JALON_REDIS_URL``, run by ``jalon worker``:
+``web/queue.py``). Without a Redis URL, ``rq`` runs jobs in a thread; with Redis unreachable
+when a job starts, that job runs in a thread and a warning is logged, so nothing is lost.
 
 Register the work once, at import of the module that owns it::
 
@@ -15,6 +17,7 @@ returns the ``Job``; ``jobs/<public_id>`` (JSON) is what ``static/js/jobs.js`` p
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -24,12 +27,17 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from learners import jobs as job_rows
-from learners.models import Job, Role, User
+from learners.models import Job, JobStatus, Role, User
+from web import queue
 from web.authz import signed_in
 from web.database import db
 
+log = logging.getLogger(__name__)
+
 REGISTRY: dict[str, job_rows.Work] = {}
-MODES = ("thread", "sync")
+# A running job is reported interrupted this long (seconds) after the queue's own timeout.
+STALE_MARGIN = 60
+MODES = ("thread", "sync", "rq")
 
 bp = Blueprint("jobs", __name__, url_prefix="/taches")
 
@@ -50,22 +58,42 @@ def start(kind: str, *, organisation_id: int | None, actor: User | None, **argum
         db.session, kind, organisation_id=organisation_id, actor=actor, arguments=arguments
     )
     db.session.commit()
-    _dispatch(current_app._get_current_object(), job.id, REGISTRY[kind])
+    _dispatch(current_app._get_current_object(), job, REGISTRY[kind])
     db.session.refresh(job)
     return job
 
 
-def _dispatch(app: Flask, job_id: int, work: job_rows.Work) -> None:
-    factory = app.extensions["jalon_db"][1]
+def _dispatch(app: Flask, job: Job, work: job_rows.Work) -> None:
+    factory, job_id = app.extensions["jalon_db"][1], job.id
     if app.config.get("JALON_JOBS", "thread") == "sync":
         job_rows.run(factory, job_id, work)
         return
+    if queue.configured(app):
+        try:
+            queue.enqueue(app, run_queued, job_id, job.public_id)
+            return
+        except queue.UNREACHABLE as error:
+            log.warning("Redis unreachable (%s): job %s runs in a thread", error, job_id)
 
     def target() -> None:
         with app.app_context():
             job_rows.run(factory, job_id, work)
 
     threading.Thread(target=target, name=f"jalon-job-{job_id}", daemon=True).start()
+
+
+def run_queued(job_id: int) -> None:
+    """What the queue worker runs (``jalon worker`` holds the app context): the job's work,
+    once. A job no longer queued (already run, or reported interrupted) is left alone."""
+    app = current_app._get_current_object()
+    factory = app.extensions["jalon_db"][1]
+    with factory() as session:
+        job = session.get(Job, job_id)
+        if job is None or job.status is not JobStatus.QUEUED:
+            log.warning("job %s is not waiting to run; skipped", job_id)
+            return
+        work = REGISTRY[job.kind]
+    job_rows.run(factory, job_id, work)
 
 
 def status(job: Job) -> dict[str, Any]:
@@ -98,6 +126,14 @@ def get_visible(public_id: str) -> Job:
     job = db.session.scalar(select(Job).where(Job.public_id == public_id[:32]))
     if not visible(job, current_user):
         abort(404)
+    config = current_app.config
+    if job_rows.expire_if_stale(
+        db.session,
+        job,
+        running_seconds=config["JALON_JOB_TIMEOUT"] + STALE_MARGIN,
+        queued_seconds=config["JALON_JOB_QUEUED_TIMEOUT"],
+    ):
+        db.session.commit()
     return job
 
 

@@ -17,6 +17,9 @@ def init_extensions(app: Flask) -> None:
     app.config.setdefault("JALON_LOGIN_RATE_LIMIT", "60 per minute;600 per hour")
     app.config.setdefault("JALON_LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;50 per hour")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # A shared store (Redis) that stops answering: count in this worker's memory meanwhile
+    # rather than fail the request (docs/DEPLOYMENT.md).
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

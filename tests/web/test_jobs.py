@@ -161,3 +161,42 @@ def test_a_finished_job_is_not_polled_so_its_page_does_not_reload_itself(app, wo
     assert "data-job-status" not in html and "data-job-done" not in html
     assert 'value="100"' in html and "Terminé." in html
     assert "Mettre à jour l'avancement" not in html
+
+
+def test_a_job_nothing_can_still_be_running_is_reported_interrupted(app, world):
+    """Waiting longer than the queue keeps it, or running past the queue's timeout: its worker
+    is gone (the RQ mode's tests check the page; here, the rule)."""
+    from datetime import timedelta
+
+    from learners.database import utcnow
+    from web.database import db
+
+    with app.app_context():
+        job = job_rows.create(db.session, "test.count", organisation_id=world.org_a, actor=None)
+        db.session.commit()
+        now = job.created_at + timedelta(seconds=100)
+        limits = {"running_seconds": 50, "queued_seconds": 200}
+        assert not job_rows.expire_if_stale(db.session, job, now=now, **limits)
+        assert job.status is JobStatus.QUEUED
+        job.status, job.started_at = JobStatus.RUNNING, job.created_at
+        assert job_rows.expire_if_stale(db.session, job, now=now, **limits)
+        assert (job.status, job.error) == (JobStatus.FAILED, job_rows.INTERRUPTED)
+        waiting = job_rows.create(db.session, "test.count", organisation_id=None, actor=None)
+        assert not job_rows.expire_if_stale(db.session, waiting, now=utcnow(), **limits)
+        assert job_rows.expire_if_stale(
+            db.session, waiting, now=utcnow() + timedelta(seconds=201), **limits
+        )
+        assert waiting.status is JobStatus.FAILED
+
+
+def test_the_worker_command_refuses_to_start_without_a_queue(app):
+    from flask.cli import ScriptInfo
+
+    from web.cli import worker
+
+    app.config.update(JALON_JOBS="rq", JALON_REDIS_URL="")
+    result = app.test_cli_runner().invoke(
+        worker.worker, ["--burst"], obj=ScriptInfo(create_app=lambda: app)
+    )
+    assert result.exit_code == 1
+    assert "JALON_JOBS=rq et JALON_REDIS_URL" in result.output

@@ -1,5 +1,5 @@
 """The ``jalon`` command: Flask's CLI with Jalon's groups (db, demo, assess, badges, rgpd)
-and the ``backup`` and ``restore`` commands.
+and the ``backup``, ``restore`` and ``worker`` commands.
 
 Each module of this package holds one group; the commands parse options, call the domain
 packages and print (in French). Rules about the data live in the domain packages.
@@ -11,7 +11,7 @@ import click
 from flask.cli import FlaskGroup
 
 from web import create_app
-from web.cli import assess, backup, badges, db, demo, rgpd
+from web.cli import assess, backup, badges, db, demo, rgpd, worker
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
@@ -26,3 +26,4 @@ main.add_command(badges.badges)
 main.add_command(rgpd.rgpd)
 main.add_command(backup.backup)
 main.add_command(backup.restore)
+main.add_command(worker.worker)
