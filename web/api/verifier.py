@@ -23,7 +23,7 @@ from web.api import bp
 from web.api.problems import problem
 from web.authz import public
 from web.extensions import csrf, limiter
-from web.verify import checking, display, verdicts
+from web.verify import checking, display, sections, verdicts
 
 
 def _sent_badge() -> tuple[bytes, str | None]:
@@ -40,13 +40,16 @@ def _sent_badge() -> tuple[bytes, str | None]:
 def _answer(checked: Verification) -> dict[str, Any]:
     """The core's result as JSON, and what the badge is."""
     result = checked.result
+    view = display.read(result.credential, checking.base_url())
     body = result.to_dict()
     # What our records add (a suspension) is what a caller must act on, as on the pages.
     body["verdict"] = checked.verdict.value
     body["label_fr"], body["label_en"] = VERDICT_LABELS[checked.verdict]
+    # The reason people read on /c/<id> and /verifier (revocation, suspension, failed check).
+    body["reason"] = sections.outcome(checked, view).reason
     body["credential"] = {
         "id": (result.credential or {}).get("id"),
-        "name": display.read(result.credential, checking.base_url()).name,
+        "name": view.name,
         "issued_by_jalon": checked.credential is not None,
     }
     return body
