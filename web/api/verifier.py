@@ -1,10 +1,12 @@
 """``POST /api/verifier``: verification for other systems, with the same verdict as the pages.
 
 The body is the credential (JSON, JWT, baked PNG or SVG) or a multipart ``file``. A readable
-badge gets 200 and its verdict, checks, embedded endorsements (``endorsements``: each one's
-state, endorser and reason, beside the verdict) and a short description, whatever the verdict
-(a forged badge is a finding, not an error); an empty body is a 400, bytes holding no badge a
-422, both problem+json. Calls are counted like the page's, and limited per address the same way.
+badge gets 200 and its verdict, the ``reason`` people read on /c/<id> and /verifier (a
+revocation's or suspension's, or the failed check's; null when valid), checks, embedded
+endorsements (``endorsements``: each one's state, endorser and reason, beside the verdict)
+and a short description, whatever the verdict (a forged badge is a finding, not an error); an
+empty body is a 400, bytes holding no badge a 422, both problem+json. Calls are counted like
+the page's, and limited per address the same way.
 """
 
 from __future__ import annotations
