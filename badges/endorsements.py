@@ -122,6 +122,32 @@ def active_for(db: Session, achievement: Achievement) -> list[Endorsement]:
     )
 
 
+def of_achievement(db: Session, achievement: Achievement) -> list[Endorsement]:
+    """Every endorsement of ``achievement`` (what its association sees): standing ones first,
+    then withdrawn ones, newest first in each."""
+    return list(
+        db.scalars(
+            select(Endorsement)
+            .where(Endorsement.achievement_id == achievement.id)
+            .order_by(Endorsement.withdrawn_at.is_not(None), Endorsement.id.desc())
+        )
+    )
+
+
+def endorsed_among(db: Session, achievement_ids: list[int]) -> set[int]:
+    """Which of these achievements have a standing endorsement (one query for a list page)."""
+    if not achievement_ids:
+        return set()
+    return set(
+        db.scalars(
+            select(Endorsement.achievement_id).where(
+                Endorsement.achievement_id.in_(achievement_ids),
+                Endorsement.withdrawn_at.is_(None),
+            )
+        )
+    )
+
+
 def embedded(db: Session, achievement: Achievement) -> list[dict[str, Any]]:
     """What a credential of ``achievement`` issued now carries: the standing endorsements,
     as signed."""

@@ -23,7 +23,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from badges import images, issuance, verification
+from badges import images, issuance, svg_raster, verification
 from badges.attestation import AttestationContent, render_pdf
 from badges.models import Achievement, Credential, VerificationEvent
 from badges.ob3 import baking
@@ -188,14 +188,14 @@ def _xml_text(text: str) -> str:
 
 def badge_images(achievement: Achievement) -> BadgeImages:
     """PNG and SVG of the badge: the stored image in its own format; the other format drawn
-    from it (a PNG wrapped in SVG) or, for an SVG-only badge, a generated medallion PNG."""
+    from it (a PNG wrapped in SVG, or the SVG drawn as PNG), else a generated medallion."""
     title = achievement.image_alt or achievement.name
     data, media = achievement.image_data, achievement.image_media_type
     if data is not None and media == "image/png":
         return BadgeImages(png=data, svg=_svg_around_png(data, title))
     design = _fallback_design(achievement)
     if data is not None and media == "image/svg+xml":
-        return BadgeImages(png=images.render_png(design), svg=data)
+        return BadgeImages(png=svg_raster.to_png(data) or images.render_png(design), svg=data)
     return BadgeImages(png=images.render_png(design), svg=images.render_svg(design, title))
 
 

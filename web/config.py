@@ -11,7 +11,10 @@ from badges.retention import Policy
 from indicators.figures import DEFAULT_MASK_THRESHOLD
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Above every form's own limit (evidence files: 5 MB; badge images: 512 KB) with room for the
+# other fields, so that a form refuses a too-large file itself, in French, keeping what was
+# typed; only a body over this limit gets the 413 page.
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 # A framework file imported in the studio (the largest shipped bundle is under 1 MB).
 MAX_CONTENT_IMPORT_BYTES = 2 * 1024 * 1024
 

@@ -7,12 +7,20 @@ with the same French sentence in ``detail``.
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from web.api.problems import problem
+
+
+def _upload_limit() -> str:
+    """The body size limit in words (« 8 Mo »)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    if limit >= 1024 * 1024:
+        return _("%(count)d Mo", count=limit // (1024 * 1024))
+    return _("%(count)d Ko", count=max(1, limit // 1024))
 
 
 def _titles() -> dict[int, tuple[str, str]]:
@@ -30,7 +38,11 @@ def _titles() -> dict[int, tuple[str, str]]:
         405: (_("Action impossible"), _("Cette action n'est pas possible sur cette page.")),
         413: (
             _("Envoi trop volumineux"),
-            _("Ce que vous avez envoyé est trop gros. Réduisez la taille du fichier et réessayez."),
+            _(
+                "Ce que vous avez envoyé dépasse %(size)s : rien n'a été enregistré. Revenez "
+                "au formulaire, choisissez un fichier plus petit, puis envoyez de nouveau.",
+                size=_upload_limit(),
+            ),
         ),
         422: (_("Données refusées"), _("Les informations envoyées ne sont pas valides.")),
         429: (
@@ -61,7 +73,12 @@ def error_response(status: int, detail: str | None = None) -> tuple[Response | s
     detail = detail or default_detail
     if wants_json():
         return problem(status, title, detail), status
-    return render_template("errors/error.html", status=status, title=title, detail=detail), status
+    # A form sent too large: the way back to it (its page answers GET at the same address).
+    back = request.path if status == 413 and request.method == "POST" else None
+    page = render_template(
+        "errors/error.html", status=status, title=title, detail=detail, back_url=back
+    )
+    return page, status
 
 
 def _custom_description(error: HTTPException) -> str | None:

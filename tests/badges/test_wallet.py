@@ -178,6 +178,31 @@ def test_svg_only_and_imageless_badges_still_get_both_formats(dbsession):
     assert wallet.badge_images(imageless).png == wallet.badge_images(imageless).png
 
 
+def test_an_uploaded_svg_badge_is_baked_as_that_picture_not_the_medallion(dbsession):
+    """A purple disc uploaded as SVG: the PNG is that disc (purple in the middle, transparent
+    in the corners), not the generated medallion, and a bad SVG falls back to the medallion."""
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
+        b'<circle cx="50" cy="50" r="45" fill="#7a1fa8"/>'
+        b'<image href="https://example.org/pixel.png" width="10" height="10"/></svg>'
+    )
+    achievement = make_achievement(dbsession, image_data=svg, image_media_type="image/svg+xml")
+    png = wallet.badge_images(achievement).png
+    with Image.open(io.BytesIO(png)) as picture:
+        assert picture.format == "PNG" and picture.size == (512, 512)
+        rgba = picture.convert("RGBA")
+        assert rgba.getpixel((256, 256)) == (0x7A, 0x1F, 0xA8, 255)
+        assert rgba.getpixel((2, 2))[3] == 0
+    assert png != render_png(wallet._fallback_design(achievement))
+    credential = issue(dbsession, achievement, make_learner(dbsession))
+    assert baking.unbake_png(wallet.baked_png(credential)) is not None
+
+    broken = make_achievement(
+        dbsession, name="Cassé", image_data=b"<svg", image_media_type="image/svg+xml"
+    )
+    assert wallet.badge_images(broken).png == render_png(wallet._fallback_design(broken))
+
+
 def test_results_are_named_as_the_achievement_describes_them(dbsession):
     achievement = make_achievement(dbsession)
     achievement.result_descriptions = [

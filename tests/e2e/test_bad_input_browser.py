@@ -261,7 +261,7 @@ def test_twenty_megabytes_are_refused_in_french(
     before = rows()
     big = b"\x89PNG\r\n\x1a\n" + bytes(20 * 1024 * 1024)
     assert upload(page, journey_server, saved(tmp_path, "gros.png", big)) == 413
-    expect(page.get_by_role("alert")).to_contain_text("Ce fichier est trop volumineux : 5 Mo")
+    expect(page.get_by_role("alert")).to_contain_text("Ce fichier est trop volumineux : 8 Mo")
     expect(page.get_by_label("Fichier du badge")).to_be_visible()  # try again at once
     assert_accessible(page)
     assert rows() == before

@@ -196,3 +196,23 @@ def test_without_javascript_the_rule_is_built_with_buttons_and_tried(
         expect(page.locator("#resultats")).to_contain_text("2 l'obtiendraient")
     finally:
         context.close()
+
+
+def test_choosing_the_framework_fills_the_competence_lists_without_a_click(
+    journey_server, setting, page, login
+):
+    """With the page's script, the competences of the framework just chosen are offered at
+    once in every condition, and what was already chosen stays."""
+    login(page, TRAINER)
+    page.goto(journey_server(f"/organisations/{setting['org']}/badges/{setting['badge']}/regle"))
+    page.get_by_label("Automatiquement, quand toutes les conditions sont remplies").check()
+    page.locator("#conditions-0-type").select_option("competence_level")
+    competence = page.locator("#conditions-0-competence")
+    expect(competence.locator("option")).to_have_count(1)  # « — choisir — » only
+    page.get_by_label("Référentiel de l'évaluation").select_option(label=setting["framework"])
+    expect(competence.locator("option[value='1.1']")).to_have_count(1)
+    competence.select_option("1.1")
+    expect(page.locator("#conditions-0-type")).to_have_value("competence_level")
+    expect(
+        page.get_by_role("button", name="Afficher les compétences de ce référentiel")
+    ).to_be_hidden()

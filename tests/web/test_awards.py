@@ -134,17 +134,25 @@ def test_bad_files_are_refused_in_french(app, world, client_as, achievement_id, 
     assert _count(app, Credential) == 0
 
 
-def test_oversized_upload_is_refused_without_a_500(app, world, client_as, achievement_id):
-    big = b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024 + 10)
+def test_oversized_evidence_is_refused_in_the_form_and_nothing_typed_is_lost(
+    app, world, client_as, achievement_id
+):
+    big = b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024 + 10)  # over the form's 5 MB, under the body's
     response = _award(
         client_as("trainer"),
         app,
         world,
         achievement_id,
+        narrative="Stage de trois semaines en entreprise.",
+        url="https://example.org/projet",
         file=(io.BytesIO(big), "gros.pdf"),
         consent="y",
     )
-    assert response.status_code in (413, 422)
+    page = text(response)
+    assert response.status_code == 422
+    assert "Le fichier est trop lourd : 5 Mo au plus." in page
+    assert "Stage de trois semaines en entreprise." in page
+    assert 'value="https://example.org/projet"' in page
     assert _count(app, Credential) == 0
 
 

@@ -329,3 +329,51 @@ def test_verifier_checks_endorsements_of_badges_issued_elsewhere(app):
     english = text(submit(visitor, "/verifier?lang=en", {"badge_text": wrong}, "/verifier"))
     assert "Endorsement by Région Exemple not valid" in english
     assert "This endorsement is about something else than this badge." in english
+
+
+def test_the_association_sees_its_endorsements_in_force_and_withdrawn(app, scene):
+    department = _client(app, scene["department"])
+    employer = _client(app, scene["employer_admin"])
+    employer_page = f"/studio/{scene['employer']}/reconnaissances"
+    _endorse(department, "/departement/reconnaissances", scene["achievement"], "Utile au RSA.")
+    _endorse(employer, employer_page, scene["achievement"], "Recherché chez nous.")
+    association = _client(app, scene["association_admin"])
+    studio = f"/organisations/{scene['association']}/badges"
+    badges_list = text(association.get(studio))
+    assert "Reconnu</span>" in badges_list
+
+    with app.app_context():
+        from web.database import db
+
+        employers = db.session.scalar(
+            select(Endorsement.public_id).where(Endorsement.organisation_id == scene["employer"])
+        )
+    withdraw = f"{employer_page}/{employers}/retrait"
+    done = submit(employer, withdraw, {"reason": "Fin du partenariat"}, employer_page)
+    assert done.status_code == 303
+
+    page = text(association.get(f"{studio}/{scene['achievement']}"))
+    in_force = page.split('id="endorsements-in-force"')[1].split("</ul>")[0]
+    assert "Reconnu par Département du Rhône" in in_force and "Utile au RSA." in in_force
+    assert "Transports Durand" not in in_force
+    withdrawn = page.split('id="endorsements-withdrawn"')[1].split("</ul>")[0]
+    assert "Reconnu par Transports Durand du " in withdrawn
+    assert "Raison du retrait : Fin du partenariat" in withdrawn
+    assert "Reconnu</span>" in text(association.get(studio))  # still one in force
+
+    with app.app_context():
+        from web.database import db
+
+        department_id = db.session.scalar(
+            select(Endorsement.public_id).where(Endorsement.organisation_id != scene["employer"])
+        )
+    submit(
+        department,
+        f"/departement/reconnaissances/{department_id}/retrait",
+        {"reason": "Révision"},
+        "/departement/reconnaissances",
+    )
+    assert "Reconnu</span>" not in text(association.get(studio))
+    assert "Aucune organisation ne reconnaît ce badge" in text(
+        association.get(f"{studio}/{scene['achievement']}")
+    )

@@ -162,6 +162,37 @@ def test_oversized_and_non_image_uploads_are_refused(app, world, client_as):
         assert message in text(response)
 
 
+def test_a_six_megabyte_image_gets_the_form_message_and_keeps_every_field(app, world, client_as):
+    """Over the image limit but under the body limit: the form says so, nothing is lost."""
+    client = client_as("trainer")
+    before = _count(app)
+    payload = PNG_1PX_HEADER + b"\0" * (6 * 1024 * 1024)
+    data = _fields(image_source="upload", image_file=(io.BytesIO(payload), "gros.png"))
+    response = _post(client, f"{_base(world)}/nouveau", data)
+    page = text(response)
+    assert response.status_code == 422
+    assert "L'image dépasse 512 Ko" in page
+    assert 'value="Accueillir du public"' in page
+    assert "Sait accueillir et orienter une personne." in page
+    assert 'value="accueil, relation client"' in page
+    assert _count(app) == before
+
+
+def test_a_body_over_the_limit_gets_a_plain_413_page_leading_back_to_the_form(
+    app, world, client_as
+):
+    client = client_as("trainer")
+    path = f"{_base(world)}/nouveau"
+    payload = PNG_1PX_HEADER + b"\0" * (9 * 1024 * 1024)
+    data = _fields(image_source="upload", image_file=(io.BytesIO(payload), "enorme.png"))
+    response = _post(client, path, data)
+    page = text(response)
+    assert response.status_code == 413
+    assert "Envoi trop volumineux" in page
+    assert "dépasse 8 Mo : rien n'a été enregistré" in page
+    assert f'<a href="{path}" role="button">Revenir au formulaire</a>' in page
+
+
 def test_another_organisations_badge_is_not_found(app, world, client_as):
     saved = _post(client_as("trainer"), f"{_base(world)}/nouveau", _fields())
     badge_path = saved.headers["Location"].replace("http://localhost", "")

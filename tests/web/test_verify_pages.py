@@ -458,7 +458,7 @@ def test_twenty_megabytes_are_refused_in_french_and_nothing_is_counted(client, a
     response = _upload(client, b"x" * (20 * 1024 * 1024), "gros.png")
     page = response.get_data(as_text=True)
     assert response.status_code == 413
-    assert "Ce fichier est trop volumineux : 5 Mo au plus." in page
+    assert "Ce fichier est trop volumineux : 8 Mo au plus." in page
     assert 'type="file"' in page  # the form is there to try again
     assert _events(app) == []
 
@@ -590,7 +590,7 @@ def test_api_bad_input_is_problem_json(client, app):
     problem = garbage.get_json()
     assert problem["title"] == "Format non reconnu" and problem["verdict"] == "malformed"
     huge = client.post(
-        "/api/verifier", data=b"{" + b" " * (6 * 1024 * 1024), content_type="application/json"
+        "/api/verifier", data=b"{" + b" " * (9 * 1024 * 1024), content_type="application/json"
     )
     assert huge.status_code == 413 and huge.mimetype == "application/problem+json"
     assert "trop volumineux" in huge.get_json()["detail"]
@@ -871,3 +871,23 @@ def test_a_visitor_is_counted_again_once_the_period_is_over(app, client, issue):
     client.delete_cookie("jalon_vu", path=badge.path)  # what the browser does at Max-Age
     client.get(badge.path, headers=HTML)
     assert len(_events(app)) == 2
+
+
+def test_a_suspension_reason_is_the_same_on_the_page_the_verifier_and_the_api(
+    app, client, no_csrf, issue, work
+):
+    badge = issue()
+    _change(app, badge, lambda db, found: revocation.suspend(db, found, "Enquête en cours"))
+    page = _page(client, badge.path)[1]
+    assert _verdict(page) == "suspended" and "Raison : Enquête en cours" in page
+    uploaded = _paste(client, badge.json_bytes.decode()).get_data(as_text=True)
+    assert _verdict(uploaded) == "suspended" and "Raison : Enquête en cours" in uploaded
+    answer = client.post(
+        "/api/verifier", data=badge.json_bytes, content_type="application/vc+ld+json"
+    ).get_json()
+    assert (answer["verdict"], answer["reason"]) == ("suspended", "Enquête en cours")
+    _change(app, badge, lambda db, found: revocation.reinstate(db, found, "Enquête close"))
+    answer = client.post(
+        "/api/verifier", data=badge.json_bytes, content_type="application/vc+ld+json"
+    ).get_json()
+    assert (answer["verdict"], answer["reason"]) == ("valid", None)

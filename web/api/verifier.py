@@ -1,10 +1,12 @@
 """``POST /api/verifier``: verification for other systems, with the same verdict as the pages.
 
 The body is the credential (JSON, JWT, baked PNG or SVG) or a multipart ``file``. A readable
-badge gets 200 and its verdict, checks, embedded endorsements (``endorsements``: each one's
-state, endorser and reason, beside the verdict) and a short description, whatever the verdict
-(a forged badge is a finding, not an error); an empty body is a 400, bytes holding no badge a
-422, both problem+json. Calls are counted like the page's, and limited per address the same way.
+badge gets 200 and its verdict, the ``reason`` people read on /c/<id> and /verifier (a
+revocation's or suspension's, or the failed check's; null when valid), checks, embedded
+endorsements (``endorsements``: each one's state, endorser and reason, beside the verdict)
+and a short description, whatever the verdict (a forged badge is a finding, not an error); an
+empty body is a 400, bytes holding no badge a 422, both problem+json. Calls are counted like
+the page's, and limited per address the same way.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from web.api import bp
 from web.api.problems import problem
 from web.authz import public
 from web.extensions import csrf, limiter
-from web.verify import checking, display, verdicts
+from web.verify import checking, display, sections, verdicts
 
 
 def _sent_badge() -> tuple[bytes, str | None]:
@@ -40,13 +42,16 @@ def _sent_badge() -> tuple[bytes, str | None]:
 def _answer(checked: Verification) -> dict[str, Any]:
     """The core's result as JSON, and what the badge is."""
     result = checked.result
+    view = display.read(result.credential, checking.base_url())
     body = result.to_dict()
     # What our records add (a suspension) is what a caller must act on, as on the pages.
     body["verdict"] = checked.verdict.value
     body["label_fr"], body["label_en"] = VERDICT_LABELS[checked.verdict]
+    # The reason people read on /c/<id> and /verifier (revocation, suspension, failed check).
+    body["reason"] = sections.outcome(checked, view).reason
     body["credential"] = {
         "id": (result.credential or {}).get("id"),
-        "name": display.read(result.credential, checking.base_url()).name,
+        "name": view.name,
         "issued_by_jalon": checked.credential is not None,
     }
     return body

@@ -11,7 +11,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from badges import achievement_design, manual_awards
+from badges import achievement_design, endorsements, manual_awards
 from badges.achievements import AchievementNotFound, InvalidAchievement
 from learners import audit
 from web.authz import requires
@@ -74,12 +74,14 @@ def _read(form: AchievementForm, org_id: int, current=None):
 @bp.get(BASE)
 @requires(*STAFF, org_arg="org_id")
 def badges(org_id: int):
+    page = achievement_design.achievements_of(
+        db.session, org_id, request.args.get("page", 1, type=int)
+    )
     return render_template(
         "studio/badges/list.html",
         organisation=g.organisation,
-        page=achievement_design.achievements_of(
-            db.session, org_id, request.args.get("page", 1, type=int)
-        ),
+        page=page,
+        endorsed=endorsements.endorsed_among(db.session, [s.achievement.id for s in page.items]),
     )
 
 
@@ -119,6 +121,7 @@ def badge(org_id: int, public_id: str):
         publish_form=PublishForm(),
         holders=manual_awards.holders_of(db.session, achievement),
         badge_statuses=BADGE_STATUS_LABELS,
+        endorsements=endorsements.of_achievement(db.session, achievement),
     )
 
 

@@ -21,6 +21,20 @@ def _holder_name(ours: Credential | None, view: CredentialView) -> str | None:
     return known or view.holder_name
 
 
+def outcome(checked: Verification, view: CredentialView) -> verdicts.Outcome:
+    """The verdict block, with the reason our records hold (revocation or suspension): the
+    same on /c/<id>, /verifier and /api/verifier."""
+    ours = checked.credential
+    return verdicts.outcome(
+        checked.result,
+        verdict=checked.verdict,
+        valid_from=view.valid_from,
+        valid_until=view.valid_until,
+        revocation_reason=ours.revocation_reason if ours else None,
+        suspension_reason=ours.suspension_reason if ours else None,
+    )
+
+
 def context(checked: Verification, base_url: str) -> dict[str, Any]:
     """Template variables ``view``, ``holder_name``, ``issuer_url``, ``outcome``, ``checks``,
     ``endorsements``."""
@@ -31,14 +45,7 @@ def context(checked: Verification, base_url: str) -> dict[str, Any]:
         "view": view,
         "holder_name": _holder_name(ours, view),
         "issuer_url": view.issuer_url or (ours.issuer.url if ours else None),
-        "outcome": verdicts.outcome(
-            result,
-            verdict=checked.verdict,
-            valid_from=view.valid_from,
-            valid_until=view.valid_until,
-            revocation_reason=ours.revocation_reason if ours else None,
-            suspension_reason=ours.suspension_reason if ours else None,
-        ),
+        "outcome": outcome(checked, view),
         "checks": verdicts.check_lines(result),
         "endorsements": endorsement_lines.lines(result),
     }

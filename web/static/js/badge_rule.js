@@ -48,8 +48,46 @@ function followWords(form) {
   });
 }
 
+// Choosing the framework fills every condition's competence lists at once: the page is asked
+// again behind the scenes (as the « Afficher les compétences » button does without script,
+// keeping all that was typed) and only those lists are taken from it.
+function followFramework(form) {
+  const framework = form.querySelector("select[name='framework']");
+  const button = form.querySelector("button[name='show_framework']");
+  if (!framework || !button || !window.fetch || !window.DOMParser) {
+    return;
+  }
+  button.hidden = true;
+  framework.addEventListener("change", async () => {
+    const body = new FormData(form);
+    body.set("show_framework", "1");
+    try {
+      const response = await fetch(window.location.pathname, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+      });
+      if (!response.ok && response.status !== 422) {
+        button.hidden = false;
+        return;
+      }
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const lists = "[id$='-competence'], [id$='-competences']";
+      for (const fresh of page.querySelectorAll(`[data-condition] :is(${lists})`)) {
+        const current = form.querySelector(`#${CSS.escape(fresh.id)}`);
+        if (current) {
+          current.replaceChildren(...fresh.childNodes);
+        }
+      }
+    } catch (error) {
+      button.hidden = false; // the button still works
+    }
+  });
+}
+
 function setUpRuleForm(form) {
   followWords(form);
+  followFramework(form);
   for (const row of form.querySelectorAll("[data-condition]")) {
     for (const button of row.querySelectorAll("[data-no-js]")) {
       button.hidden = true;
