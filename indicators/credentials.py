@@ -7,7 +7,7 @@ count. Aggregated in SQL over ``scope.enrolments``.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, distinct, exists, func, select
+from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
 
 from badges.models import Credential, VerificationEvent
@@ -39,17 +39,35 @@ def _counts_for(rows):
     )
 
 
+def _held():
+    """One row per (learner, action) holding a credential that counts (revoked ones do not):
+    joined once to the enrolments, instead of one correlated lookup per enrolment."""
+    return (
+        select(Credential.learner_id, Credential.action_id)
+        .where(Credential.action_id.is_not(None), Credential.revoked_at.is_(None))
+        .group_by(Credential.learner_id, Credential.action_id)
+        .subquery("held")
+    )
+
+
 def success(db: Session, filters: Filters, group: str | None = None) -> dict[str, Figure]:
     """Taux de réussite certification / badge : bénéficiaires entrés dans la période ayant au
     moins un badge ou une certification non révoqué(e) obtenu(e) pour l'action / bénéficiaires
     entrés dans la période. Prévu : le taux de réussite prévu par l'action."""
     rows = scope.enrolments(db, filters, dated=scope.ENTRY, group=group).subquery()
-    holds = exists(select(Credential.id).where(_counts_for(rows)))
-    query = select(
-        rows.c.grp,
-        func.sum(case((holds, 1), else_=0)),
-        func.count(),
-        func.count(distinct(rows.c.learner_id)),
+    held = _held()
+    query = (
+        select(
+            rows.c.grp,
+            func.count(held.c.learner_id),
+            func.count(),
+            func.count(distinct(rows.c.learner_id)),
+        )
+        .select_from(rows)
+        .outerjoin(
+            held,
+            and_(held.c.learner_id == rows.c.learner_id, held.c.action_id == rows.c.action_id),
+        )
     )
     query = query.group_by(rows.c.grp)
     return _rates("taux_reussite_badges", db.execute(query))
@@ -61,18 +79,20 @@ def verification(db: Session, filters: Filters, group: str | None = None) -> dic
     badges. Une ouverture de la page du badge par son titulaire n'est pas comptée comme une
     vérification (``web/verify/openings.py``), ni un rechargement par le même visiteur."""
     rows = scope.enrolments(db, filters, dated=scope.ENTRY, group=group).subquery()
-    checked = exists(
-        select(VerificationEvent.id).where(VerificationEvent.credential_id == Credential.id)
-    )
+    # The verified credentials, each once: an outer join, not a lookup per credential.
+    checked = (
+        select(VerificationEvent.credential_id).group_by(VerificationEvent.credential_id)
+    ).subquery("checked")
     query = (
         select(
             rows.c.grp,
-            func.sum(case((checked, 1), else_=0)),
+            func.count(checked.c.credential_id),
             func.count(Credential.id),
             func.count(distinct(rows.c.learner_id)),
         )
         .select_from(rows)
         .join(Credential, _counts_for(rows))
+        .outerjoin(checked, checked.c.credential_id == Credential.id)
     )
     query = query.group_by(rows.c.grp)
     return _rates("taux_verification_badges", db.execute(query))
