@@ -88,21 +88,16 @@ def competences_acquired(
     un niveau dans au moins une compétence entre leur première et leur dernière évaluation
     terminée / bénéficiaires évalués au moins deux fois sur une même compétence."""
     measures = _measures(db, filters, group)
-    per_person = (
-        select(
-            measures.c.grp,
-            measures.c.learner_id,
-            func.max(case((measures.c.last_level > measures.c.first_level, 1), else_=0)).label(
-                "progressed"
-            ),
-        )
-        .group_by(measures.c.grp, measures.c.learner_id)
-        .subquery()
-    )
+    # One pass over the measures: a person counts once in the base, and once on top when any
+    # of their competences went up (no intermediate grouping per person).
     query = select(
-        per_person.c.grp, func.sum(per_person.c.progressed), func.count(per_person.c.learner_id)
+        measures.c.grp,
+        func.count(
+            distinct(case((measures.c.last_level > measures.c.first_level, measures.c.learner_id)))
+        ),
+        func.count(distinct(measures.c.learner_id)),
     )
-    query = query.group_by(per_person.c.grp)
+    query = query.group_by(measures.c.grp)
     return _rate_rows(db.execute(query))
 
 

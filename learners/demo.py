@@ -1,5 +1,5 @@
-"""Demo data: a département, two associations, their staff and learners, a partner employer's
-administrator, a platform admin.
+"""Demo data: a département and its administrator, two associations, their staff and learners,
+a partner employer's administrator, a platform admin.
 
 Loading is idempotent: it adds what is missing, matched by organisation name and login, and
 never touches anything else. The passwords are fixed, public demo values (see README): never
@@ -41,6 +41,8 @@ ASSOCIATIONS = (PASSERELLE, ATELIERS)
 ACCOUNTS = (
     DemoAccount("admin@jalon.example", "Camille Admin", Role.PLATFORM_ADMIN, PLATFORM[0]),
     DemoAccount("departement@jalon.example", "Nadia Mission", Role.DEPARTMENT, DEPARTEMENT[0]),
+    # The département's administrator: its API tokens (/departement/<id>/jetons-api).
+    DemoAccount("admin@departement.example", "Karim Haddad", Role.ORG_ADMIN, DEPARTEMENT[0]),
     DemoAccount("direction@passerelle.example", "Hélène Roux", Role.ORG_ADMIN, PASSERELLE[0]),
     DemoAccount("formateur@passerelle.example", "Julien Morel", Role.TRAINER, PASSERELLE[0]),
     DemoAccount("amina@passerelle.example", "Amina Benali", Role.LEARNER, PASSERELLE[0]),

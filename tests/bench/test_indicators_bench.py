@@ -48,10 +48,12 @@ def best_ms(call: Callable[[], object], runs: int | None = None) -> tuple[float,
     return min(walls), min(cpus)
 
 
-def dashboard_queries(
-    db: Session, filters: Filters | None = None
-) -> list[tuple[str, str, float, float]]:
-    """(indicator, query, best wall ms, best CPU ms) for every query the dashboard makes."""
+Timing = tuple[str, str, float, float, float]  # indicator, query, wall ms, CPU ms, load
+
+
+def dashboard_queries(db: Session, filters: Filters | None = None) -> list[Timing]:
+    """(indicator, query, best wall ms, best CPU ms, load average) for every query the
+    dashboard makes; the machine's one-minute load average says how busy it was."""
     filters = filters or Filters()
     timings = []
     for key in catalogue.INDICATORS:
@@ -61,18 +63,18 @@ def dashboard_queries(
             "tendance": lambda key=key: catalogue.monthly_trend(db, key, filters),
         }
         for shape, call in shapes.items():
-            timings.append((key, shape, *best_ms(call)))
+            timings.append((key, shape, *best_ms(call), os.getloadavg()[0]))
             if os.environ.get("JALON_BENCH_VERBOSE"):
                 print(_line(*timings[-1]), flush=True)
     return timings
 
 
-def _line(key: str, shape: str, wall: float, cpu: float) -> str:
-    return f"  {key:<28} {shape:<12} {wall:9.1f} ms  (cpu {cpu:8.1f} ms)"
+def _line(key: str, shape: str, wall: float, cpu: float, load: float) -> str:
+    return f"  {key:<28} {shape:<12} {wall:9.1f} ms  (cpu {cpu:8.1f} ms, load {load:5.2f})"
 
 
-def print_timings(title: str, timings: list[tuple[str, str, float, float]]) -> None:
-    print(f"\n{title}: best wall time (and CPU time of this process)")
+def print_timings(title: str, timings: list[Timing]) -> None:
+    print(f"\n{title}: best wall time (CPU time of this process, one-minute load average)")
     for timing in timings:
         print(_line(*timing))
     slowest = max(timings, key=lambda t: t[2])

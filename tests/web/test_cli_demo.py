@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from learners.models import Organisation, User
+from tests.web.forms import submit
 
 
 def _count(app, model) -> int:
@@ -27,9 +28,9 @@ def test_demo_loads_idempotently_and_prints_accounts(app):
         assert code in first.output
     counts = (_count(app, Organisation), _count(app, User))
     assert runner.invoke(main, ["demo"]).exit_code == 0
-    # 11 accounts (the partner employer's included) and the 6 more beneficiaries of the demo
-    # actions (learners/demo_actions.py).
-    assert (_count(app, Organisation), _count(app, User)) == counts == (5, 17)
+    # 12 accounts (the partner employer's and the département's administrators included) and
+    # the 6 more beneficiaries of the demo actions (learners/demo_actions.py).
+    assert (_count(app, Organisation), _count(app, User)) == counts == (5, 18)
 
 
 def test_demo_if_empty_leaves_an_existing_database_alone(app, world):
@@ -40,3 +41,23 @@ def test_demo_if_empty_leaves_an_existing_database_alone(app, world):
     assert result.exit_code == 0
     assert "déjà des données" in result.output
     assert _count(app, User) == before
+
+
+def test_demo_departement_admin_opens_the_api_tokens_page(app):
+    """The demo lets `make run` try the département's API tokens: its administrator logs in and
+    lands on the page's link; the département's agent (no admin role) is refused."""
+    from learners.demo import DEMO_PASSWORD, DEPARTEMENT
+    from web.cli import main
+    from web.database import db
+
+    assert app.test_cli_runner().invoke(main, ["demo"]).exit_code == 0
+    with app.app_context():
+        org_id = db.session.scalar(
+            select(Organisation.id).where(Organisation.name == DEPARTEMENT[0])
+        )
+    page = f"/departement/{org_id}/jetons-api"
+    for login, status in (("admin@departement.example", 200), ("departement@jalon.example", 403)):
+        client = app.test_client()
+        landing = submit(client, "/connexion", {"login": login, "password": DEMO_PASSWORD})
+        assert landing.status_code == 302, login
+        assert client.get(page).status_code == status, login
