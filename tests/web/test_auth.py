@@ -213,9 +213,7 @@ def test_renewed_code_replaces_the_old_password(app, client_as, world):
     )
 
 
-def test_a_renewed_code_is_journaled_and_the_learner_is_told_at_next_login(
-    app, client_as, world
-):
+def test_a_renewed_code_is_journaled_and_the_learner_is_told_at_next_login(app, client_as, world):
     """The reset is in the organisation's journal, and the learner, signing in with the new
     code, reads who renewed it and when; a first code given at creation says nothing of it."""
     from learners import audit
