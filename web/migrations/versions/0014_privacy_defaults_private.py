@@ -1,6 +1,6 @@
 """badges: a new credential is private until its holder publishes it (existing ones unchanged)
 
-Revision ID: 0014_privacy_defaults_private_badges
+Revision ID: 0014_privacy_defaults_private
 Revises: 0013_api_indicator_indexes
 Create Date: 2026-12-04 17:30:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_privacy_defaults_private_badges"
+revision: str = "0014_privacy_defaults_private"
 down_revision: str | Sequence[str] | None = "0013_api_indicator_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
