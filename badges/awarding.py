@@ -213,8 +213,11 @@ def evidence(session: AssessmentSession) -> list[dict[str, Any]]:
     ]
 
 
-def real_answers(session: AssessmentSession) -> int:
-    """Questions given an answer, right or wrong (« Je ne sais pas » and time-outs are not)."""
+def real_answers(session: AssessmentSession) -> int | None:
+    """Questions given an answer, right or wrong (« Je ne sais pas » and time-outs are not);
+    None for a session whose results were not recorded question by question."""
+    if not session.responses:
+        return None
     return sum(1 for r in session.responses if r.status in (AnswerStatus.OK, AnswerStatus.KO))
 
 
