@@ -14,8 +14,9 @@ A rule is plain JSON stored on the achievement, so trainers can read and edit it
 ```
 ``require`` is ``all`` (default) or ``any``. ``competences_at_level`` may name the set of
 competences it counts (``"competences": ["1.1", "1.2", "2.1"]``); without it, every competence
-counts. A badge given only by hand has the rule ``{"kind": "manual"}``: no session ever earns
-it automatically. The evaluation is pure: it reads an ``Outcome`` built from the session's
+counts. A session whose every answer was « Je ne sais pas » meets no condition, not even
+``completion``. A badge given only by hand has the rule ``{"kind": "manual"}``: no session ever
+earns it automatically. The evaluation is pure: it reads an ``Outcome`` built from the session's
 results, so it is tested without a database.
 """
 
@@ -53,6 +54,8 @@ class Outcome:
     levels: Mapping[str, int] = field(default_factory=dict)
     score: int = 0
     referral: str | None = None
+    # Questions really answered (right or wrong); None when not counted (rules read alone).
+    answered: int | None = None
 
 
 def is_manual(rule: Mapping[str, Any] | None) -> bool:
@@ -166,11 +169,13 @@ def check(rule: Mapping[str, Any], outcome: Outcome) -> list[bool] | None:
 
 
 def _condition_met(condition: Mapping[str, Any], outcome: Outcome) -> bool:
+    """Every condition, completion included, needs at least one real answer: a session where
+    every question got « Je ne sais pas » proves nothing a badge could say."""
+    if not outcome.completed or outcome.answered == 0:
+        return False
     kind = condition["type"]
     if kind == "completion":
-        return outcome.completed
-    if not outcome.completed:
-        return False
+        return True
     if kind == "competence_level":
         return outcome.levels.get(condition["competence"], 0) >= condition["min_level"]
     if kind == "competences_at_level":

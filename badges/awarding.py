@@ -19,7 +19,9 @@ framework edition and competence, one rubric level per framework level.
 
 from __future__ import annotations
 
+import copy
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -147,6 +149,7 @@ def outcome(session: AssessmentSession) -> award_rules.Outcome:
         levels={r.competence.code: r.level for r in session.results},
         score=session.total_score or 0,
         referral=session.referral.value if session.referral else None,
+        answered=real_answers(session),
     )
 
 
@@ -177,8 +180,9 @@ def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
 
 
 def credential_results(achievement: Achievement, session: AssessmentSession) -> list[dict]:
-    """The session's results the achievement describes: levels reached (≥ 1) per competence,
-    and the orientation."""
+    """The session's results the achievement describes: levels reached (≥ 1) per competence.
+    The beginner diagnostic's orientation is advice for the trainer, never written in a badge
+    anyone may read."""
     framework = session.campaign.assessment.framework
     known = {
         d["id"]: {level["id"] for level in d.get("rubricCriterionLevel", [])}
@@ -190,31 +194,54 @@ def credential_results(achievement: Achievement, session: AssessmentSession) -> 
         level = level_id(framework, result.competence.code, result.level)
         if result.level >= 1 and level in known.get(rd, ()):
             results.append({"resultDescription": rd, "achievedLevel": level})
-    if session.referral is not None:
-        rd = referral_result_id(framework)
-        level = f"{rd}:{session.referral.value}"
-        if level in known.get(rd, ()):
-            results.append({"resultDescription": rd, "achievedLevel": level})
     return results
 
 
 def evidence(session: AssessmentSession) -> list[dict[str, Any]]:
-    """What the badge rests on: the assessment taken, when, and how many questions."""
+    """What the badge rests on: the assessment taken, when, and how many questions (never how
+    many were answered « Je ne sais pas »: that stays between the learner and the trainer)."""
     assessment = session.campaign.assessment
-    answered = sum(1 for r in session.responses if r.status is not None)
-    skipped = sum(1 for r in session.responses if r.status == AnswerStatus.SKIPPED)
+    asked = sum(1 for r in session.responses if r.status is not None)
     day = (session.finished_at or session.started_at).date()
     return [
         {
             "name": assessment.title,
             "description": f"Évaluation « {assessment.framework.title_fr} » passée sur Jalon.",
-            "narrative": (
-                f"Évaluation terminée le {day.strftime('%d/%m/%Y')} : {answered} questions, "
-                f"dont {skipped} avec la réponse « Je ne sais pas »."
-            ),
+            "narrative": f"Évaluation terminée le {day.strftime('%d/%m/%Y')} : {asked} questions.",
             "genre": "Assessment",
         }
     ]
+
+
+def real_answers(session: AssessmentSession) -> int | None:
+    """Questions given an answer, right or wrong (« Je ne sais pas » and time-outs are not);
+    None for a session whose results were not recorded question by question."""
+    if not session.responses:
+        return None
+    return sum(1 for r in session.responses if r.status in (AnswerStatus.OK, AnswerStatus.KO))
+
+
+_SKIPPED_COUNT = re.compile(r",? dont \d+ avec la réponse « Je ne sais pas »")
+
+
+def _is_referral(result: Any) -> bool:
+    return isinstance(result, dict) and str(result.get("resultDescription", "")).endswith(
+        ":referral"
+    )
+
+
+def without_private_details(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of one of our signed credentials fit for its public page: without the
+    orientation result and the « Je ne sais pas » count that badges issued before they were
+    left out still carry (their signed files cannot change)."""
+    shown = copy.deepcopy(document)
+    subject = shown.get("credentialSubject")
+    if isinstance(subject, dict) and isinstance(subject.get("result"), list):
+        subject["result"] = [r for r in subject["result"] if not _is_referral(r)]
+    for item in shown.get("evidence") or ():
+        if isinstance(item, dict) and isinstance(item.get("narrative"), str):
+            item["narrative"] = _SKIPPED_COUNT.sub("", item["narrative"])
+    return shown
 
 
 def earned(db: Session, session: AssessmentSession) -> list[Achievement]:

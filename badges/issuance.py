@@ -119,7 +119,7 @@ def issue(
     results: Sequence[dict[str, Any]] = (),
     evidence: Sequence[dict[str, Any]] = (),
     valid_until: datetime | None = None,
-    is_public: bool = True,
+    is_public: bool = False,
     action_id: int | None = None,
     now: datetime | None = None,
 ) -> Issued:
@@ -127,7 +127,8 @@ def issue(
 
     ``results`` and ``evidence`` are OB 3.0 JSON objects (``{"resultDescription": …,
     "achievedLevel": …}``, ``{"narrative": …}``). Without ``valid_until``, the achievement's
-    validity (``validity_months``) sets it. ``action_id``: the funded action the badge counts
+    validity (``validity_months``) sets it. A new credential is private (``is_public``) until
+    its holder publishes it. ``action_id``: the funded action the badge counts
     for in the département's indicators (it is not part of the signed credential).
     """
     existing = by_award_key(db, award_key)

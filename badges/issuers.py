@@ -6,6 +6,7 @@ from a request: it is printed inside signed credentials and must not change.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -246,3 +247,20 @@ def document_source(db: Session, base_url: str):
         return None
 
     return local
+
+
+def _comparable(name: str) -> str:
+    """A name without case, accents, spacing or punctuation: « Mission  Locale-Sud » and
+    « mission locale sud » compare equal."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed.casefold() if c.isalnum())
+
+
+def known_name_like(db: Session, claimed: str | None) -> str | None:
+    """The name of an organisation Jalon knows (or of its issuer profile) that ``claimed``,
+    the name a badge from an unknown issuer gives itself, copies; None when it copies none."""
+    wanted = _comparable(claimed or "")
+    if not wanted:
+        return None
+    names = db.scalars(select(Issuer.name)).all() + db.scalars(select(Organisation.name)).all()
+    return next((name for name in names if _comparable(name) == wanted), None)

@@ -65,6 +65,7 @@ class ReportWords:
     no_badges: str = "Aucun badge pour l'instant."
     scan: str = "Scannez un code QR : la page dit si le badge est valide aujourd'hui."
     issued: str = "Délivré le {date} — état : {status}"
+    private: str = "Privé : la page n'affiche ce badge que lorsque la personne le rend visible."
     statuses: Mapping[WalletStatus, str] = field(
         default_factory=lambda: {
             WalletStatus.VALID: "actif",
@@ -182,7 +183,8 @@ def _badges(pdf: FPDF, badges: Sequence[BadgeLine], words: ReportWords) -> None:
         issued = words.issued.format(
             date=words.date(badge.issued_at), status=words.statuses[badge.status]
         )
-        _line(pdf, 5, f"{issued}\n{badge.url}", width)
+        shared = badge.url if badge.is_public else f"{badge.url}\n{words.private}"
+        _line(pdf, 5, f"{issued}\n{shared}", width)
         pdf.set_y(max(pdf.get_y(), top + QR_SIZE) + 4)
 
 

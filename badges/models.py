@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -254,7 +255,8 @@ class Credential(Base):
     suspension_reason: Mapped[str | None] = mapped_column(Text)
     # The staff member who awarded it by hand (None for a badge earned by an assessment).
     awarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Private until the holder publishes it: the public page /c/<id> shows nothing before.
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The funded action the award counts for (from the session's campaign, or chosen by hand).
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

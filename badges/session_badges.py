@@ -31,6 +31,7 @@ class BadgeLine:
     session_id: int
     url: str  # the public verification page /c/<id>
     qr_url: str  # what its QR code encodes (the same page, counted as a scan)
+    is_public: bool = True  # False: the page says the holder has not shared it yet
 
 
 def session_of(credential: Credential) -> int | None:
@@ -83,6 +84,7 @@ def lines_of(
             session_id=session_id,
             url=credential_iri(credential.public_id, base_url),
             qr_url=verification.qr_url(credential.public_id, base_url),
+            is_public=credential.is_public,
         )
         for session_id, credential in _credentials(db, session_ids)
     ]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from learners import passwords
 from learners.database import utcnow
-from learners.models import Learner, Membership, Organisation, Role, User
+from learners.models import AuditEvent, Learner, Membership, Organisation, Role, User
 
 RESET_TOKEN_MAX_AGE = 2 * 3600
 _RESET_SALT = "jalon.password-reset"
@@ -285,6 +285,24 @@ def renew_access_code(user: User) -> str:
     code = passwords.new_access_code()
     set_password(user, code, must_change=True)
     return code
+
+
+CODE_RENEWED = "learner.code_renewed"
+
+
+def code_renewed_at(db: Session, user: User) -> datetime | None:
+    """When staff gave ``user`` the one-time code they hold now (the journal says so), so the
+    learner is told at their next login; None when their code is not one staff renewed."""
+    if not user.must_change_password:
+        return None
+    return db.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.action == CODE_RENEWED,
+            AuditEvent.target_type == "user",
+            AuditEvent.target_id == str(user.id),
+            AuditEvent.at >= user.password_changed_at,
+        )
+    )
 
 
 def learners_of(db: Session, organisation_id: int) -> list[User]:

@@ -54,6 +54,18 @@ def test_score_and_completion():
     assert not is_met(rule({"type": "completion"}), outcome(completed=False))
 
 
+def test_every_answer_skipped_meets_no_condition_not_even_completion():
+    """« Je ne sais pas » to every question: completed, but nothing to award."""
+    skipped = outcome(answered=0, levels={}, score=0, referral="atelier_initiation")
+    assert not is_met(rule({"type": "completion"}), skipped)
+    assert not is_met(rule({"type": "referral", "in": ["atelier_initiation"]}), skipped)
+    assert check(rule({"type": "completion"}, {"type": "score", "min": 0}), skipped) == [
+        False,
+        False,
+    ]
+    assert is_met(rule({"type": "completion"}), outcome(answered=1, levels={}, score=0))
+
+
 def test_unfinished_session_meets_no_level_rule():
     condition = {"type": "competence_level", "competence": "1.1", "min_level": 1}
     assert not is_met(rule(condition), outcome(completed=False))

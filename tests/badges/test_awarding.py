@@ -19,12 +19,18 @@ from tests.badges.factories import BASE_URL, KEK, make_issuer
 from tests.learners.factories import make_action, make_learner, make_organisation
 
 
-def run_session(db, campaign, learner, *, right: bool = True) -> AssessmentSession:
+def run_session(
+    db, campaign, learner, *, right: bool = True, wrong_first: bool = False
+) -> AssessmentSession:
+    """Every item right, or every item « Je ne sais pas » (``right=False``), the first one
+    answered wrong when ``wrong_first``."""
     session = sessions.start(db, campaign.code, learner)
     while not session.finished:
         item = session.current_item
         if right:
             sessions.answer(db, session, item.id, checking.example_right_response(item))
+        elif wrong_first and not session.responses:
+            sessions.answer(db, session, item.id, checking.example_wrong_response(item))
         else:
             sessions.skip(db, session, item.id)
     db.flush()
@@ -57,9 +63,18 @@ def test_every_met_rule_is_issued_and_only_those(dbsession, setting):
         "Premiers pas numériques — autonome",
     }
     other = make_learner(dbsession, name="Léo Martin")
-    weak = run_session(dbsession, campaign, other, right=False)
+    weak = run_session(dbsession, campaign, other, right=False, wrong_first=True)
     assert names(award(dbsession, weak)) == {"Premiers pas numériques — diagnostic réalisé"}
     dbsession.commit()
+
+
+def test_a_session_with_every_answer_skipped_earns_no_badge(dbsession, setting):
+    """« Je ne sais pas » everywhere proves nothing, not even the completion-only badge."""
+    _org, campaign, _issuer, learner = setting
+    skipped = run_session(dbsession, campaign, learner, right=False)
+    assert skipped.responses and awarding.real_answers(skipped) == 0
+    assert award(dbsession, skipped) == []
+    assert awarding.earned(dbsession, skipped) == []
 
 
 def test_badges_of_a_campaign_with_an_action_count_for_that_action(dbsession, setting):
@@ -89,7 +104,7 @@ def test_awarding_twice_issues_once_under_the_session_award_key(dbsession, setti
     assert {c.id for c in awarding.awarded(dbsession, session)} == {a.credential.id for a in first}
 
 
-def test_credential_carries_levels_orientation_evidence_and_a_hashed_recipient(dbsession, setting):
+def test_credential_carries_levels_evidence_and_a_hashed_recipient(dbsession, setting):
     _org, campaign, _issuer, learner = setting
     session = run_session(dbsession, campaign, learner)
     credential = next(
@@ -107,7 +122,6 @@ def test_credential_carries_levels_orientation_evidence_and_a_hashed_recipient(d
             assert levels[key] == awarding.level_id(framework, result.competence.code, result.level)
         else:
             assert key not in levels
-    assert levels[awarding.referral_result_id(framework)].endswith(":autonome")
     evidence = signed["evidence"][0]
     assert evidence["name"] == "Découverte : une question de chaque sorte"
     assert "11 questions" in evidence["narrative"]
@@ -117,6 +131,46 @@ def test_credential_carries_levels_orientation_evidence_and_a_hashed_recipient(d
     assert "Awa" not in claims and "Traoré" not in claims
     assert learner.pseudonym not in credential.signed_json
     assert signed["credentialSubject"]["identifier"][0]["hashed"] is True
+
+
+def test_credential_never_carries_the_orientation_nor_the_skipped_answers(dbsession, setting):
+    """The beginner diagnostic's orientation and the « Je ne sais pas » count stay between the
+    learner and the trainer: neither in the stored results, the evidence, nor what is signed."""
+    _org, campaign, _issuer, learner = setting
+    session = run_session(dbsession, campaign, learner, right=False, wrong_first=True)
+    assert session.referral is not None
+    credentials = [a.credential for a in award(dbsession, session)]
+    assert credentials
+    framework = session.campaign.assessment.framework
+    for credential in credentials:
+        signed = json.loads(credential.signed_json)
+        described = {r["resultDescription"] for r in signed["credentialSubject"].get("result", [])}
+        assert awarding.referral_result_id(framework) not in described
+        assert all("referral" not in r["resultDescription"] for r in credential.results)
+        claims = json.dumps([signed["evidence"], credential.evidence], ensure_ascii=False)
+        assert "Je ne sais pas" not in claims and "dont" not in claims
+
+
+def test_public_view_of_an_older_credential_drops_orientation_and_skipped_count():
+    """Badges signed before carry both: their public page leaves them out."""
+    document = {
+        "credentialSubject": {
+            "result": [
+                {"resultDescription": "urn:x:1.1", "achievedLevel": "urn:x:1.1:level:2"},
+                {"resultDescription": "urn:x:referral", "achievedLevel": "urn:x:referral:a"},
+            ]
+        },
+        "evidence": [
+            {
+                "narrative": "Évaluation terminée le 01/12/2026 : 11 questions, dont 10 avec la "
+                "réponse « Je ne sais pas »."
+            }
+        ],
+    }
+    shown = awarding.without_private_details(document)
+    assert [r["resultDescription"] for r in shown["credentialSubject"]["result"]] == ["urn:x:1.1"]
+    assert shown["evidence"][0]["narrative"] == "Évaluation terminée le 01/12/2026 : 11 questions."
+    assert len(document["credentialSubject"]["result"]) == 2  # the signed original is untouched
 
 
 def test_unfinished_session_earns_nothing(dbsession, setting):

@@ -127,6 +127,27 @@ def test_each_badge_has_a_qr_code_opening_its_public_page(dbsession, journey):
     assert all(url.startswith(f"{BASE_URL}/c/") for url in decoded)
 
 
+def test_the_report_says_which_badges_their_holder_has_not_shared(dbsession, journey):
+    """A new badge is private: its QR code leads to « not shared » until the holder says so."""
+    org, sarah, entry, exit_, _ = journey
+    lines = session_badges.lines_of(dbsession, [entry.id, exit_.id], BASE_URL)
+    assert [line.is_public for line in lines] == [False, False, False]
+    words = "Privé : la page n'affiche ce badge que lorsque la personne le rend visible."
+    printed = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(report_pdf(dbsession, sarah, org, BASE_URL))).pages
+    )
+    assert printed.replace("\n", " ").count(words) == 3
+    for line in lines:
+        issuance.get(dbsession, line.public_id).is_public = True
+    dbsession.flush()
+    printed = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(report_pdf(dbsession, sarah, org, BASE_URL))).pages
+    )
+    assert "Privé" not in printed
+
+
 def test_progress_in_words():
     from assessments.learner_record import CompetenceProgress, LevelPoint
 

@@ -65,6 +65,7 @@ def badge(app: Flask) -> tuple[str, int]:
             award_key="bench:page",
             base_url=app.config["JALON_BASE_URL"],
             kek=kek,
+            is_public=True,
         ).credential
         db.session.commit()
         return credential.public_id, learner.user_id

@@ -159,6 +159,26 @@ def open_first_badge(page: Page, visit: Visit) -> str:
     return page.url.rstrip("/").rsplit("/", 1)[1]
 
 
+def publish_badge(page: Page, visit: Visit) -> None:
+    """On the badge's page: a new badge is private; the holder makes it visible to share it."""
+    switch = page.get_by_role("switch", name="Visible par les personnes qui ont le lien")
+    expect(switch).to_have_attribute("aria-checked", "false")
+    switch.click()
+    expect(page.get_by_role("switch")).to_have_attribute("aria-checked", "true")
+    visit(page, "badge rendu visible")
+
+
+def published_by_holder(server, public_id: str) -> None:
+    """The holder made the badge visible (as ``publish_badge`` does), for tests about what
+    employers see once it is shared."""
+    from badges import issuance, wallet
+    from web.database import db
+
+    with server.app.app_context():
+        wallet.set_public(db.session, issuance.get(db.session, public_id), True)
+        db.session.commit()
+
+
 def download(page: Page, link_name: str, folder: Path) -> Path:
     """Click a download link and keep the file (Playwright's download)."""
     with page.expect_download() as info:

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from learners.models import Role
 from tests.badges.factories import make_achievement
 from tests.badges.test_manual_awards import png_bytes
+from tests.e2e.journey_steps import published_by_holder
 from tests.learners.factories import PASSWORD, make_learner, make_organisation, make_user
 
 
@@ -135,6 +136,7 @@ def test_revoke_then_the_employers_page_says_revoked(
     login(page, association["trainer"], PASSWORD)
     _award_by_hand(page, live_server, association, tmp_path)
     public_url = page.get_by_role("link", name="/c/").get_attribute("href")
+    published_by_holder(live_server, public_url.rstrip("/").rsplit("/", 1)[-1])
     page.get_by_label("Raison (la personne la lira)").last.fill("Épreuve refaite par un autre.")
     page.get_by_role("button", name="Révoquer ce badge").click()
     expect(page.locator("#credential-state")).to_contain_text("Révoqué")

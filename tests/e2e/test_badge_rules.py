@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journey_steps import log_out, take_tour
+from tests.e2e.journey_steps import log_out, published_by_holder, take_tour
 
 TRAINER = "formateur@passerelle.example"
 PASSWORD = "regle de badge 2026"
@@ -151,6 +151,7 @@ def test_trainer_builds_tries_and_saves_a_rule_that_then_awards_the_badge(
 
     credential = credential_of(journey_server, setting["badge"], setting["newcomer"])
     assert credential is not None, "the learner who finished the campaign did not get the badge"
+    published_by_holder(journey_server, credential)
     page.goto(journey_server(f"/c/{credential}"))
     expect(page.get_by_role("heading", name="Badge valide")).to_be_visible()
     expect(page.get_by_text(setting["badge_name"]).first).to_be_visible()

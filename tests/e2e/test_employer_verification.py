@@ -60,6 +60,7 @@ def badges_for_employer(live_server) -> dict:
                     }
                 ],
                 evidence=[{"name": "Test de compétences", "narrative": "Passé en atelier."}],
+                is_public=True,
             ).credential
             if name == "revoked":
                 revocation.revoke(

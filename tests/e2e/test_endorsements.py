@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from badges.demo import DEMO_ACHIEVEMENT
 from learners import demo
-from tests.e2e.journey_steps import take_tour
+from tests.e2e.journey_steps import publish_badge, take_tour
 
 TOUR_CODE = "TYPE-PA33"
 PASSWORD = "reconnu par le departement"
@@ -51,11 +51,13 @@ def _log_out(page: Page) -> None:
 
 
 def _earned_badge_id(page: Page) -> str:
-    """From the results: « Voir mes badges », then the endorsed badge's page; its public id."""
+    """From the results: « Voir mes badges », then the endorsed badge's page, made visible;
+    its public id."""
     page.get_by_role("button", name="Voir mes badges").click()
     card = page.get_by_role("article", name=DEMO_ACHIEVEMENT)
     card.get_by_role("link", name="Télécharger ou partager ce badge").click()
     expect(page).to_have_url(re.compile(r"/apprenant/badges/[0-9a-f-]+$"))
+    publish_badge(page, lambda *_: None)  # a new badge is private until its holder shares it
     return page.url.rsplit("/", 1)[1]
 
 

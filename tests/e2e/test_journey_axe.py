@@ -21,6 +21,7 @@ from tests.e2e.journey_steps import (
     log_in,
     log_out,
     open_first_badge,
+    publish_badge,
     verdict,
 )
 
@@ -96,6 +97,7 @@ def test_every_journey_page_passes_axe_in_french_and_english(
         expect(page).to_have_url(re.compile(r"/resultats$"))
         sweep(page, "résultats")
         badge_id = open_first_badge(page, sweep)
+        publish_badge(page, sweep)
         png = download(page, "Télécharger mon badge (image)", tmp_path)
         log_out(page)
 

@@ -58,6 +58,7 @@ def learner_with_badge(live_server) -> dict:
                     "achievedLevel": "urn:jalon:rd:interagir:3",
                 }
             ],
+            is_public=True,
         ).credential
         db.session.commit()
         return {
@@ -123,18 +124,24 @@ def test_wallet_pages_pass_axe_in_english_and_dark_mode_on_a_phone(
 
 
 def test_making_the_badge_private_from_the_browser(
-    page, live_server, login, learner_with_badge, assert_accessible
+    browser, page, live_server, login, learner_with_badge, assert_accessible
 ):
     login(page, learner_with_badge["login"], PASSWORD)
     page.goto(live_server(f"/apprenant/badges/{learner_with_badge['id']}"))
-    page.get_by_role("button", name="Rendre ce badge privé").click()
+    switch = page.get_by_role("switch", name="Visible par les personnes qui ont le lien")
+    expect(switch).to_have_attribute("aria-checked", "true")
+    switch.click()
     expect(page.get_by_role("status")).to_contain_text("Votre badge est privé")
+    expect(page.get_by_role("switch")).to_have_attribute("aria-checked", "false")
+    expect(page.locator("#visibility-state")).to_contain_text("Privé : vous seul le voyez")
     assert_accessible(page)
-    public = page.context.request.get(live_server(f"/c/{learner_with_badge['id']}"))
-    assert public.status == 404
-    page.get_by_role("button", name="Rendre ce badge public").click()
-    public = page.context.request.get(live_server(f"/c/{learner_with_badge['id']}"))
+    stranger = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    public = stranger.request.get(live_server(f"/c/{learner_with_badge['id']}"))
+    assert public.status == 404 and "pas partagé" in public.text()
+    page.get_by_role("switch").click()
+    public = stranger.request.get(live_server(f"/c/{learner_with_badge['id']}"))
     assert public.status == 200
+    stranger.close()
 
 
 def test_wallet_page_weight(page, live_server, login, learner_with_badge):

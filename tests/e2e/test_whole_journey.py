@@ -29,6 +29,7 @@ from tests.e2e.journey_steps import (
     log_in,
     log_out,
     open_first_badge,
+    publish_badge,
     take_tour,
     verdict,
     verify_upload,
@@ -68,6 +69,7 @@ def walk(page: Page, server, user: str, code: str, visit: Visit, folder: Path) -
     expect(page.get_by_text("Bravo, vous avez gagné le badge").first).to_be_visible()
     visit(page, "résultats")
     badge_id = open_first_badge(page, visit)
+    publish_badge(page, visit)
     png = download(page, "Télécharger mon badge (image)", folder)
     qr = download(page, "Télécharger le code QR (image PNG)", folder)
     log_out(page)

@@ -213,6 +213,48 @@ def test_renewed_code_replaces_the_old_password(app, client_as, world):
     )
 
 
+def test_a_renewed_code_is_journaled_and_the_learner_is_told_at_next_login(app, client_as, world):
+    """The reset is in the organisation's journal, and the learner, signing in with the new
+    code, reads who renewed it and when; a first code given at creation says nothing of it."""
+    from learners import audit
+    from web.database import db
+
+    trainer = client_as("trainer")
+    token = csrf_token(trainer, f"/organisations/{world.org_a}/")
+    response = trainer.post(
+        f"/organisations/{world.org_a}/apprenants/{world.learner}/nouveau-code",
+        data={"csrf_token": token},
+    )
+    code = re.search(r'id="sheet-code">([^<]+)<', response.get_data(as_text=True)).group(1)
+    with app.app_context():
+        lines = audit.journal(db.session, world.org_a, action_prefix="learner.code").items
+        assert [(e.action, e.actor_id, e.target_id) for e in lines] == [
+            ("learner.code_renewed", world.trainer, str(world.learner))
+        ]
+    assert "Nouveau code d'accès donné à un apprenant" in text(
+        client_as("org_admin").get(f"/organisations/{world.org_a}/journal")
+    )
+    learner = app.test_client()
+    signed_in = submit(learner, "/connexion", {"login": "learner-a", "password": code})
+    assert signed_in.headers["Location"] == "/compte/mot-de-passe"
+    page = text(learner.get("/compte/mot-de-passe"))
+    assert "Votre code a été renouvelé par votre formatrice ou formateur le " in page
+    assert "Votre code a été renouvelé" not in text(learner.get("/compte/mot-de-passe"))  # once
+
+
+def test_a_first_code_does_not_say_it_was_renewed(app, client_as, world):
+    from learners.models import User as UserModel
+    from web.database import db
+
+    with app.app_context():
+        user = db.session.get(UserModel, world.learner)
+        user.must_change_password = True  # as after creation: a first one-time code
+        db.session.commit()
+    learner = app.test_client()
+    submit(learner, "/connexion", {"login": "learner-a", "password": PASSWORD})
+    assert "Votre code a été renouvelé" not in text(learner.get("/compte/mot-de-passe"))
+
+
 def test_platform_admin_creates_an_organisation_with_a_checked_siret(app, client_as, count_rows):
     from learners.models import Organisation
 

@@ -279,6 +279,11 @@ def test_suspend_reinstate_revoke_as_learner_employer_and_verifier_see_it(
     credential = _credential(app)
     public = f"/c/{credential.public_id}"
     learner = client_as("learner")
+    assert client_as("anonymous").get(public, headers=HTML).status_code == 404  # private at first
+    own = f"/apprenant/badges/{credential.public_id}"
+    learner.post(
+        f"{own}/visibilite", data={"visibility": "public", "csrf_token": csrf_token(learner, own)}
+    )
 
     missing = _status(trainer, world, credential, "suspendre", "  ")
     assert missing.status_code == 422 and "Indiquez la raison" in text(missing)

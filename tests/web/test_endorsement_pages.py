@@ -76,6 +76,7 @@ def _issue(app, achievement_id: int, key: str, org_id: int | None = None) -> str
             award_key=key,
             base_url=BASE_URL,
             kek=app.config["JALON_KEY_ENCRYPTION_KEY"],
+            is_public=True,
         ).credential
         db.session.commit()
         return credential.public_id

@@ -148,7 +148,7 @@ def test_learner_answers_every_item_type_and_earns_badges(app, tour, client_as):
             assert learner.display_name not in credential.signed_json
             assert "11 questions" in signed["evidence"][0]["narrative"]
             described = {r["resultDescription"] for r in subject["result"]}
-            assert any(d.endswith(":referral") for d in described)
+            assert not any(d.endswith(":referral") for d in described)  # orientation: never
             assert any(":competence:" in d for d in described)
 
 
@@ -165,6 +165,23 @@ def test_results_page_is_idempotent_about_badges(app, tour, client_as, count_row
     for _ in range(11):
         item = current(app, url)
         last = post_answer(client, url, item, {}, intent="skip")
+    assert last.headers["Location"].endswith("/resultats")
+    for _ in range(2):
+        page = text(client.get(last.headers["Location"]))
+        assert "diagnostic réalisé" not in page  # « Je ne sais pas » everywhere: no badge
+    assert count_rows(Credential) == 0
+
+
+def test_one_real_answer_earns_the_completion_badge_once(app, tour, client_as, count_rows):
+    client = client_as("learner")
+    url = start(client)
+    for number in range(11):
+        item = current(app, url)
+        if number == 0:
+            wrong = form_fields(item, checking.example_wrong_response(item))
+            last = post_answer(client, url, item, wrong)
+        else:
+            last = post_answer(client, url, item, {}, intent="skip")
     assert last.headers["Location"].endswith("/resultats")
     for _ in range(2):
         page = text(client.get(last.headers["Location"]))

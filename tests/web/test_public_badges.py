@@ -42,6 +42,7 @@ def badge(app):
             award_key="session:1:badge:1",
             base_url=BASE_URL,
             kek=kek,
+            is_public=True,
         ).credential
         db.session.commit()
         return {
@@ -259,6 +260,7 @@ def test_did_web_document_is_served_when_enabled(client, app):
             award_key="did-web",
             base_url=BASE_URL,
             kek=kek,
+            is_public=True,
         ).credential
         db.session.commit()
         signed = json.loads(credential.signed_json)

@@ -222,6 +222,7 @@ def _issue(app, public_id: str):
             award_key=f"test:{public_id}",
             base_url=app.config["JALON_BASE_URL"],
             kek=app.config["JALON_KEY_ENCRYPTION_KEY"],  # the key the studio made the issuer with
+            is_public=True,
         )
         _db().commit()
         return issued.credential.public_id

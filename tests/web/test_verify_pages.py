@@ -116,6 +116,7 @@ def issue(app):
                 award_key=award_key,
                 base_url=BASE_URL,
                 kek=kek,
+                is_public=True,
                 **kwargs,
             ).credential
             db.session.commit()
@@ -362,10 +363,12 @@ def test_pasted_json_and_jws_are_verified(client, issue, app, no_csrf):
     assert _events(app) == [("upload", "valid", pk), ("upload", "valid", pk)]
 
 
-def _external_credential(issuer_id: str, vm: str, private_key, **extra) -> dict[str, Any]:
+def _external_credential(
+    issuer_id: str, vm: str, private_key, *, issuer_name: str = "Lycée Jean Moulin", **extra
+) -> dict[str, Any]:
     unsigned = build.build_achievement_credential(
         credential_id="urn:uuid:6f1d3d6e-1c39-4d6a-9a51-2a3f0e0a0b01",
-        issuer=build.IssuerProfile(id=issuer_id, name="Lycée Jean Moulin"),
+        issuer=build.IssuerProfile(id=issuer_id, name=issuer_name),
         achievement=build.AchievementDef(
             id="https://partenaire.example/achievements/soudure",
             name="Soudure à l'arc",
@@ -399,6 +402,28 @@ def test_external_did_key_badge_is_valid_and_issuer_unknown_to_jalon(client, app
     assert "RNCP</span> — " in page and "RNCP12345 Soudeur" in page
     assert web.asked == []  # did:key resolves offline
     assert _events(app) == [("upload", "valid", None)]
+    assert 'data-alert="borrowed-name"' not in page  # a name Jalon does not know: no alarm
+
+
+def test_unknown_issuer_borrowing_a_known_organisations_name_is_flagged(
+    client, app, no_csrf, web, world
+):
+    """Case, accents and spacing aside, the name is Association A's: the verifier says so
+    in a red alert block, not in a grey line."""
+    key = keys.generate_ed25519()
+    did = keys.did_key_for(key)
+    signed = _external_credential(
+        did, f"{did}#{did.removeprefix('did:key:')}", key, issuer_name="  ASSOCIATION   à "
+    )
+    page = _paste(client, json.dumps(signed)).get_data(as_text=True)
+    assert _verdict(page) == "valid"  # the signature holds: only the name is borrowed
+    alert = page[page.index('data-alert="borrowed-name"') :]
+    assert alert.index("Attention") < alert.index("</div>")
+    assert 'class="verify-alert verify-alert-bad" role="alert"' in page
+    assert (
+        "Attention : ce badge dit venir de Association A, mais il n'a pas été délivré par "
+        "Jalon pour Association A."
+    ) in alert
 
 
 def test_https_issuer_keys_and_status_list_come_through_the_guarded_fetcher(

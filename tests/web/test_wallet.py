@@ -13,7 +13,7 @@ from defusedxml import ElementTree
 from PIL import Image
 from pypdf import PdfReader
 
-from badges import issuance, issuers, revocation, verification
+from badges import issuance, issuers, revocation, verification, wallet
 from badges.images import BadgeDesign, render_png
 from badges.models import VerificationChannel
 from badges.ob3 import baking, jwt
@@ -63,7 +63,7 @@ def _issue(app, user_id: int, award_key: str, **kwargs) -> str:
                     "achievedLevel": "urn:jalon:rd:interagir:3",
                 }
             ],
-            **kwargs,
+            **{"is_public": True, **kwargs},  # published by its holder unless said otherwise
         ).credential
         db.session.commit()
         return credential.public_id
@@ -72,6 +72,30 @@ def _issue(app, user_id: int, award_key: str, **kwargs) -> str:
 @pytest.fixture
 def badge(app, world) -> str:
     return _issue(app, world.learner, "session:1:badge:1")
+
+
+@pytest.fixture
+def new_badge(app, world) -> str:
+    """A badge just issued, left as issuance leaves it: private."""
+    from web.database import db
+
+    with app.app_context():
+        learner = _learner(db.session, world.learner)
+        organisation = learner.user.memberships[0].organisation
+        kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
+        issuer = issuers.for_organisation(db.session, organisation) or issuers.create(
+            db.session, organisation, kek, name="Association Tremplin"
+        )
+        credential = issuance.issue(
+            db.session,
+            achievement=make_achievement(db.session, issuer),
+            learner=learner,
+            award_key="new",
+            base_url=BASE_URL,
+            kek=kek,
+        ).credential
+        db.session.commit()
+        return credential.public_id
 
 
 @pytest.fixture
@@ -266,7 +290,7 @@ def test_private_badge_hides_its_public_page_but_its_file_still_verifies(
     assert response.status_code == 302
     assert response.headers["Location"] == f"/apprenant/badges/{badge}"
     page = text(learner.get(f"/apprenant/badges/{badge}"))
-    assert "Votre badge est privé" in page and "Rendre ce badge public" in page
+    assert "Votre badge est privé" in page and "Privé : vous seul le voyez" in page
     assert "linkedin.com" not in page
     assert client.get(f"/c/{badge}").status_code == 404
     assert client.get(f"/c/{badge}", headers={"Accept": "application/ld+json"}).status_code == 404
@@ -340,3 +364,50 @@ def test_holder_viewing_their_own_public_page_is_not_counted_as_a_verification(
     assert "Pas encore vérifié" in learner.get("/apprenant/badges").get_data(as_text=True)
     assert client.get(f"/c/{badge}?via=qr").status_code == 200
     assert "Vérifié 1 fois" in learner.get("/apprenant/badges").get_data(as_text=True)
+
+
+def test_a_new_badge_is_private_until_its_holder_publishes_it(app, client, new_badge, learner):
+    """Nothing is shown, nor counted, before the holder says so; the switch says it plainly."""
+    from web.database import db
+
+    with app.app_context():
+        assert issuance.get(db.session, new_badge).is_public is False
+    with app.app_context():
+        found = issuance.get(db.session, new_badge)
+        secrets = (found.achievement.name, found.learner.display_name)
+    hidden = client.get(f"/c/{new_badge}")
+    assert hidden.status_code == 404
+    assert "Ce badge n'est pas partagé" in text(hidden)
+    assert not any(secret in text(hidden) for secret in secrets)
+    assert client.get(f"/c/{new_badge}?format=json").status_code == 404
+    with app.app_context():
+        found = issuance.get(db.session, new_badge)
+        assert wallet.verification_counts(db.session, [found]) == {found.id: 0}
+
+    page = learner.get(f"/apprenant/badges/{new_badge}")
+    html = page.get_data(as_text=True)
+    assert "Privé : vous seul le voyez" in text(page)
+    assert 'role="switch"' in html and 'aria-checked="false"' in html
+    assert "Rendez d'abord ce badge visible pour le partager" in text(page)
+    assert "linkedin.com" not in html and "qr.png" not in html
+
+    token = csrf_token(learner, f"/apprenant/badges/{new_badge}")
+    learner.post(
+        f"/apprenant/badges/{new_badge}/visibilite",
+        data={"visibility": "public", "csrf_token": token},
+    )
+    page = learner.get(f"/apprenant/badges/{new_badge}")
+    assert 'aria-checked="true"' in page.get_data(as_text=True)
+    assert "Visible par les personnes qui ont le lien" in text(page)
+    assert client.get(f"/c/{new_badge}").status_code == 200
+
+
+def test_the_holder_previews_their_private_badge_without_counting_it(app, new_badge, learner):
+    from web.database import db
+
+    preview = learner.get(f"/c/{new_badge}")
+    assert preview.status_code == 200
+    assert "Aperçu : ce badge est privé." in text(preview)
+    with app.app_context():
+        found = issuance.get(db.session, new_badge)
+        assert wallet.verification_counts(db.session, [found]) == {found.id: 0}

@@ -12,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -110,9 +111,19 @@ def login():
     session_clock.start()
     target = safe_next(request.args.get("next"), "") or None
     if user.must_change_password:  # then on to ``next`` (a campaign's link, say)
-        flash(_("Bienvenue ! Choisissez maintenant votre propre mot de passe."), "info")
+        _code_notice(user)
         return redirect(url_for("auth.change_password", next=target))
     return redirect(target or home_url(user))
+
+
+def _code_notice(user) -> None:
+    """Signing in with a one-time code: say so, and whether staff renewed it (and when)."""
+    renewed = accounts.code_renewed_at(db.session, user)
+    if renewed is not None:
+        when = format_date(renewed, "long")
+        notice = _("Votre code a été renouvelé par votre formatrice ou formateur le %(when)s.")
+        flash(notice % {"when": when}, "info")
+    flash(_("Bienvenue ! Choisissez maintenant votre propre mot de passe."), "info")
 
 
 @bp.post("/deconnexion")

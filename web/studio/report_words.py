@@ -50,6 +50,7 @@ def report_words() -> ReportWords:
         no_badges=_("Aucun badge pour l'instant."),
         scan=_("Scannez un code QR : la page dit si le badge est valide aujourd'hui."),
         issued=_("Délivré le {date} — état : {status}"),
+        private=_("Privé : la page n'affiche ce badge que lorsque la personne le rend visible."),
         statuses={
             WalletStatus.VALID: _("actif"),
             WalletStatus.SUSPENDED: _("suspendu"),

@@ -75,7 +75,7 @@ def renew_code(org_id: int, user_id: int):
     code = accounts.renew_access_code(user)
     audit.record(
         db.session,
-        "learner.code_renewed",
+        accounts.CODE_RENEWED,
         actor=current_user,
         organisation_id=org_id,
         target_type="user",

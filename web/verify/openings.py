@@ -48,12 +48,17 @@ def channel(found: Credential) -> VerificationChannel | None:
     switch, whose referrer is this very page), nor the holder looking at their own badge."""
     if request.method != "GET" or request.cookies.get(SEEN_COOKIE):
         return None
-    learner = getattr(current_user, "learner", None) if current_user.is_authenticated else None
-    if learner is not None and learner.id == found.learner_id:
+    if is_holder(found):
         return None
     if urlsplit(request.referrer or "").path == request.path:
         return None
     return VerificationChannel.QR if request.args.get("via") == "qr" else VerificationChannel.LINK
+
+
+def is_holder(found: Credential) -> bool:
+    """The signed-in learner the badge was issued to (who may preview it while private)."""
+    learner = getattr(current_user, "learner", None) if current_user.is_authenticated else None
+    return learner is not None and learner.id == found.learner_id
 
 
 def remember(response: Response) -> None:

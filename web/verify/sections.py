@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from badges import awarding, issuers
 from badges.models import Credential
 from badges.verification import Verification
+from web.database import db
 from web.verify import display, endorsement_lines, verdicts
 from web.verify.display import CredentialView
 
@@ -37,9 +39,12 @@ def outcome(checked: Verification, view: CredentialView) -> verdicts.Outcome:
 
 def context(checked: Verification, base_url: str) -> dict[str, Any]:
     """Template variables ``view``, ``holder_name``, ``issuer_url``, ``outcome``, ``checks``,
-    ``endorsements``."""
+    ``endorsements``, ``borrowed_name`` (the known organisation an unknown issuer names itself
+    after, if any)."""
     result, ours = checked.result, checked.credential
     document = result.credential or (json.loads(ours.signed_json) if ours else None)
+    if ours is not None and isinstance(document, dict):
+        document = awarding.without_private_details(document)
     view = display.read(document, base_url)
     return {
         "view": view,
@@ -48,4 +53,9 @@ def context(checked: Verification, base_url: str) -> dict[str, Any]:
         "outcome": outcome(checked, view),
         "checks": verdicts.check_lines(result),
         "endorsements": endorsement_lines.lines(result),
+        "borrowed_name": (
+            issuers.known_name_like(db.session, view.issuer_name)
+            if result.issuer_known is False
+            else None
+        ),
     }

@@ -67,8 +67,10 @@ def _negotiated_type(candidates: tuple[str, ...]) -> str:
 @public
 def credential(credential_id: str):
     """The credential: signed JSON, its VC-JWT, or the page an employer reads after a scan."""
-    found = _public_credential(credential_id)
+    found = _credential_or_404(credential_id)
     wanted = _wanted_format()
+    if not found.is_public and not openings.is_holder(found):
+        return _not_shared(wanted)
     if wanted == "json":
         response = _json(found.signed_json, _negotiated_type(CREDENTIAL_JSON_TYPES))
     elif wanted == "jwt":
@@ -84,15 +86,19 @@ def credential(credential_id: str):
     return response
 
 
-def _public_credential(credential_id: str) -> Credential:
-    """Our credential with this id while its holder keeps it public; 404 otherwise."""
+def _credential_or_404(credential_id: str) -> Credential:
     try:
-        found = issuance.get(db.session, credential_id)
+        return issuance.get(db.session, credential_id)
     except issuance.CredentialNotFound:
         abort(404)
-    if not found.is_public:
+
+
+def _not_shared(wanted: str | None) -> Response | tuple[str, int]:
+    """A private badge: its holder has not shared it. Nothing is shown, nothing counted; the
+    holder, signed in, sees the page as a preview instead."""
+    if wanted is not None:
         abort(404)
-    return found
+    return render_template("verify/not_shared.html"), 404
 
 
 def _jwt(found: Credential) -> Response:
@@ -117,6 +123,7 @@ def _credential_page(found: Credential) -> Response:
             "verify/credential.html",
             credential=found,
             public_url=issuance.credential_iri(found.public_id, base_url),
+            preview=not found.is_public,
             qr=qr_svg(
                 verification.qr_url(found.public_id, base_url), title=_("Code QR de ce badge")
             ),
