@@ -16,8 +16,8 @@ from web.api.problems import problem
 
 
 def _upload_limit() -> str:
-    """The body size limit in words (« 8 Mo »)."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    """The body size limit of this request in words (« 8 Mo »; smaller on a learner's pages)."""
+    limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
     if limit >= 1024 * 1024:
         return _("%(count)d Mo", count=limit // (1024 * 1024))
     return _("%(count)d Ko", count=max(1, limit // 1024))

@@ -13,7 +13,7 @@ import itertools
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journey_steps import log_out, take_tour
+from tests.e2e.journey_steps import log_out, publish_badge, take_tour
 from tests.e2e.test_badge_rules import PASSWORD, credential_of
 from tests.e2e.test_studio_badges import _describe, _png
 
@@ -140,9 +140,11 @@ def test_a_designed_badge_is_earned_verified_suspended_and_revoked(
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes badges")
     expect(page.get_by_text("Parcours numérique (e2e)").first).to_be_visible()
     assert_accessible(page)
-    log_out(page)
     public_id = credential_of(journey_server, badge_url.rsplit("/", 1)[-1], campaign["newcomer"])
     assert public_id is not None, "the learner who finished the campaign did not get the badge"
+    page.goto(journey_server(f"/apprenant/badges/{public_id}"))
+    publish_badge(page, lambda *_: None)  # private until its holder shares it
+    log_out(page)
 
     employer = browser.new_context(base_url=journey_server.url, locale="fr-FR").new_page()
     employer.goto(journey_server(f"/c/{public_id}"))

@@ -66,6 +66,10 @@ def test_pending_badges_are_announced_and_reessayer_issues_them(
     monkeypatch.undo()
     page.get_by_role("button", name="Réessayer").click()
     expect(page).to_have_url(re.compile(r"/resultats$"))
-    expect(page.get_by_role("heading", name="Vous avez gagné 2 badges")).to_be_visible()
+    # Issuing signs each credential: on a loaded machine that takes more than the default wait.
+    # At least the tour's two badges (a badge designed by another test on the shared server may
+    # also be earned).
+    earned = page.get_by_role("heading", name=re.compile(r"Vous avez gagné [2-9] badges"))
+    expect(earned).to_be_visible(timeout=20_000)
     expect(page.get_by_role("button", name="Réessayer")).to_have_count(0)
     assert_accessible(page)

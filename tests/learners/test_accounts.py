@@ -133,7 +133,7 @@ def test_demo_is_idempotent(dbsession):
     again = [
         dbsession.scalar(select(func.count()).select_from(m)) for m in (User, Membership, Learner)
     ]
-    assert counts == again == [11, 11, 4]
+    assert counts == again == [12, 12, 4]
     assert not demo.is_empty(dbsession)
     roles = {a.role for a in demo.ACCOUNTS}
     assert roles == set(Role)

@@ -174,7 +174,7 @@ def test_an_oversized_answer_is_a_french_413_and_records_nothing(app, tour, clie
         f"{url}/reponse", data={**answer, "text": "x" * (6 * 1024 * 1024)}, headers=HTML
     )
     assert response.status_code == 413
-    assert "Ce que vous avez envoyé est trop gros" in text(response)
+    assert "Ce que vous avez envoyé dépasse 1 Mo : rien n'a été enregistré" in text(response)
     assert rows() == before
     assert client.post(f"{url}/reponse", data=answer).status_code == 303  # nothing was lost
 
