@@ -30,7 +30,6 @@ from badges.models import (
     Issuer,
     KeyAlgorithm,
     StatusList,
-    StatusPurpose,
 )
 from badges.ob3 import build, data_integrity
 from badges.ob3.credential_fields import achievement_of, as_list
@@ -289,15 +288,7 @@ def _status_bit(
 ) -> tuple[StatusList, int]:
     """A revocation bit in the endorser's list, under the issuer's lock (as issuance does)."""
     issuers.lock(db, issuer)
-    status_list = status_lists.current(db, issuer, StatusPurpose.REVOCATION)
-    if status_list is None:
-        status_list = status_lists.create(
-            db, issuer, StatusPurpose.REVOCATION, base_url=base_url, kek=kek
-        )
-    index = status_lists.allocate(db, status_list)
-    if index is None:  # pragma: no cover - impossible under the lock; kept as a guard
-        raise RuntimeError("status list filled up under the issuer lock")
-    return status_list, index
+    return status_lists.revocation_bit(db, issuer, base_url=base_url, kek=kek)
 
 
 def withdraw(

@@ -25,7 +25,6 @@ from badges.models import (
     Achievement,
     Credential,
     KeyAlgorithm,
-    StatusPurpose,
     new_public_id,
 )
 from badges.ob3 import build, data_integrity, jwt
@@ -149,14 +148,7 @@ def issue(
     existing = by_award_key(db, award_key)
     if existing is not None:
         return Issued(existing, created=False)
-    status_list = status_lists.current(db, issuer, StatusPurpose.REVOCATION)
-    if status_list is None:
-        status_list = status_lists.create(
-            db, issuer, StatusPurpose.REVOCATION, base_url=base_url, kek=kek
-        )
-    index = status_lists.allocate(db, status_list)
-    if index is None:  # pragma: no cover - impossible under the lock; kept as a guard
-        raise RuntimeError("status list filled up under the issuer lock")
+    status_list, index = status_lists.revocation_bit(db, issuer, base_url=base_url, kek=kek)
 
     public_id = new_public_id()
     unsigned = build.build_achievement_credential(

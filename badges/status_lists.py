@@ -119,6 +119,20 @@ def allocate(db: Session, status_list: StatusList) -> int | None:
     return permuted_index(status_list, counter - 1)
 
 
+def revocation_bit(
+    db: Session, issuer: Issuer, *, base_url: str, kek: str | bytes
+) -> tuple[StatusList, int]:
+    """A free bit in the issuer's current revocation list (a new list when there is none or it
+    is full). The caller holds the issuer's lock (``issuers.lock``), so no bit is given twice."""
+    status_list = current(db, issuer, StatusPurpose.REVOCATION)
+    if status_list is None:
+        status_list = create(db, issuer, StatusPurpose.REVOCATION, base_url=base_url, kek=kek)
+    index = allocate(db, status_list)
+    if index is None:  # pragma: no cover - impossible under the lock; kept as a guard
+        raise RuntimeError("status list filled up under the issuer lock")
+    return status_list, index
+
+
 def set_bit(
     db: Session,
     status_list: StatusList,
