@@ -77,21 +77,29 @@ def postgres_template() -> Iterator[str]:
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a fresh, fully migrated database for this test alone."""
-    if request.param == "sqlite":
-        path = tmp_path / "jalon.sqlite3"
+    yield from fresh_database(request, tmp_path, request.param, name="jalon_t")
+
+
+def fresh_database(
+    request: pytest.FixtureRequest, tmp_path: Path, backend: str, name: str
+) -> Iterator[str]:
+    """A fresh, migrated database of ``backend`` cloned from the run's template (dropped after
+    the test on PostgreSQL); ``name`` tells a test's several databases apart."""
+    if backend == "sqlite":
+        path = tmp_path / f"{name}.sqlite3"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
     template = request.getfixturevalue("postgres_template")
-    name = f"jalon_t_{uuid.uuid4().hex[:12]}"
+    database = f"{name}_{uuid.uuid4().hex[:12]}"
     admin = _pg_admin_engine()
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        connection.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{template}"'))
     try:
-        yield _pg_url_for(name)
+        yield _pg_url_for(database)
     finally:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
 
 

@@ -4,20 +4,18 @@ key-encryption key is never in the archive."""
 
 from __future__ import annotations
 
-import shutil
-import uuid
 import zipfile
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from learners.database import make_engine
 from learners.models import Organisation
 from tests.assessments.factories import make_campaign
 from tests.badges.factories import KEK, make_achievement
 from tests.badges.test_personal_data import _person
-from tests.conftest import _pg_admin_engine, _pg_url_for
+from tests.conftest import fresh_database
 from tests.indicators.factories import make_action
 from tests.learners.factories import make_organisation
 from web import backup
@@ -26,22 +24,8 @@ from web import backup
 @pytest.fixture
 def empty_url(request, database_url, tmp_path) -> Iterator[str]:
     """A second fresh, migrated database of the same engine as ``database_url``."""
-    if database_url.startswith("sqlite"):
-        path = tmp_path / "restored.sqlite3"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    template = request.getfixturevalue("postgres_template")
-    name = f"jalon_r_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin_engine()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    try:
-        yield _pg_url_for(name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    yield from fresh_database(request, tmp_path, backend, name="jalon_r")
 
 
 def _everything(url: str) -> dict[str, list]:
