@@ -486,6 +486,24 @@ class CompetenceResult(Base):
     competence: Mapped[Competence] = relationship()
 
 
+class CompetenceProgress(Base):
+    """The first and last level of one path (enrolment) in one competence it was measured in
+    at least twice, kept by ``assessments.path_progress`` as sessions finish and paths change: what
+    « compétences acquises » compares, so the indicator reads one row per path and competence
+    instead of every result of every session (tests/bench: indicators)."""
+
+    __tablename__ = "competence_progress"
+
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="CASCADE"), primary_key=True
+    )
+    competence_id: Mapped[int] = mapped_column(
+        ForeignKey("competences.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    first_level: Mapped[int] = mapped_column(Integer)
+    last_level: Mapped[int] = mapped_column(Integer)
+
+
 class ItemFit(Base):
     """An item's last calibration from one organisation's answers: the ``a``/``b`` it found,
     and whether the item fits the model (``misfit``: to review before trusting it). Kept per

@@ -27,7 +27,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from assessments import engine, scoring
+from assessments import engine, path_progress, scoring
 from assessments.campaigns import (
     CampaignClosed,
     CampaignNotOpenYet,
@@ -745,6 +745,7 @@ def finish(db: Session, session: AssessmentSession, now: datetime | None = None)
     session.total_score = results.total_score
     session.referral = results.referral
     db.flush()
+    path_progress.refresh(db, [session.learner_id])
     return results
 
 

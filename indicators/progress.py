@@ -2,67 +2,37 @@
 
 The sessions that count for a path are the finished sessions of the learner in the action's
 campaigns, or in the porteur's campaigns tied to no action taken during the path (from entry to
-exit, or until now). For each path and competence measured at least twice, the level of the
-first and of the last of those sessions (by end time) are compared in SQL, with two aggregates
-per path and competence (no window function to sort), so no result is brought back per person.
+exit, or until now). The first and last level of each path in each competence measured at least
+twice are kept as sessions finish (``assessments.path_progress``), so a figure reads one row per
+path and competence, and no result is brought back per person.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
-from assessments.models import AssessmentSession, Campaign, CompetenceResult, SessionStatus
+from assessments.models import CompetenceProgress
 from indicators import scope
 from indicators.figures import Figure
 from indicators.filters import Filters
-
-LEVELS = 100  # levels are 0–8: a level fits under this in the (end time, level) sort key
 
 
 def _measures(db: Session, filters: Filters, group: str | None):
     """(grp, enrolment, learner, competence, first level, last level) for every competence a
     path measured twice or more."""
     rows = scope.enrolments(db, filters, dated=scope.ENTRY, group=group).subquery()
-    finished_day = scope.day_of(db, AssessmentSession.finished_at)
-    during_path = and_(
-        Campaign.action_id.is_(None),
-        Campaign.organisation_id == rows.c.organisation_id,
-        finished_day >= rows.c.entry_date,
-        or_(rows.c.exit_date.is_(None), finished_day <= rows.c.exit_date),
-    )
-    # The level rides on the end time: the smallest (end time, level) key is the first
-    # session's level, the largest the last one's. Two aggregates, no window to sort.
-    ordered = scope.epoch_of(db, AssessmentSession.finished_at) * LEVELS + CompetenceResult.level
     return (
         select(
             rows.c.grp,
             rows.c.enrolment_id,
             rows.c.learner_id,
-            CompetenceResult.competence_id,
-            (func.min(ordered) % LEVELS).label("first_level"),
-            (func.max(ordered) % LEVELS).label("last_level"),
+            CompetenceProgress.competence_id,
+            CompetenceProgress.first_level,
+            CompetenceProgress.last_level,
         )
         .select_from(rows)
-        .join(
-            AssessmentSession,
-            and_(
-                AssessmentSession.learner_id == rows.c.learner_id,
-                AssessmentSession.status == SessionStatus.FINISHED,
-            ),
-        )
-        .join(
-            Campaign,
-            and_(
-                Campaign.id == AssessmentSession.campaign_id,
-                or_(Campaign.action_id == rows.c.action_id, during_path),
-            ),
-        )
-        .join(CompetenceResult, CompetenceResult.session_id == AssessmentSession.id)
-        .group_by(
-            rows.c.grp, rows.c.enrolment_id, rows.c.learner_id, CompetenceResult.competence_id
-        )
-        .having(func.count() >= 2)
+        .join(CompetenceProgress, CompetenceProgress.enrolment_id == rows.c.enrolment_id)
         .subquery()
     )
 

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Select,
     case,
-    cast,
     extract,
     func,
     literal_column,
@@ -103,20 +101,6 @@ def month_of(db: Session, column) -> ColumnElement:
     if _dialect(db) == "postgresql":
         return func.to_char(column, "YYYY-MM")
     return func.strftime("%Y-%m", column)
-
-
-def day_of(db: Session, column) -> ColumnElement:
-    """The calendar day (UTC) of a datetime column, comparable with a date column."""
-    if _dialect(db) == "postgresql":
-        return func.date(func.timezone("UTC", column))
-    return func.date(column)
-
-
-def epoch_of(db: Session, column) -> ColumnElement:
-    """Whole seconds since 1970 of a datetime column, as an integer, on either engine."""
-    if _dialect(db) == "postgresql":
-        return cast(extract("epoch", column), BigInteger)
-    return cast(func.strftime("%s", column), BigInteger)
 
 
 def age_band_of() -> ColumnElement:

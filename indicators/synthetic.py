@@ -33,6 +33,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from assessments import campaigns as assessment_campaigns
+from assessments import path_progress
 from assessments.frameworks import get_framework
 from assessments.models import (
     AnswerStatus,
@@ -40,6 +41,7 @@ from assessments.models import (
     AssessmentSession,
     Campaign,
     Competence,
+    CompetenceProgress,
     CompetenceResult,
     Item,
     ItemStatus,
@@ -724,6 +726,7 @@ def generate(
     pieces = {id(p): _badge_pieces(p, context.base_url) for p in porteurs}
     assigned = _assignments(rng, actions, beneficiaries)
     first_number = ids.next[User.__table__.name]
+    first_learner = ids.next[Learner.__table__.name]
     for start in range(0, beneficiaries, BATCH):
         batch = _Batch()
         for n in range(start, min(start + BATCH, beneficiaries)):
@@ -740,6 +743,11 @@ def generate(
     db.flush()
     # After a bulk load, as after any: fresh statistics, so the planner picks the indexes.
     db.execute(text("ANALYZE"))
+    # The paths' first and last levels, which the batched inserts went around.
+    progress("niveaux par parcours", 0, 1)
+    path_progress.fill(db, Enrolment.learner_id >= first_learner)
+    db.execute(text(f"ANALYZE {CompetenceProgress.__tablename__}"))
+    progress("niveaux par parcours", 1, 1)
     counts = {name: ids.next[name] - before[name] for name in before}
     counts["organisations"] = porteur_count
     return counts

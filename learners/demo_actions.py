@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from learners import demo
 from learners.accounts import create_user, find_by_login
-from learners.enrolments import add_months
+from learners.enrolments import add_months, paths_changed
 from learners.models import (
     Action,
     Enrolment,
@@ -243,6 +243,7 @@ def _path(db: Session, action: Action, learner: Learner, path: DemoPath, today: 
                 )
             )
     db.flush()
+    paths_changed(db, [learner.id])
 
 
 def load_actions(db: Session, today: date) -> list[Action]:

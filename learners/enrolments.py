@@ -10,6 +10,7 @@ six-month situation is recorded once six months have passed. Every problem is re
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,6 +38,26 @@ MAX_SESSIONS = 500
 # A plausible beneficiary is between 15 and 100 years old.
 YOUNGEST, OLDEST = 15, 100
 FOLLOW_UP_MONTHS = 6
+
+PathsChanged = Callable[[Session, Iterable[int]], None]  # (db, learner ids)
+# Who must hear that learners' paths started or ended (their dates decide which sessions count
+# for them): ``assessments.path_progress`` registers the refresh of each path's first and last
+# levels here, since learners sits below assessments and cannot call it.
+_path_listeners: list[PathsChanged] = []
+
+
+def on_paths_changed(listener: PathsChanged) -> PathsChanged:
+    """Call ``listener`` whenever :func:`paths_changed` is (once, however often registered)."""
+    if listener not in _path_listeners:
+        _path_listeners.append(listener)
+    return listener
+
+
+def paths_changed(db: Session, learner_ids: Iterable[int]) -> None:
+    """Tell the listeners that these learners' paths were entered or their dates changed."""
+    ids = list(learner_ids)
+    for listener in _path_listeners:
+        listener(db, ids)
 
 
 class EnrolmentNotFound(LookupError):
@@ -146,6 +167,7 @@ def enrol(
     )
     db.add(enrolment)
     db.flush()
+    paths_changed(db, [learner.id])
     return enrolment
 
 
@@ -192,6 +214,7 @@ def record_exit(db: Session, enrolment: Enrolment, spec: ExitSpec, today: date) 
     enrolment.exit_reason = spec.reason
     enrolment.sessions_attended = spec.sessions_attended
     db.flush()
+    paths_changed(db, [enrolment.learner_id])
     return enrolment
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessments import campaigns, content_io
+from assessments import campaigns, content_io, path_progress
 from assessments.content_io import ParsedFile
 from assessments.demo import TOUR_ITEMS
 from assessments.models import (
@@ -310,6 +310,8 @@ def make_session(
             )
         )
     db.flush()
+    if finished:  # as ``sessions.finish`` does: the paths' first and last levels follow
+        path_progress.refresh(db, [learner.id])
     db.expire(session, ["responses", "results"])
     return session
 

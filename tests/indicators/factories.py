@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from learners.enrolments import paths_changed
 from learners.models import (
     Action,
     Enrolment,
@@ -57,6 +58,7 @@ def enrol(
     )
     db.add(enrolment)
     db.flush()
+    paths_changed(db, [enrolment.learner_id])  # as ``learners.enrolments.enrol`` does
     return enrolment
 
 
