@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.orm import Session
 
 from indicators import credentials, paths, progress, scope
-from indicators.figures import DEFAULT_MASK_THRESHOLD, Figure, masked_if_small
+from indicators.figures import DEFAULT_MASK_THRESHOLD, Figure, masked_cells, masked_if_small
 from indicators.filters import DIMENSIONS, Filters
 from indicators.scope import ActionFacts
 
@@ -138,6 +138,12 @@ def _finish(figure: Figure, planned_value, threshold: int) -> Figure:
     return masked_if_small(replace(figure, planned=planned_value), threshold)
 
 
+def _masked(cells: list[tuple[str, Figure]], threshold: int) -> list[tuple[str, Figure]]:
+    """The cells of a breakdown or trend masked together (``figures.masked_cells``)."""
+    figures = masked_cells([f for _, f in cells], threshold)
+    return list(zip([k for k, _ in cells], figures, strict=True))
+
+
 def compute(
     db: Session, key: str, filters: Filters, threshold: int = DEFAULT_MASK_THRESHOLD
 ) -> Figure:
@@ -153,9 +159,9 @@ def _only(filters: Filters, actions: list[ActionFacts]) -> Filters:
     return replace(filters, action_ids=ids, organisation_ids=(), typologies=(), target_jobs=())
 
 
-def _list_breakdown(db, indicator, filters, dimension, threshold) -> list[tuple[str, Figure]]:
+def _list_breakdown(db, indicator, filters, dimension) -> list[tuple[str, Figure]]:
     """Typologies and target jobs are lists on the action: one figure per value present among
-    the actions in scope (an action of two typologies counts in both)."""
+    the actions in scope (an action of two typologies counts in both), unmasked."""
     actions = scope.actions_in_scope(db, filters)
     attribute = "typologies" if dimension == "typologie" else "target_jobs"
     values = sorted({v for a in actions for v in getattr(a, attribute)})
@@ -163,7 +169,7 @@ def _list_breakdown(db, indicator, filters, dimension, threshold) -> list[tuple[
     for value in values:
         kept = [a for a in actions if value in getattr(a, attribute)]
         figure = indicator.function(db, _only(filters, kept), None).get("", empty(indicator))
-        cells.append((value, _finish(figure, planned(indicator, kept), threshold)))
+        cells.append((value, replace(figure, planned=planned(indicator, kept))))
     return cells
 
 
@@ -184,19 +190,21 @@ def breakdown(
     dimension: str,
     threshold: int = DEFAULT_MASK_THRESHOLD,
 ) -> list[tuple[str, Figure]]:
-    """The indicator per value of ``dimension`` (one of ``DIMENSIONS``), each cell masked on
-    its own. Keys are stable codes: action and porteur ids, years, enum values, INSEE codes,
-    ``''`` for « not stated ». Actions and porteurs in scope with no one yet appear too."""
+    """The indicator per value of ``dimension`` (one of ``DIMENSIONS``), small cells masked and
+    enough others with them that none is the total minus the cells shown. Keys are stable
+    codes: action and porteur ids, years, enum values, INSEE codes, ``''`` for « not stated ».
+    Actions and porteurs in scope with no one yet appear too."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     indicator = INDICATORS[key]
     if dimension in scope.LIST_DIMENSIONS:
-        return _list_breakdown(db, indicator, filters, dimension, threshold)
+        return _masked(_list_breakdown(db, indicator, filters, dimension), threshold)
     figures = indicator.function(db, filters, dimension)
     actions = scope.actions_in_scope(db, filters)
     plans = _planned_by_group(indicator, actions, dimension)
     keys = sorted(set(figures) | set(plans), key=key_order)
-    return [(k, _finish(figures.get(k, empty(indicator)), plans.get(k), threshold)) for k in keys]
+    cells = [(k, replace(figures.get(k, empty(indicator)), planned=plans.get(k))) for k in keys]
+    return _masked(cells, threshold)
 
 
 def key_order(key: str) -> tuple[int, int | str]:
@@ -209,11 +217,11 @@ def key_order(key: str) -> tuple[int, int | str]:
 def monthly_trend(
     db: Session, key: str, filters: Filters, threshold: int = DEFAULT_MASK_THRESHOLD
 ) -> list[tuple[str, Figure]]:
-    """The indicator per month (« 2026-03 ») of the date it rests on (entry or exit), each
-    month masked on its own, months with nobody left out."""
+    """The indicator per month (« 2026-03 ») of the date it rests on (entry or exit), months
+    with nobody left out, masked as a breakdown is (the months add up to the figure)."""
     indicator = INDICATORS[key]
     figures = indicator.function(db, filters, scope.MONTH)
-    return [(m, masked_if_small(figures[m], threshold)) for m in sorted(figures) if m]
+    return _masked([(m, figures[m]) for m in sorted(figures) if m], threshold)
 
 
 def competence_progress(

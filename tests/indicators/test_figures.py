@@ -2,7 +2,7 @@
 
 import pytest
 
-from indicators.figures import Figure, masked_if_small
+from indicators.figures import Figure, masked_cells, masked_if_small
 from indicators.filters import age_band
 
 
@@ -18,6 +18,26 @@ def test_a_figure_at_the_threshold_or_on_nobody_is_shown():
     assert masked_if_small(at, threshold=5) == at
     empty = Figure(key="n", value=0, people=0)
     assert masked_if_small(empty, threshold=5) == empty
+
+
+def _shown(people: list[int], threshold: int = 5) -> list[int | None]:
+    cells = [Figure(key="n", value=n, people=n) for n in people]
+    return [None if f.masked else f.value for f in masked_cells(cells, threshold)]
+
+
+@pytest.mark.parametrize(
+    ("people", "shown"),
+    [
+        ([20, 3], [None, None]),  # total 23 − 20 would give the 3 back
+        ([20, 3, 7, 9], [20, None, None, 9]),  # the next-smallest cell goes with it
+        ([20, 3, 0, 9], [20, None, 0, None]),  # an empty cell protects nothing
+        ([20, 1, 2, 9], [20, None, None, None]),  # two masked cells, 3 people: still too few
+        ([20, 3, 4], [20, None, None]),  # two small cells hide each other
+        ([20, 7, 9], [20, 7, 9]),  # nothing small, nothing masked
+    ],
+)
+def test_a_masked_cell_is_never_the_total_minus_the_cells_shown(people, shown):
+    assert _shown(people) == shown
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,24 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from learners import demo
-from learners.models import ExitReason, Learner, Organisation, Sex, Situation, User
+from learners import api_tokens, demo
+from learners.models import (
+    Action,
+    ExitReason,
+    Learner,
+    Organisation,
+    Sex,
+    Situation,
+    User,
+)
+from tests.assessments.factories import make_campaign, make_framework, make_session
 from tests.indicators.factories import enrol, make_action, observe
 from tests.web.html_tables import read_table
 from web.database import db
@@ -70,13 +79,14 @@ def test_the_dashboard_shows_headlines_planned_and_a_masked_porteur(world, clien
     assert whole[0] == "Ensemble" and whole[entered] == "9"
     assert whole[header.index("Bénéficiaires entrés (prévu)")] == "22"
     by_name = {row[0]: row for row in porteurs}
-    assert by_name["Association A"][entered] == "6"
     assert by_name["Association B"][entered] == "masqué"  # 3 people
+    # 6 people, but shown it would give B's 3 back as 9 − 6: masked with it.
+    assert by_name["Association A"][entered] == "masqué"
     complete = header.index("Parcours complets")
     assert by_name["Association B"][complete] == "masqué"
     assert f"porteur={world.org_a}" in page  # drill-down to the porteur's actions
     assert 'role="img"' in page and "Taux réalisés" in page  # the accessible charts
-    assert "Association A : 6. Association B : masqué." in page
+    assert "Association A : masqué. Association B : masqué." in page
     assert "Définitions" in page and "séances suivies / séances prévues" in page
 
 
@@ -99,26 +109,71 @@ def _xlsx_text(value, kind_percent: bool) -> str:
     return str(value)
 
 
-@pytest.mark.parametrize("query", [{}, {"ventilation": "sexe", "du": "2025-01-01"}])
-def test_page_csv_and_xlsx_hold_the_same_figures(world, client_as, paths, query):
-    department = client_as("department")
-    suffix = f"?{urlencode(query)}" if query else ""
-    rows = page_rows(department.get(f"/departement/{suffix}"))
-    download = department.get(f"/departement/indicateurs.csv{suffix}")
-    assert download.status_code == 200 and download.mimetype == "text/csv"
-    assert download.data.startswith("\ufeff".encode()) and b";" in download.data
-    lines = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig")), delimiter=";"))
-    assert lines == rows
-
-    book = department.get(f"/departement/indicateurs.xlsx{suffix}")
-    sheet = load_workbook(io.BytesIO(book.data)).active
+def _xlsx_rows(sheet) -> list[list[str]]:
     header = [c.value for c in sheet[1]]
-    percent = [cell.number_format == "0.0%" for cell in sheet[2]]
-    cells = [header] + [
+    percent = [cell.number_format == "0.0%" for cell in sheet[2]] if sheet.max_row > 1 else []
+    return [header] + [
         [_xlsx_text(v, percent[i]) for i, v in enumerate(row)]
         for row in sheet.iter_rows(min_row=2, values_only=True)
     ]
-    assert cells == rows
+
+
+def _measured_twice(app, action_id: int) -> None:
+    """One beneficiary of the action assessed twice: the competences' table has rows."""
+    with app.app_context():
+        action = db.session.get(Action, action_id)
+        porteur = db.session.get(Organisation, action.organisation_id)
+        campaign = make_campaign(db.session, make_framework(db.session), organisation=porteur)
+        campaign.action_id = action.id
+        learner = action.enrolments[0].learner
+        for day, level in ((2, 1), (9, 3)):
+            at = datetime(2026, 3, day, 10, tzinfo=UTC)
+            make_session(db.session, campaign, learner, levels={"1.1": level}, finished_at=at)
+        db.session.commit()
+
+
+TABLES = {"indicators-table": "", "trend-table": "tendance", "competences-table": "competences"}
+
+
+@pytest.mark.parametrize("query", [{}, {"ventilation": "sexe", "du": "2025-01-01"}])
+def test_page_csv_xlsx_and_api_hold_the_same_figures(app, world, client_as, paths, query):
+    _measured_twice(app, paths["action_a"])
+    department = client_as("department")
+    suffix = f"?{urlencode(query)}" if query else ""
+    page = department.get(f"/departement/{suffix}")
+    book = department.get(f"/departement/indicateurs.xlsx{suffix}")
+    sheets = load_workbook(io.BytesIO(book.data)).worksheets
+    assert len(sheets) == len(TABLES)  # one sheet per table of the page, in its order
+    for sheet, (table_id, name) in zip(sheets, TABLES.items(), strict=True):
+        rows = page_rows(page, table_id)
+        assert len(rows) > 1, table_id
+        csv_query = urlencode({**query, "tableau": name} if name else query)
+        download = department.get(f"/departement/indicateurs.csv?{csv_query}")
+        assert download.status_code == 200 and download.mimetype == "text/csv"
+        assert download.data.startswith("\ufeff".encode()) and b";" in download.data
+        lines = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig")), delimiter=";"))
+        assert lines == rows, table_id
+        assert _xlsx_rows(sheet) == rows, table_id
+
+    # The API's monthly trend of each count is the page's column, masked cells included.
+    with app.app_context():
+        departement = db.session.get(Organisation, world.departement)
+        secret = api_tokens.issue(db.session, departement, "Outil", created_by=None).secret
+        db.session.commit()
+    header, *months = page_rows(page, "trend-table")
+    titles = {
+        "beneficiaires_entree": "Bénéficiaires entrés",
+        "beneficiaires_sortie": "Bénéficiaires sortis",
+    }
+    for key, title in titles.items():
+        filters = {k: v for k, v in query.items() if k != "ventilation"}
+        api = department.get(
+            f"/api/v1/indicators/{key}?{urlencode({**filters, 'tendance': 'mois'})}",
+            headers={"Authorization": f"Bearer {secret}"},
+        ).json["tendance"]
+        shown = {r["mois"]: "masqué" if r["masque"] else str(r["valeur"]) for r in api}
+        column = header.index(title)
+        assert {row[0]: row[column] for row in months if row[column] != "0"} == shown
 
 
 def test_the_threshold_comes_from_the_configuration(app, world, client_as, paths):
@@ -164,8 +219,10 @@ def _texts_of(response) -> str:
     if response.mimetype == "application/pdf":
         return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     if "spreadsheetml" in response.mimetype:
-        sheet = load_workbook(io.BytesIO(response.data)).active
-        return " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row)
+        sheets = load_workbook(io.BytesIO(response.data)).worksheets
+        return " ".join(
+            str(v) for s in sheets for row in s.iter_rows(values_only=True) for v in row
+        )
     return response.get_data(as_text=True)
 
 
@@ -185,7 +242,8 @@ def test_no_learner_name_or_login_anywhere_the_departement_looks(app, client_as,
         porteurs = [passerelle.id, world.org_a, world.org_b]
     app.config["JALON_INDICATORS_MASK_THRESHOLD"] = 1  # nothing hidden: names must still not show
     department = client_as("department")
-    urls = ["/departement/", "/departement/indicateurs.csv", "/departement/indicateurs.xlsx"]
+    urls = ["/departement/", "/departement/indicateurs.xlsx"]
+    urls += [f"/departement/indicateurs.csv?tableau={t}" for t in ("", "tendance", "competences")]
     for dimension in ("action", "porteur", "sexe", "tranche_age", "statut", "commune"):
         urls.append(f"/departement/?ventilation={dimension}")
         urls.append(f"/departement/indicateurs.xlsx?ventilation={dimension}")

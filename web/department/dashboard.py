@@ -200,13 +200,34 @@ def build(filters: Filters, dimension: str) -> Dashboard:
     )
 
 
-def download(table: Table, extension: str, name: str) -> Response:
-    if extension == "csv":
-        body, mimetype = csv_bytes(table), "text/csv; charset=utf-8"
-    else:
-        body = xlsx_bytes(table)
+# The page's tables by the name a CSV download asks for (``?tableau=``): a CSV holds one
+# rectangular table, what a spreadsheet, a pivot table or a script reads without cutting it up;
+# the XLSX holds them all, one sheet each.
+CSV_TABLES = ("indicateurs", "tendance", "competences")
+
+
+def tables(dashboard: Dashboard) -> dict[str, Table]:
+    """Every table the page shows, in its order, by the name of its CSV."""
+    shown = (dashboard.table, dashboard.trend, dashboard.competences)
+    return dict(zip(CSV_TABLES, shown, strict=True))
+
+
+def download(
+    args: MultiDict, extension: str, name: str, organisation_id: int | None = None
+) -> Response:
+    """The page's figures on the filters of ``args``: every table in one XLSX, or the table
+    ``?tableau=`` names (the breakdown by default) in a CSV."""
+    built = tables(for_args(args, organisation_id))
+    if extension == "xlsx":
+        body = xlsx_bytes(*built.values())
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers=attachment(f"{name}.{extension}"))
+        return Response(body, mimetype=mimetype, headers=attachment(f"{name}.xlsx"))
+    which = args.get("tableau", "")
+    which = which if which in built else CSV_TABLES[0]
+    if which != CSV_TABLES[0]:
+        name = f"{name}-{which}"
+    body, mimetype = csv_bytes(built[which]), "text/csv; charset=utf-8"
+    return Response(body, mimetype=mimetype, headers=attachment(f"{name}.csv"))
 
 
 def choices(filters: Filters, organisation_id: int | None = None) -> dict[str, list]:

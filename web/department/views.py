@@ -30,8 +30,7 @@ def home():
 @bp.get("/indicateurs.<any(csv, xlsx):extension>")
 @requires(Role.DEPARTMENT)
 def export(extension: str):
-    table = dashboard.for_args(request.args).table
-    return dashboard.download(table, extension, "indicateurs-departement")
+    return dashboard.download(request.args, extension, "indicateurs-departement")
 
 
 @bp.get("/actions/<int:action_id>/bilan.pdf")

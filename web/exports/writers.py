@@ -85,11 +85,7 @@ def _sheet_title(title: str) -> str:
     return cleaned[:31]
 
 
-def xlsx_bytes(table: Table) -> bytes:
-    """One sheet, a bold header row frozen, typed cells with French-friendly formats."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _sheet_title(table.title)
+def _fill_sheet(sheet, table: Table) -> None:
     sheet.append([c.title for c in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -104,6 +100,21 @@ def xlsx_bytes(table: Table) -> bytes:
             for cell in sheet[letter][1:]:
                 cell.number_format = number_format
     sheet.freeze_panes = "A2"
+
+
+def xlsx_bytes(table: Table, *more: Table) -> bytes:
+    """One sheet per table, named after it: a bold header row frozen, typed cells with
+    French-friendly formats."""
+    book = Workbook()
+    titles: set[str] = set()
+    for number, each in enumerate((table, *more)):
+        sheet = book.active if number == 0 else book.create_sheet()
+        title = _sheet_title(each.title)
+        if title in titles:  # two tables of one name: their sheets still differ
+            title = f"{title[:27]} ({number + 1})"
+        titles.add(title)
+        sheet.title = title
+        _fill_sheet(sheet, each)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

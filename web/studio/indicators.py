@@ -29,8 +29,7 @@ def indicators(org_id: int):
 @bp.get("/<int:org_id>/indicateurs.<any(csv, xlsx):extension>")
 @requires(*STAFF, org_arg="org_id")
 def indicators_export(org_id: int, extension: str):
-    table = dashboard.for_args(request.args, org_id).table
-    return dashboard.download(table, extension, f"indicateurs-{org_id}")
+    return dashboard.download(request.args, extension, f"indicateurs-{org_id}", org_id)
 
 
 @bp.get("/<int:org_id>/indicateurs/actions/<int:action_id>/bilan.pdf")
