@@ -230,3 +230,28 @@ def competence_progress(
     """« Compétences acquises » per competence (competence id → figure), each masked."""
     figures = progress.by_competence(db, filters)
     return [(c, masked_if_small(figures[c], threshold)) for c in sorted(figures)]
+
+
+# What a funder follows month by month besides entries and exits (the catalogue's counts):
+# paths completed, by month of exit, and badges issued for the actions, by month of issue.
+MONTHLY_COUNTS = {
+    "parcours_termines": "Parcours terminés, par mois de sortie : sorties au motif « parcours "
+    "terminé » (le numérateur du taux de parcours complets).",
+    "badges_delivres": _defined(credentials.issued_by_month),
+}  # key → French definition
+
+
+def monthly_counts(
+    db: Session, filters: Filters, threshold: int = DEFAULT_MASK_THRESHOLD
+) -> dict[str, list[tuple[str, Figure]]]:
+    """Each of ``MONTHLY_COUNTS`` per month (« 2026-03 »), masked as a trend is."""
+    completed = {
+        month: Figure(key="parcours_termines", value=f.numerator or 0, people=f.numerator or 0)
+        for month, f in paths.complete_paths(db, filters, scope.MONTH).items()
+        if month
+    }
+    issued = credentials.issued_by_month(db, filters)
+    return {
+        "parcours_termines": _masked(sorted(completed.items()), threshold),
+        "badges_delivres": _masked(sorted(issued.items()), threshold),
+    }

@@ -103,6 +103,13 @@ def month_of(db: Session, column) -> ColumnElement:
     return func.strftime("%Y-%m", column)
 
 
+def day_of(db: Session, column) -> ColumnElement:
+    """The calendar day (UTC) of a datetime column, comparable with a date column."""
+    if _dialect(db) == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)
+
+
 def age_band_of() -> ColumnElement:
     """``filters.age_band`` in SQL: the age reached in the year of entry."""
     age = extract("year", Enrolment.entry_date) - Enrolment.birth_year

@@ -1,5 +1,6 @@
 """Benchmark: every dashboard query of the département's indicators — each indicator's
-headline figure, its breakdown by action and its monthly trend — over ``jalon demo --scale``'s
+headline figure, its breakdown by action and its monthly trend, « compétences acquises » per
+competence and the trend's other monthly counts — over ``jalon demo --scale``'s
 fictitious data, on each engine.
 
 ``make bench`` generates ``JALON_BENCH_SCALE`` beneficiaries (10,000 by default; the issue's
@@ -62,10 +63,15 @@ def dashboard_queries(db: Session, filters: Filters | None = None) -> list[Timin
             f"par {BREAKDOWN}": lambda key=key: catalogue.breakdown(db, key, filters, BREAKDOWN),
             "tendance": lambda key=key: catalogue.monthly_trend(db, key, filters),
         }
+        if key == "competences_acquises":  # the page's table per competence
+            shapes["par compétence"] = lambda: catalogue.competence_progress(db, filters)
         for shape, call in shapes.items():
             timings.append((key, shape, *best_ms(call), os.getloadavg()[0]))
             if os.environ.get("JALON_BENCH_VERBOSE"):
                 print(_line(*timings[-1]), flush=True)
+    # The trend's other columns: completed paths and badges issued per month.
+    monthly = best_ms(lambda: catalogue.monthly_counts(db, filters))
+    timings.append(("comptes_mensuels", "tendance", *monthly, os.getloadavg()[0]))
     return timings
 
 
@@ -112,4 +118,4 @@ def test_dashboard_query_times(dbsession, database_url, request):
         f"[{engine}] dashboard queries, women who entered in 2026",
         dashboard_queries(dbsession, filtered),
     )
-    assert len(timings) == 3 * len(catalogue.INDICATORS)
+    assert len(timings) == 3 * len(catalogue.INDICATORS) + 2

@@ -157,9 +157,12 @@ def test_small_cells_are_masked_and_large_ones_shown(app, paths, secret):
         f"/api/v1/indicators/beneficiaires_entree?par=sexe&action={paths['a']}",
         secret,
     ).json
-    men = {row["cle"]: row for row in only_a["lignes"]}["m"]
+    cells = {row["cle"]: row for row in only_a["lignes"]}
+    men = cells["m"]
     assert men["masque"] is True
     assert men["valeur"] is None and men["numerateur"] is None and men["personnes"] == 0
+    # 7 women, but shown they would give the 3 men back as 10 − 7: masked with them.
+    assert cells["f"]["masque"] is True and cells["f"]["personnes"] == 0
 
 
 def test_answers_name_no_beneficiary(app, paths, secret):

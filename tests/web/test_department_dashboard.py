@@ -186,8 +186,18 @@ def test_the_threshold_comes_from_the_configuration(app, world, client_as, paths
 def test_the_monthly_trend_and_its_table(world, client_as, paths, app):
     app.config["JALON_INDICATORS_MASK_THRESHOLD"] = 1
     rows = page_rows(client_as("department").get("/departement/"), "trend-table")
-    assert rows[0] == ["Mois", "Bénéficiaires entrés", "Bénéficiaires sortis"]
-    assert rows[1:] == [["2025-03", "0", "3"], ["2025-04", "0", "3"], ["2026-02", "9", "0"]]
+    assert rows[0] == [
+        "Mois",
+        "Bénéficiaires entrés",
+        "Bénéficiaires sortis",
+        "Parcours terminés",
+        "Badges délivrés",
+    ]
+    assert rows[1:] == [
+        ["2025-03", "0", "3", "3", "0"],  # A's three exits: completed paths
+        ["2025-04", "0", "3", "0", "0"],  # B's: dropped out
+        ["2026-02", "9", "0", "0", "0"],
+    ]
 
 
 def test_the_bilan_is_a_french_pdf_of_planned_and_achieved(world, client_as, paths):

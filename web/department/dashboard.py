@@ -134,23 +134,26 @@ class Dashboard:
     headlines: dict[str, Figure]  # indicator key → figure over the whole scope
     table: Table  # first row: the whole scope; then one row per value of the dimension
     row_keys: list[str]  # the dimension's key of each row after the first (for links)
-    trend: Table  # entries and exits per month
+    trend: Table  # entries, exits, completed paths and badges issued per month
     competences: Table  # « compétences acquises » per competence
     actions: list[ActionFacts]  # the actions in scope (their bilans)
 
 
 def _trend(filters: Filters, limit: int) -> Table:
     series = {k: dict(catalogue.monthly_trend(db.session, k, filters, limit)) for k in TREND_KEYS}
+    counts = catalogue.monthly_counts(db.session, filters, limit)
+    series |= {k: dict(cells) for k, cells in counts.items()}
     months = sorted(set().union(*series.values()))
     empty = Figure(key="", value=0)
     return Table(
-        title=str(_l("Entrées et sorties par mois")),
+        title=str(_l("Tendance mensuelle")),
         columns=[
             Column("mois", str(_l("Mois"))),
             *(Column(k, str(labels.INDICATORS[k]), "int") for k in TREND_KEYS),
+            *(Column(k, str(labels.MONTHLY_COUNTS[k]), "int") for k in counts),
         ],
         rows=[
-            [m, *(cell(series[k].get(m, empty), catalogue.COUNT) for k in TREND_KEYS)]
+            [m, *(cell(series[k].get(m, empty), catalogue.COUNT) for k in series)]
             for m in months
         ],
     )
@@ -326,6 +329,7 @@ def context(args: MultiDict, organisation_id: int | None = None) -> dict:
         "headline_text": headline_text,
         "drill_args": drill_args,
         "indicators": INDICATORS,
+        "monthly_counts": catalogue.MONTHLY_COUNTS,
         "labels": labels,
         "threshold": threshold(),
     }

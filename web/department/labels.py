@@ -21,6 +21,11 @@ INDICATORS = {
     "retour_emploi": _l("Retour à l'emploi"),
     "taux_verification_badges": _l("Badges vérifiés par un tiers"),
 }
+# The monthly counts the trend shows besides entries and exits (``catalogue.MONTHLY_COUNTS``).
+MONTHLY_COUNTS = {
+    "parcours_termines": _l("Parcours terminés"),
+    "badges_delivres": _l("Badges délivrés"),
+}
 DIMENSIONS = {
     "action": _l("Action"),
     "porteur": _l("Porteur"),
