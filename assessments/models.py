@@ -504,6 +504,19 @@ class CompetenceProgress(Base):
     last_level: Mapped[int] = mapped_column(Integer)
 
 
+class PathProgress(Base):
+    """Whether a path went up at least one level in any competence among those it was measured
+    in twice (one row per path with a ``CompetenceProgress`` row): the headline of « compétences
+    acquises » reads one row per path, kept with the rows it sums up."""
+
+    __tablename__ = "path_progress"
+
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="CASCADE"), primary_key=True
+    )
+    progressed: Mapped[bool] = mapped_column(Boolean)
+
+
 class ItemFit(Base):
     """An item's last calibration from one organisation's answers: the ``a``/``b`` it found,
     and whether the item fits the model (``misfit``: to review before trusting it). Kept per

@@ -1,17 +1,19 @@
-"""Each path's first and last level per competence (``CompetenceProgress``), kept as it changes.
+"""Each path's first and last level per competence (``CompetenceProgress``) and whether it went
+up in any (``PathProgress``), kept as they change.
 
 « Compétences acquises » compares, for each path (enrolment) and competence measured at least
 twice, the level of the first and of the last finished session that counts for the path: the
 sessions of the learner in the action's campaigns, or in the porteur's campaigns tied to no action
 taken during the path (from entry to exit, or until now). Computing that at read time walks every
 result of every session (656,000 rows at 100,000 beneficiaries, over a second); it is stored
-instead, one row per path and competence, and recomputed for a learner whenever something it
-rests on changes: a session of theirs finishes (``assessments.sessions.finish``), one of their
-paths starts or its exit is recorded (``learners.enrolments`` calls :func:`refresh` through
-``on_paths_changed``, as learners sits below this package). Results are never rescored and a
-campaign's action is set once, at creation, before any session; purge and erasure keep sessions,
-results and paths (they blank answers and details), and deleting a learner or a path deletes its
-rows by cascade. ``jalon demo --scale`` and the migration that created the table fill it whole.
+instead, one row per path and competence and one per path, recomputed for a learner whenever
+something it rests on changes: a session of theirs finishes (``assessments.sessions.finish``),
+one of their paths starts or its exit is recorded (``learners.enrolments`` calls
+:func:`refresh` through ``on_paths_changed``, as learners sits below this package). Results
+are never rescored and a campaign's action is set once, at creation, before any session; purge
+and erasure keep sessions, results and paths (they blank answers and details), and deleting a
+learner or a path deletes its rows by cascade. ``jalon demo --scale`` and the migration that
+created the tables fill them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    case,
     cast,
     delete,
     extract,
@@ -39,6 +42,7 @@ from assessments.models import (
     Campaign,
     CompetenceProgress,
     CompetenceResult,
+    PathProgress,
     SessionStatus,
 )
 from learners import enrolments
@@ -108,6 +112,18 @@ def measures(db: Session, paths: ColumnElement) -> Select:
 _COLUMNS = ("enrolment_id", "competence_id", "first_level", "last_level")
 
 
+def _write(db: Session, paths: ColumnElement) -> None:
+    """The rows of the paths ``paths`` (a condition on enrolments) keeps, which have none."""
+    db.execute(insert(CompetenceProgress).from_select(_COLUMNS, measures(db, paths)))
+    went_up = case((CompetenceProgress.last_level > CompetenceProgress.first_level, 1), else_=0)
+    summaries = (
+        select(CompetenceProgress.enrolment_id, func.max(went_up) == 1)
+        .where(CompetenceProgress.enrolment_id.in_(select(Enrolment.id).where(paths)))
+        .group_by(CompetenceProgress.enrolment_id)
+    )
+    db.execute(insert(PathProgress).from_select(("enrolment_id", "progressed"), summaries))
+
+
 def refresh(db: Session, learner_ids: Iterable[int]) -> None:
     """Recompute the rows of every path of these learners (flushed, not committed)."""
     ids = sorted(set(learner_ids))
@@ -118,23 +134,20 @@ def refresh(db: Session, learner_ids: Iterable[int]) -> None:
         # finishing at once) follow each other instead of inserting the same rows twice.
         db.execute(update(Learner).where(Learner.id.in_(chunk)).values(id=Learner.id))
         paths = select(Enrolment.id).where(Enrolment.learner_id.in_(chunk))
-        db.execute(
-            delete(CompetenceProgress)
-            .where(CompetenceProgress.enrolment_id.in_(paths))
-            .execution_options(synchronize_session=False)
-        )
-        db.execute(
-            insert(CompetenceProgress).from_select(
-                _COLUMNS, measures(db, Enrolment.learner_id.in_(chunk))
+        for model in (PathProgress, CompetenceProgress):
+            db.execute(
+                delete(model)
+                .where(model.enrolment_id.in_(paths))
+                .execution_options(synchronize_session=False)
             )
-        )
+        _write(db, Enrolment.learner_id.in_(chunk))
 
 
 def fill(db: Session, paths: ColumnElement) -> None:
-    """Write the rows of the paths ``paths`` keeps, which have none yet (after a bulk load that
-    went around the refreshes: ``jalon demo --scale``)."""
+    """Write the rows of the paths ``paths`` (a condition on enrolments) keeps, which have none
+    yet (after a bulk load that went around the refreshes: ``jalon demo --scale``)."""
     db.flush()
-    db.execute(insert(CompetenceProgress).from_select(_COLUMNS, measures(db, paths)))
+    _write(db, paths)
 
 
 enrolments.on_paths_changed(refresh)

@@ -3,8 +3,9 @@
 The sessions that count for a path are the finished sessions of the learner in the action's
 campaigns, or in the porteur's campaigns tied to no action taken during the path (from entry to
 exit, or until now). The first and last level of each path in each competence measured at least
-twice are kept as sessions finish (``assessments.path_progress``), so a figure reads one row per
-path and competence, and no result is brought back per person.
+twice, and whether it went up in any, are kept as sessions finish (``assessments.path_progress``):
+the figure reads one row per path, its table per competence one per path and competence, and no
+result is brought back per person.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
-from assessments.models import CompetenceProgress
+from assessments.models import CompetenceProgress, PathProgress
 from indicators import scope
 from indicators.figures import Figure
 from indicators.filters import Filters
@@ -57,17 +58,19 @@ def competences_acquired(
     """Compétences acquises : bénéficiaires (entrés dans la période) ayant progressé d'au moins
     un niveau dans au moins une compétence entre leur première et leur dernière évaluation
     terminée / bénéficiaires évalués au moins deux fois sur une même compétence."""
-    measures = _measures(db, filters, group)
-    # One pass over the measures: a person counts once in the base, and once on top when any
-    # of their competences went up (no intermediate grouping per person).
-    query = select(
-        measures.c.grp,
-        func.count(
-            distinct(case((measures.c.last_level > measures.c.first_level, measures.c.learner_id)))
-        ),
-        func.count(distinct(measures.c.learner_id)),
+    rows = scope.enrolments(db, filters, dated=scope.ENTRY, group=group).subquery()
+    # One row per path measured twice in some competence, saying whether any went up: a
+    # person counts once in the base, and once on top when any of their paths went up.
+    query = (
+        select(
+            rows.c.grp,
+            func.count(distinct(case((PathProgress.progressed, rows.c.learner_id)))),
+            func.count(distinct(rows.c.learner_id)),
+        )
+        .select_from(rows)
+        .join(PathProgress, PathProgress.enrolment_id == rows.c.enrolment_id)
+        .group_by(rows.c.grp)
     )
-    query = query.group_by(measures.c.grp)
     return _rate_rows(db.execute(query))
 
 

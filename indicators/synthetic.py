@@ -45,6 +45,7 @@ from assessments.models import (
     CompetenceResult,
     Item,
     ItemStatus,
+    PathProgress,
     Response,
     SessionStatus,
 )
@@ -746,7 +747,8 @@ def generate(
     # The paths' first and last levels, which the batched inserts went around.
     progress("niveaux par parcours", 0, 1)
     path_progress.fill(db, Enrolment.learner_id >= first_learner)
-    db.execute(text(f"ANALYZE {CompetenceProgress.__tablename__}"))
+    for table in (CompetenceProgress, PathProgress):
+        db.execute(text(f"ANALYZE {table.__tablename__}"))
     progress("niveaux par parcours", 1, 1)
     counts = {name: ids.next[name] - before[name] for name in before}
     counts["organisations"] = porteur_count

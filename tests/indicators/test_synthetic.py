@@ -16,6 +16,7 @@ from assessments.models import (
     Campaign,
     CompetenceProgress,
     CompetenceResult,
+    PathProgress,
     Response,
     SessionStatus,
 )
@@ -71,6 +72,8 @@ def test_counts_add_up(dbsession, generated):
     # The paths' first and last levels, written around the refreshes, are what they would be.
     kept = set(dbsession.execute(select(*(c for c in CompetenceProgress.__table__.c))))
     assert kept == set(dbsession.execute(path_progress.measures(dbsession, true()))) != set()
+    paths = {row[0] for row in kept}
+    assert set(dbsession.scalars(select(PathProgress.enrolment_id))) == paths
 
 
 def test_paths_are_coherent(dbsession, generated):

@@ -1,4 +1,5 @@
-"""assessments: each path's first and last level per competence, for « compétences acquises »
+"""assessments: each path's first and last level per competence, and whether it went up in any,
+for « compétences acquises »
 
 Revision ID: 0015_ind_fast_path_progress
 Revises: 0014_privacy_defaults_private
@@ -35,6 +36,13 @@ JOIN campaigns c ON c.id = s.campaign_id AND (
 JOIN competence_results r ON r.session_id = s.id
 GROUP BY e.id, r.competence_id
 HAVING COUNT(*) >= 2
+"""
+
+SUMMARIES = """
+INSERT INTO path_progress (enrolment_id, progressed)
+SELECT enrolment_id, MAX(CASE WHEN last_level > first_level THEN 1 ELSE 0 END) = 1
+FROM competence_progress
+GROUP BY enrolment_id
 """
 
 DIALECT_SQL = {
@@ -78,10 +86,24 @@ def upgrade() -> None:
         ["competence_id"],
         unique=False,
     )
+    op.create_table(
+        "path_progress",
+        sa.Column("enrolment_id", sa.Integer(), nullable=False),
+        sa.Column("progressed", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enrolment_id"],
+            ["enrolments.id"],
+            name=op.f("fk_path_progress_enrolment_id_enrolments"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("enrolment_id", name=op.f("pk_path_progress")),
+    )
     bind = op.get_bind()
     op.execute(BACKFILL.format(**DIALECT_SQL[bind.dialect.name]))
+    op.execute(SUMMARIES)
 
 
 def downgrade() -> None:
+    op.drop_table("path_progress")
     op.drop_index(op.f("ix_competence_progress_competence_id"), table_name="competence_progress")
     op.drop_table("competence_progress")
