@@ -9,8 +9,6 @@ figures must not change when someone uses their RGPD rights). Aggregated in SQL 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -106,28 +104,3 @@ def verification(db: Session, filters: Filters, group: str | None = None) -> dic
     )
     query = query.group_by(rows.c.grp)
     return _rates("taux_verification_badges", db.execute(query))
-
-
-def issued_by_month(db: Session, filters: Filters) -> dict[str, Figure]:
-    """Badges délivrés, par mois de délivrance : badges ou certifications non révoqué(e)s
-    délivré(e)s pour les actions à leurs bénéficiaires, la période portant sur la date de
-    délivrance."""
-    # Month « 2026-03 » → the count, resting (for masking) on the people who received them.
-    rows = scope.enrolments(db, replace(filters, period_start=None, period_end=None)).subquery()
-    day = scope.day_of(db, Credential.issued_at)
-    month = scope.month_of(db, day)
-    query = (
-        select(month, func.count(Credential.id), func.count(distinct(rows.c.learner_id)))
-        .select_from(rows)
-        .join(Credential, _counts_for(rows))
-        .group_by(month)
-    )
-    if filters.period_start:
-        query = query.where(day >= filters.period_start)
-    if filters.period_end:
-        query = query.where(day <= filters.period_end)
-    return {
-        str(grp): Figure(key="badges_delivres", value=int(count), people=int(people))
-        for grp, count, people in db.execute(query)
-        if grp
-    }

@@ -1,6 +1,6 @@
 """Benchmark: every dashboard query of the département's indicators — each indicator's
 headline figure, its breakdown by action and its monthly trend, « compétences acquises » per
-competence and the trend's other monthly counts — over ``jalon demo --scale``'s
+competence and the trend's completed paths per month — over ``jalon demo --scale``'s
 fictitious data, on each engine.
 
 ``make bench`` generates ``JALON_BENCH_SCALE`` beneficiaries (10,000 by default; the issue's
@@ -69,7 +69,7 @@ def dashboard_queries(db: Session, filters: Filters | None = None) -> list[Timin
             timings.append((key, shape, *best_ms(call), os.getloadavg()[0]))
             if os.environ.get("JALON_BENCH_VERBOSE"):
                 print(_line(*timings[-1]), flush=True)
-    # The trend's other columns: completed paths and badges issued per month.
+    # The trend's other column: completed paths per month.
     monthly = best_ms(lambda: catalogue.monthly_counts(db, filters))
     timings.append(("comptes_mensuels", "tendance", *monthly, os.getloadavg()[0]))
     return timings

@@ -134,7 +134,7 @@ class Dashboard:
     headlines: dict[str, Figure]  # indicator key → figure over the whole scope
     table: Table  # first row: the whole scope; then one row per value of the dimension
     row_keys: list[str]  # the dimension's key of each row after the first (for links)
-    trend: Table  # entries, exits, completed paths and badges issued per month
+    trend: Table  # entries, exits and completed paths per month
     competences: Table  # « compétences acquises » per competence
     actions: list[ActionFacts]  # the actions in scope (their bilans)
 
@@ -153,8 +153,7 @@ def _trend(filters: Filters, limit: int) -> Table:
             *(Column(k, str(labels.MONTHLY_COUNTS[k]), "int") for k in counts),
         ],
         rows=[
-            [m, *(cell(series[k].get(m, empty), catalogue.COUNT) for k in series)]
-            for m in months
+            [m, *(cell(series[k].get(m, empty), catalogue.COUNT) for k in series)] for m in months
         ],
     )
 

@@ -24,7 +24,6 @@ INDICATORS = {
 # The monthly counts the trend shows besides entries and exits (``catalogue.MONTHLY_COUNTS``).
 MONTHLY_COUNTS = {
     "parcours_termines": _l("Parcours terminés"),
-    "badges_delivres": _l("Badges délivrés"),
 }
 DIMENSIONS = {
     "action": _l("Action"),
