@@ -7,11 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from assessments import sessions
+from assessments.checking import ItemData, example_right_response
 from badges import issuance
 from badges.models import VerificationChannel, VerificationEvent
 from indicators import catalogue
 from indicators.filters import DIMENSIONS, Filters
-from learners.models import ExitReason, OutcomeMoment, PublicStatus, Sex, Situation
+from learners import enrolments
+from learners.database import utcnow
+from learners.enrolments import EnrolmentSpec, ExitSpec
+from learners.models import ExitReason, OutcomeMoment, PublicStatus, Referrer, Sex, Situation
 from tests.assessments.factories import make_campaign, make_framework, make_session
 from tests.badges.factories import BASE_URL, KEK, make_achievement, make_issuer
 from tests.indicators.factories import enrol, make_action, observe
@@ -269,3 +274,27 @@ def test_badge_success_and_third_party_verification(dbsession):
     assert (checked.numerator, checked.denominator, checked.people) == (1, 2, 1)
     everywhere = figure(dbsession, "taux_verification_badges")
     assert (everywhere.numerator, everywhere.denominator) == (1, 3)
+
+
+def test_the_kept_levels_follow_finished_sessions_and_recorded_exits(dbsession):
+    """What « compétences acquises » reads is kept by the code that writes: a path entered, two
+    sessions finished during it, then an exit recorded before the second one."""
+    org = make_organisation(dbsession)
+    action = make_action(dbsession, org)
+    framework = make_framework(dbsession)
+    learner = make_learner(dbsession, org)
+    today = utcnow().date()
+    spec = EnrolmentSpec(Referrer.ALI, today - timedelta(days=10), PublicStatus.JOB_SEEKER)
+    action.first_year, action.last_year = today.year - 1, today.year + 1
+    path = enrolments.enrol(dbsession, action, learner, spec, today)
+    for name in ("Premier passage", "Second passage"):
+        campaign = make_campaign(dbsession, framework, organisation=org, name=name)
+        session = sessions.start(dbsession, campaign.code, learner)
+        item = session.current_item
+        data = ItemData(item.type, item.body, item.key, item.tolerance)
+        sessions.answer(dbsession, session, item.id, example_right_response(data))
+        sessions.finish(dbsession, session)
+    assert figure(dbsession, "competences_acquises").people == 1
+    exit_spec = ExitSpec(today - timedelta(days=5), ExitReason.COMPLETED)
+    enrolments.record_exit(dbsession, path, exit_spec, today)  # before both sessions
+    assert figure(dbsession, "competences_acquises").people == 0
