@@ -227,7 +227,9 @@ def monthly_trend(
 def competence_progress(
     db: Session, filters: Filters, threshold: int = DEFAULT_MASK_THRESHOLD
 ) -> list[tuple[int, Figure]]:
-    """« Compétences acquises » per competence (competence id → figure), each masked."""
+    """« Compétences acquises » per competence (competence id → figure), each masked on its
+    own: a person counts in every competence measured twice, so the cells do not add up to
+    the headline and none can be worked out from it (no secondary suppression needed)."""
     figures = progress.by_competence(db, filters)
     return [(c, masked_if_small(figures[c], threshold)) for c in sorted(figures)]
 
