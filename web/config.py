@@ -87,6 +87,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         # long; a job whose worker died is then shown as interrupted.
         "JALON_JOB_TIMEOUT": int(env.get("JALON_JOB_TIMEOUT", "3600")),
         "JALON_JOB_QUEUED_TIMEOUT": int(env.get("JALON_JOB_QUEUED_TIMEOUT", "86400")),
+        # Parts a bulk award is split into, for parallel queue workers (0: 4 with RQ, else 1).
+        "JALON_JOB_PARTS": int(env.get("JALON_JOB_PARTS", "0")),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_SUPPORTED_LOCALES": ["fr", "en"],
         # Dates and times are shown in the département's time zone (stored in UTC).

@@ -708,6 +708,9 @@ ACCESS: dict[str, list[Case]] = {
     "verify.credential": [Case("/c/00000000-0000-4000-8000-000000000000", see(404, default=404))],
     "verify.issuer": [Case("/issuers/unknown", see(404, default=404))],
     "verify.achievement": [Case("/achievements/unknown", see(404, default=404))],
+    "verify.achievement_image": [
+        Case("/achievements/unknown/image/0123456789abcdef.png", see(404, default=404))
+    ],
     "verify.status_list": [Case("/status/unknown/unknown", see(404, default=404))],
     "verify.did_document": [Case("/.well-known/did.json", see(404, default=404))],
     # The public verifier (tests/web/test_verify_pages.py covers real files).
