@@ -916,3 +916,53 @@ def test_a_suspension_reason_is_the_same_on_the_page_the_verifier_and_the_api(
         "/api/verifier", data=badge.json_bytes, content_type="application/vc+ld+json"
     ).get_json()
     assert (answer["verdict"], answer["reason"]) == ("valid", None)
+
+
+# ------------------------------------------------- verification under CPU and memory limits
+
+
+def _poison(credential: dict[str, Any], graphs: int) -> dict[str, Any]:
+    """The badge with an RDFC-1.0 « poison » graph in its subject: two blank nodes, each tied
+    to its own labelled node in ``graphs`` named graphs. Canonicalisation tries every order of
+    the indistinguishable relations: 9 graphs take a second of CPU, 12 half an hour. The
+    credential stays far within ``input_limits`` (a few kilobytes, short arrays)."""
+    e = "https://poison.example/"
+    subject = dict(credential["credentialSubject"])
+    subject[e + "r"] = [{"id": "_:n1"}, {"id": "_:n2"}]
+    subject[e + "c"] = [{"id": "_:c1", e + "q": "1"}, {"id": "_:c2", e + "q": "2"}]
+    ties = [{"id": "_:n1", e + "p": {"id": "_:c1"}}, {"id": "_:n2", e + "p": {"id": "_:c2"}}]
+    subject[e + "g"] = [{"id": f"{e}g/{i}", "@graph": ties} for i in range(graphs)]
+    return dict(credential, credentialSubject=subject)
+
+
+def test_a_badge_that_would_burn_the_cpu_is_refused_and_the_next_one_verifies(
+    client, issue, app, no_csrf
+):
+    app.config["JALON_VERIFY_CPU_SECONDS"] = 1
+    badge = issue()
+    page = _paste(client, json.dumps(_poison(badge.signed, 11))).get_data(as_text=True)
+    assert _verdict(page) == "malformed"
+    assert "Fichier refusé : la vérification a pris trop de temps." in page
+    answer = client.post("/api/verifier", json=badge.signed)
+    assert answer.status_code == 200 and answer.get_json()["verdict"] == "valid"
+    refused = client.post("/api/verifier?lang=en", json=_poison(badge.signed, 11))
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert refused.get_json()["detail"] == "Refused: verifying this file took too long."
+    assert [e[:2] for e in _events(app)] == [
+        ("upload", "malformed"),
+        ("api", "valid"),
+        ("api", "malformed"),
+    ]
+
+
+def test_a_memory_bomb_is_refused_in_words(client, app):
+    """A 5 MB SVG of a million empty elements holds about 150 MB while it is parsed."""
+    app.config["JALON_VERIFY_MEMORY_MB"] = 32
+    app.config["JALON_VERIFY_CPU_SECONDS"] = 30  # only the memory limit may stop it
+    bomb = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * 1_240_000 + b"</svg>"
+    response = client.post("/api/verifier", data=bomb, content_type="image/svg+xml")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.get_json()["detail"] == (
+        "Fichier refusé : la vérification demandait trop de mémoire."
+    )
+    assert client.post("/api/verifier", data=b"{}").get_json()["verdict"] == "malformed"
