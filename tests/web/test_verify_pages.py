@@ -966,3 +966,34 @@ def test_a_memory_bomb_is_refused_in_words(client, app):
         "Fichier refusé : la vérification demandait trop de mémoire."
     )
     assert client.post("/api/verifier", data=b"{}").get_json()["verdict"] == "malformed"
+
+
+def test_the_api_warns_of_a_borrowed_name_as_its_openapi_document_says(client, issue, world):
+    from jsonschema import Draft202012Validator
+
+    from web.api.openapi import document
+
+    schema = {"$ref": "#/components/schemas/Verification", "components": document()["components"]}
+    conforms = Draft202012Validator(schema).validate
+    key = keys.generate_ed25519()
+    did = keys.did_key_for(key)
+    vm = f"{did}#{did.removeprefix('did:key:')}"
+    borrowed = _external_credential(did, vm, key, issuer_name="association a")
+    answer = client.post("/api/verifier?lang=en", json=borrowed).get_json()
+    conforms(answer)
+    assert answer["verdict"] == "valid" and answer["issuer"]["known"] is False
+    assert answer["issuer_look_alike"] == {
+        "known_name": "Association A",
+        "message_fr": "Attention : ce badge dit venir de Association A, mais il n'a pas été "
+        "délivré par Jalon pour Association A.",
+        "message_en": answer["issuer_look_alike"]["message_en"],
+    }
+    assert "Association A" in answer["issuer_look_alike"]["message_en"]
+    assert "Attention" not in answer["issuer_look_alike"]["message_en"]
+    for honest in (_external_credential(did, vm, key), issue().signed):
+        answer = client.post("/api/verifier", json=honest).get_json()
+        conforms(answer)
+        assert answer["issuer_look_alike"] is None
+    refused = client.post("/api/verifier", json=dict(borrowed, proof=[borrowed["proof"]] * 5))
+    assert refused.status_code == 422
+    conforms(refused.get_json())
