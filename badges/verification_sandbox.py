@@ -223,6 +223,9 @@ def _child_main(conn: Connection, parent_ends: list[int], memory_mb: int) -> Non
             job = conn.recv()
         except (EOFError, OSError):
             return
+        except MemoryError:  # the file alone is over the limit
+            conn.send(("memory", None))
+            return
         _limit_cpu(job["cpu_seconds"])
         try:
             conn.send(("done", _verify_in_child(conn, job)))
