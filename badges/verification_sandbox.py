@@ -150,6 +150,8 @@ def _address_space_in_use() -> int | None:
 
 
 def _limit_memory(memory_mb: int) -> None:
+    """At most ``memory_mb`` of address space above what the child maps at its start (free
+    memory the worker's heap held at the fork is already mapped: it comes on top)."""
     in_use = _address_space_in_use()
     if in_use is not None:
         ceiling = in_use + memory_mb * 1024 * 1024
@@ -238,7 +240,6 @@ def _child_main(conn: Connection, parent_ends: list[int], memory_mb: int) -> Non
 
 # Every live child of this process, whichever pool holds it (a new fork closes their pipes).
 _CHILDREN: weakref.WeakSet[_Child] = weakref.WeakSet()
-
 
 
 class _Child:

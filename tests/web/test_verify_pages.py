@@ -945,26 +945,19 @@ def test_a_badge_that_would_burn_the_cpu_is_refused_and_the_next_one_verifies(
     assert "Fichier refusé : la vérification a pris trop de temps." in page
     answer = client.post("/api/verifier", json=badge.signed)
     assert answer.status_code == 200 and answer.get_json()["verdict"] == "valid"
-    refused = client.post("/api/verifier?lang=en", json=_poison(badge.signed, 11))
-    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
-    assert refused.get_json()["detail"] == "Refused: verifying this file took too long."
-    assert [e[:2] for e in _events(app)] == [
-        ("upload", "malformed"),
-        ("api", "valid"),
-        ("api", "malformed"),
-    ]
+    assert [e[:2] for e in _events(app)] == [("upload", "malformed"), ("api", "valid")]
 
 
 def test_a_memory_bomb_is_refused_in_words(client, app):
-    """A 5 MB SVG of a million empty elements holds about 150 MB while it is parsed."""
+    """A 5 MB SVG of a million empty elements holds about 150 MB while it is parsed. (The
+    limit counts new address space: free memory the worker held when the child was forked
+    comes on top, so the bomb must be far above the limit.)"""
     app.config["JALON_VERIFY_MEMORY_MB"] = 16
     app.config["JALON_VERIFY_CPU_SECONDS"] = 30  # only the memory limit may stop it
     bomb = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * 1_240_000 + b"</svg>"
-    response = client.post("/api/verifier", data=bomb, content_type="image/svg+xml")
+    response = client.post("/api/verifier?lang=en", data=bomb, content_type="image/svg+xml")
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
-    assert response.get_json()["detail"] == (
-        "Fichier refusé : la vérification demandait trop de mémoire."
-    )
+    assert response.get_json()["detail"] == "Refused: verifying this file needed too much memory."
     assert client.post("/api/verifier", data=b"{}").get_json()["verdict"] == "malformed"
 
 
