@@ -78,6 +78,10 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         "JALON_ISSUER_DID_WEB": _bool(env.get("JALON_ISSUER_DID_WEB")),
         "JALON_VERIFIER_RATE_LIMIT": env.get("JALON_VERIFIER_RATE_LIMIT", "20 per minute"),
         "JALON_VERIFIER_FETCH_TIMEOUT": float(env.get("JALON_VERIFIER_FETCH_TIMEOUT", "3")),
+        # What verifying one visitor's file may use, in a child process (0 seconds: in the
+        # worker itself, without limits).
+        "JALON_VERIFY_CPU_SECONDS": float(env.get("JALON_VERIFY_CPU_SECONDS", "5")),
+        "JALON_VERIFY_MEMORY_MB": int(env.get("JALON_VERIFY_MEMORY_MB", "128")),
         # Where background jobs run: "thread" (same process), "sync" (in the request) or "rq"
         # (the queue on JALON_REDIS_URL, run by `jalon worker`; a thread without that URL).
         "JALON_JOBS": env.get("JALON_JOBS", "thread"),
