@@ -303,10 +303,16 @@ def _learner(db: Session, session: AssessmentSession):
 def awarded(db: Session, session: AssessmentSession) -> list[Credential]:
     """Credentials already issued for ``session`` (the results page lists them)."""
     prefix = f"session:{session.id}:achievement:"
+    # Found through the learner's index (a session's badges are issued to its learner); the
+    # prefix alone is a LIKE that neither engine answers from the award-key index: it read
+    # every credential of the platform.
     return list(
         db.scalars(
             select(Credential)
-            .where(Credential.award_key.startswith(prefix, autoescape=True))
+            .where(
+                Credential.learner_id == session.learner_id,
+                Credential.award_key.startswith(prefix, autoescape=True),
+            )
             .order_by(Credential.id)
         )
     )

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from learners import passwords
 from learners.database import utcnow
@@ -56,17 +56,27 @@ class ExpiredResetToken(InvalidResetToken):
     """The reset link is older than ``RESET_TOKEN_MAX_AGE``."""
 
 
+def signed_in_user(db: Session, user_id: int) -> User | None:
+    """The user behind a session cookie with their memberships and learner profile, in one
+    query: every page checks roles and most learner pages read the profile, so loading them
+    lazily cost two more queries per request."""
+    return db.get(
+        User, user_id, options=[joinedload(User.memberships), joinedload(User.learner)]
+    )
+
+
 def normalise_login(login: str) -> str:
     return (login or "").strip().lower()
 
 
 def find_by_login(db: Session, login: str) -> User | None:
-    """The user whose e-mail or username is ``login`` (case-insensitive), if any."""
+    """The user whose e-mail or username is ``login`` (case-insensitive), if any: logins are
+    stored normalised (``create_user``, migration 0015), so the unique index answers."""
     key = normalise_login(login)
     if not key:
         return None
     column = User.email if "@" in key else User.username
-    return db.scalar(select(User).where(func.lower(column) == key))
+    return db.scalar(select(User).where(column == key))
 
 
 def authenticate(

@@ -1,9 +1,9 @@
-"""Benchmark: server time and CPU per answer submission (POST …/reponse: check the answer, update the
-ability, pick the next item, and on the last answer score the session and issue its badges)
-through the Flask test client, in adaptive CRCN sessions, on SQLite and — when
-``JALON_TEST_POSTGRES_URL`` is set — PostgreSQL. The GET of the next question is timed apart. CPU is the thread's
-(``time.thread_time``: the test client runs the app in the calling thread), so a busy machine
-inflates wall times but hardly CPU; SQL statements per request are counted too.
+"""Benchmark: server time and CPU per answer submission (POST …/reponse: check the answer,
+update the ability, pick the next item, and on the last answer score the session and issue its
+badges) through the Flask test client, in adaptive CRCN sessions, on SQLite and — when
+``JALON_TEST_POSTGRES_URL`` is set — PostgreSQL. The GET of the next question is timed apart.
+CPU is the thread's (``time.thread_time``: the test client runs the app in the calling thread),
+so a busy machine inflates wall times but hardly CPU; SQL statements per request are counted.
 
 The normal suite runs a quick smoke version (40 answers); ``make bench`` (``-m bench``) runs
 200, or ``JALON_BENCH_ANSWERS``. Figures are printed, never asserted (the machine may be busy).
