@@ -159,9 +159,7 @@ def _framework_ids(db: Session, objects: Iterable[object]) -> set[int]:
             frameworks.update(f for f in history.deleted if f)
     if competence_ids:
         frameworks.update(
-            db.scalars(
-                select(Competence.framework_id).where(Competence.id.in_(competence_ids))
-            )
+            db.scalars(select(Competence.framework_id).where(Competence.id.in_(competence_ids)))
         )
     return frameworks
 

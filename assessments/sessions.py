@@ -19,11 +19,12 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from assessments import engine, item_pool, scoring
@@ -176,17 +177,23 @@ def _serialise_starts(db: Session, learner_id: int) -> None:
     db.execute(update(Learner).where(Learner.id == learner_id).values(id=Learner.id))
 
 
+# Built once: loader options are immutable, and building them costs more than the query.
+_SETTINGS = (
+    joinedload(AssessmentSession.campaign, innerjoin=True)
+    .joinedload(Campaign.assessment, innerjoin=True)
+    .joinedload(Assessment.framework, innerjoin=True)
+)
+_CURRENT_ITEM = joinedload(AssessmentSession.current_item)
+# An answer's history needs the statuses, never the answers given (a JSON column each).
+_WITHOUT_ANSWERS = defer(Response.answer)
+
+
 def _with_settings(query: Any, *, current_item: bool = True) -> Any:
     """``query`` of sessions loading, in the same statement, what every page and answer reads:
     the campaign, its assessment and framework (the bank's stamp), and the item asked now."""
-    settings = (
-        joinedload(AssessmentSession.campaign, innerjoin=True)
-        .joinedload(Campaign.assessment, innerjoin=True)
-        .joinedload(Assessment.framework, innerjoin=True)
-    )
     if not current_item:
-        return query.options(settings)
-    return query.options(settings, joinedload(AssessmentSession.current_item))
+        return query.options(_SETTINGS)
+    return query.options(_SETTINGS, _CURRENT_ITEM)
 
 
 def get_owned(
@@ -244,9 +251,17 @@ def seconds_left(
 
 
 def progress(db: Session, session: AssessmentSession) -> tuple[int, int]:
-    """(items answered, the most the session can ask) for a progress bar."""
+    """(items answered, the most the session can ask) for a progress bar (a count, unless
+    the session's rows are loaded already)."""
     assessment = session.campaign.assessment
-    answered = sum(1 for r in session.responses if r.status is not None)
+    if "responses" in inspect(session).unloaded:
+        answered = db.scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(Response.session_id == session.id, Response.status.is_not(None))
+        )
+    else:
+        answered = sum(1 for r in session.responses if r.status is not None)
     if assessment.mode == AssessmentMode.FIXED:
         return answered, len(assessment.item_uids or [])
     return answered, assessment.max_items
@@ -508,6 +523,24 @@ class _Pool:
     targets: list[str]
     max_level: dict[str, int]
 
+    # Built once per pool: a cached pool serves every answer of its bank.
+    @cached_property
+    def bank(self) -> engine.ItemBank:
+        bank = engine.ItemBank.from_items(
+            [i.uid for i in self.items],
+            [i.a for i in self.items],
+            [i.b for i in self.items],
+            [i.code for i in self.items],
+        )
+        for array in (bank.a, bank.b, bank.competence):
+            array.flags.writeable = False
+        return bank
+
+    @cached_property
+    def index(self) -> dict[int, int]:
+        """Item id → its place in the bank."""
+        return {item.id: k for k, item in enumerate(self.items)}
+
 
 def _pool(db: Session, session: AssessmentSession) -> _Pool:
     """Items the assessment may ask, plus those already asked (for the replay): for an
@@ -538,9 +571,7 @@ def _pool(db: Session, session: AssessmentSession) -> _Pool:
     return _with_levels(items, allowed, targets)
 
 
-def _adaptive_pool(
-    assessment: Assessment, candidates: list[_Candidate], asked: set[int]
-) -> _Pool:
+def _adaptive_pool(assessment: Assessment, candidates: list[_Candidate], asked: set[int]) -> _Pool:
     """The usable items, and those already asked (retired since, or not accessible) so that
     the history replays."""
     items = [i for i in candidates if i.id in asked or i.usable]
@@ -612,6 +643,7 @@ def _reload_responses(db: Session, session: AssessmentSession) -> list[Response]
             select(Response)
             .where(Response.session_id == session.id)
             .order_by(Response.position)
+            .options(_WITHOUT_ANSWERS)
             .execution_options(populate_existing=True)
         ).all()
     )
@@ -659,13 +691,7 @@ def _adaptive_test(
     if not pool.targets:
         return None
     assessment = session.campaign.assessment
-    bank = engine.ItemBank.from_items(
-        [i.uid for i in pool.items],
-        [i.a for i in pool.items],
-        [i.b for i in pool.items],
-        [i.code for i in pool.items],
-    )
-    index = {item.id: k for k, item in enumerate(pool.items)}
+    bank, index = pool.bank, pool.index
     stopping = engine.StoppingRule(
         max_items=assessment.max_items,
         min_items=min(assessment.min_items, assessment.max_items),

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from learners import passwords
 from learners.database import utcnow
 from learners.models import AuditEvent, Learner, Membership, Organisation, Role, User
+from learners.pagination import Page, paginate
 
 RESET_TOKEN_MAX_AGE = 2 * 3600
 _RESET_SALT = "jalon.password-reset"
@@ -60,9 +61,7 @@ def signed_in_user(db: Session, user_id: int) -> User | None:
     """The user behind a session cookie with their memberships and learner profile, in one
     query: every page checks roles and most learner pages read the profile, so loading them
     lazily cost two more queries per request."""
-    return db.get(
-        User, user_id, options=[joinedload(User.memberships), joinedload(User.learner)]
-    )
+    return db.get(User, user_id, options=[joinedload(User.memberships), joinedload(User.learner)])
 
 
 def normalise_login(login: str) -> str:
@@ -315,15 +314,23 @@ def code_renewed_at(db: Session, user: User) -> datetime | None:
     )
 
 
-def learners_of(db: Session, organisation_id: int) -> list[User]:
-    return list(
-        db.scalars(
-            select(User)
-            .join(Membership)
-            .where(Membership.organisation_id == organisation_id, Membership.role == Role.LEARNER)
-            .order_by(User.display_name)
-        )
+def _learners_query(organisation_id: int) -> Select[tuple[User]]:
+    return (
+        select(User)
+        .join(Membership)
+        .where(Membership.organisation_id == organisation_id, Membership.role == Role.LEARNER)
+        .order_by(User.display_name, User.id)
     )
+
+
+def learners_of(db: Session, organisation_id: int) -> list[User]:
+    return list(db.scalars(_learners_query(organisation_id)))
+
+
+def learners_page(db: Session, organisation_id: int, page: int | None = 1) -> Page[User]:
+    """One page of the organisation's learners by name (the organisation page: thousands of
+    learners made it seconds long and megabytes heavy)."""
+    return paginate(db, _learners_query(organisation_id), page)
 
 
 def member_of(db: Session, user_id: int, organisation_id: int, role: Role) -> User | None:

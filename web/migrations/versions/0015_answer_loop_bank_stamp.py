@@ -16,6 +16,7 @@ Revises: 0014_privacy_defaults_private
 Create Date: 2026-12-04 19:30:00
 """
 
+import uuid
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -51,6 +52,15 @@ def upgrade() -> None:
     with op.batch_alter_table("frameworks") as batch:
         batch.add_column(
             sa.Column("bank_stamp", sa.String(length=32), server_default="initial", nullable=False)
+        )
+    # A stamp of its own for each existing framework, as new ones get: no two banks share one.
+    frameworks = sa.table("frameworks", sa.column("id", sa.Integer), sa.column("bank_stamp"))
+    connection = op.get_bind()
+    for (framework_id,) in connection.execute(sa.select(frameworks.c.id)).all():
+        connection.execute(
+            sa.update(frameworks)
+            .where(frameworks.c.id == framework_id)
+            .values(bank_stamp=uuid.uuid4().hex)
         )
     _lower_logins("email")
     _lower_logins("username")
