@@ -49,10 +49,12 @@ def _lower_logins(column: str) -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("frameworks") as batch:
-        batch.add_column(
-            sa.Column("bank_stamp", sa.String(length=32), server_default="initial", nullable=False)
-        )
+    # Added in place on both engines (no copy of the table on SQLite: a copy would rewrite its
+    # foreign keys, which 0010a's downgrade drops with SQLite's own DROP COLUMN).
+    op.add_column(
+        "frameworks",
+        sa.Column("bank_stamp", sa.String(length=32), server_default="initial", nullable=False),
+    )
     # A stamp of its own for each existing framework, as new ones get: no two banks share one.
     frameworks = sa.table("frameworks", sa.column("id", sa.Integer), sa.column("bank_stamp"))
     connection = op.get_bind()
@@ -68,5 +70,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # Lowered logins stay lowered: the old lookup (lower() on both sides) finds them the same.
-    with op.batch_alter_table("frameworks") as batch:
-        batch.drop_column("bank_stamp")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE frameworks DROP COLUMN bank_stamp")
+    else:
+        op.drop_column("frameworks", "bank_stamp")
