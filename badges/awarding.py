@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from assessments.models import (
     AnswerStatus,
@@ -303,10 +303,27 @@ def _learner(db: Session, session: AssessmentSession):
 def awarded(db: Session, session: AssessmentSession) -> list[Credential]:
     """Credentials already issued for ``session`` (the results page lists them)."""
     prefix = f"session:{session.id}:achievement:"
+    # Found through the learner's index (a session's badges are issued to its learner); the
+    # prefix alone is a LIKE that neither engine answers from the award-key index: it read
+    # every credential of the platform.
+    # The page shows each badge's achievement (one query for all, not one each) and never the
+    # signed documents (tens of KB each): they load only if asked for.
     return list(
         db.scalars(
             select(Credential)
-            .where(Credential.award_key.startswith(prefix, autoescape=True))
+            .where(
+                Credential.learner_id == session.learner_id,
+                Credential.award_key.startswith(prefix, autoescape=True),
+            )
+            .options(
+                load_only(
+                    Credential.public_id,
+                    Credential.award_key,
+                    Credential.achievement_id,
+                    Credential.learner_id,
+                ),
+                selectinload(Credential.achievement),
+            )
             .order_by(Credential.id)
         )
     )

@@ -106,9 +106,9 @@ def _learner() -> Learner:
     return learner
 
 
-def _owned(session_id: int) -> AssessmentSession:
+def _owned(session_id: int, *, lock: bool = False) -> AssessmentSession:
     try:
-        return sessions.get_owned(db.session, session_id, _learner())
+        return sessions.get_owned(db.session, session_id, _learner(), lock=lock)
     except sessions.SessionNotFound:
         abort(404)
 
@@ -303,7 +303,7 @@ def _award(session: AssessmentSession) -> awarding.Awarding:
 @bp.post("/evaluations/<int:session_id>/reponse")
 @requires(Role.LEARNER)
 def answer(session_id: int):
-    session = _owned(session_id)
+    session = _owned(session_id, lock=True)  # the lock the answer takes anyway
     item_id = _posted_item_id()
     try:
         outcome = _submit(session, item_id)
