@@ -13,7 +13,7 @@ import logging
 from flask import Flask, Response, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from web.api.problems import problem
@@ -126,21 +126,31 @@ def handle_csrf_error(_error: CSRFError):
     )
 
 
-def _database_unreachable(error: DBAPIError) -> bool:
+# SQLAlchemy's code for "Can't reconnect until invalid transaction is rolled back": the
+# connection was lost inside the request's transaction, and the error was caught on the way
+# (a verification step reports its own failures) before the session was used again.
+LOST_IN_TRANSACTION = "8s2b"
+
+
+def _database_unreachable(error: SQLAlchemyError) -> bool:
     """A lost or refused connection (the server restarting, stopped, out of connections), not
-    a query's own fault: psycopg's OperationalError, or any error SQLAlchemy saw drop the
-    connection."""
-    return isinstance(error, OperationalError) or bool(error.connection_invalidated)
+    a query's own fault: psycopg's OperationalError, any error SQLAlchemy saw drop the
+    connection, or a session used again after its connection was lost."""
+    if isinstance(error, PendingRollbackError):
+        return error.code == LOST_IN_TRANSACTION
+    return isinstance(error, OperationalError) or bool(
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
 
 
-def handle_database_error(error: DBAPIError):
+def handle_database_error(error: SQLAlchemyError):
     """The database is down or restarting: a French 503 with ``Retry-After`` instead of a 500.
 
     The page is drawn for an anonymous visitor: loading the signed-in user would need the
     database again. Nothing was committed by this request (the session is rolled back)."""
     if not _database_unreachable(error):
         raise error
-    log.warning("database unreachable: %s", type(error.orig or error).__name__)
+    log.warning("database unreachable: %s", type(getattr(error, "orig", None) or error).__name__)
     # The connection may be gone: the session is discarded at the end of the request anyway.
     with contextlib.suppress(SQLAlchemyError):
         db.session.rollback()
@@ -154,6 +164,7 @@ def handle_database_error(error: DBAPIError):
 
 def register(app: Flask) -> None:
     app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(PendingRollbackError, handle_database_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_http_error)

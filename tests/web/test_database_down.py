@@ -66,3 +66,25 @@ def test_pages_serve_again_once_database_is_back(learner_client, database_down):
     assert learner_client.get("/apprenant/").status_code == 503
     database_down.undo()
     assert learner_client.get("/apprenant/").status_code == 200
+
+
+def test_connection_lost_inside_a_transaction_answers_503(app):
+    """PostgreSQL restarting under a request that had begun its transaction: the error was
+    caught on the way (a verification step reports its own failures), and the session is used
+    again; a 503 as for any outage, not a 500."""
+    from sqlalchemy import text as sql
+
+    from web.authz import public
+    from web.database import db
+
+    @public
+    def lost_mid_transaction():
+        db.session.execute(sql("SELECT 1"))
+        db.session.connection().invalidate()  # what a restart does to the open connection
+        db.session.execute(sql("SELECT 1"))
+        return "unreachable"
+
+    app.add_url_rule("/essai/connexion-perdue", view_func=lost_mid_transaction)
+    response = app.test_client().get("/essai/connexion-perdue")
+    assert response.status_code == 503
+    assert "Service momentanément indisponible" in text(response)
