@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -616,7 +616,7 @@ def _advance(db: Session, session: AssessmentSession, now: datetime) -> None:
         asked = {r.item_id for r in session.responses}
         following = next((i for i in pool.items if i.id not in asked), None)
     else:
-        following = _adaptive_next(session, pool, answered)
+        following = _adaptive_next(db, session, pool, answered)
     if following is None:
         finish(db, session, now=now)
         return
@@ -635,8 +635,39 @@ def _advance(db: Session, session: AssessmentSession, now: datetime) -> None:
     db.flush()
 
 
+# Exposure rates are read over the campaign's most recent sessions: recent use is what the
+# restriction must hold down, and the query stays bounded however large the campaign grows.
+EXPOSURE_WINDOW = 200
+
+
+def _campaign_exposure(
+    db: Session, session: AssessmentSession, pool: _Pool
+) -> engine.ExposureCounts:
+    """How often each pool item was asked in the campaign's last sessions (this one included)."""
+    recent = (
+        select(AssessmentSession.id)
+        .where(AssessmentSession.campaign_id == session.campaign_id)
+        .order_by(AssessmentSession.id.desc())
+        .limit(EXPOSURE_WINDOW)
+        .subquery()
+    )
+    takers = db.scalar(select(func.count()).select_from(recent)) or 1
+    counts = dict(
+        db.execute(
+            select(Response.item_id, func.count())
+            .where(Response.session_id.in_(select(recent.c.id)))
+            .group_by(Response.item_id)
+        ).all()
+    )
+    uses = np.array([counts.get(item.id, 0) for item in pool.items], dtype=np.intp)
+    return engine.ExposureCounts(uses=uses, takers=int(takers))
+
+
 def _adaptive_test(
-    session: AssessmentSession, pool: _Pool, answered: list[Response]
+    session: AssessmentSession,
+    pool: _Pool,
+    answered: list[Response],
+    exposure: engine.ExposureCounts | None = None,
 ) -> engine.AdaptiveTest | None:
     if not pool.targets:
         return None
@@ -660,13 +691,17 @@ def _adaptive_test(
         stopping,
         targets=pool.targets,
         allowed=pool.allowed,
+        rules=engine.CAMPAIGN_RULES,
+        exposure=exposure,
     )
 
 
 def _adaptive_next(
-    session: AssessmentSession, pool: _Pool, answered: list[Response]
+    db: Session, session: AssessmentSession, pool: _Pool, answered: list[Response]
 ) -> _Candidate | None:
-    test = _adaptive_test(session, pool, answered)
+    if not pool.targets:
+        return None
+    test = _adaptive_test(session, pool, answered, _campaign_exposure(db, session, pool))
     if test is None:
         return None
     rng = np.random.default_rng([session.seed, len(answered)])

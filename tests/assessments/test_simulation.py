@@ -47,6 +47,8 @@ def test_simulate_json_has_the_keys_and_sane_figures(bank_file):
             "30",
             "--seed",
             "1",
+            "--max-exposure",
+            "0.2",
             "--json",
         ],
     )
@@ -56,7 +58,7 @@ def test_simulate_json_has_the_keys_and_sane_figures(bank_file):
     assert figures["rmse"] < 0.5
     assert abs(figures["bias"]) < 0.2
     assert figures["mean_length"] == 30
-    assert 0 < figures["max_exposure"] <= 1
+    assert 0 < figures["max_exposure"] <= 0.2
     assert 0 < figures["step_ms_median"] <= figures["step_ms_p99"]
 
 

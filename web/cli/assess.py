@@ -21,7 +21,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assessments.calibration import CalibrationReport, calibrate
-from assessments.engine import BankError, ItemBank, StoppingRule, generate_bank, is_correct
+from assessments.engine import (
+    DEFAULT_MAX_EXPOSURE,
+    BankError,
+    ItemBank,
+    SelectionRules,
+    StoppingRule,
+    generate_bank,
+    is_correct,
+)
 from assessments.simulation import simulate
 
 INPUT_ERROR = 2
@@ -93,6 +101,13 @@ def load_bank(path: Path) -> ItemBank:
 @click.option("--length", type=click.IntRange(min=1), default=30, show_default=True)
 @click.option("--se", "se_threshold", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--min-items", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--max-exposure",
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    default=DEFAULT_MAX_EXPOSURE,
+    show_default=True,
+    help="Target share of learners who see any one item (1: no restriction).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 def simulate_command(
@@ -101,12 +116,14 @@ def simulate_command(
     length: int,
     se_threshold: float | None,
     min_items: int,
+    max_exposure: float,
     seed: int,
     as_json: bool,
 ) -> None:
     """Simulate learners with abilities drawn from N(0, 1) and print the engine's figures.
 
-    The test stops after LENGTH items, or earlier once the standard error reaches --se.
+    The test stops after LENGTH items, or earlier once the standard error reaches --se. Items
+    are chosen as in campaigns (progressive-restricted exposure control, --max-exposure).
     """
     try:
         bank = load_bank(bank_path)
@@ -122,6 +139,7 @@ def simulate_command(
             learners,
             stopping,
             seed=seed,
+            rules=SelectionRules(max_exposure=max_exposure),
             progress=lambda done: progress.update(task, completed=done),
         )
     report = run.report
@@ -132,7 +150,9 @@ def simulate_command(
         return
     click.echo(
         f"Simulation : {learners} apprenants, banque de {len(bank)} items, "
-        f"{length} items au plus" + (f", arrêt si erreur ≤ {se_threshold}" if se_threshold else "")
+        f"{length} items au plus"
+        + (f", arrêt si erreur ≤ {se_threshold}" if se_threshold else "")
+        + f", exposition visée ≤ {max_exposure:.0%}"
     )
     click.echo(f"  RMSE (écart quadratique moyen) : {report.rmse:.3f}")
     click.echo(f"  Biais moyen                    : {report.bias:+.3f}")
