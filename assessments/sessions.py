@@ -2,8 +2,9 @@
 
 Every function takes the database session (``db: Session``); the caller commits. The session row
 holds the item currently asked (a closed browser resumes there) and a random seed; the adaptive
-draw uses ``numpy.random.default_rng([seed, answers so far])``, so the same history always leads
-to the same next item, whichever worker serves the request.
+draw uses ``numpy.random.default_rng([seed, answers so far])``, so the same history (and the same
+exposure of items in the campaign, which the selection reads to keep any item under 25 % of
+recent test-takers) always leads to the same next item, whichever worker serves the request.
 
 Answers are idempotent: an asked item is a ``Response`` row whose status is empty, and an
 answer fills it with a conditional ``UPDATE … WHERE status IS NULL``. A double submit (or two
