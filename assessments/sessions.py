@@ -2,8 +2,9 @@
 
 Every function takes the database session (``db: Session``); the caller commits. The session row
 holds the item currently asked (a closed browser resumes there) and a random seed; the adaptive
-draw uses ``numpy.random.default_rng([seed, answers so far])``, so the same history always leads
-to the same next item, whichever worker serves the request.
+draw uses ``numpy.random.default_rng([seed, answers so far])``, so the same history (and the same
+exposure of items in the campaign, which the selection reads to keep any item under 25 % of
+recent test-takers) always leads to the same next item, whichever worker serves the request.
 
 Answers are idempotent: an asked item is a ``Response`` row whose status is empty, and an
 answer fills it with a conditional ``UPDATE … WHERE status IS NULL``. A double submit (or two
@@ -23,7 +24,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import Row, func, inspect, select, update
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -666,7 +667,7 @@ def _advance(
         asked = {r.item_id for r in session.responses}
         following = next((i for i in pool.items if i.id not in asked), None)
     else:
-        following = _adaptive_next(session, pool, answered)
+        following = _adaptive_next(db, session, pool, answered)
     if following is None:
         finish(db, session, now=now)
         return
@@ -685,8 +686,39 @@ def _advance(
     db.flush()
 
 
+# Exposure rates are read over the campaign's most recent sessions: recent use is what the
+# restriction must hold down, and the query stays bounded however large the campaign grows.
+EXPOSURE_WINDOW = 200
+
+
+def _campaign_exposure(
+    db: Session, session: AssessmentSession, pool: _Pool
+) -> engine.ExposureCounts:
+    """How often each pool item was asked in the campaign's last sessions (this one included)."""
+    recent = (
+        select(AssessmentSession.id)
+        .where(AssessmentSession.campaign_id == session.campaign_id)
+        .order_by(AssessmentSession.id.desc())
+        .limit(EXPOSURE_WINDOW)
+        .subquery()
+    )
+    takers = db.scalar(select(func.count()).select_from(recent)) or 1
+    counts = dict(
+        db.execute(
+            select(Response.item_id, func.count())
+            .where(Response.session_id.in_(select(recent.c.id)))
+            .group_by(Response.item_id)
+        ).all()
+    )
+    uses = np.array([counts.get(item.id, 0) for item in pool.items], dtype=np.intp)
+    return engine.ExposureCounts(uses=uses, takers=int(takers))
+
+
 def _adaptive_test(
-    session: AssessmentSession, pool: _Pool, answered: list[Response]
+    session: AssessmentSession,
+    pool: _Pool,
+    answered: list[Response],
+    exposure: engine.ExposureCounts | None = None,
 ) -> engine.AdaptiveTest | None:
     if not pool.targets:
         return None
@@ -704,13 +736,17 @@ def _adaptive_test(
         stopping,
         targets=pool.targets,
         allowed=pool.allowed,
+        rules=engine.CAMPAIGN_RULES,
+        exposure=exposure,
     )
 
 
 def _adaptive_next(
-    session: AssessmentSession, pool: _Pool, answered: list[Response]
+    db: Session, session: AssessmentSession, pool: _Pool, answered: list[Response]
 ) -> _Candidate | None:
-    test = _adaptive_test(session, pool, answered)
+    if not pool.targets:
+        return None
+    test = _adaptive_test(session, pool, answered, _campaign_exposure(db, session, pool))
     if test is None:
         return None
     rng = np.random.default_rng([session.seed, len(answered)])

@@ -21,7 +21,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assessments.calibration import CalibrationReport, calibrate
-from assessments.engine import BankError, ItemBank, StoppingRule, generate_bank, is_correct
+from assessments.engine import (
+    DEFAULT_MAX_EXPOSURE,
+    BankError,
+    ItemBank,
+    SelectionRules,
+    StoppingRule,
+    generate_bank,
+    is_correct,
+)
 from assessments.simulation import simulate
 
 INPUT_ERROR = 2
@@ -93,6 +101,13 @@ def load_bank(path: Path) -> ItemBank:
 @click.option("--length", type=click.IntRange(min=1), default=30, show_default=True)
 @click.option("--se", "se_threshold", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--min-items", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--max-exposure",
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    default=DEFAULT_MAX_EXPOSURE,
+    show_default=True,
+    help="Target share of learners who see any one item (1: no restriction).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 def simulate_command(
@@ -101,12 +116,14 @@ def simulate_command(
     length: int,
     se_threshold: float | None,
     min_items: int,
+    max_exposure: float,
     seed: int,
     as_json: bool,
 ) -> None:
     """Simulate learners with abilities drawn from N(0, 1) and print the engine's figures.
 
-    The test stops after LENGTH items, or earlier once the standard error reaches --se.
+    The test stops after LENGTH items, or earlier once the standard error reaches --se. Items
+    are chosen as in campaigns (progressive-restricted exposure control, --max-exposure).
     """
     try:
         bank = load_bank(bank_path)
@@ -122,6 +139,7 @@ def simulate_command(
             learners,
             stopping,
             seed=seed,
+            rules=SelectionRules(max_exposure=max_exposure),
             progress=lambda done: progress.update(task, completed=done),
         )
     report = run.report
@@ -132,7 +150,9 @@ def simulate_command(
         return
     click.echo(
         f"Simulation : {learners} apprenants, banque de {len(bank)} items, "
-        f"{length} items au plus" + (f", arrêt si erreur ≤ {se_threshold}" if se_threshold else "")
+        f"{length} items au plus"
+        + (f", arrêt si erreur ≤ {se_threshold}" if se_threshold else "")
+        + f", exposition visée ≤ {max_exposure:.0%}"
     )
     click.echo(f"  RMSE (écart quadratique moyen) : {report.rmse:.3f}")
     click.echo(f"  Biais moyen                    : {report.bias:+.3f}")
@@ -212,6 +232,33 @@ def _correctness(row: dict[str, Any], path: Path, position: int) -> bool:
         ) from None
 
 
+def load_anchors(path: Path) -> dict[str, tuple[float, float]]:
+    """Read anchor items: a JSON list of ``{"id", "a", "b"}`` (a bank file also works)."""
+    text = _read_text(path)
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputFileError(
+            f"le fichier {path} n'est pas du JSON valide (ligne {error.lineno})."
+        ) from None
+    if not isinstance(records, list) or not records:
+        raise InputFileError(f"{path} : une liste JSON d'items {{id, a, b}} est attendue.")
+    anchors: dict[str, tuple[float, float]] = {}
+    for position, record in enumerate(records, start=1):
+        where = f"{path}, item d'ancrage n° {position}"
+        if not isinstance(record, dict) or not record.get("id"):
+            raise InputFileError(f"{where} : « id » requis.")
+        a_value, b_value = record.get("a"), record.get("b")
+        numbers = all(
+            isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
+            for v in (a_value, b_value)
+        )
+        if not numbers or not a_value > 0:  # type: ignore[operator]
+            raise InputFileError(f"{where} : « a » (positif) et « b » doivent être des nombres.")
+        anchors[str(record["id"])] = (float(a_value), float(b_value))  # type: ignore[arg-type]
+    return anchors
+
+
 def _responses_from_database(
     framework: str | None,
 ) -> tuple[list[tuple[str, str, bool]], dict[str, tuple[float, float]]]:
@@ -244,6 +291,19 @@ def _apply(report: CalibrationReport) -> int:
 @click.option("--framework", default=None, help="Only this framework's items (slug).")
 @click.option("--min-answers", type=click.IntRange(min=10), default=200, show_default=True)
 @click.option("--max-iterations", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option(
+    "--anchor",
+    "anchor_ids",
+    multiple=True,
+    help="Anchor item (repeatable): held at its current a and b, it sets the scale.",
+)
+@click.option(
+    "--anchors",
+    "anchors_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Anchor items with their parameters: JSON list of {id, a, b}.",
+)
 @click.option("--apply", "apply_changes", is_flag=True, help="Save a and b of well-fitting items.")
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON on stdout.")
 @click.pass_context
@@ -253,6 +313,8 @@ def calibrate_command(
     framework: str | None,
     min_answers: int,
     max_iterations: int,
+    anchor_ids: tuple[str, ...],
+    anchors_path: Path | None,
     apply_changes: bool,
     as_json: bool,
 ) -> None:
@@ -260,8 +322,15 @@ def calibrate_command(
 
     Reads the database by default (answers to each item's current version, one person per
     session); --apply saves a and b of the items that fit the model, the others are listed.
+    Anchor items (--anchor, --anchors) keep their parameters and fix the scale: without them
+    the group answering is taken as the reference (mean 0, SD 1), so a beginner group would
+    shift every difficulty.
     """
-    anchors: dict[str, tuple[float, float]] = {}
+    known: dict[str, tuple[float, float]] = {}
+    try:
+        given = load_anchors(anchors_path) if anchors_path is not None else {}
+    except InputFileError as error:
+        _fail(str(error))
     if source is not None:
         if apply_changes:
             _fail("--apply écrit dans la base : il ne se combine pas avec --from.")
@@ -274,15 +343,20 @@ def calibrate_command(
 
         app = ctx.ensure_object(ScriptInfo).load_app()
         ctx.with_resource(app.app_context())
-        answers, anchors = _responses_from_database(framework)
+        answers, known = _responses_from_database(framework)
+    known.update(given)
+    unknown = [item for item in anchor_ids if item not in known]
+    if unknown:
+        _fail(f"item d'ancrage inconnu : {unknown[0]} (donnez ses paramètres avec --anchors).")
     with _progress("Calibration (itérations EM)", max_iterations) as progress:
         task = progress.tasks[0].id
         report = calibrate(
             answers,
             min_answers=min_answers,
-            anchors=anchors,
+            anchors=known,
             max_iterations=max_iterations,
             progress=lambda done, _total: progress.update(task, completed=done),
+            fixed={*anchor_ids, *given},
         )
     updated = _apply(report) if apply_changes else 0
     if as_json:
@@ -297,6 +371,9 @@ def _report_dict(report: CalibrationReport, updated: int) -> dict[str, Any]:
         "iterations": report.iterations,
         "converged": report.converged,
         "log_likelihood": report.log_likelihood,
+        "scale": report.scale,
+        "population_mean": report.population_mean,
+        "population_sd": report.population_sd,
         "items": [item.__dict__ for item in report.items],
         "skipped": report.skipped,
         "updated": updated,
@@ -305,7 +382,7 @@ def _report_dict(report: CalibrationReport, updated: int) -> dict[str, Any]:
 
 def _print_report(report: CalibrationReport, answers: int, applied: bool, updated: int) -> None:
     click.echo(
-        f"{answers} réponses, {report.persons} personnes, {len(report.items)} items calibrés "
+        f"{answers} réponses, {report.persons} personnes, {len(report.calibrated)} items calibrés "
         f"en {report.iterations} itérations"
         + ("" if report.converged or not report.items else " (sans convergence)")
         + "."
@@ -313,10 +390,20 @@ def _print_report(report: CalibrationReport, answers: int, applied: bool, update
     if report.items:
         click.echo(f"{'item':<28} {'rép.':>6} {'a':>6} {'±':>5} {'b':>7} {'±':>5} {'p ajust.':>8}")
     for item in report.items:
-        flag = "  à revoir" if item.misfit else ""
+        flag = ("  ancre" if item.anchor else "") + ("  à revoir" if item.misfit else "")
         click.echo(
             f"{item.item_id:<28} {item.answers:>6} {item.a:>6.2f} {item.se_a:>5.2f} "
             f"{item.b:>7.2f} {item.se_b:>5.2f} {item.fit_p:>8.3f}{flag}"
+        )
+    if report.scale == "anchors":
+        click.echo(
+            f"Échelle fixée par les items d'ancrage ; niveau moyen estimé du groupe : "
+            f"{report.population_mean:+.2f} (écart-type {report.population_sd:.2f})."
+        )
+    elif report.items:
+        click.echo(
+            "Échelle fixée par ce groupe (pris de moyenne 0, écart-type 1) : s'il n'est pas "
+            "représentatif (débutants…), donnez des items d'ancrage (--anchor, --anchors)."
         )
     if report.skipped:
         click.echo(
