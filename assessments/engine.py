@@ -356,6 +356,10 @@ class StoppingRule:
     The test stops at ``max_items``, or once ``min_items`` are answered and either the standard
     error is at most ``se_threshold`` or (beginner diagnostic) the posterior puts at least
     ``band_confidence`` of its mass in one of ``bands``. It also stops when no item is left.
+
+    ``min_per_competence`` is the per-competence stopping rule: before ``max_items``, the test
+    does not stop until every targeted competence that still has items got that many answers,
+    so a campaign targeted at a badge's competences gathers the evidence its award rule asks.
     """
 
     max_items: int | None = 30
@@ -363,6 +367,7 @@ class StoppingRule:
     se_threshold: float | None = None
     bands: Bands | None = None
     band_confidence: float = 0.9
+    min_per_competence: int = 0
 
     def __post_init__(self) -> None:
         if self.max_items is None and self.se_threshold is None and self.bands is None:
@@ -375,6 +380,8 @@ class StoppingRule:
             raise ValueError("se_threshold must be positive")
         if not 0.5 < self.band_confidence <= 1.0:
             raise ValueError("band_confidence must be in (0.5, 1]")
+        if self.min_per_competence < 0:
+            raise ValueError("min_per_competence must not be negative")
 
     def is_met(self, answered: int, estimate: Estimate) -> bool:
         """True when the test may end after ``answered`` items with this estimate."""
@@ -465,7 +472,24 @@ class AdaptiveTest:
     @property
     def finished(self) -> bool:
         """True when the stopping rule is met or nothing is left to ask."""
-        return not self._left.any() or self.stopping.is_met(len(self.items), self.estimate)
+        if not self._left.any():
+            return True
+        answered = len(self.items)
+        maximum = self.stopping.max_items
+        if maximum is not None and answered >= maximum:
+            return True
+        if self._evidence_short():
+            return False
+        return self.stopping.is_met(answered, self.estimate)
+
+    def _evidence_short(self) -> bool:
+        """A targeted competence with items left has fewer answers than the stopping rule's
+        ``min_per_competence``."""
+        wanted = self.stopping.min_per_competence
+        if not wanted:
+            return False
+        short = self.targeted & (self._left > 0) & (self._asked_per_comp < wanted)
+        return bool(short.any())
 
     def _allowed_competences(self) -> np.ndarray:
         active = self.targeted & (self._left > 0)

@@ -410,3 +410,20 @@ def test_bank_round_trips_through_records(bank):
 
 def test_grid_is_eighty_points_on_nine_logits():
     assert GRID.size == 80 and GRID[0] == -9 and GRID[-1] == 9
+
+
+def test_the_per_competence_stopping_rule_gathers_answers_on_every_target(bank):
+    """An SE rule alone stops after a handful of answers; with ``min_per_competence`` the test
+    goes on until each targeted competence got that many (``max_items`` still caps it)."""
+    targets = ["c01", "c02", "c03"]
+    loose = StoppingRule(max_items=40, se_threshold=1.0)
+    early = _run(bank, loose, targets=targets)
+    assert len(early.items) < 9
+    gathering = StoppingRule(max_items=40, se_threshold=1.0, min_per_competence=4)
+    test = _run(bank, gathering, targets=targets)
+    asked = Counter(bank.competences[bank.competence[i]] for i in test.items)
+    assert all(asked[code] >= 4 for code in targets) and len(test.items) < 40
+    capped = _run(bank, StoppingRule(max_items=6, min_per_competence=4), targets=targets)
+    assert len(capped.items) == 6
+    with pytest.raises(ValueError):
+        StoppingRule(max_items=10, min_per_competence=-1)

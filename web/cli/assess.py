@@ -1,4 +1,5 @@
-"""``jalon assess``: simulate the adaptive engine, generate test banks, calibrate items.
+"""``jalon assess``: simulate the adaptive engine and the badges, generate test banks, calibrate
+items.
 
 Figures go to stdout (one JSON object with ``--json``); progress bars go to stderr so they never
 pollute what a script reads. A bad input file is reported in French with exit code 2.
@@ -162,6 +163,101 @@ def simulate_command(
         f"  Temps par étape (choix + estimation) : médiane {report.step_ms_median:.3f} ms, "
         f"p99 {report.step_ms_p99:.3f} ms"
     )
+
+
+def _population(value: str) -> Any:
+    """``default``, ``uneven`` or a population file (JSON list of profiles)."""
+    from badges import badge_simulation as sim
+
+    if value in sim.BUILT_IN:
+        return sim.Population(value)
+    path = Path(value)
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as error:
+        raise InputFileError(
+            f"le fichier {path} n'est pas du JSON valide (ligne {error.lineno})."
+        ) from None
+    try:
+        return sim.parse_population(data, name=path.name)
+    except sim.SimulationInputError as error:
+        raise InputFileError(f"population {path} : {error}") from None
+
+
+@assess.command("simulate-badges")
+@click.option("--framework", "slug", required=True, help="A shipped framework (slug).")
+@click.option("--competences", default=None, help="Only these competences: 4.1,4.2 (targeted).")
+@click.option("--length", type=click.IntRange(min=1, max=200), default=24, show_default=True)
+@click.option(
+    "--population",
+    default="default",
+    show_default=True,
+    help="default, uneven, or a JSON file of profiles [{weight, theta: {code|*: θ}}].",
+)
+@click.option(
+    "--min-per-competence",
+    type=click.IntRange(min=0, max=50),
+    default=0,
+    show_default=True,
+    help="Per-competence stopping rule: answers per competence before the test may stop early.",
+)
+@click.option("--learners", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+def simulate_badges_command(
+    slug: str,
+    competences: str | None,
+    length: int,
+    population: str,
+    min_per_competence: int,
+    learners: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Simulated learners through the campaign logic and the shipped badges' award rules:
+    per badge the share awarded, precision and recall; per competence the level accuracy."""
+    from badges import badge_simulation as sim
+
+    codes = [c.strip() for c in competences.split(",") if c.strip()] if competences else None
+    try:
+        people = _population(population)
+        campaign = sim.campaign_for(sim.load_framework(slug), codes, length, min_per_competence)
+    except (InputFileError, sim.SimulationInputError) as error:
+        _fail(str(error))
+    with _progress("Simulation des badges", learners) as progress:
+        task = progress.tasks[0].id
+        run = sim.simulate_badges(
+            campaign,
+            people,
+            learners,
+            seed,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+    if as_json:
+        click.echo(json.dumps(run.as_dict(), ensure_ascii=False))
+        return
+    _print_badges(run)
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _print_badges(run: Any) -> None:
+    click.echo(
+        f"{run.framework} ({', '.join(run.competences)}), {run.length} items au plus "
+        f"(moyenne {run.mean_length:.1f}), population {run.population}, "
+        f"{run.learners} apprenants, graine {run.seed}"
+    )
+    for badge in run.achievements:
+        click.echo(
+            f"  {badge.name}\n    attribué {_share(badge.awarded_share)} "
+            f"(mérité {_share(badge.true_share)}), précision {_share(badge.precision)}, "
+            f"rappel {_share(badge.recall)}"
+        )
+    click.echo("  Niveau par compétence (exact / à un niveau près) :")
+    for code, figures in run.level_accuracy.items():
+        click.echo(f"    {code:<6} {_share(figures['exact'])} / {_share(figures['within_one'])}")
 
 
 @assess.command("make-bank")

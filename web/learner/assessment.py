@@ -45,7 +45,7 @@ from assessments.models import (
     Item,
 )
 from assessments.response_errors import InvalidResponse
-from badges import awarding, wallet
+from badges import awarding, evidence_advice, wallet
 from learners.models import Learner, Organisation, Role
 from web.authz import requires
 from web.database import db
@@ -388,7 +388,8 @@ def adjustment(session_id: int):
 @requires(Role.LEARNER)
 def results(session_id: int):
     """The results and the badges already issued; never issues one (a GET): badges still due
-    are offered with « Réessayer », a POST."""
+    are offered with « Réessayer », a POST; badges missed for lack of evidence name the
+    campaign that would give it."""
     session = _owned(session_id)
     sessions.current_item(db.session, session)  # finishes a session whose time ran out
     db.session.commit()
@@ -399,6 +400,7 @@ def results(session_id: int):
         results=assessment_results.results(db.session, session, _locale()),
         badges=[wallet.badge_card(c) for c in awarding.awarded(db.session, session)],
         badges_due=awarding.badges_due(db.session, session),
+        near=evidence_advice.advice(db.session, session),
         award_form=AwardBadgesForm(),
         session=session,
     )
