@@ -14,9 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from assessments.models import Assessment, AssessmentMode, AssessmentSession, Campaign
+from assessments.models import (
+    Assessment,
+    AssessmentMode,
+    AssessmentSession,
+    Campaign,
+    CompetenceResult,
+)
 from badges import award_rules, awarding
 from learners.database import utcnow
 
@@ -39,6 +45,7 @@ def advice(db: Session, session: AssessmentSession, now: datetime | None = None)
     but not on its evidence, each with the targeted campaign to take (None when there is none)."""
     if not session.finished:
         return []
+    _load_results(db, session)
     achieved = awarding.outcome(session)
     found = []
     for achievement in awarding.candidates(db, session):
@@ -60,6 +67,15 @@ def advice(db: Session, session: AssessmentSession, now: datetime | None = None)
             )
         )
     return found
+
+
+def _load_results(db: Session, session: AssessmentSession) -> None:
+    """The session's levels with their competences in one query (not one lazy load each)."""
+    db.scalars(
+        select(AssessmentSession)
+        .where(AssessmentSession.id == session.id)
+        .options(selectinload(AssessmentSession.results).joinedload(CompetenceResult.competence))
+    ).one()
 
 
 def targeted_campaign(
