@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 # Test processes in parallel (pytest-xdist); each has its own databases and live servers.
 TEST_WORKERS ?= 2
 
-.PHONY: run test bench lint format translations messages vendor ensure-chromium clean
+.PHONY: run test bench bench-load lint format translations messages vendor ensure-chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Jalon needs Python 3.11 or newer"'
@@ -70,6 +70,11 @@ test: $(VENV)/.installed-dev translations ensure-chromium
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest tests/bench -m bench -s $(PYTEST_ARGS)
+
+# Gunicorn + PostgreSQL + Redis + queue worker of its own, on the loopback, under load and faults
+# (tests/bench/load/; BENCH_LOAD_QUICK=1 for a short run). Uses every core for a few minutes.
+bench-load: $(VENV)/.installed-dev translations
+	$(BIN)/python -m tests.bench.load
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

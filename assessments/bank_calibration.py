@@ -1,11 +1,16 @@
 """Calibrating an organisation's items from its learners' answers, as a background job.
 
 The same calibration as ``jalon assess calibrate`` (:func:`assessments.calibration.calibrate`
-on :func:`assessments.sessions.response_matrix`, the current ``a``/``b`` as anchors), over the
-answers of the organisation's campaigns. Each item calibrated gets an :class:`ItemFit` row for
-the organisation (its estimate and the misfit flag shown on the item's page); the new ``a``
-and ``b`` are saved only on items the organisation owns and that fit the model, as ``--apply``
-does: shipped items are read-only and shared by every organisation.
+on :func:`assessments.sessions.response_matrix`, the current ``a``/``b`` as known parameters),
+over the answers of the organisation's campaigns. Each item calibrated gets an :class:`ItemFit`
+row for the organisation (its estimate and the misfit flag shown on the item's page); the new
+``a`` and ``b`` are saved only on items the organisation owns and that fit the model, as
+``--apply`` does: shipped items are read-only and shared by every organisation.
+
+Shipped items are therefore the **anchors**: held at their parameters, they set the scale, so
+an organisation whose learners are beginners does not re-centre its own items on them
+(``assessments/calibration.py``). Their fit to the organisation's answers is still computed.
+Without shipped items among the answers, the group sets the scale (the summary says so).
 """
 
 from __future__ import annotations
@@ -43,6 +48,9 @@ class CalibrationSummary:
     iterations: int
     misfits: list[str] = field(default_factory=list)
     too_few_answers: int = 0
+    anchors: int = 0
+    scale: str = "group"
+    population_mean: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -83,27 +91,31 @@ def calibrate_organisation(
     answers = [
         row for row in response_matrix(db, organisation_id=organisation_id) if row[1] in usable
     ]
+    owned = set(db.scalars(select(Item.uid).where(owned_by(organisation_id))))
     report = calibrate(
         answers,
         min_answers=min_answers,
         anchors=current_parameters(db),
         max_iterations=max_iterations,
         progress=progress,
+        fixed=usable - owned,
     )
-    owned = set(db.scalars(select(Item.uid).where(owned_by(organisation_id))))
-    mine = CalibrationReport(items=[r for r in report.items if r.item_id in owned])
+    mine = CalibrationReport(items=[r for r in report.calibrated if r.item_id in owned])
     applied = {r.item_id for r in mine.items if not r.misfit}
     apply_calibration(db, mine)
     _store_fits(db, organisation_id, report, applied)
     return CalibrationSummary(
         answers=len(answers),
         persons=report.persons,
-        calibrated=len(report.items),
+        calibrated=len(report.calibrated),
         applied=len(applied),
         converged=report.converged,
         iterations=report.iterations,
         misfits=[r.item_id for r in report.misfitting],
         too_few_answers=len(report.skipped),
+        anchors=len(report.items) - len(report.calibrated),
+        scale=report.scale,
+        population_mean=round(report.population_mean, 2),
     )
 
 

@@ -1,9 +1,19 @@
 """Item calibration: re-estimate 2PL ``a`` and ``b`` from real answers, and flag misfitting items.
 
-Marginal maximum likelihood by EM (Bock–Aitkin) on a fixed quadrature grid with a standard
-normal ability distribution, which fixes the scale (abilities in the same logits as the
-defaults ``b = level - 3``). Works on sparse data: each person answers only some items, as in
-adaptive tests. Pure numpy/scipy; ``assessments/item_parameters.py`` reads and saves the parameters.
+Marginal maximum likelihood by EM (Bock–Aitkin) on a fixed quadrature grid. Works on sparse
+data: each person answers only some items, as in adaptive tests. Pure numpy/scipy;
+``assessments/item_parameters.py`` reads and saves the parameters.
+
+**The scale.** Abilities and difficulties are only defined up to a shift and a stretch;
+something must fix them. Without anchors the group does: its abilities are taken as N(0, 1),
+which is right only for a group like the one the bank was built for. A beginner group (mean
+ability −1.5) would see every ``b`` re-centred on itself, 1.5 logits too high, and the levels
+computed with the new parameters would shift. With anchor items (fixed-parameter calibration)
+their ``a`` and ``b`` are held at their known values and the group's mean and standard deviation
+are estimated instead (a normal distribution, updated at each EM cycle from the persons'
+posteriors): the free items land on the anchors' scale, whoever answered. Held items (anchors,
+and items with too few answers whose parameters are known) set the scale once they carry at
+least ``min_answers`` answers together.
 
 Item fit is a grouped residual statistic computed out of sample: for every answer, the expected
 probability of success given the person's *other* answers (posterior over the grid without this
@@ -14,7 +24,7 @@ freedom (Yen's Q1 idea, without the bias of grouping on an estimate that used th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,11 +53,16 @@ class ItemCalibration:
     fit_df: int
     fit_p: float
     misfit: bool
+    anchor: bool = False  # held at its known a and b (standard errors 0); fit still computed
 
 
 @dataclass(frozen=True)
 class CalibrationReport:
-    """Outcome of a calibration run."""
+    """Outcome of a calibration run.
+
+    ``scale`` says what fixed it: ``"anchors"`` (the group's ``population_mean`` and
+    ``population_sd`` were estimated on the anchors' scale) or ``"group"`` (taken as N(0, 1)).
+    """
 
     items: list[ItemCalibration]
     skipped: dict[str, int] = field(default_factory=dict)  # item id → answers (too few)
@@ -55,6 +70,14 @@ class CalibrationReport:
     iterations: int = 0
     converged: bool = False
     log_likelihood: float = float("nan")
+    scale: str = "group"
+    population_mean: float = 0.0
+    population_sd: float = 1.0
+
+    @property
+    def calibrated(self) -> list[ItemCalibration]:
+        """The items whose parameters were estimated (anchors excluded)."""
+        return [item for item in self.items if not item.anchor]
 
     @property
     def misfitting(self) -> list[ItemCalibration]:
@@ -69,28 +92,38 @@ def calibrate(
     tolerance: float = 1e-4,
     misfit_alpha: float = 0.01,
     progress: Callable[[int, int], None] | None = None,
+    fixed: Collection[str] = (),
 ) -> CalibrationReport:
     """Estimate ``a``/``b`` for every item with at least ``min_answers`` answers.
 
     ``responses`` are ``(person, item_id, correct)``; when a person answered an item more than
-    once, the last answer counts. Items with fewer answers are reported in ``skipped``; if their
-    parameters are given in ``anchors`` their answers still inform the abilities (they are not
-    re-estimated). ``progress(iteration, max_iterations)`` is called after each EM cycle.
+    once, the last answer counts. ``anchors`` gives the known parameters of items. Items in
+    ``fixed`` (anchor items, parameters in ``anchors``) are never re-estimated and set the
+    scale; other items with fewer answers are reported in ``skipped`` and, when their parameters
+    are known, held too (they still inform the abilities). ``progress(iteration,
+    max_iterations)`` is called after each EM cycle.
     """
     anchors = dict(anchors or {})
+    unknown = sorted(set(fixed) - set(anchors))
+    if unknown:
+        raise ValueError(f"anchor item without parameters: {unknown[0]}")
     latest: dict[tuple[Hashable, str], bool] = {}
     for person, item_id, correct in responses:
         latest[(person, str(item_id))] = bool(correct)
     counts: dict[str, int] = {}
     for _, item_id in latest:
         counts[item_id] = counts.get(item_id, 0) + 1
-    free = sorted(item for item, n in counts.items() if n >= min_answers)
-    skipped = {item: n for item, n in sorted(counts.items()) if n < min_answers}
-    fixed = sorted(item for item in skipped if item in anchors)
-    if not free:
+    fixed = set(fixed)
+    anchored = sorted(item for item in counts if item in fixed)
+    free = sorted(item for item, n in counts.items() if n >= min_answers and item not in fixed)
+    skipped = {
+        item: n for item, n in sorted(counts.items()) if n < min_answers and item not in fixed
+    }
+    held = anchored + sorted(item for item in skipped if item in anchors)
+    if not free and not anchored:
         return CalibrationReport(items=[], skipped=skipped)
 
-    item_index = {item: k for k, item in enumerate(free + fixed)}
+    item_index = {item: k for k, item in enumerate(free + held)}
     person_index: dict[Hashable, int] = {}
     rows, cols, values = [], [], []
     for (person, item_id), correct in latest.items():
@@ -115,8 +148,12 @@ def calibrate(
     share = np.asarray(right.sum(axis=0)).ravel() / answered
     a = np.ones(len(item_index))
     b = -np.log(np.clip(share, 0.02, 0.98) / (1 - np.clip(share, 0.02, 0.98))) * 1.7
-    for item in fixed:
+    for item in held:
         a[item_index[item]], b[item_index[item]] = anchors[item]
+    # The held items set the scale when they carry enough answers: the group's mean and SD are
+    # then estimated; otherwise the group is N(0, 1).
+    by_anchors = held and answered[n_free:].sum() >= min_answers
+    mean, sd = 0.0, 1.0
 
     converged = False
     iteration = 0
@@ -129,8 +166,15 @@ def calibrate(
         new_a, new_b, hessian = _maximise(
             expected_right, expected_all, nodes, a[:n_free], b[:n_free]
         )
-        change = max(np.max(np.abs(new_a - a[:n_free])), np.max(np.abs(new_b - b[:n_free])))
+        change = float(np.max(np.abs(new_a - a[:n_free]), initial=0.0))
+        change = max(change, float(np.max(np.abs(new_b - b[:n_free]), initial=0.0)))
         a[:n_free], b[:n_free] = new_a, new_b
+        if by_anchors:
+            new_mean, new_sd = _population(weights, nodes)
+            change = max(change, abs(new_mean - mean), abs(new_sd - sd))
+            mean, sd = new_mean, new_sd
+            log_prior = -((nodes - mean) ** 2) / (2.0 * sd * sd)
+            log_prior -= logsumexp(log_prior)
         if progress is not None:
             progress(iteration, max_iterations)
         if change < tolerance:
@@ -139,7 +183,10 @@ def calibrate(
 
     se_a, se_b = _standard_errors(hessian, a[:n_free], b[:n_free])
     weights, total_ll = _posterior_weights(right, wrong, a, b, nodes, log_prior)
-    fits = _item_fit(right, wrong, weights, a, b, nodes, n_free)
+    reported = n_free + len(anchored)
+    fits = _item_fit(right, wrong, weights, a, b, nodes, reported)
+    se_a = np.concatenate([se_a, np.zeros(len(anchored))])
+    se_b = np.concatenate([se_b, np.zeros(len(anchored))])
     items = [
         ItemCalibration(
             item_id=item,
@@ -153,8 +200,9 @@ def calibrate(
             fit_df=fits[k][1],
             fit_p=fits[k][2],
             misfit=fits[k][2] < misfit_alpha,
+            anchor=k >= n_free,
         )
-        for k, item in enumerate(free)
+        for k, item in enumerate(free + anchored)
     ]
     return CalibrationReport(
         items=items,
@@ -163,7 +211,17 @@ def calibrate(
         iterations=iteration,
         converged=converged,
         log_likelihood=total_ll,
+        scale="anchors" if by_anchors else "group",
+        population_mean=mean,
+        population_sd=sd,
     )
+
+
+def _population(weights: np.ndarray, nodes: np.ndarray) -> tuple[float, float]:
+    """Mean and SD of the group's abilities from the persons' posteriors over the nodes."""
+    mean = float((weights @ nodes).mean())
+    variance = float((weights @ nodes**2).mean()) - mean * mean
+    return mean, float(np.sqrt(max(variance, 0.05)))
 
 
 def _log_p(a: np.ndarray, b: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -213,7 +271,8 @@ def _standard_errors(hessian: np.ndarray, a: np.ndarray, b: np.ndarray):
 
 
 def _item_fit(right, wrong, weights, a, b, nodes, n_free):
-    """Grouped out-of-sample residual χ² per free item: (statistic, df, p-value)."""
+    """Grouped out-of-sample residual χ² per reported item (the first ``n_free`` columns):
+    (statistic, df, p-value)."""
     log_right, log_wrong = _log_p(a, b, nodes)
     p_nodes = np.exp(log_right)
     answered = (right + wrong).tocsc()

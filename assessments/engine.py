@@ -16,10 +16,20 @@ Choices, and why:
   :class:`AbilityTracker` keeps the log-likelihood on the grid between steps (O(grid) per answer)
   and gives exactly what chaining :func:`expected_a_posteriori` calls would give.
 * **Standard error** is the posterior standard deviation.
-* **Selection**: maximum Fisher information ``a² p (1 - p)``, randomesque among the 5 best with
-  halving probabilities (50, 25, 12.5, 6.25, 6.25 %), content balancing across the targeted
-  competences, never the same item twice, never the same competence twice in a row when another
-  one can be asked. Randomness comes only from the ``numpy.random.Generator`` passed in.
+* **Selection**: maximum Fisher information ``a² p (1 - p)`` with content balancing across the
+  targeted competences, never the same item twice, never the same competence twice in a row when
+  another one can be asked. Randomness comes only from the ``numpy.random.Generator`` passed in.
+* **Exposure control** (campaigns, :data:`CAMPAIGN_RULES`): the progressive-restricted method
+  (Revuelta & Ponsoda, 1998). *Restricted*: an item that would go above the target rate among
+  the campaign's test-takers (``max_exposure``, 25 %) is not eligible while another one is.
+  *Progressive*: the score is ``(1 - s/L)·U·max(info) + (s/L)·info`` with ``U`` uniform, ``s``
+  items answered and ``L`` the test length, so the first items are spread at random and the
+  last ones, which decide the result, are the most informative. Chosen over Sympson–Hetter
+  because it needs no exposure parameters computed beforehand by simulation for each pool
+  (a campaign's pool depends on its competences and accessibility filter, and the parameters go
+  stale whenever items are added or recalibrated): it reads the observed rates, so it holds
+  for any pool and population. Without exposure control (``max_exposure=None``) the draw is
+  randomesque among the 5 best with halving probabilities (50, 25, 12.5, 6.25, 6.25 %).
 * **Every status but "ok" is a wrong answer** for estimation ("je ne sais pas", timed out).
 """
 
@@ -44,6 +54,12 @@ PIX_PER_LEVEL = 8
 MAX_LEVEL = 8
 # Randomesque draw among the best items: each rank half as likely as the one before.
 RANDOMESQUE_WEIGHTS: tuple[float, ...] = (0.5, 0.25, 0.125, 0.0625, 0.0625)
+# Exposure control: target rate, and the number of test-takers below which rates are counted
+# as if there were that many (the first learners of a campaign do not lock items out).
+DEFAULT_MAX_EXPOSURE = 0.25
+EXPOSURE_WARMUP = 20
+# Progressive weight for a test without a maximum length (stopped on precision only).
+PROGRESSIVE_LENGTH = 30
 
 
 def is_correct(status: AnswerStatus | str | bool) -> bool:
@@ -290,14 +306,33 @@ class SelectionRules:
     weights: tuple[float, ...] = RANDOMESQUE_WEIGHTS
     balance: Literal["even", "cover"] = "even"
     avoid_repeat_competence: bool = True
+    max_exposure: float | None = None
+    exposure_warmup: int = EXPOSURE_WARMUP
 
     def __post_init__(self) -> None:
         if self.top < 1:
             raise ValueError("top must be at least 1")
+        if self.max_exposure is not None and not 0.0 < self.max_exposure <= 1.0:
+            raise ValueError("max_exposure must be in (0, 1]")
+        if self.exposure_warmup < 1:
+            raise ValueError("exposure_warmup must be at least 1")
         if len(self.weights) < self.top or any(w <= 0 for w in self.weights[: self.top]):
             raise ValueError("one positive weight is needed per rank")
         if self.balance not in ("even", "cover"):
             raise ValueError("balance must be 'even' or 'cover'")
+
+
+# What campaigns use: progressive-restricted selection with a 25 % exposure target.
+CAMPAIGN_RULES = SelectionRules(max_exposure=DEFAULT_MAX_EXPOSURE)
+
+
+@dataclass(frozen=True, eq=False)
+class ExposureCounts:
+    """How many times each bank item was asked (``uses``, bank order) to ``takers`` test-takers
+    of the same campaign, the current one included: the restriction's observed rates."""
+
+    uses: np.ndarray
+    takers: int
 
 
 @dataclass(frozen=True)
@@ -321,6 +356,10 @@ class StoppingRule:
     The test stops at ``max_items``, or once ``min_items`` are answered and either the standard
     error is at most ``se_threshold`` or (beginner diagnostic) the posterior puts at least
     ``band_confidence`` of its mass in one of ``bands``. It also stops when no item is left.
+
+    ``min_per_competence`` is the per-competence stopping rule: before ``max_items``, the test
+    does not stop until every targeted competence that still has items got that many answers,
+    so a campaign targeted at a badge's competences gathers the evidence its award rule asks.
     """
 
     max_items: int | None = 30
@@ -328,6 +367,7 @@ class StoppingRule:
     se_threshold: float | None = None
     bands: Bands | None = None
     band_confidence: float = 0.9
+    min_per_competence: int = 0
 
     def __post_init__(self) -> None:
         if self.max_items is None and self.se_threshold is None and self.bands is None:
@@ -340,6 +380,8 @@ class StoppingRule:
             raise ValueError("se_threshold must be positive")
         if not 0.5 < self.band_confidence <= 1.0:
             raise ValueError("band_confidence must be in (0.5, 1]")
+        if self.min_per_competence < 0:
+            raise ValueError("min_per_competence must not be negative")
 
     def is_met(self, answered: int, estimate: Estimate) -> bool:
         """True when the test may end after ``answered`` items with this estimate."""
@@ -367,7 +409,8 @@ class AdaptiveTest:
     """One test-taker's adaptive test: what was asked, the ability so far, what comes next.
 
     ``targets`` limits the test to some competences (labels); ``allowed`` is an optional boolean
-    mask over the bank (e.g. accessible items only). Item references are bank indexes.
+    mask over the bank (e.g. accessible items only); ``exposure`` gives the observed use of
+    each item for the restriction (see :data:`CAMPAIGN_RULES`). Item references are bank indexes.
     """
 
     def __init__(
@@ -379,8 +422,10 @@ class AdaptiveTest:
         prior_var: float = PRIOR_VARIANCE,
         targets: Iterable[str] | None = None,
         allowed: np.ndarray | None = None,
+        exposure: ExposureCounts | None = None,
     ) -> None:
         self.bank = bank
+        self.exposure = exposure
         self.stopping = stopping
         self.rules = rules or SelectionRules()
         self.tracker = AbilityTracker(start=start, prior_var=prior_var)
@@ -427,7 +472,24 @@ class AdaptiveTest:
     @property
     def finished(self) -> bool:
         """True when the stopping rule is met or nothing is left to ask."""
-        return not self._left.any() or self.stopping.is_met(len(self.items), self.estimate)
+        if not self._left.any():
+            return True
+        answered = len(self.items)
+        maximum = self.stopping.max_items
+        if maximum is not None and answered >= maximum:
+            return True
+        if self._evidence_short():
+            return False
+        return self.stopping.is_met(answered, self.estimate)
+
+    def _evidence_short(self) -> bool:
+        """A targeted competence with items left has fewer answers than the stopping rule's
+        ``min_per_competence``."""
+        wanted = self.stopping.min_per_competence
+        if not wanted:
+            return False
+        short = self.targeted & (self._left > 0) & (self._asked_per_comp < wanted)
+        return bool(short.any())
 
     def _allowed_competences(self) -> np.ndarray:
         active = self.targeted & (self._left > 0)
@@ -463,6 +525,8 @@ class AdaptiveTest:
         p = expit(z)
         info = self._a2 * p * (1.0 - p)
         info[~eligible] = -1.0
+        if self.rules.max_exposure is not None:
+            return self._progressive_restricted(eligible, info, self.rules.max_exposure, rng)
         count = int(eligible.sum())
         top = min(self.rules.top, count)
         best = np.argpartition(-info, top - 1)[:top] if count > top else np.flatnonzero(eligible)
@@ -471,6 +535,23 @@ class AdaptiveTest:
         cumulative = np.cumsum(weights)
         rank = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
         return int(best[min(rank, top - 1)])
+
+    def _progressive_restricted(
+        self, eligible: np.ndarray, info: np.ndarray, cap: float, rng: np.random.Generator
+    ) -> int:
+        """Restrict to the items under the exposure target (unless none is), then pick the best
+        mix of chance and information, chance weighing less as the test goes on."""
+        if self.exposure is not None:
+            takers = max(self.exposure.takers, self.rules.exposure_warmup)
+            under = eligible & (np.asarray(self.exposure.uses) + 1 <= cap * takers)
+            if under.any():
+                eligible = under
+        candidates = np.flatnonzero(eligible)
+        gain = info[candidates]
+        length = self.stopping.max_items or PROGRESSIVE_LENGTH
+        progress = min(len(self.items) / length, 1.0)
+        chance = rng.random(candidates.size) * gain.max()
+        return int(candidates[np.argmax((1.0 - progress) * chance + progress * gain)])
 
     def record(self, index: int, status: AnswerStatus | str | bool) -> Estimate:
         """Record the answer to bank item ``index`` and update the ability."""

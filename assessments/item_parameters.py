@@ -18,8 +18,9 @@ def current_parameters(db: Session) -> dict[str, tuple[float, float]]:
 
 def apply_calibration(db: Session, report: CalibrationReport) -> int:
     """Save the new ``a`` and ``b`` of the items that fit the model (misfits keep theirs, for a
-    person to review); returns how many items changed. The caller commits."""
-    fitting = {item.item_id: item for item in report.items if not item.misfit}
+    person to review; anchors keep theirs); returns how many items changed. The caller
+    commits."""
+    fitting = {item.item_id: item for item in report.calibrated if not item.misfit}
     updated = 0
     for item in db.scalars(select(Item).where(Item.uid.in_(list(fitting)))):
         new = fitting[item.uid]

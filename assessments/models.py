@@ -10,6 +10,7 @@ version and each response records the version it was checked against.
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -130,6 +131,11 @@ class Framework(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Changed whenever one of its items or competences is written (``assessments.item_pool``):
+    # a worker's cached item pool is good while the stamp it was read with is current.
+    bank_stamp: Mapped[str] = mapped_column(
+        String(32), default=lambda: uuid.uuid4().hex, server_default="initial"
+    )
 
     domains: Mapped[list[Domain]] = relationship(
         back_populates="framework", order_by="Domain.position", cascade="all, delete-orphan"

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from assessments import engine
 from assessments.models import AnswerStatus, Framework, FrameworkKind, Referral
 
+# The prior of a competence's "own" estimate: wide and centred on 0, so the estimate rests on
+# that competence's answers and not on the general level (evidence for a badge's claim).
+OWN_PRIOR_VAR = 9.0
+
 REFERRAL_ORDER = (Referral.ATELIER_INITIATION, Referral.A_ACCOMPAGNER, Referral.AUTONOME)
 
 
@@ -59,6 +63,22 @@ def referral_for_proportion(proportion: float, thresholds: Mapping[str, float]) 
     if proportion >= thresholds["a_accompagner"]:
         return Referral.A_ACCOMPAGNER
     return Referral.ATELIER_INITIATION
+
+
+def own_estimates(answers: Sequence[Answered]) -> dict[str, engine.CompetenceEstimate]:
+    """Per competence, the ability its own answers alone give (a wide prior, never the general
+    level): the reported level borrows from the general level when answers are few, a claim a
+    badge makes about one competence must not."""
+    if not answers:
+        return {}
+    return engine.per_competence_estimates(
+        [a.correct for a in answers],
+        [a.a for a in answers],
+        [a.b for a in answers],
+        [a.competence for a in answers],
+        global_theta=0.0,
+        prior_var=OWN_PRIOR_VAR,
+    )
 
 
 def score(

@@ -2,8 +2,9 @@
 
 Every function takes the database session (``db: Session``); the caller commits. The session row
 holds the item currently asked (a closed browser resumes there) and a random seed; the adaptive
-draw uses ``numpy.random.default_rng([seed, answers so far])``, so the same history always leads
-to the same next item, whichever worker serves the request.
+draw uses ``numpy.random.default_rng([seed, answers so far])``, so the same history (and the same
+exposure of items in the campaign, which the selection reads to keep any item under 25 % of
+recent test-takers) always leads to the same next item, whichever worker serves the request.
 
 Answers are idempotent: an asked item is a ``Response`` row whose status is empty, and an
 answer fills it with a conditional ``UPDATE … WHERE status IS NULL``. A double submit (or two
@@ -17,17 +18,17 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Row, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from assessments import engine, path_progress, scoring
+from assessments import engine, item_pool, path_progress, scoring
 from assessments.campaigns import (
     CampaignClosed,
     CampaignNotOpenYet,
@@ -35,6 +36,9 @@ from assessments.campaigns import (
     find_campaign,
 )
 from assessments.checking import InvalidResponse, check, read_form
+from assessments.item_pool import CANDIDATE_COLUMNS as _CANDIDATE_COLUMNS
+from assessments.item_pool import Candidate as _Candidate
+from assessments.item_pool import to_candidates as _to_candidates
 from assessments.item_types import definition
 from assessments.models import (
     AnswerStatus,
@@ -47,11 +51,9 @@ from assessments.models import (
     Framework,
     FrameworkKind,
     Item,
-    ItemStatus,
     Referral,
     Response,
     SessionStatus,
-    visually_accessible,
 )
 from learners.database import utcnow
 from learners.models import Learner
@@ -176,11 +178,40 @@ def _serialise_starts(db: Session, learner_id: int) -> None:
     db.execute(update(Learner).where(Learner.id == learner_id).values(id=Learner.id))
 
 
-def get_owned(db: Session, session_id: int, learner: Learner | int) -> AssessmentSession:
-    """The session if it belongs to ``learner``; :class:`SessionNotFound` otherwise."""
-    session = db.get(AssessmentSession, session_id)
+# Built once: loader options are immutable, and building them costs more than the query.
+_SETTINGS = (
+    joinedload(AssessmentSession.campaign, innerjoin=True)
+    .joinedload(Campaign.assessment, innerjoin=True)
+    .joinedload(Assessment.framework, innerjoin=True)
+)
+_CURRENT_ITEM = joinedload(AssessmentSession.current_item)
+# An answer's history needs the statuses, never the answers given (a JSON column each).
+_WITHOUT_ANSWERS = defer(Response.answer)
+
+
+def _with_settings(query: Any, *, current_item: bool = True) -> Any:
+    """``query`` of sessions loading, in the same statement, what every page and answer reads:
+    the campaign, its assessment and framework (the bank's stamp), and the item asked now."""
+    if not current_item:
+        return query.options(_SETTINGS)
+    return query.options(_SETTINGS, _CURRENT_ITEM)
+
+
+def get_owned(
+    db: Session, session_id: int, learner: Learner | int, *, lock: bool = False
+) -> AssessmentSession:
+    """The session if it belongs to ``learner``; :class:`SessionNotFound` otherwise. With
+    ``lock``, read under the row lock an answer takes (one query instead of two)."""
+    query = _with_settings(select(AssessmentSession).where(AssessmentSession.id == session_id))
+    if lock:
+        query = query.with_for_update(of=AssessmentSession).execution_options(
+            populate_existing=True
+        )
+    session = db.scalars(query).unique().first()
     if session is None or session.learner_id != _learner_id(learner):
         raise SessionNotFound(session_id)
+    if lock:
+        db.info[(_LOCKED, session.id)] = db.get_transaction()
     return session
 
 
@@ -221,9 +252,17 @@ def seconds_left(
 
 
 def progress(db: Session, session: AssessmentSession) -> tuple[int, int]:
-    """(items answered, the most the session can ask) for a progress bar."""
+    """(items answered, the most the session can ask) for a progress bar (a count, unless
+    the session's rows are loaded already)."""
     assessment = session.campaign.assessment
-    answered = sum(1 for r in session.responses if r.status is not None)
+    if "responses" in inspect(session).unloaded:
+        answered = db.scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(Response.session_id == session.id, Response.status.is_not(None))
+        )
+    else:
+        answered = sum(1 for r in session.responses if r.status is not None)
     if assessment.mode == AssessmentMode.FIXED:
         return answered, len(assessment.item_uids or [])
     return answered, assessment.max_items
@@ -362,14 +401,24 @@ def time_out(
     return _record(db, session, item_id, None, AnswerStatus.TIMED_OUT, None, now or utcnow())
 
 
+_LOCKED = "jalon.session_locked_in"
+
+
 def _lock(db: Session, session: AssessmentSession) -> AssessmentSession:
-    """Re-read the session under a row lock (PostgreSQL; SQLite serialises writers)."""
-    return db.scalars(
-        select(AssessmentSession)
-        .where(AssessmentSession.id == session.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    """Re-read the session under a row lock (PostgreSQL; SQLite serialises writers), unless
+    :func:`get_owned` read it locked in this very transaction."""
+    if db.info.get((_LOCKED, session.id)) is db.get_transaction():
+        return session
+    query = _with_settings(
+        select(AssessmentSession).where(AssessmentSession.id == session.id), current_item=False
+    )
+    return (
+        db.scalars(
+            query.with_for_update(of=AssessmentSession).execution_options(populate_existing=True)
+        )
+        .unique()
+        .one()
+    )
 
 
 def _record(
@@ -387,14 +436,13 @@ def _record(
     recorded the first time (``repeated``), a finished session :class:`SessionFinished`, an item
     not asked :class:`ItemNotAsked`; only then is ``posted`` (a page's form) read and checked."""
     session = _lock(db, session)
-    # Held before the row is re-read: re-reading it drops its reference to the item, and the
-    # identity map would forget an item the page has just loaded to read the form.
+    # Held before the rows are re-read: re-reading them drops their reference to the item, and
+    # the identity map would forget an item the page has just loaded to read the form.
     item = db.get(Item, item_id) if forced is None else None
-    row = db.scalars(
-        select(Response)
-        .where(Response.session_id == session.id, Response.item_id == item_id)
-        .execution_options(populate_existing=True)
-    ).first()
+    # Every row of the session, read once under the lock: the one answered and the history
+    # the next item is chosen from.
+    rows = _reload_responses(db, session)
+    row = next((r for r in rows if r.item_id == item_id), None)
     if row is not None and row.status is not None:
         return _repeat(session, row)
     if session.finished:
@@ -428,7 +476,15 @@ def _record(
     if written == 0:  # another request answered it between our read and our write
         db.refresh(row)
         return _repeat(session, row)
-    _advance(db, session, now)  # re-reads the responses, this one included
+    # What was just written, without reading it back (the other rows were read under the lock).
+    for name, value in (
+        ("status", status),
+        ("answer", stored_answer),
+        ("answered_at", now),
+        ("time_spent_ms", spent),
+    ):
+        set_committed_value(row, name, value)
+    _advance(db, session, now, responses_read=True)
     return Outcome(status=status, finished=session.finished, next_item=_next(session))
 
 
@@ -461,21 +517,6 @@ def _check_deadline(db: Session, session: AssessmentSession, now: datetime) -> b
 # Choosing the next item
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    """What choosing and scoring need from an item: no body, key or texts (the full item is
-    loaded only once it is asked)."""
-
-    id: int
-    uid: str
-    level: int
-    a: float
-    b: float
-    code: str
-    usable: bool  # validated, and accessible when the assessment asks for it
-    order: tuple[int, int]  # the competence's place in its framework (position, id)
-
-
 @dataclass
 class _Pool:
     items: list[_Candidate]
@@ -483,45 +524,29 @@ class _Pool:
     targets: list[str]
     max_level: dict[str, int]
 
-
-_CANDIDATE_COLUMNS = (
-    Item.id,
-    Item.uid,
-    Item.level,
-    Item.a,
-    Item.b,
-    Competence.code,
-    Competence.position,
-    Competence.id.label("competence_id"),
-    Item.status,
-    Item.access_blind,
-    Item.access_colour_blind,
-)
-
-
-def _to_candidates(rows: Sequence[Row[Any]], accessible_only: bool) -> list[_Candidate]:
-    return [
-        _Candidate(
-            id=row.id,
-            uid=row.uid,
-            level=row.level,
-            a=row.a,
-            b=row.b,
-            code=row.code,
-            order=(row.position, row.competence_id),
-            usable=row.status == ItemStatus.VALIDATED
-            and (
-                not accessible_only
-                or visually_accessible(row.access_blind, row.access_colour_blind)
-            ),
+    # Built once per pool: a cached pool serves every answer of its bank.
+    @cached_property
+    def bank(self) -> engine.ItemBank:
+        bank = engine.ItemBank.from_items(
+            [i.uid for i in self.items],
+            [i.a for i in self.items],
+            [i.b for i in self.items],
+            [i.code for i in self.items],
         )
-        for row in rows
-    ]
+        for array in (bank.a, bank.b, bank.competence):
+            array.flags.writeable = False
+        return bank
+
+    @cached_property
+    def index(self) -> dict[int, int]:
+        """Item id → its place in the bank."""
+        return {item.id: k for k, item in enumerate(self.items)}
 
 
 def _pool(db: Session, session: AssessmentSession) -> _Pool:
-    """Items the assessment may ask, plus those already asked (for the replay); one query
-    over a few columns joined to the competences."""
+    """Items the assessment may ask, plus those already asked (for the replay): for an
+    adaptive assessment from this worker's cache of its bank (``assessments.item_pool``), else
+    one query over a few columns joined to the competences."""
     assessment = session.campaign.assessment
     asked = {r.item_id for r in session.responses}
     base = select(*_CANDIDATE_COLUMNS).join(Competence, Competence.id == Item.competence_id)
@@ -533,17 +558,35 @@ def _pool(db: Session, session: AssessmentSession) -> _Pool:
         allowed = np.ones(len(items), dtype=bool)
         targets = list(dict.fromkeys(i.code for i in items))
     else:
-        query = base.where(Competence.framework_id == assessment.framework_id).order_by(Item.id)
-        if assessment.competence_codes is not None:
-            query = query.where(Competence.code.in_(assessment.competence_codes))
-        candidates = _to_candidates(db.execute(query).all(), assessment.accessible_only)
-        items = [i for i in candidates if i.id in asked or i.usable]
-        allowed = np.array([i.usable for i in items], dtype=bool)
-        # Framework order (Framework.competences); a competence without items is never a target.
-        order = sorted({(i.order, i.code) for i in items})
-        chosen = assessment.competence_codes
-        present = {i.code for i in items if i.usable}
-        targets = [code for _, code in order if (not chosen or code in chosen) and code in present]
+        candidates = item_pool.adaptive_candidates(db, assessment)
+        usable = item_pool.cached(
+            ("usable", *item_pool.bank_key(assessment)),
+            lambda: frozenset(i.id for i in candidates if i.usable),
+        )
+        if asked <= usable:  # the usual case: the same pool for every session of the bank
+            return item_pool.cached(
+                ("pool", *item_pool.bank_key(assessment)),
+                lambda: _adaptive_pool(assessment, candidates, asked),
+            )
+        return _adaptive_pool(assessment, candidates, asked)
+    return _with_levels(items, allowed, targets)
+
+
+def _adaptive_pool(assessment: Assessment, candidates: list[_Candidate], asked: set[int]) -> _Pool:
+    """The usable items, and those already asked (retired since, or not accessible) so that
+    the history replays."""
+    items = [i for i in candidates if i.id in asked or i.usable]
+    allowed = np.array([i.usable for i in items], dtype=bool)
+    allowed.flags.writeable = False  # shared between sessions when cached
+    # Framework order (Framework.competences); a competence without items is never a target.
+    order = sorted({(i.order, i.code) for i in items})
+    chosen = assessment.competence_codes
+    present = {i.code for i in items if i.usable}
+    targets = [code for _, code in order if (not chosen or code in chosen) and code in present]
+    return _with_levels(items, allowed, targets)
+
+
+def _with_levels(items: list[_Candidate], allowed: np.ndarray, targets: list[str]) -> _Pool:
     max_level: dict[str, int] = defaultdict(int)
     for item in items:
         max_level[item.code] = max(max_level[item.code], item.level)
@@ -593,22 +636,30 @@ def _load_settings(db: Session, session: AssessmentSession) -> Assessment:
     return session.campaign.assessment
 
 
-def _reload_responses(db: Session, session: AssessmentSession) -> None:
+def _reload_responses(db: Session, session: AssessmentSession) -> list[Response]:
     """Re-read ``session.responses`` from the database, as ``db.refresh(session,
     ["responses"])`` would, in one query instead of two."""
-    rows = db.scalars(
-        select(Response)
-        .where(Response.session_id == session.id)
-        .order_by(Response.position)
-        .execution_options(populate_existing=True)
-    ).all()
-    set_committed_value(session, "responses", list(rows))
+    rows = list(
+        db.scalars(
+            select(Response)
+            .where(Response.session_id == session.id)
+            .order_by(Response.position)
+            .options(_WITHOUT_ANSWERS)
+            .execution_options(populate_existing=True)
+        ).all()
+    )
+    set_committed_value(session, "responses", rows)
+    return rows
 
 
-def _advance(db: Session, session: AssessmentSession, now: datetime) -> None:
-    """Ask the next item, or finish when the stopping rule says so."""
+def _advance(
+    db: Session, session: AssessmentSession, now: datetime, *, responses_read: bool = False
+) -> None:
+    """Ask the next item, or finish when the stopping rule says so. ``responses_read``: the
+    caller holds the session's rows as they are now (read under the lock, plus its answer)."""
     db.flush()
-    _reload_responses(db, session)
+    if not responses_read:
+        _reload_responses(db, session)
     assessment = _load_settings(db, session)
     answered = _answered(session)
     pool = _pool(db, session)
@@ -616,7 +667,7 @@ def _advance(db: Session, session: AssessmentSession, now: datetime) -> None:
         asked = {r.item_id for r in session.responses}
         following = next((i for i in pool.items if i.id not in asked), None)
     else:
-        following = _adaptive_next(session, pool, answered)
+        following = _adaptive_next(db, session, pool, answered)
     if following is None:
         finish(db, session, now=now)
         return
@@ -635,19 +686,44 @@ def _advance(db: Session, session: AssessmentSession, now: datetime) -> None:
     db.flush()
 
 
+# Exposure rates are read over the campaign's most recent sessions: recent use is what the
+# restriction must hold down, and the query stays bounded however large the campaign grows.
+EXPOSURE_WINDOW = 200
+
+
+def _campaign_exposure(
+    db: Session, session: AssessmentSession, pool: _Pool
+) -> engine.ExposureCounts:
+    """How often each pool item was asked in the campaign's last sessions (this one included)."""
+    recent = (
+        select(AssessmentSession.id)
+        .where(AssessmentSession.campaign_id == session.campaign_id)
+        .order_by(AssessmentSession.id.desc())
+        .limit(EXPOSURE_WINDOW)
+        .subquery()
+    )
+    takers = db.scalar(select(func.count()).select_from(recent)) or 1
+    counts = dict(
+        db.execute(
+            select(Response.item_id, func.count())
+            .where(Response.session_id.in_(select(recent.c.id)))
+            .group_by(Response.item_id)
+        ).all()
+    )
+    uses = np.array([counts.get(item.id, 0) for item in pool.items], dtype=np.intp)
+    return engine.ExposureCounts(uses=uses, takers=int(takers))
+
+
 def _adaptive_test(
-    session: AssessmentSession, pool: _Pool, answered: list[Response]
+    session: AssessmentSession,
+    pool: _Pool,
+    answered: list[Response],
+    exposure: engine.ExposureCounts | None = None,
 ) -> engine.AdaptiveTest | None:
     if not pool.targets:
         return None
     assessment = session.campaign.assessment
-    bank = engine.ItemBank.from_items(
-        [i.uid for i in pool.items],
-        [i.a for i in pool.items],
-        [i.b for i in pool.items],
-        [i.code for i in pool.items],
-    )
-    index = {item.id: k for k, item in enumerate(pool.items)}
+    bank, index = pool.bank, pool.index
     stopping = engine.StoppingRule(
         max_items=assessment.max_items,
         min_items=min(assessment.min_items, assessment.max_items),
@@ -660,13 +736,17 @@ def _adaptive_test(
         stopping,
         targets=pool.targets,
         allowed=pool.allowed,
+        rules=engine.CAMPAIGN_RULES,
+        exposure=exposure,
     )
 
 
 def _adaptive_next(
-    session: AssessmentSession, pool: _Pool, answered: list[Response]
+    db: Session, session: AssessmentSession, pool: _Pool, answered: list[Response]
 ) -> _Candidate | None:
-    test = _adaptive_test(session, pool, answered)
+    if not pool.targets:
+        return None
+    test = _adaptive_test(session, pool, answered, _campaign_exposure(db, session, pool))
     if test is None:
         return None
     rng = np.random.default_rng([session.seed, len(answered)])

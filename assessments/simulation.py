@@ -2,7 +2,10 @@
 
 Used by ``jalon assess simulate`` and the benchmark against catsim. Abilities are drawn from
 N(0, 1), answers from the 2PL model with the bank's own parameters, so the figures say how well
-the engine recovers ability when the parameters are right.
+the engine recovers ability when the parameters are right. By default the selection is the
+campaigns' own (:data:`assessments.engine.CAMPAIGN_RULES`, exposure control included): the
+simulated learners are one campaign's test-takers, in order, and each sees the exposure the
+earlier ones left.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from assessments.engine import (
+    CAMPAIGN_RULES,
     AdaptiveTest,
+    ExposureCounts,
     ItemBank,
     SelectionRules,
     StoppingRule,
@@ -62,7 +67,9 @@ def simulate(
 
     One seeded generator drives abilities, answers and the randomesque draws, so a seed gives
     the same figures (timings aside). A step is one item selection plus one ability update.
+    ``rules`` defaults to the campaigns' selection (:data:`CAMPAIGN_RULES`).
     """
+    rules = CAMPAIGN_RULES if rules is None else rules
     if learners < 1:
         raise ValueError("at least one learner is needed")
     rng = np.random.default_rng(seed)
@@ -79,7 +86,8 @@ def simulate(
     step_ns: list[int] = []
     clock = time.perf_counter_ns
     for person, theta in enumerate(truth):
-        test = AdaptiveTest(bank, stopping, rules=rules)
+        exposure = ExposureCounts(uses=uses, takers=person + 1)
+        test = AdaptiveTest(bank, stopping, rules=rules, exposure=exposure)
         while True:
             started = clock()
             index = test.next_item(rng)

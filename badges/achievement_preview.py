@@ -45,7 +45,7 @@ def sample_credential(
     return build.build_achievement_credential(
         credential_id=f"urn:uuid:{uuid.uuid4()}",
         issuer=issuers.profile(issuer, base_url),
-        achievement=achievements.definition(achievement, base_url),
+        achievement=achievements.definition(achievement, base_url, inline_image=True),
         recipient=build.Recipient(identity=SAMPLE_HOLDER, identity_type="systemId"),
         valid_from=now,
         valid_until=valid_until,

@@ -7,7 +7,8 @@ Alignments and result descriptions are stored as the OB 3.0 JSON objects themsel
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping, Sequence
+import hashlib
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -119,10 +120,42 @@ def create(
     return achievement
 
 
-def image(achievement: Achievement, base_url: str) -> build.Image | None:
-    """Stored bytes become a data: URI (the credential stays self-contained); a path is served
-    from the public base URL."""
-    if achievement.image_data is not None:
+IMAGE_EXTENSIONS = {"image/png": "png", "image/svg+xml": "svg"}
+
+
+def image_digest(achievement: Achievement) -> str | None:
+    """A short SHA-256 of the stored image: part of its URL, so the URL names these bytes only
+    and may be cached for good (a changed image gets another URL)."""
+    if achievement.image_data is None:
+        return None
+    return hashlib.sha256(achievement.image_data).hexdigest()[:16]
+
+
+def image_file_name(achievement: Achievement) -> str | None:
+    """``<digest>.png`` (or ``.svg``): the last part of ``image_url``."""
+    digest = image_digest(achievement)
+    extension = IMAGE_EXTENSIONS.get(achievement.image_media_type or "")
+    if digest is None or extension is None:
+        return None
+    return f"{digest}.{extension}"
+
+
+def image_url(achievement: Achievement, base_url: str) -> str | None:
+    """``/achievements/<id>/image/<digest>.png``: where Jalon serves the stored image."""
+    file_name = image_file_name(achievement)
+    if file_name is None:
+        return None
+    return f"{achievement_iri(achievement, base_url)}/image/{file_name}"
+
+
+def image(achievement: Achievement, base_url: str, *, inline: bool = False) -> build.Image | None:
+    """The image a credential names: stored bytes by their URL on Jalon (a data: URI weighed
+    14 KB in every credential, twice), or inline with ``inline`` (the studio's preview of a
+    badge not yet published, which no URL serves); a path is served from the base URL."""
+    url = None if inline else image_url(achievement, base_url)
+    if url is not None:
+        uri = url
+    elif achievement.image_data is not None:
         encoded = base64.b64encode(achievement.image_data).decode("ascii")
         uri = f"data:{achievement.image_media_type};base64,{encoded}"
     elif achievement.image_path:
@@ -169,26 +202,60 @@ def _result_description(data: Mapping[str, Any]) -> build.ResultDescriptionDef:
     )
 
 
+def reported_levels(results: Sequence[Mapping[str, Any]]) -> dict[str, set[str]]:
+    """What a credential's OB 3.0 results report: each result description they refer to, with
+    the rubric levels they achieved (none for a value or a status)."""
+    reported: dict[str, set[str]] = {}
+    for result in results:
+        levels = reported.setdefault(result["resultDescription"], set())
+        if result.get("achievedLevel"):
+            levels.add(result["achievedLevel"])
+    return reported
+
+
+def _reported_only(
+    descriptions: Sequence[Mapping[str, Any]], reported: Mapping[str, Collection[str]]
+) -> list[dict[str, Any]]:
+    kept = []
+    for description in descriptions:
+        if description.get("id") not in reported:
+            continue
+        achieved = reported[description["id"]]
+        levels = description.get("rubricCriterionLevel") or []
+        if achieved:
+            levels = [level for level in levels if level.get("id") in achieved]
+        kept.append({**description, "rubricCriterionLevel": levels})
+    return kept
+
+
 def definition(
     achievement: Achievement,
     base_url: str,
     *,
     endorsements: Sequence[Mapping[str, Any]] = (),
+    reported: Mapping[str, Collection[str]] | None = None,
+    inline_image: bool = False,
 ) -> build.AchievementDef:
     """The achievement as the OB 3.0 core builds it into credentials, carrying the signed
-    ``endorsements`` given (``badges.endorsements.embedded``)."""
+    ``endorsements`` given (``badges.endorsements.embedded``).
+
+    ``reported`` (``reported_levels`` of a credential's results): the credential then describes
+    only the competences its results name, each with the levels achieved. The framework's whole
+    rubric (16 competences × 8 levels) weighed 41 KB in every CRCN badge, most of it about
+    levels the holder did not reach; it stays at ``/achievements/<id>`` (``reported`` None)."""
+    descriptions = list(achievement.result_descriptions or ())
+    if reported is not None:
+        descriptions = _reported_only(descriptions, reported)
     return build.AchievementDef(
         id=achievement_iri(achievement, base_url),
         name=achievement.name,
         description=achievement.description,
         criteria_narrative=achievement.criteria_narrative,
         criteria_id=achievement.criteria_url,
-        image=image(achievement, base_url),
+        image=image(achievement, base_url, inline=inline_image),
         achievement_type=achievement.achievement_type,
         alignments=tuple(_alignment(a) for a in achievement.alignments or ()),
-        result_descriptions=tuple(
-            _result_description(r) for r in achievement.result_descriptions or ()
-        ),
+        result_descriptions=tuple(_result_description(r) for r in descriptions),
         tags=tuple(achievement.tags or ()),
         in_language=achievement.in_language,
         endorsements=tuple(dict(e) for e in endorsements),

@@ -30,13 +30,17 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only, object_session, selectinload
 
+from assessments import scoring
 from assessments.models import (
     AnswerStatus,
     AssessmentSession,
+    Competence,
     Framework,
     FrameworkKind,
+    Item,
+    Response,
     SessionStatus,
 )
 from badges import award_rules, issuance
@@ -150,7 +154,39 @@ def outcome(session: AssessmentSession) -> award_rules.Outcome:
         score=session.total_score or 0,
         referral=session.referral.value if session.referral else None,
         answered=real_answers(session),
+        answers={r.competence.code: r.answered for r in session.results},
+        **_evidence(session),
     )
+
+
+def _evidence(session: AssessmentSession) -> dict[str, Any]:
+    """The evidence award rules may ask (``award_rules.Outcome``), from the session's answers
+    in one query: each competence's own ability and standard error, the practice tasks done."""
+    db = object_session(session)
+    rows = (
+        db.execute(
+            select(Competence.code, Item.a, Item.b, Item.type, Response.status)
+            .join(Item, Item.id == Response.item_id)
+            .join(Competence, Competence.id == Item.competence_id)
+            .where(Response.session_id == session.id, Response.status.is_not(None))
+            .order_by(Response.position)
+        ).all()
+        if db is not None and session.id is not None
+        else []
+    )
+    own = scoring.own_estimates(
+        [scoring.Answered(r.code, r.a, r.b, AnswerStatus(r.status)) for r in rows]
+    )
+    return {
+        "theta": {code: found.theta for code, found in own.items()},
+        "se": {code: found.se for code, found in own.items()},
+        "cut_points": tuple(session.campaign.assessment.framework.cut_points or ()),
+        "practice": frozenset(
+            r.type.value
+            for r in rows
+            if r.status == AnswerStatus.OK and r.type.value in award_rules.PRACTICE_TYPES
+        ),
+    }
 
 
 def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
@@ -303,10 +339,27 @@ def _learner(db: Session, session: AssessmentSession):
 def awarded(db: Session, session: AssessmentSession) -> list[Credential]:
     """Credentials already issued for ``session`` (the results page lists them)."""
     prefix = f"session:{session.id}:achievement:"
+    # Found through the learner's index (a session's badges are issued to its learner); the
+    # prefix alone is a LIKE that neither engine answers from the award-key index: it read
+    # every credential of the platform.
+    # The page shows each badge's achievement (one query for all, not one each) and never the
+    # signed documents (tens of KB each): they load only if asked for.
     return list(
         db.scalars(
             select(Credential)
-            .where(Credential.award_key.startswith(prefix, autoescape=True))
+            .where(
+                Credential.learner_id == session.learner_id,
+                Credential.award_key.startswith(prefix, autoescape=True),
+            )
+            .options(
+                load_only(
+                    Credential.public_id,
+                    Credential.award_key,
+                    Credential.achievement_id,
+                    Credential.learner_id,
+                ),
+                selectinload(Credential.achievement),
+            )
             .order_by(Credential.id)
         )
     )

@@ -6,6 +6,10 @@ header line allowed. ``review`` says what would happen to each line without writ
 (the dry run the page and ``jalon badges award-csv --dry-run`` show); ``run`` awards the lines
 that are ready, each in its own transaction, so a bad line never blocks nor half-writes the
 others, and re-checks every line first (the file may have been reviewed an hour ago).
+
+A large file is awarded in parallel by the queue's workers: ``plan`` reviews it once (so a
+person named twice is awarded once) and splits the ready lines into batches, each run by
+``run`` as a part; ``merge`` puts the parts' reports back together, line by line.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ import csv
 import enum
 import io
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from badges import manual_awards
+from badges import issuance, manual_awards
 from badges.models import Achievement
 from learners import accounts
 from learners.models import Learner, Organisation, Role, User
@@ -28,6 +33,8 @@ from learners.models import Learner, Organisation, Role, User
 MAX_BYTES = 512 * 1024
 MAX_ROWS = 2000
 MAX_LOGIN = 254
+# A part of a file awarded in parallel holds at least this many lines (fewer: not worth a job).
+MIN_BATCH_ROWS = 25
 log = logging.getLogger(__name__)
 HEADER_WORDS = {"identifiant", "login", "email", "e-mail", "courriel", "nom d'utilisateur"}
 
@@ -178,6 +185,8 @@ def run(
     actor = db.get(User, actor_id) if actor_id is not None else None
     fallback = default_narrative(organisation)
     reviewed = review(db, organisation_id, achievement, parsed)
+    # Opened once for the file, not once per line (a key derivation and a PEM parse per key).
+    keys = issuance.signing_keys(db, achievement.issuer, kek)
     db.rollback()  # end the reading transaction: each line writes in its own
     reports: list[dict[str, Any]] = []
     progress(0, len(reviewed))
@@ -192,9 +201,57 @@ def run(
                 evidence,
                 actor,
                 **{"organisation_id": organisation_id, "base_url": base_url, "kek": kek},
+                keys=keys,
             )
-        reports.append({**asdict(report), "status": report.status.value})
+        reports.append(_report_json(report))
         progress(done, len(reviewed))
+    awarded = sum(1 for r in reports if r["status"] == RowStatus.AWARDED.value)
+    return {"awarded": awarded, "rows": reports}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A file split for parallel awarding: the lines already settled (not awarded, whatever
+    happens) and the ready lines in batches (``rows_to_json``), one per part."""
+
+    settled: list[dict[str, Any]]
+    batches: list[list[dict[str, Any]]]
+
+
+def _report_json(report: RowReport) -> dict[str, Any]:
+    return {**asdict(report), "status": report.status.value}
+
+
+def plan(
+    db: Session, organisation_id: int, achievement_id: int, rows: list[dict[str, Any]], parts: int
+) -> Plan:
+    """Review the whole file once (nothing written) and split its ready lines into at most
+    ``parts`` batches of at least ``MIN_BATCH_ROWS`` lines."""
+    achievement = db.get(Achievement, achievement_id)
+    if achievement is None:
+        return Plan([], [])
+    reviewed = review(db, organisation_id, achievement, rows_from_json(rows))
+    db.rollback()
+    ready = [row for row, report, _ in reviewed if report.status is RowStatus.READY]
+    settled = [_report_json(r) for _, r, _ in reviewed if r.status is not RowStatus.READY]
+    size = max(MIN_BATCH_ROWS, math.ceil(len(ready) / max(parts, 1)))
+    batches = [rows_to_json(ready[start : start + size]) for start in range(0, len(ready), size)]
+    return Plan(settled, batches)
+
+
+def merge(planned: Plan, results: list[dict[str, Any] | None]) -> dict[str, Any]:
+    """One summary from the parts' (``run``'s) summaries, in the file's order; a part that
+    failed as a whole (None) reports its lines failed, to be tried again."""
+    reports = list(planned.settled)
+    for batch, result in zip(planned.batches, results, strict=True):
+        if result is None:
+            reports += [
+                _report_json(RowReport(r.line, r.login, RowStatus.FAILED))
+                for r in rows_from_json(batch)
+            ]
+        else:
+            reports += result["rows"]
+    reports.sort(key=lambda report: report["line"])
     awarded = sum(1 for r in reports if r["status"] == RowStatus.AWARDED.value)
     return {"awarded": awarded, "rows": reports}
 

@@ -286,9 +286,9 @@ def endorse(
 def _status_bit(
     db: Session, issuer: Issuer, base_url: str, kek: str | bytes
 ) -> tuple[StatusList, int]:
-    """A revocation bit in the endorser's list, under the issuer's lock (as issuance does)."""
-    issuers.lock(db, issuer)
-    return status_lists.revocation_bit(db, issuer, base_url=base_url, kek=kek)
+    """A revocation bit in the endorser's list, taken as issuance takes one (no lock held while
+    the endorsement is signed)."""
+    return status_lists.reserve_revocation_bit(db, issuer, base_url=base_url, kek=kek)
 
 
 def withdraw(

@@ -1,11 +1,15 @@
 """Issuing a credential: build, sign (Data Integrity and VC-JWT), allocate a status bit, store.
 
-Everything happens in the caller's transaction and nothing is committed here: if anything fails
-before the caller commits, the rollback leaves no credential and consumes no status index.
+The credential is stored in the caller's transaction and nothing else is committed here, save
+the status index on PostgreSQL: it is taken in a short transaction of its own
+(``status_lists.reserve_revocation_bit``), so no lock is held while the credential is built,
+signed twice and stored, and issues by one issuer run in parallel. If anything fails after that,
+the rollback leaves no credential and the index is wasted (a bit nobody points to; harmless).
 Issuing is idempotent on ``award_key`` (the award event): the second call returns the first
-credential. Concurrent issues by one issuer are serialised by a lock on the issuer's row (taken
-before the award key is checked again and the status index allocated); the unique
-``award_key`` constraint is the backstop.
+credential; two concurrent calls for one event both sign, and the unique ``award_key``
+constraint keeps one (the other call returns it).
+
+Bulk issuance opens the issuer's keys once (``signing_keys``) and passes them to each ``issue``.
 """
 
 from __future__ import annotations
@@ -18,13 +22,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badges import achievements, endorsements, issuers, keys_store, status_lists
 from badges.models import (
     Achievement,
     Credential,
+    Issuer,
     KeyAlgorithm,
+    SigningKey,
     new_public_id,
 )
 from badges.ob3 import build, data_integrity, jwt
@@ -44,6 +51,31 @@ class RecipientMissing(ValueError):
 class Issued:
     credential: Credential
     created: bool
+
+
+@dataclass(frozen=True)
+class SigningKeys:
+    """An issuer's active keys, opened: unsealing costs a key derivation and a PEM parse per
+    key, so bulk issuance opens them once per batch rather than once per badge."""
+
+    issuer_id: int
+    ed25519: SigningKey
+    rsa: SigningKey
+    ed25519_private: Any
+    rsa_private: Any
+
+
+def signing_keys(db: Session, issuer: Issuer, kek: str | bytes) -> SigningKeys:
+    """Open ``issuer``'s active keys (a wrong KEK fails here, before anything is written)."""
+    ed_key = keys_store.active_key(db, issuer, KeyAlgorithm.ED25519)
+    rsa_key = keys_store.active_key(db, issuer, KeyAlgorithm.RSA)
+    return SigningKeys(
+        issuer_id=issuer.id,
+        ed25519=ed_key,
+        rsa=rsa_key,
+        ed25519_private=keys_store.private_key(ed_key, kek),
+        rsa_private=keys_store.private_key(rsa_key, kek),
+    )
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -121,6 +153,7 @@ def issue(
     is_public: bool = False,
     action_id: int | None = None,
     now: datetime | None = None,
+    keys: SigningKeys | None = None,
 ) -> Issued:
     """Issue ``achievement`` to ``learner`` for the award event ``award_key`` (not committed).
 
@@ -128,7 +161,8 @@ def issue(
     "achievedLevel": …}``, ``{"narrative": …}``). Without ``valid_until``, the achievement's
     validity (``validity_months``) sets it. A new credential is private (``is_public``) until
     its holder publishes it. ``action_id``: the funded action the badge counts
-    for in the département's indicators (it is not part of the signed credential).
+    for in the département's indicators (it is not part of the signed credential). ``keys``:
+    the issuer's keys opened by the caller (``signing_keys``), else opened here.
     """
     existing = by_award_key(db, award_key)
     if existing is not None:
@@ -138,26 +172,22 @@ def issue(
         valid_until = add_months(now, achievement.validity_months)
     issuer = achievement.issuer
     # Open the keys before touching anything: a wrong KEK fails here, cleanly.
-    ed_key = keys_store.active_key(db, issuer, KeyAlgorithm.ED25519)
-    rsa_key = keys_store.active_key(db, issuer, KeyAlgorithm.RSA)
-    ed_private = keys_store.private_key(ed_key, kek)
-    rsa_private = keys_store.private_key(rsa_key, kek)
-
-    issuers.lock(db, issuer)
-    # Under the issuer's lock now: a concurrent issue for the same event has committed or waits.
-    existing = by_award_key(db, award_key)
-    if existing is not None:
-        return Issued(existing, created=False)
-    status_list, index = status_lists.revocation_bit(db, issuer, base_url=base_url, kek=kek)
+    if keys is None or keys.issuer_id != issuer.id:
+        keys = signing_keys(db, issuer, kek)
+    holder = recipient(learner, email=recipient_email)
+    status_list, index = status_lists.reserve_revocation_bit(db, issuer, base_url=base_url, kek=kek)
 
     public_id = new_public_id()
     unsigned = build.build_achievement_credential(
         credential_id=credential_iri(public_id, base_url),
         issuer=issuers.profile(issuer, base_url),
         achievement=achievements.definition(
-            achievement, base_url, endorsements=endorsements.embedded(db, achievement)
+            achievement,
+            base_url,
+            endorsements=endorsements.embedded(db, achievement),
+            reported=achievements.reported_levels(results),
         ),
-        recipient=recipient(learner, email=recipient_email),
+        recipient=holder,
         valid_from=now,
         valid_until=valid_until,
         results=_results(achievement, results),
@@ -171,8 +201,8 @@ def issue(
     )
     signed = data_integrity.sign(
         unsigned,
-        ed_private,  # type: ignore[arg-type]
-        issuers.verification_method_id(issuer, ed_key, base_url),
+        keys.ed25519_private,
+        issuers.verification_method_id(issuer, keys.ed25519, base_url),
         created=build.format_datetime(now),
     )
     # OB 3.0 (serialization rules, JSON Schema) makes ``proof`` an array; the signature covers
@@ -181,10 +211,10 @@ def issue(
     # The VC-JWT secures the same credential without the embedded proof (one proof per format).
     jws = jwt.sign_vc_jwt(
         unsigned,
-        rsa_private,  # type: ignore[arg-type]
-        kid=issuers.verification_method_id(issuer, rsa_key, base_url),
+        keys.rsa_private,
+        kid=issuers.verification_method_id(issuer, keys.rsa, base_url),
     )
-    credential = Credential(
+    fields = dict(
         public_id=public_id,
         award_key=award_key,
         issuer=issuer,
@@ -192,7 +222,7 @@ def issue(
         learner=learner,
         results=[dict(r) for r in results],
         evidence=[dict(e) for e in evidence],
-        signed_json=json.dumps(signed, ensure_ascii=False),
+        signed_json=json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
         jws=jws,
         status_list=status_list,
         status_index=index,
@@ -201,8 +231,21 @@ def issue(
         is_public=is_public,
         action_id=action_id,
     )
-    db.add(credential)
-    db.flush()
+    return _store(db, award_key, fields)
+
+
+def _store(db: Session, award_key: str, fields: dict[str, Any]) -> Issued:
+    """Insert the credential in a savepoint: when a concurrent issue of the same award event
+    committed first (no lock serialises them any more), return that one."""
+    try:
+        with db.begin_nested():
+            credential = Credential(**fields)  # made here: the relationships add it to db
+            db.add(credential)
+    except IntegrityError:
+        existing = by_award_key(db, award_key)
+        if existing is None:
+            raise
+        return Issued(existing, created=False)
     return Issued(credential, created=True)
 
 

@@ -6,8 +6,9 @@ person agreed to attach. The credential is issued by ``badges.issuance`` like an
 passes the OB 3.0 schema and verifies), records who awarded it, and the journal says so.
 
 A learner holds an achievement at most once while it stands: awarding it again is refused
-(``AlreadyHolds``) until the earlier credential is revoked. The check runs under the issuer's
-lock, so two awards at the same moment cannot both pass it.
+(``AlreadyHolds``) until the earlier credential is revoked. The check runs under the learner's
+row lock, so two awards to one person at the same moment cannot both pass it, while awards to
+different people (a CSV file split between workers) do not wait for each other.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from badges import evidence_files, issuance, issuers, session_badges, wallet
+from badges import evidence_files, issuance, session_badges, wallet
 from badges.achievements import AchievementNotFound
 from badges.models import Achievement, Credential, Issuer, new_public_id
 from learners import audit
@@ -116,6 +117,17 @@ def current_credential(
     )
 
 
+def _lock(db: Session, learner: Learner) -> None:
+    """The learner's row lock until commit (a no-op UPDATE: the row lock on PostgreSQL, the
+    write lock on SQLite), taken before the check that they do not hold the badge yet."""
+    db.execute(
+        update(Learner)
+        .where(Learner.id == learner.id)
+        .values(display_name=Learner.display_name)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def clean_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
@@ -166,14 +178,16 @@ def award(
     kek: str | bytes,
     source: str = "manual",
     now: datetime | None = None,
+    keys: issuance.SigningKeys | None = None,
 ) -> Credential:
     """Issue ``achievement`` to ``learner`` by hand (flushed, not committed), with its evidence
-    and a journal line. ``source`` names the way in (``manual``, ``csv``) in the award key."""
+    and a journal line. ``source`` names the way in (``manual``, ``csv``) in the award key;
+    ``keys``: the issuer's keys already opened (a CSV file opens them once)."""
     narrative = (evidence.narrative or "").strip()[:MAX_NARRATIVE]
     evidence = Evidence(narrative, clean_url(evidence.url), evidence.file)
     if not (evidence.narrative or evidence.url or evidence.file):
         raise NothingToRestOn()
-    issuers.lock(db, achievement.issuer)
+    _lock(db, learner)
     if current_credential(db, achievement, learner) is not None:
         raise AlreadyHolds(achievement.public_id)
     stored = None
@@ -191,6 +205,7 @@ def award(
         kek=kek,
         evidence=_evidence_json(evidence, file_url),
         now=now,
+        keys=keys,
     )
     credential = issued.credential
     credential.awarded_by_id = actor.id if actor is not None else None

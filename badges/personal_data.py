@@ -25,6 +25,10 @@ from learners.models import AuditEvent, Enrolment, Learner, Membership, User
 
 ERASURE_REASON = "effacement à la demande de la personne"
 ERASED_NAME = "Personne effacée"
+# Journal actions: the person erased their own account, or their organisation's admin did, on
+# a request the person made otherwise (they can no longer log in).
+ERASED = "learner.erased"
+ERASED_BY_STAFF = "learner.erased_by_staff"
 # An unusable hash: no password ever checks against it.
 ERASED_PASSWORD_HASH = "!effacé"  # noqa: S105  (not a secret: matches nothing)
 
@@ -174,6 +178,12 @@ def export(db: Session, learner: Learner) -> dict[str, Any]:
     }
 
 
+def erasable_by_organisation(db: Session, user: User, organisation_id: int) -> bool:
+    """Whether an organisation's admin may erase this learner: only when the person belongs to
+    that organisation alone (another organisation's data is not theirs to remove)."""
+    return organisations_of(db, user) == [organisation_id]
+
+
 def organisations_of(db: Session, user: User) -> list[int]:
     return sorted(
         set(db.scalars(select(Membership.organisation_id).where(Membership.user_id == user.id)))
@@ -187,6 +197,7 @@ def erase(
     actor: User | None,
     base_url: str,
     kek: str | bytes,
+    reason: str | None = None,
 ) -> dict[str, int]:
     """Erase a learner (not committed): their badges are revoked with the status lists re-signed,
     their name, login, e-mail, password, evidence files and enrolment quasi-identifiers (birth
@@ -230,11 +241,12 @@ def erase(
     for organisation_id in organisation_ids:
         audit.record(
             db,
-            "learner.erased",
+            ERASED if by_self else ERASED_BY_STAFF,
             actor=None if by_self else actor,
             organisation_id=organisation_id,
             target_type="learner",
             target_id=learner.id,
+            reason=reason,
             detail={
                 "requested_by": "self" if by_self else "staff",
                 "badges_revoked": revoked,

@@ -36,12 +36,35 @@ class ConditionDraft:
 
 
 @dataclass(frozen=True)
+class EvidenceDraft:
+    """The rule's evidence requirements (``award_rules`` « evidence »); all empty: none."""
+
+    min_answers: int | None = None
+    max_se: float | None = None
+    confidence: float | None = None
+    practice: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if self.min_answers is not None:
+            found["min_answers"] = self.min_answers
+        if self.max_se is not None:
+            found["max_se"] = self.max_se
+        if self.confidence is not None:
+            found["confidence"] = self.confidence
+        if self.practice:
+            found["practice"] = list(self.practice)
+        return found
+
+
+@dataclass(frozen=True)
 class RuleDraft:
     """``mode`` is ``all``, ``any`` or ``manual`` (given by hand only: no framework, no row)."""
 
     mode: str = award_rules.MANUAL
     framework: str = ""
     conditions: tuple[ConditionDraft, ...] = ()
+    evidence: EvidenceDraft = EvidenceDraft()
 
     @property
     def is_manual(self) -> bool:
@@ -73,11 +96,15 @@ def to_rule(draft: RuleDraft) -> dict[str, Any]:
     """The JSON rule the draft stands for (blank rows left out)."""
     if draft.is_manual:
         return {"kind": award_rules.MANUAL}
-    return {
+    rule: dict[str, Any] = {
         "framework": draft.framework,
         "require": draft.mode,
         "conditions": [condition_json(c) for c in draft.conditions if not c.is_blank],
     }
+    evidence = draft.evidence.to_json()
+    if evidence:
+        rule["evidence"] = evidence
+    return rule
 
 
 def _int(value: Any) -> int | None:
@@ -86,6 +113,22 @@ def _int(value: Any) -> int | None:
 
 def _codes(value: Any) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def evidence_draft(evidence: Any) -> EvidenceDraft:
+    """The evidence fields of a stored rule (values of the wrong shape left empty)."""
+    if not isinstance(evidence, Mapping):
+        return EvidenceDraft()
+    return EvidenceDraft(
+        min_answers=_int(evidence.get("min_answers")),
+        max_se=_float(evidence.get("max_se")),
+        confidence=_float(evidence.get("confidence")),
+        practice=_codes(evidence.get("practice")),
+    )
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def condition_draft(condition: Mapping[str, Any]) -> ConditionDraft:
@@ -118,4 +161,5 @@ def from_rule(rule: Mapping[str, Any] | None) -> RuleDraft:
         conditions=tuple(condition_draft(c) for c in conditions or [] if isinstance(c, Mapping))
         if isinstance(conditions, list)
         else (),
+        evidence=evidence_draft(rule.get("evidence")),
     )

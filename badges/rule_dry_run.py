@@ -67,6 +67,10 @@ def _verdict(attempt: Attempt, results: list[bool] | None, rule: Mapping[str, An
         for condition, met in zip(rule["conditions"], results, strict=True)
         if not met
     )
+    missing = award_rules.missing_practice(rule, attempt.outcome)
+    if missing:
+        earns = False
+        unmet += tuple(award_rules.describe_evidence({"practice": missing}))
     return Verdict(attempt.participant, attempt.session_id, attempt.finished_at, earns, unmet)
 
 

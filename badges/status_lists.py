@@ -5,6 +5,14 @@ on PostgreSQL and the write lock on SQLite before anything is read, so two worke
 the same index nor lose each other's revocations. The unique ``(status_list_id, status_index)``
 constraint on credentials is the backstop.
 
+Signing outside the lock (``reserve_revocation_bit``): on PostgreSQL a new credential's bit is
+taken in a short transaction of its own, committed at once, so the issuer's and the list's row
+locks last a few milliseconds and the signing that follows runs in parallel with other issues.
+A failure after that wastes the bit (it stays 0 in the list, and no credential points to it):
+harmless, a list has 131,072 of them. On SQLite (one writer for the whole database, so nothing
+would run in parallel anyway) the bit is taken in the caller's transaction, under the issuer's
+lock, and a rollback gives it back.
+
 Privacy: indexes come from a counter mapped through ``index = (a·n + b) mod size`` with a random
 ``a`` coprime to ``size`` and random ``b`` per list — a bijection, so allocation never collides,
 yet consecutive credentials get scattered bits and the list reveals no issuance order.
@@ -13,12 +21,14 @@ yet consecutive credentials get scattered bits and the list reveals no issuance 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from badges import issuers, keys_store
@@ -27,6 +37,13 @@ from badges.ob3 import data_integrity
 from badges.ob3 import status_list as bitstring_list
 from badges.ob3.build import format_datetime
 from learners.database import utcnow
+
+log = logging.getLogger(__name__)
+# How long (ms) the short allocation transaction waits for the issuer's row lock before taking
+# the bit in the caller's transaction instead: only a caller that itself holds that lock (an
+# open transaction that changed the issuer or its list) makes it wait that long.
+RESERVE_LOCK_TIMEOUT_MS = 3000
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for lock_timeout
 
 
 class StatusListNotFound(LookupError):
@@ -131,6 +148,50 @@ def revocation_bit(
     if index is None:  # pragma: no cover - impossible under the lock; kept as a guard
         raise RuntimeError("status list filled up under the issuer lock")
     return status_list, index
+
+
+def reserve_revocation_bit(
+    db: Session, issuer: Issuer, *, base_url: str, kek: str | bytes
+) -> tuple[StatusList, int]:
+    """A free bit for a credential about to be signed, without holding any lock while it is
+    signed (see the module's docstring): taken and committed in a transaction of its own on
+    PostgreSQL; in ``db``'s transaction, under the issuer's lock, on SQLite, or when the issuer
+    is not committed yet, or when ``db`` already holds its lock."""
+    bind = db.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name == "sqlite":
+        return _bit_in_transaction(db, issuer, base_url=base_url, kek=kek)
+    try:
+        with Session(bind=bind, expire_on_commit=False) as own:
+            own.execute(text(f"SET LOCAL lock_timeout = {RESERVE_LOCK_TIMEOUT_MS}"))
+            # The counter's UPDATE is atomic by itself: the issuer's lock is needed only to
+            # start a new list (two workers must not both start one).
+            status_list = current(own, issuer, StatusPurpose.REVOCATION)
+            index = allocate(own, status_list) if status_list is not None else None
+            if status_list is None or index is None:
+                own_issuer = own.get(Issuer, issuer.id)
+                if own_issuer is None:  # created in db's open transaction: nobody else sees it
+                    own.rollback()
+                    return _bit_in_transaction(db, issuer, base_url=base_url, kek=kek)
+                issuers.lock(own, own_issuer)
+                status_list, index = revocation_bit(own, own_issuer, base_url=base_url, kek=kek)
+            list_id = status_list.id
+            own.commit()
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        # db's own open transaction holds the issuer's (or the list's) lock.
+        log.warning("status bit taken in the caller's transaction (lock held by it)")
+        return _bit_in_transaction(db, issuer, base_url=base_url, kek=kek)
+    found = db.get(StatusList, list_id)
+    assert found is not None  # committed above
+    return found, index
+
+
+def _bit_in_transaction(
+    db: Session, issuer: Issuer, *, base_url: str, kek: str | bytes
+) -> tuple[StatusList, int]:
+    issuers.lock(db, issuer)
+    return revocation_bit(db, issuer, base_url=base_url, kek=kek)
 
 
 def set_bit(

@@ -35,6 +35,7 @@ from badges.ob3 import verify
 from badges.ob3.resolver import DocumentSource, FetchBudget, Resolver
 from badges.ob3.verify import CheckStatus, Verdict, VerificationResult
 from badges.verification_cache import StampedCache
+from badges.verification_sandbox import VerifierPool
 from learners.database import utcnow
 
 QR_CHANNEL_QUERY = "via=qr"
@@ -128,9 +129,14 @@ def verify_bytes(
     base_url: str,
     filename: str | None = None,
     fetch: DocumentSource | None = None,
+    sandbox: VerifierPool | None = None,
 ) -> VerificationResult:
-    """Verify a file (JSON, JWS, baked PNG or SVG) with local keys and status lists."""
-    return verify.verify_bytes(data, filename=filename, **_options(db, base_url, fetch))
+    """Verify a file (JSON, JWS, baked PNG or SVG) with local keys and status lists; in one of
+    ``sandbox``'s child processes, under its CPU and memory limits, when given."""
+    options = _options(db, base_url, fetch)
+    if sandbox is not None:
+        return sandbox.verify(data, filename, options)
+    return verify.verify_bytes(data, filename=filename, **options)
 
 
 def verify_credential(
@@ -267,10 +273,14 @@ def check_sent(
     channel: VerificationChannel,
     filename: str | None = None,
     fetch: DocumentSource | None = None,
+    sandbox: VerifierPool | None = None,
 ) -> Verification:
     """Verify bytes a visitor sent (a file, pasted text, an API body) and count it (not
-    committed). The bytes are not kept; the count goes to our credential when it is one."""
-    result = verify_bytes(db, data, base_url=base_url, filename=filename, fetch=fetch)
+    committed). The bytes are not kept; the count goes to our credential when it is one.
+    The public verifier passes ``sandbox``: untrusted input is verified under limits."""
+    result = verify_bytes(
+        db, data, base_url=base_url, filename=filename, fetch=fetch, sandbox=sandbox
+    )
     ours = issued_here(db, result, base_url)
     record(db, ours, channel, result)
     return Verification(result, shown_verdict(result.verdict, ours), ours)

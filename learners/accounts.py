@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from learners import passwords
 from learners.database import utcnow
 from learners.models import AuditEvent, Learner, Membership, Organisation, Role, User
+from learners.pagination import Page, paginate
 
 RESET_TOKEN_MAX_AGE = 2 * 3600
 _RESET_SALT = "jalon.password-reset"
@@ -56,17 +57,25 @@ class ExpiredResetToken(InvalidResetToken):
     """The reset link is older than ``RESET_TOKEN_MAX_AGE``."""
 
 
+def signed_in_user(db: Session, user_id: int) -> User | None:
+    """The user behind a session cookie with their memberships and learner profile, in one
+    query: every page checks roles and most learner pages read the profile, so loading them
+    lazily cost two more queries per request."""
+    return db.get(User, user_id, options=[joinedload(User.memberships), joinedload(User.learner)])
+
+
 def normalise_login(login: str) -> str:
     return (login or "").strip().lower()
 
 
 def find_by_login(db: Session, login: str) -> User | None:
-    """The user whose e-mail or username is ``login`` (case-insensitive), if any."""
+    """The user whose e-mail or username is ``login`` (case-insensitive), if any: logins are
+    stored normalised (``create_user``, migration 0015), so the unique index answers."""
     key = normalise_login(login)
     if not key:
         return None
     column = User.email if "@" in key else User.username
-    return db.scalar(select(User).where(func.lower(column) == key))
+    return db.scalar(select(User).where(column == key))
 
 
 def authenticate(
@@ -305,15 +314,23 @@ def code_renewed_at(db: Session, user: User) -> datetime | None:
     )
 
 
-def learners_of(db: Session, organisation_id: int) -> list[User]:
-    return list(
-        db.scalars(
-            select(User)
-            .join(Membership)
-            .where(Membership.organisation_id == organisation_id, Membership.role == Role.LEARNER)
-            .order_by(User.display_name)
-        )
+def _learners_query(organisation_id: int) -> Select[tuple[User]]:
+    return (
+        select(User)
+        .join(Membership)
+        .where(Membership.organisation_id == organisation_id, Membership.role == Role.LEARNER)
+        .order_by(User.display_name, User.id)
     )
+
+
+def learners_of(db: Session, organisation_id: int) -> list[User]:
+    return list(db.scalars(_learners_query(organisation_id)))
+
+
+def learners_page(db: Session, organisation_id: int, page: int | None = 1) -> Page[User]:
+    """One page of the organisation's learners by name (the organisation page: thousands of
+    learners made it seconds long and megabytes heavy)."""
+    return paginate(db, _learners_query(organisation_id), page)
 
 
 def member_of(db: Session, user_id: int, organisation_id: int, role: Role) -> User | None:

@@ -7,6 +7,10 @@ a second, short session so it is visible while the work's transaction is still o
 job runs (in the request, a thread, a queue worker) is the web layer's choice (``web/jobs.py``).
 A work that commits in batches asks for ``job_id`` and writes its progress with its own session
 (:func:`progress_in`) in each batch's transaction instead.
+
+A job may split its work into **parts**, jobs of their own that queue workers take in parallel
+(:func:`run_parts`): each part is taken once (:func:`claim`), and the job that made them runs
+those no worker has taken yet, so it finishes even with a single worker, or none.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from learners.database import utcnow
@@ -166,3 +170,45 @@ def expire_if_stale(
     if stale:
         job.status, job.error, job.finished_at = JobStatus.FAILED, INTERRUPTED, now
     return stale
+
+
+def claim(factory: sessionmaker, job_id: int) -> bool:
+    """Take a queued job for this process: true for exactly one caller, whoever asks first (a
+    queue worker, or the job that made this part), so a part never runs twice."""
+    with factory() as db:
+        taken = db.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+            .values(status=JobStatus.RUNNING, started_at=utcnow())
+        ).rowcount
+        db.commit()
+    return taken == 1
+
+
+def run_parts(
+    factory: sessionmaker,
+    part_ids: list[int],
+    work: Work,
+    progress: Progress,
+    *,
+    timeout: float,
+    poll: float = 0.2,
+) -> list[Job]:
+    """Run the parts no queue worker has taken, wait (at most ``timeout`` seconds) for those
+    the workers run, reporting their summed progress, and return the parts' rows in order
+    (``status``, ``result``). A part still unfinished at the timeout is reported failed."""
+    deadline = time.monotonic() + timeout
+    for part_id in part_ids:
+        if claim(factory, part_id):
+            run(factory, part_id, work)
+    while True:
+        with factory() as db:
+            parts = {job.id: job for job in db.scalars(select(Job).where(Job.id.in_(part_ids)))}
+        progress(sum(j.done for j in parts.values()), sum(j.total or 0 for j in parts.values()))
+        if all(j.finished for j in parts.values()) or time.monotonic() > deadline:
+            break
+        time.sleep(poll)
+    for job in parts.values():
+        if not job.finished:
+            job.status, job.error = JobStatus.FAILED, INTERRUPTED
+    return [parts[part_id] for part_id in part_ids]

@@ -19,7 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learners.database import Base, UTCDateTime, utcnow, value_enum
 
@@ -86,6 +86,12 @@ class User(Base):
         back_populates="user", cascade="all, delete-orphan"
     )
     learner: Mapped[Learner | None] = relationship(back_populates="user", uselist=False)
+
+    @validates("email", "username")
+    def _stored_normalised(self, _key: str, value: str | None) -> str | None:
+        """Logins are kept trimmed and lower-case, the form sign-in looks them up in (an
+        equality on the unique index, not a scan on ``lower()``)."""
+        return value.strip().lower() if value else value
 
     # The identity protocol Flask-Login expects, written here without importing Flask.
     is_authenticated = True

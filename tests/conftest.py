@@ -134,6 +134,9 @@ def app(database_url: str, tmp_path: Path):
 
     with app.app_context():
         db.engine.dispose()
+    pool = app.extensions.get("jalon.verifier_pool")  # the verifier's children, if it ran
+    if pool is not None:
+        pool.close()
 
 
 @pytest.fixture

@@ -78,6 +78,10 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         "JALON_ISSUER_DID_WEB": _bool(env.get("JALON_ISSUER_DID_WEB")),
         "JALON_VERIFIER_RATE_LIMIT": env.get("JALON_VERIFIER_RATE_LIMIT", "20 per minute"),
         "JALON_VERIFIER_FETCH_TIMEOUT": float(env.get("JALON_VERIFIER_FETCH_TIMEOUT", "3")),
+        # What verifying one visitor's file may use, in a child process (0 seconds: in the
+        # worker itself, without limits).
+        "JALON_VERIFY_CPU_SECONDS": float(env.get("JALON_VERIFY_CPU_SECONDS", "5")),
+        "JALON_VERIFY_MEMORY_MB": int(env.get("JALON_VERIFY_MEMORY_MB", "128")),
         # Where background jobs run: "thread" (same process), "sync" (in the request) or "rq"
         # (the queue on JALON_REDIS_URL, run by `jalon worker`; a thread without that URL).
         "JALON_JOBS": env.get("JALON_JOBS", "thread"),
@@ -87,6 +91,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str
         # long; a job whose worker died is then shown as interrupted.
         "JALON_JOB_TIMEOUT": int(env.get("JALON_JOB_TIMEOUT", "3600")),
         "JALON_JOB_QUEUED_TIMEOUT": int(env.get("JALON_JOB_QUEUED_TIMEOUT", "86400")),
+        # Parts a bulk award is split into, for parallel queue workers (0: 4 with RQ, else 1).
+        "JALON_JOB_PARTS": int(env.get("JALON_JOB_PARTS", "0")),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_SUPPORTED_LOCALES": ["fr", "en"],
         # Dates and times are shown in the département's time zone (stored in UTC).

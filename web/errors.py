@@ -7,12 +7,21 @@ with the same French sentence in ``detail``.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, render_template, request
+import contextlib
+import logging
+
+from flask import Flask, Response, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from web.api.problems import problem
+from web.database import db
+
+log = logging.getLogger(__name__)
+# Seconds a client is asked to wait when the database does not answer (a restart takes a few).
+DATABASE_RETRY_AFTER = 30
 
 
 def _upload_limit() -> str:
@@ -52,6 +61,13 @@ def _titles() -> dict[int, tuple[str, str]]:
         500: (
             _("Erreur du service"),
             _("Une erreur s'est produite de notre côté. Réessayez dans quelques minutes."),
+        ),
+        503: (
+            _("Service momentanément indisponible"),
+            _(
+                "Jalon ne peut pas joindre sa base de données pour le moment. Attendez une "
+                "minute, puis réessayez : ce qui était déjà enregistré est conservé."
+            ),
         ),
     }
 
@@ -110,7 +126,45 @@ def handle_csrf_error(_error: CSRFError):
     )
 
 
+# SQLAlchemy's code for "Can't reconnect until invalid transaction is rolled back": the
+# connection was lost inside the request's transaction, and the error was caught on the way
+# (a verification step reports its own failures) before the session was used again.
+LOST_IN_TRANSACTION = "8s2b"
+
+
+def _database_unreachable(error: SQLAlchemyError) -> bool:
+    """A lost or refused connection (the server restarting, stopped, out of connections), not
+    a query's own fault: psycopg's OperationalError, any error SQLAlchemy saw drop the
+    connection, or a session used again after its connection was lost."""
+    if isinstance(error, PendingRollbackError):
+        return error.code == LOST_IN_TRANSACTION
+    return isinstance(error, OperationalError) or bool(
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+
+
+def handle_database_error(error: SQLAlchemyError):
+    """The database is down or restarting: a French 503 with ``Retry-After`` instead of a 500.
+
+    The page is drawn for an anonymous visitor: loading the signed-in user would need the
+    database again. Nothing was committed by this request (the session is rolled back)."""
+    if not _database_unreachable(error):
+        raise error
+    log.warning("database unreachable: %s", type(getattr(error, "orig", None) or error).__name__)
+    # The connection may be gone: the session is discarded at the end of the request anyway.
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
+    g._login_user = current_app.login_manager.anonymous_user()
+    response, code = error_response(503)
+    if isinstance(response, str):
+        response = Response(response, status=code, mimetype="text/html")
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response, code
+
+
 def register(app: Flask) -> None:
+    app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(PendingRollbackError, handle_database_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_http_error)

@@ -27,7 +27,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from learners import jobs as job_rows
-from learners.models import Job, JobStatus, Role, User
+from learners.models import Job, Role, User
 from web import queue
 from web.authz import signed_in
 from web.database import db
@@ -84,16 +84,65 @@ def _dispatch(app: Flask, job: Job, work: job_rows.Work) -> None:
 
 def run_queued(job_id: int) -> None:
     """What the queue worker runs (``jalon worker`` holds the app context): the job's work,
-    once. A job no longer queued (already run, or reported interrupted) is left alone."""
+    once. A job no longer queued (already run or taken, or reported interrupted) is left
+    alone."""
     app = current_app._get_current_object()
     factory = app.extensions["jalon_db"][1]
     with factory() as session:
         job = session.get(Job, job_id)
-        if job is None or job.status is not JobStatus.QUEUED:
-            log.warning("job %s is not waiting to run; skipped", job_id)
-            return
-        work = REGISTRY[job.kind]
-    job_rows.run(factory, job_id, work)
+        kind = job.kind if job is not None else None
+    if kind is None or not job_rows.claim(factory, job_id):
+        log.warning("job %s is not waiting to run; skipped", job_id)
+        return
+    job_rows.run(factory, job_id, REGISTRY[kind])
+
+
+def run_in_parts(
+    kind: str,
+    arguments: list[dict[str, Any]],
+    progress: job_rows.Progress,
+    *,
+    organisation_id: int | None,
+    actor_id: int | None,
+) -> list[Job]:
+    """Run ``kind`` once per item of ``arguments``, as part jobs that the queue's workers take
+    in parallel (``JALON_JOBS=rq``); the caller, itself a job, runs the parts no worker took
+    (all of them without a queue) and gets their rows back in order (``learners.jobs.run_parts``).
+    """
+    app = current_app._get_current_object()
+    factory = app.extensions["jalon_db"][1]
+    with factory() as session:
+        actor = session.get(User, actor_id) if actor_id is not None else None
+        parts = [
+            job_rows.create(
+                session, kind, organisation_id=organisation_id, actor=actor, arguments=each
+            )
+            for each in arguments
+        ]
+        session.commit()
+        found = [(part.id, part.public_id) for part in parts]
+    if queue.configured(app):
+        try:
+            for part_id, public_id in found:
+                queue.enqueue(app, run_queued, part_id, public_id)
+        except queue.UNREACHABLE as error:
+            log.warning("Redis unreachable (%s): the job runs its parts itself", error)
+    return job_rows.run_parts(
+        factory,
+        [part_id for part_id, _ in found],
+        REGISTRY[kind],
+        progress,
+        timeout=app.config["JALON_JOB_TIMEOUT"],
+    )
+
+
+def parts_wanted(app: Flask) -> int:
+    """How many parts a bulk job is split into: ``JALON_JOB_PARTS``, by default 4 with a queue
+    (its workers take them in parallel) and 1 without (a thread gains nothing from splitting)."""
+    configured = int(app.config.get("JALON_JOB_PARTS") or 0)
+    if configured > 0:
+        return configured
+    return 4 if queue.configured(app) else 1
 
 
 def status(job: Job) -> dict[str, Any]:

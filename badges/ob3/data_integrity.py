@@ -193,6 +193,8 @@ def verify(
         return _fail(
             f"Clé de vérification invalide : {error}", f"Invalid verification key: {error}"
         )
+    except MemoryError:  # a limit of the process, not a finding about the credential
+        raise
     except Exception as error:  # never raise to the caller: report the credential as invalid
         return _fail(
             f"Vérification impossible : {type(error).__name__}.",

@@ -29,7 +29,12 @@ def _where(error: BaseException) -> str:
 
 
 def log(step: str, error: BaseException) -> None:
-    """One ERROR line for the operators: step, exception type, frames."""
+    """One ERROR line for the operators: step, exception type, frames.
+
+    Running out of memory is no fault of a step: it is raised again, to whoever set the limit
+    (``badges.verification_sandbox`` refuses the file), never reported as a check."""
+    if isinstance(error, MemoryError):
+        raise error
     logger.error(
         "verification step %r failed with %s (message withheld: it may quote the credential)\n%s",
         step,
@@ -39,6 +44,7 @@ def log(step: str, error: BaseException) -> None:
 
 
 def report(run: CheckRun, step: str, error: BaseException) -> None:
-    """Log the fault and record the step as not carried out."""
+    """Log the fault and record the step as not carried out (out of memory: raised, see
+    ``log``)."""
     log(step, error)
     run.error(step, MESSAGE_FR, MESSAGE_EN)

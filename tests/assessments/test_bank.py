@@ -114,13 +114,19 @@ def test_statistics_are_hand_computable_and_skip_other_versions_and_organisation
     assert edited.answers == 0 and edited.success_rate is None and edited.mean_seconds is None
 
 
-def _answer_everything(db, campaign, persons: int, seed: int = 1) -> None:
+def _answer_everything(
+    db, campaign, persons: int, seed: int = 1, mean: float = 0.0, truth: dict | None = None
+) -> None:
+    """2PL answers to every test item: abilities N(mean, 1), ``truth`` uid → (a, b) (default
+    a = 1 and b spread from -1.5 to 1.5)."""
     rng = np.random.default_rng(seed)
     items = [_item(db, raw["id"]) for raw in ITEMS]
-    difficulty = np.linspace(-1.5, 1.5, len(items))
+    spread = np.linspace(-1.5, 1.5, len(items))
+    a = np.array([truth[i.uid][0] for i in items]) if truth else 1.0
+    difficulty = np.array([truth[i.uid][1] for i in items]) if truth else spread
     org = campaign.organisation_id
-    for number, theta in enumerate(rng.normal(size=persons)):
-        right = rng.random(len(items)) < 1 / (1 + np.exp(-(theta - difficulty)))
+    for number, theta in enumerate(rng.normal(mean, 1.0, size=persons)):
+        right = rng.random(len(items)) < 1 / (1 + np.exp(-a * (theta - difficulty)))
         learner = make_learner(db, login=f"cal-{org}-{number}")
         answers = [
             (item, AnswerStatus.OK if ok else AnswerStatus.KO, 3000)
@@ -143,7 +149,9 @@ def test_calibration_stores_each_items_fit_for_the_organisation_and_keeps_shippe
         progress=lambda done, total: calls.append((done, total)),
     )
     assert summary.answers == 80 * len(ITEMS) and summary.persons == 80
-    assert summary.calibrated == len(ITEMS) and summary.applied == 0
+    # Every item is shipped: all are anchors (held, fit computed), none is re-estimated.
+    assert summary.calibrated == 0 and summary.applied == 0
+    assert summary.anchors == len(ITEMS) and summary.scale == "anchors"
     assert calls and calls[0] == (1, bank_calibration.MAX_ITERATIONS)
     fits = dbsession.scalars(select(ItemFit)).all()
     assert len(fits) == len(ITEMS)
@@ -152,16 +160,37 @@ def test_calibration_stores_each_items_fit_for_the_organisation_and_keeps_shippe
         _item(dbsession, uid).id for uid in summary.misfits
     }
     assert {i.uid: (i.a, i.b) for i in dbsession.scalars(select(Item))} == before
-    easiest, hardest = (
-        next(f for f in fits if f.item_id == _item(dbsession, ITEMS[k]["id"]).id) for k in (0, -1)
-    )
-    assert easiest.b < hardest.b  # the simulated difficulties are found again, in order
+    held = {fit.item_id: (fit.a, fit.b) for fit in fits}
+    assert held == {i.id: (i.a, i.b) for i in dbsession.scalars(select(Item))}
 
     again = bank_calibration.calibrate_organisation(
         dbsession, campaign.organisation_id, min_answers=50
     )
-    assert again.calibrated == len(ITEMS)
+    assert again.anchors == len(ITEMS)
     assert len(dbsession.scalars(select(ItemFit)).all()) == len(ITEMS)  # updated, not added
+
+
+def test_a_beginner_group_calibrates_own_items_on_the_shipped_items_scale(dbsession):
+    campaign = make_campaign(dbsession)
+    own = {"essai-1.1-003": -2.0, "essai-1.2-003": -1.0, "essai-4.1-003": 0.0}
+    for uid in own:
+        if not _owned_by(dbsession, _item(dbsession, uid), campaign.organisation_id):
+            return
+    truth = {
+        i.uid: (1.0, own[i.uid]) if i.uid in own else (i.a, i.b)
+        for i in dbsession.scalars(select(Item))
+    }
+    _answer_everything(dbsession, campaign, 200, seed=4, mean=-1.5, truth=truth)
+    summary = bank_calibration.calibrate_organisation(
+        dbsession, campaign.organisation_id, min_answers=50
+    )
+    assert summary.scale == "anchors" and summary.anchors == len(ITEMS) - len(own)
+    assert summary.calibrated == len(own)
+    assert summary.population_mean == pytest.approx(-1.5, abs=0.25)
+    fits = {f.item_id: f for f in dbsession.scalars(select(ItemFit))}
+    errors = np.array([fits[_item(dbsession, uid).id].b - b for uid, b in own.items()])
+    # Without anchors the group would be N(0, 1) and every b about 1.5 too high.
+    assert abs(errors.mean()) < 0.3 and np.abs(errors).max() < 0.6
 
 
 def test_calibration_ignores_other_organisations_answers(dbsession):

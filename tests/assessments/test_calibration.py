@@ -163,3 +163,28 @@ def test_calibrate_command_reads_the_database_and_applies_fitting_items(app):
             assert stored[item["item_id"]].b == pytest.approx(item["b"], abs=1e-3)
         estimated = [stored[uid].b for uid in uids]
         assert np.corrcoef(estimated, [truth[uid][1] for uid in uids])[0, 1] > 0.8
+
+
+def test_anchor_items_keep_the_scale_when_a_beginner_group_calibrates():
+    """A group of mean ability −1.5: on its own it re-centres every b (+1.5); four anchor items
+    held at their parameters keep the others on the original scale."""
+    rng = np.random.default_rng(12)
+    a, b = rng.uniform(0.8, 1.8, 16), rng.uniform(-2.5, 1.5, 16)
+    theta = rng.normal(-1.5, 1.0, 800)
+    correct = rng.random((800, 16)) < 1 / (1 + np.exp(-a * (theta[:, None] - b)))
+    answers = [(p, f"i{i:02d}", bool(correct[p, i])) for p in range(800) for i in range(16)]
+    truth = {f"i{i:02d}": (a[i], b[i]) for i in range(16)}
+    anchors = ["i00", "i04", "i08", "i12"]
+
+    def bias(report):
+        return np.mean([item.b - truth[item.item_id][1] for item in report.calibrated])
+
+    alone = calibrate(answers, min_answers=200)
+    anchored = calibrate(answers, min_answers=200, anchors=truth, fixed=anchors)
+    assert alone.scale == "group" and bias(alone) > 1.2
+    assert anchored.scale == "anchors" and abs(bias(anchored)) < 0.15
+    assert anchored.population_mean == pytest.approx(-1.5, abs=0.2)
+    assert {i.item_id for i in anchored.items if i.anchor} == set(anchors)
+    assert all(truth[i.item_id] == (i.a, i.b) for i in anchored.items if i.anchor)
+    with pytest.raises(ValueError):
+        calibrate(answers, anchors={}, fixed=["i00"])

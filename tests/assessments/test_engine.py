@@ -17,6 +17,7 @@ from assessments.engine import (
     AnswerStatus,
     Bands,
     BankError,
+    ExposureCounts,
     ItemBank,
     SelectionRules,
     StoppingRule,
@@ -166,6 +167,40 @@ def test_randomesque_draws_among_the_five_best_with_decreasing_frequency(bank):
     for observed, expected in zip(frequencies, RANDOMESQUE_WEIGHTS, strict=True):
         assert observed == pytest.approx(expected, abs=0.03)
     assert frequencies[0] > frequencies[1] > frequencies[2]
+
+
+def test_restriction_keeps_items_over_the_exposure_target_out_while_others_remain(bank):
+    rules = SelectionRules(max_exposure=0.25)
+    best = int(np.argmax(fisher_information(0.0, bank.a, bank.b)))
+    uses = np.zeros(len(bank), dtype=np.intp)
+    uses[best] = 10  # 10 of 40 takers: one more use would pass 25 %
+    stopping = StoppingRule(max_items=10)
+    full = AdaptiveTest(bank, stopping, rules=rules, start=0.0)
+    full.items.extend(range(10, 19))  # the progressive weight is then all information
+    exposed = AdaptiveTest(
+        bank, stopping, rules=rules, exposure=ExposureCounts(uses=uses, takers=40)
+    )
+    exposed.items.extend(range(10, 19))
+    assert full.next_item(np.random.default_rng(0)) == best
+    assert exposed.next_item(np.random.default_rng(0)) != best
+    # Every item over the target: the restriction is lifted rather than the test stopped.
+    everything = ExposureCounts(uses=np.full(len(bank), 10), takers=40)
+    alone = AdaptiveTest(bank, stopping, rules=rules, exposure=everything)
+    alone.items.extend(range(10, 19))
+    assert alone.next_item(np.random.default_rng(0)) == best
+
+
+def test_progressive_selection_spreads_first_items_and_is_seeded(bank):
+    rules = SelectionRules(max_exposure=0.25)
+    firsts = {
+        AdaptiveTest(bank, StoppingRule(max_items=30), rules=rules).next_item(
+            np.random.default_rng(seed)
+        )
+        for seed in range(50)
+    }
+    assert len(firsts) > 40  # randomesque would give at most 5
+    again = AdaptiveTest(bank, StoppingRule(max_items=30), rules=rules)
+    assert again.next_item(np.random.default_rng(3)) in firsts
 
 
 def test_same_seed_same_test(bank):
@@ -375,3 +410,20 @@ def test_bank_round_trips_through_records(bank):
 
 def test_grid_is_eighty_points_on_nine_logits():
     assert GRID.size == 80 and GRID[0] == -9 and GRID[-1] == 9
+
+
+def test_the_per_competence_stopping_rule_gathers_answers_on_every_target(bank):
+    """An SE rule alone stops after a handful of answers; with ``min_per_competence`` the test
+    goes on until each targeted competence got that many (``max_items`` still caps it)."""
+    targets = ["c01", "c02", "c03"]
+    loose = StoppingRule(max_items=40, se_threshold=1.0)
+    early = _run(bank, loose, targets=targets)
+    assert len(early.items) < 9
+    gathering = StoppingRule(max_items=40, se_threshold=1.0, min_per_competence=4)
+    test = _run(bank, gathering, targets=targets)
+    asked = Counter(bank.competences[bank.competence[i]] for i in test.items)
+    assert all(asked[code] >= 4 for code in targets) and len(test.items) < 40
+    capped = _run(bank, StoppingRule(max_items=6, min_per_competence=4), targets=targets)
+    assert len(capped.items) == 6
+    with pytest.raises(ValueError):
+        StoppingRule(max_items=10, min_per_competence=-1)

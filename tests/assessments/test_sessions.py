@@ -24,7 +24,12 @@ from assessments.models import (
     SessionStatus,
 )
 from learners.database import make_engine, make_session_factory, utcnow
-from tests.assessments.factories import ITEMS, make_campaign, make_framework
+from tests.assessments.factories import (
+    ITEMS,
+    make_answered_session,
+    make_campaign,
+    make_framework,
+)
 from tests.learners.factories import make_learner
 
 
@@ -224,6 +229,27 @@ def test_adaptive_session_is_reproducible_from_its_seed(database_url):
             assert orders[0] == orders[1]
     finally:
         engine.dispose()
+
+
+def test_adaptive_campaigns_keep_an_overexposed_item_out(dbsession):
+    framework = make_framework(dbsession)
+    campaign = make_campaign(
+        dbsession, framework, mode=AssessmentMode.ADAPTIVE, min_items=3, max_items=3
+    )
+    items = {i.uid: i for i in dbsession.scalars(select(Item))}
+    worn = [items["essai-1.1-001"], items["essai-1.2-001"], items["essai-4.1-001"]]
+    earlier = make_learner(dbsession, name="avant")
+    for _ in range(30):
+        answers = [(item, AnswerStatus.OK, 1000) for item in worn]
+        make_answered_session(dbsession, campaign, earlier.id, answers)
+    session = sessions.start(dbsession, campaign.code, make_learner(dbsession, name="après"))
+    exposure = sessions._campaign_exposure(dbsession, session, sessions._pool(dbsession, session))
+    assert exposure.takers == 31 and exposure.uses.sum() == 90 + 1  # + the item now shown
+    asked, item = [], session.current_item
+    while item is not None:
+        asked.append(item.uid)
+        item = sessions.answer(dbsession, session, item.id, right(item)).next_item
+    assert len(asked) == 3 and not {i.uid for i in worn} & set(asked)
 
 
 def test_a_timed_item_answered_too_late_is_timed_out(dbsession):

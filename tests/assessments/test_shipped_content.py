@@ -333,3 +333,23 @@ def test_an_adaptive_session_runs_on_shipped_content(loaded, slug, respond, expe
             assert session.referral.value == expected
     finally:
         db.rollback()
+
+
+def _depth_row(slug: str, counts: dict[str, Counter]) -> str:
+    """The README's row for a framework: competences, items, the hardest level in the bank, and
+    over every competence × level up to it, the thinnest cell and the cells with no item."""
+    total = sum(sum(levels.values()) for levels in counts.values())
+    top = max(level for levels in counts.values() for level in levels)
+    cells = [levels[level] for levels in counts.values() for level in range(1, top + 1)]
+    empty = sum(1 for n in cells if n == 0)
+    return f"| `{slug}` | {len(counts)} | {total} | 1–{top} | {min(cells)} | {empty} |"
+
+
+def test_the_readme_states_the_levels_each_framework_can_report(loaded):
+    """Results never claim a level above the hardest item of a competence (``scoring`` caps
+    them): the README says, per framework, which levels its bank can measure, from the bank."""
+    db, _ = loaded
+    readme = (CONTENT_DIR.parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = [_depth_row(slug, _counts(db, slug)) for slug in sorted(shipped_frameworks())]
+    missing = [row for row in rows if row not in readme]
+    assert not missing, "README rows to write or update:\n" + "\n".join(missing)

@@ -47,6 +47,8 @@ def test_simulate_json_has_the_keys_and_sane_figures(bank_file):
             "30",
             "--seed",
             "1",
+            "--max-exposure",
+            "0.2",
             "--json",
         ],
     )
@@ -56,7 +58,7 @@ def test_simulate_json_has_the_keys_and_sane_figures(bank_file):
     assert figures["rmse"] < 0.5
     assert abs(figures["bias"]) < 0.2
     assert figures["mean_length"] == 30
-    assert 0 < figures["max_exposure"] <= 1
+    assert 0 < figures["max_exposure"] <= 0.2
     assert 0 < figures["step_ms_median"] <= figures["step_ms_p99"]
 
 
@@ -163,3 +165,26 @@ def test_calibrate_rejects_bad_exports_in_french(tmp_path, name, content, messag
     result = CliRunner().invoke(assess, ["calibrate", "--from", str(path)])
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_calibrate_from_a_file_with_anchors_keeps_their_scale(tmp_path):
+    rng = np.random.default_rng(6)
+    difficulty = [-2.0, -1.0, 0.0, 1.0]
+    lines = ["person,item,correct"]
+    for p, theta in enumerate(rng.normal(-1.5, 1.0, size=500)):
+        for i, b in enumerate(difficulty):
+            lines.append(f"p{p},it{i},{int(rng.random() < 1 / (1 + np.exp(-(theta - b))))}")
+    answers, anchors = tmp_path / "answers.csv", tmp_path / "anchors.json"
+    answers.write_text("\n".join(lines) + "\n")
+    anchors.write_text(json.dumps([{"id": f"it{i}", "a": 1, "b": difficulty[i]} for i in (0, 2)]))
+    args = ["calibrate", "--from", str(answers), "--min-answers", "100"]
+    result = CliRunner().invoke(assess, [*args, "--anchors", str(anchors), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["scale"] == "anchors" and report["population_mean"] < -1.2
+    free = {item["item_id"]: item["b"] for item in report["items"] if not item["anchor"]}
+    assert free["it1"] == pytest.approx(-1.0, abs=0.35)  # alone, the group puts it near +0.6
+    shown = CliRunner().invoke(assess, [*args, "--anchors", str(anchors)]).stdout
+    assert "Échelle fixée par les items d'ancrage" in shown and "ancre" in shown
+    unknown = CliRunner().invoke(assess, [*args, "--anchor", "nope"])
+    assert unknown.exit_code == 2 and "item d'ancrage inconnu" in unknown.stderr

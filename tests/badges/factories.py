@@ -4,6 +4,9 @@ achievement (``make_achievement``). Organisations and learners come from
 
 from __future__ import annotations
 
+import io
+
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from badges import achievements, issuers
@@ -69,3 +72,10 @@ def make_achievement(db: Session, issuer: Issuer | None = None, **values) -> Ach
     }
     fields.update(values)
     return achievements.create(db, issuer or make_issuer(db), **fields)
+
+
+def tiny_png() -> bytes:
+    """A 4×4 PNG: a badge image small enough for any test."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "#1f5fa8").save(buffer, "PNG")
+    return buffer.getvalue()

@@ -8,6 +8,7 @@ from badges.award_rules import (
     check,
     describe,
     describe_condition,
+    evidence_shortfall,
     is_met,
     validate,
 )
@@ -187,3 +188,103 @@ def test_describe_names_the_set_of_competences_and_marks_what_is_missing():
         "Atteindre le niveau 2 dans au moins 2 compétences parmi 1.1, 4.1, 4.2."
     ]
     assert describe_condition({"type": "score", "min": None}) == "Obtenir au moins ? points."
+
+
+# ---------------------------------------------------------------------------------------------
+# Enough evidence
+
+SECURITY = rule(
+    {"type": "competence_level", "competence": "4.1", "min_level": 1},
+    {"type": "competence_level", "competence": "4.2", "min_level": 2},
+)
+
+
+def with_evidence(base, **evidence):
+    return {**base, "evidence": evidence}
+
+
+def evidenced(answers=None, se=0.4, theta=None, practice=frozenset(), **overrides):
+    """A session outcome with its evidence: answers and SE per competence, practice done."""
+    codes = CRCN_LEVELS
+    return outcome(
+        answers=answers or dict.fromkeys(codes, 6),
+        se=dict.fromkeys(codes, se),
+        theta=theta or {"1.1": 1.0, "1.2": 0.0, "4.1": -1.0, "4.2": 0.0},
+        cut_points=(-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 4.5),
+        practice=practice,
+        **overrides,
+    )
+
+
+def test_a_level_counts_only_on_enough_answers_to_its_competence():
+    strict = with_evidence(SECURITY, min_answers=5)
+    assert is_met(strict, evidenced())
+    assert not is_met(strict, evidenced(answers={"4.1": 6, "4.2": 2}))
+    # a rule read alone (no evidence known) and a rule asking none are unchanged
+    assert is_met(strict, outcome())
+    assert is_met(SECURITY, evidenced(answers={"4.1": 1, "4.2": 1}))
+
+
+def test_a_standard_error_and_a_confidence_can_be_asked():
+    assert not is_met(with_evidence(SECURITY, max_se=0.3), evidenced(se=0.4))
+    # 4.2: θ 0.0 against the level-2 cut -1.5, SE 0.4: far above, P ≈ 1
+    assert is_met(with_evidence(SECURITY, confidence=0.9), evidenced())
+    # 4.2 barely above its cut point: level 2 reached, but far from certain
+    close = evidenced(theta={"4.1": -1.0, "4.2": -1.4})
+    assert not is_met(with_evidence(SECURITY, confidence=0.9), close)
+    assert is_met(with_evidence(SECURITY, confidence=0.55), close)
+
+
+def test_competences_at_level_counts_only_the_competences_with_evidence():
+    two = with_evidence(
+        rule({"type": "competences_at_level", "min_level": 2, "count": 2}), min_answers=3
+    )
+    assert is_met(two, evidenced())
+    assert not is_met(two, evidenced(answers={"1.1": 6, "1.2": 1, "4.2": 1}))
+
+
+def test_a_practice_task_of_each_kind_named_must_be_right():
+    autonomous = with_evidence(
+        rule({"type": "referral", "in": ["autonome"]}, framework="premiers-pas"),
+        practice=["task_webmail", "task_form"],
+    )
+    done = evidenced(framework="premiers-pas", referral="autonome", practice={"task_webmail"})
+    assert not is_met(autonomous, done)
+    shortfall = evidence_shortfall(autonomous, done)
+    assert shortfall.practice == ("task_form",) and shortfall.competences == ()
+    both = evidenced(
+        framework="premiers-pas", referral="autonome", practice={"task_webmail", "task_form"}
+    )
+    assert is_met(autonomous, both) and evidence_shortfall(autonomous, both) is None
+
+
+def test_the_shortfall_names_the_thin_competences_only_when_the_levels_would_do():
+    strict = with_evidence(SECURITY, min_answers=5)
+    thin = evidenced(answers={"1.1": 1, "1.2": 1, "4.1": 1, "4.2": 6})
+    assert evidence_shortfall(strict, thin).competences == ("4.1",)
+    too_low = evidenced(answers={"4.1": 1, "4.2": 1}, levels={**CRCN_LEVELS, "4.2": 1})
+    assert evidence_shortfall(strict, too_low) is None  # not met whatever the evidence
+
+
+@pytest.mark.parametrize(
+    ("evidence", "message"),
+    [
+        ("beaucoup", "« evidence » doit être un objet"),
+        ({"min_answers": 0}, "« min_answers » doit être un nombre entier entre 1 et 50"),
+        ({"max_se": -1}, "« max_se » doit être un nombre"),
+        ({"confidence": 1.5}, "« confidence » doit être un nombre entre 0,5 et 0,99"),
+        ({"practice": ["task_dance"]}, "« practice » doit lister"),
+        ({"minimum": 3}, "champ inconnu « minimum »"),
+    ],
+)
+def test_bad_evidence_is_explained_in_french(evidence, message):
+    errors = validate(with_evidence(SECURITY, **{}) | {"evidence": evidence})
+    assert any(message in e for e in errors), errors
+
+
+def test_evidence_is_described_in_plain_french():
+    sentences = describe(
+        with_evidence(SECURITY, min_answers=5, confidence=0.9, practice=["task_phishing"])
+    )
+    assert "au moins 5 réponses" in sentences[-2] and "90 %" in sentences[-2]
+    assert sentences[-1] == "Réussir une mise en situation de chaque sorte : repérer une arnaque."

@@ -9,8 +9,9 @@ import json
 import pytest
 
 from badges import issuance, issuers, verification
+from badges.ob3 import schema
 from badges.ob3.verify import Verdict
-from tests.badges.factories import BASE_URL, KEK, make_achievement
+from tests.badges.factories import BASE_URL, KEK, make_achievement, tiny_png
 from tests.learners.factories import make_learner
 
 pytestmark = pytest.mark.interop
@@ -31,7 +32,17 @@ def _job(db, signed: dict) -> dict:
 
 
 def test_issued_badge_passes_both_verifiers_and_an_edit_fails_both(dbsession, js_stack):
-    achievement = make_achievement(dbsession, name="Interagir en ligne — niveau 2 ✉️")
+    """The light credential: its image by URL, and only the level it reports of its rubric."""
+    rubric = make_achievement(dbsession).result_descriptions[0]
+    unreported = {**rubric, "id": "urn:jalon:rd:autre", "name": "Autre"}
+    achievement = make_achievement(
+        dbsession,
+        name="Interagir en ligne — niveau 2 ✉️",
+        image_data=tiny_png(),
+        image_media_type="image/png",
+        image_alt="Une enveloppe",
+        result_descriptions=[rubric, unreported],
+    )
     learner = make_learner(dbsession, name="Aïcha Ben Saïd")
     credential = issuance.issue(
         dbsession,
@@ -49,6 +60,12 @@ def test_issued_badge_passes_both_verifiers_and_an_edit_fails_both(dbsession, js
     ).credential
     dbsession.commit()
     signed = json.loads(credential.signed_json)
+    carried = signed["credentialSubject"]["achievement"]
+    assert carried["image"]["id"].startswith(f"{BASE_URL}/achievements/")
+    assert [d["id"] for d in carried["resultDescription"]] == ["urn:jalon:rd:interagir"]
+    levels = carried["resultDescription"][0]["rubricCriterionLevel"]
+    assert [level["id"] for level in levels] == ["urn:jalon:rd:interagir:2"]
+    assert schema.validate(signed) == []
 
     edited = copy.deepcopy(signed)
     edited["credentialSubject"]["achievement"]["name"] = signed["credentialSubject"]["achievement"][

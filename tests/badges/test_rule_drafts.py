@@ -6,7 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from badges import award_rules
-from badges.rule_drafts import ConditionDraft, RuleDraft, condition_json, from_rule, to_rule
+from badges.rule_drafts import (
+    ConditionDraft,
+    EvidenceDraft,
+    RuleDraft,
+    condition_json,
+    from_rule,
+    to_rule,
+)
 
 CODES = st.sampled_from(["1.1", "1.2", "2.1", "4.1", "4.2", "5.3"])
 LEVELS = st.integers(min_value=1, max_value=8)
@@ -42,6 +49,15 @@ DRAFTS = st.one_of(
         mode=st.sampled_from(["all", "any"]),
         framework=st.sampled_from(["crcn", "premiers-pas", "dev-web"]),
         conditions=st.lists(CONDITIONS, min_size=1, max_size=6).map(tuple),
+        evidence=st.builds(
+            EvidenceDraft,
+            min_answers=st.one_of(st.none(), st.integers(1, 50)),
+            max_se=st.one_of(st.none(), st.sampled_from([0.4, 0.6, 1.0])),
+            confidence=st.one_of(st.none(), st.sampled_from([0.8, 0.9])),
+            practice=st.lists(
+                st.sampled_from(award_rules.PRACTICE_TYPES), unique=True, max_size=3
+            ).map(tuple),
+        ),
     ),
 )
 
@@ -101,3 +117,20 @@ def test_no_rule_and_odd_json_become_drafts_without_failing():
     assert odd == RuleDraft(
         mode="all", framework="", conditions=(ConditionDraft(), ConditionDraft(type="score"))
     )
+
+
+def test_the_evidence_asked_is_kept_and_validated():
+    draft = RuleDraft(
+        mode="all",
+        framework="crcn",
+        conditions=(ConditionDraft(type="competence_level", competence="4.1", min_level=2),),
+        evidence=EvidenceDraft(min_answers=5, confidence=0.9, practice=("task_phishing",)),
+    )
+    stored = to_rule(draft)
+    assert stored["evidence"] == {
+        "min_answers": 5,
+        "confidence": 0.9,
+        "practice": ["task_phishing"],
+    }
+    assert award_rules.validate(stored) == []
+    assert "evidence" not in to_rule(RuleDraft(mode="all", framework="crcn"))

@@ -1,5 +1,9 @@
 """Our engine against catsim's maximum-information CAT on the same bank and the same learners.
 
+Ours runs as campaigns do (progressive-restricted exposure control, target 25 %); the row
+"sans contrôle" is the randomesque selection without it, for reference. Goal (issue 12): highest
+exposure ≤ 0.25 with an RMSE at most 10 % above catsim's.
+
 In the normal suite this is a quick smoke run (few learners); ``make bench`` (``-m bench``) or
 ``JALON_BENCH_FULL=1`` runs the full size. Figures are printed; only accuracy is asserted, never
 time (the machine may be busy).
@@ -18,7 +22,7 @@ from catsim.initialization import FixedPointInitializer
 from catsim.selection import MaxInfoSelector
 from catsim.simulation import Simulator
 
-from assessments.engine import StoppingRule, generate_bank
+from assessments.engine import DEFAULT_MAX_EXPOSURE, SelectionRules, StoppingRule, generate_bank
 from assessments.simulation import simulate
 
 BANK_SIZE = 5000
@@ -67,29 +71,35 @@ def _run_catsim(a, b, truth, length):
     }
 
 
+def _row(name: str, figures: dict) -> str:
+    return (
+        f"{name:>14} {figures['rmse']:7.3f} {figures['bias']:+7.3f} "
+        f"{figures['max_exposure']:9.3f} {figures['step_ms_median']:12.3f} "
+        f"{figures['step_ms_p99']:7.3f}"
+    )
+
+
 @pytest.mark.bench
-def test_rmse_at_equal_length_no_worse_than_catsim_max_information(request):
+def test_exposure_control_at_most_10_percent_above_catsim_max_information(request):
     full = _full_size(request.config)
     learners, length = (500, 30) if full else (20, 15)
     bank = generate_bank(BANK_SIZE, 16, np.random.default_rng(20))
     truth = np.random.default_rng(21).normal(0.0, 1.0, learners)
+    stopping = StoppingRule(max_items=length)
 
-    ours = simulate(bank, learners, StoppingRule(max_items=length), seed=22, abilities=truth)
+    ours = simulate(bank, learners, stopping, seed=22, abilities=truth).report
+    free = SelectionRules(max_exposure=None)
+    randomesque = simulate(bank, learners, stopping, seed=22, abilities=truth, rules=free).report
     theirs = _run_catsim(bank.a, bank.b, truth, length)
 
     size = "full" if full else "smoke"
     print(f"\n{learners} learners, {length} items, bank of {BANK_SIZE} ({size})")
-    print(f"{'':>8} {'rmse':>7} {'bias':>7} {'max exp.':>9} {'step ms med':>12} {'p99':>7}")
-    ours_row = ours.report
-    print(
-        f"{'jalon':>8} {ours_row.rmse:7.3f} {ours_row.bias:+7.3f} {ours_row.max_exposure:9.3f} "
-        f"{ours_row.step_ms_median:12.3f} {ours_row.step_ms_p99:7.3f}"
-    )
-    print(
-        f"{'catsim':>8} {theirs['rmse']:7.3f} {theirs['bias']:+7.3f} {theirs['max_exposure']:9.3f} "
-        f"{theirs['step_ms_median']:12.3f} {theirs['step_ms_p99']:7.3f}"
-    )
-    # Randomesque selection and content balancing cost a little information; EAP wins it back.
-    tolerance = 0.02 if full else 0.12
-    assert ours_row.rmse <= theirs["rmse"] + tolerance
-    assert ours_row.mean_length == length
+    print(f"{'':>14} {'rmse':>7} {'bias':>7} {'max exp.':>9} {'step ms med':>12} {'p99':>7}")
+    print(_row("jalon", ours.as_dict()))
+    print(_row("sans contrôle", randomesque.as_dict()))
+    print(_row("catsim", theirs))
+    print(f"RMSE jalon / catsim: {ours.rmse / theirs['rmse']:.3f}")
+    assert ours.max_exposure <= DEFAULT_MAX_EXPOSURE
+    assert ours.mean_length == length
+    # Full size: the goal. Smoke (20 learners): only a sanity bound, the RMSE is too noisy.
+    assert ours.rmse <= theirs["rmse"] * (1.10 if full else 1.6)

@@ -77,6 +77,7 @@ def test_learner_opens_the_wallet_and_downloads_the_baked_png(
     card = page.get_by_role("article", name="Utiliser une messagerie")
     expect(card).to_contain_text("Valide")
     expect(card).to_contain_text("Pas encore vérifié")
+    expect(card).to_contain_text("Visible par les personnes qui ont le lien")
     expect(card.get_by_role("img")).to_have_attribute(
         "alt", "Badge rond avec une enveloppe blanche, bandeau « Messagerie »."
     )

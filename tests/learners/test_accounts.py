@@ -14,6 +14,7 @@ from tests.learners.factories import PASSWORD, make_organisation, make_user
 def test_authenticate_by_email_or_username_case_insensitively(dbsession):
     by_mail = make_user(dbsession, Role.TRAINER, login="Jeanne@Test.example")
     by_name = make_user(dbsession, Role.LEARNER, login="sdupont", email=False)
+    assert by_mail.email == "jeanne@test.example"  # stored as looked up: the index answers
     assert accounts.authenticate(dbsession, " JEANNE@test.example ", PASSWORD) is by_mail
     assert accounts.authenticate(dbsession, "SDupont", PASSWORD) is by_name
     assert accounts.authenticate(dbsession, "sdupont", "wrong") is None

@@ -293,6 +293,27 @@ ACCESS: dict[str, list[Case]] = {
             "POST",
         ),
     ],
+    # Erasing a learner who cannot log in: the organisation's admins only; the erasure itself is
+    # in test_learner_erasure_by_staff.py (here an empty POST: the form is refused, 422).
+    "studio.erase_learner": [
+        Case("/organisations/{org_a}/apprenants/{learner}/effacement", see(org_admin=200)),
+        Case(
+            "/organisations/{org_a}/apprenants/{learner}/effacement",
+            see(org_admin=422),
+            "POST",
+        ),
+        # B's learner through A's space, or a staff member: not a learner of A → 404.
+        Case("/organisations/{org_a}/apprenants/{learner_b}/effacement", see(org_admin=404)),
+        Case("/organisations/{org_a}/apprenants/{trainer}/effacement", see(org_admin=404)),
+        Case(
+            "/organisations/{org_a}/apprenants/{learner_b}/effacement",
+            see(org_admin=404),
+            "POST",
+        ),
+        # B's space: another organisation's, for everyone (the platform's admins included).
+        Case("/organisations/{org_b}/apprenants/{learner_b}/effacement", see()),
+        Case("/organisations/{org_b}/apprenants/{learner_b}/effacement", see(), "POST"),
+    ],
     # Campaigns (tests/web/test_studio_campaigns.py covers what the pages do).
     "studio.campaigns": [
         Case("/organisations/{org_a}/campagnes", see(**STAFF_OF_A)),
@@ -708,6 +729,9 @@ ACCESS: dict[str, list[Case]] = {
     "verify.credential": [Case("/c/00000000-0000-4000-8000-000000000000", see(404, default=404))],
     "verify.issuer": [Case("/issuers/unknown", see(404, default=404))],
     "verify.achievement": [Case("/achievements/unknown", see(404, default=404))],
+    "verify.achievement_image": [
+        Case("/achievements/unknown/image/0123456789abcdef.png", see(404, default=404))
+    ],
     "verify.status_list": [Case("/status/unknown/unknown", see(404, default=404))],
     "verify.did_document": [Case("/.well-known/did.json", see(404, default=404))],
     # The public verifier (tests/web/test_verify_pages.py covers real files).

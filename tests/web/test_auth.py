@@ -300,3 +300,21 @@ def test_inactive_user_cannot_log_in(app, client, world):
         client, "/connexion", {"login": "trainer-a@test.example", "password": PASSWORD}
     )
     assert response.status_code == 422
+
+
+def test_the_organisation_page_lists_its_learners_fifty_at_a_time(app, client_as, world):
+    from learners.models import Organisation
+    from tests.learners.factories import make_learner
+    from web.database import db
+
+    with app.app_context():
+        organisation = db.session.get(Organisation, world.org_a)
+        for n in range(50):  # with the world's own learner: 51
+            make_learner(db.session, organisation, name=f"Zoé {n:02d}", login=f"zoe{n:02d}")
+        db.session.commit()
+    trainer = client_as("trainer")
+    first = text(trainer.get(f"/organisations/{world.org_a}/"))
+    assert "Page 1 sur 2" in first and "Zoé 48" in first and "Zoé 49" not in first
+    assert f'href="/organisations/{world.org_a}/?page=2"' in first
+    second = text(trainer.get(f"/organisations/{world.org_a}/?page=2"))
+    assert "Zoé 49" in second and "Zoé 48" not in second

@@ -158,6 +158,23 @@ def test_saving_stores_the_json_and_writes_the_journal(
     assert "La règle d'obtention est enregistrée." in text(followed)
 
 
+def test_the_evidence_asked_is_saved_with_the_rule(
+    app, client_as, badge_page, achievements_content
+):
+    evidence = {"min_answers": "5", "max_se": "0,6", "confidence": "90", "practice": "task_form"}
+    response = post(client_as("trainer"), badge_page, {**TWO_CONDITIONS, **evidence}, save="1")
+    assert response.status_code == 303
+    stored = stored_rule(app, achievements_content["achievement_a"])
+    assert stored["evidence"] == {
+        "min_answers": 5,
+        "max_se": 0.6,
+        "confidence": 0.9,
+        "practice": ["task_form"],
+    }
+    page = text(client_as("trainer").get(badge_page))
+    assert 'value="0,6"' in page and "au moins 5 réponses" in page
+
+
 def test_manual_only_is_saved_as_such(app, client_as, badge_page, achievements_content):
     response = post(
         client_as("org_admin"), badge_page, {**TWO_CONDITIONS, "mode": "manual"}, save="1"
@@ -182,6 +199,8 @@ def test_manual_only_is_saved_as_such(app, client_as, badge_page, achievements_c
         ),
         ({"framework": "studio-b"}, "Choisissez un référentiel dans la liste."),
         ({"conditions-0-competence": "9.9"}, "la compétence « 9.9 » n'est pas dans ce référentiel"),
+        ({"min_answers": "0"}, "Écrivez un nombre entier entre 1 et 50, ou rien."),
+        ({"confidence": "120"}, "Écrivez un pourcentage entre 50 et 99, ou rien."),
         (
             {
                 "conditions-1-type": "competences_at_level",
@@ -239,6 +258,12 @@ def formdata(draft: rule_drafts.RuleDraft) -> MultiDict:
             data.add(prefix + "competences", code)
         for code in row.referrals:
             data.add(prefix + "referrals", code)
+    evidence = draft.evidence
+    data["min_answers"] = "" if evidence.min_answers is None else str(evidence.min_answers)
+    data["max_se"] = "" if evidence.max_se is None else str(evidence.max_se).replace(".", ",")
+    data["confidence"] = "" if evidence.confidence is None else f"{evidence.confidence * 100:g}"
+    for kind in evidence.practice:
+        data.add("practice", kind)
     return data
 
 

@@ -267,3 +267,48 @@ def test_with_the_rate_limit_store_down_pages_still_answer_and_limits_still_coun
         for _ in range(4)
     ]
     assert statuses == [422, 422, 422, 429]
+
+
+def test_a_large_bulk_award_runs_in_parts_each_taken_once(rq_app, world, monkeypatch):
+    """The file is reviewed once, its ready lines split into parts queued for the workers; the
+    job runs the parts no worker has taken yet (here the only worker is busy with the job), the
+    worker then meets them taken and skips them, and the summary is the file's, line by line."""
+    from badges import bulk_awards
+    from badges.models import Credential
+    from learners.models import Organisation
+    from tests.badges.factories import make_achievement, make_issuer
+    from tests.learners.factories import make_learner
+    from web.database import db
+    from web.studio import awards
+
+    monkeypatch.setattr(bulk_awards, "MIN_BATCH_ROWS", 1)
+    rq_app.config["JALON_JOB_PARTS"] = 2
+    with rq_app.app_context():
+        org = db.session.get(Organisation, world.org_a)
+        issuer = make_issuer(db.session, org, kek=rq_app.config["JALON_KEY_ENCRYPTION_KEY"])
+        achievement_id = make_achievement(db.session, issuer).id
+        for login in ("lot-1", "lot-2"):
+            make_learner(db.session, org, login=login)
+        db.session.commit()
+    logins = ["learner-a", "lot-1", "inconnu", "lot-2", "lot-1"]
+    rows = [{"line": n, "login": login, "narrative": ""} for n, login in enumerate(logins, 1)]
+    public_id = _start(
+        rq_app,
+        world,
+        awards.BULK_JOB,
+        org_id=world.org_a,
+        achievement_id=achievement_id,
+        actor_id=world.trainer,
+        rows=rows,
+    )
+    _run_worker(rq_app)
+    job = _job(rq_app, public_id)
+    assert job.status is JobStatus.DONE and (job.done, job.total) == (5, 5)
+    statuses = [row["status"] for row in job.result["rows"]]
+    assert statuses == ["awarded", "awarded", "unknown", "awarded", "duplicate"]
+    assert job.result["awarded"] == 3
+    with rq_app.app_context():
+        parts = db.session.scalars(select(Job).where(Job.kind == awards.BULK_PART)).all()
+        indexes = db.session.scalars(select(Credential.status_index)).all()
+    assert [p.status for p in parts] == [JobStatus.DONE, JobStatus.DONE]
+    assert len(indexes) == len(set(indexes)) == 3

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from assessments import checking
 from assessments.models import (
     AnswerStatus,
+    AssessmentMode,
     AssessmentSession,
+    Campaign,
     Item,
     ItemType,
     Response,
@@ -118,7 +120,14 @@ def test_learner_answers_every_item_type_and_earns_badges(app, tour, client_as):
     assert answered.headers["Location"].endswith("/resultats")
     assert all(status is AnswerStatus.OK for _t, status in statuses(app, session_id_of(url)))
 
-    results = text(client.get(answered.headers["Location"]))
+    from tests.web.statements import count_statements
+    from web.database import db
+
+    with app.app_context():
+        engine = db.engine
+    with count_statements(engine) as statements:
+        results = text(client.get(answered.headers["Location"]))
+    assert len(statements) == RESULTS_STATEMENTS  # two badges: their achievements in one query
     assert (
         "Bravo, vous avez gagné le badge « Premiers pas numériques — diagnostic réalisé »"
         in results
@@ -128,8 +137,6 @@ def test_learner_answers_every_item_type_and_earns_badges(app, tour, client_as):
     assert "Vous pouvez passer le test des compétences numériques" in results  # next steps
     assert 'href="/apprenant/badges"' in results
     assert 'role="img"' in results and "<desc" in results and "<details" in results
-
-    from web.database import db
 
     with app.app_context():
         credentials = db.session.scalars(select(Credential).order_by(Credential.id)).all()
@@ -571,3 +578,51 @@ def test_finished_sessions_are_listed_with_their_results(app, tour, client_as):
             )
             == 1
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# What a request costs the database (tests/bench/test_answer_submission.py times it)
+
+# A question: the user with their memberships and profile, the session with its settings and
+# item, the count for the progress bar. An answer: the user, the session locked, its rows,
+# the answer written, the next item, the session and the new row written (the bank comes from
+# the worker's cache), plus the campaign's recent sessions and their items for exposure control.
+# The results page: the user, the session, the levels and their texts, the answers' count, the
+# badges and their achievements, whatever their number; then, for the badges a session came
+# close to, the levels with their competences, the evidence, the issuer and its achievements.
+QUESTION_STATEMENTS = 3
+ANSWER_STATEMENTS = 9
+RESULTS_STATEMENTS = 13
+
+
+def test_questions_and_answers_cost_the_same_few_statements_all_along(app, world, client_as):
+    from tests.assessments.factories import ITEMS, make_campaign
+    from tests.web.statements import count_statements
+    from web.database import db
+
+    with app.app_context():
+        framework = db.session.get(Campaign, world.campaign_a).assessment.framework
+        organisation = db.session.get(Organisation, world.org_a)
+        campaign = make_campaign(
+            db.session,
+            framework,
+            mode=AssessmentMode.ADAPTIVE,
+            organisation=organisation,
+            min_items=len(ITEMS),
+            max_items=len(ITEMS),
+        )
+        code = campaign.code
+        db.session.commit()
+        engine = db.engine
+    client = client_as("learner")
+    url = start(client, code)
+    counts = []
+    for _ in range(len(ITEMS) - 1):  # the last answer scores the session: another story
+        with count_statements(engine) as question:
+            page = client.get(url).get_data(as_text=True)
+        data = {"csrf_token": token(page), "item_id": ITEM_ID.search(page).group(1)}
+        with count_statements(engine) as answer:
+            answered = client.post(f"{url}/reponse", data={**data, "intent": "skip"})
+        assert answered.status_code == 303
+        counts.append((len(question), len(answer)))
+    assert set(counts) == {(QUESTION_STATEMENTS, ANSWER_STATEMENTS)}

@@ -1,6 +1,6 @@
-"""0015 creates the paths' first and last levels (and whether each went up) and fills them from
+"""0016 creates the paths' first and last levels (and whether each went up) and fills them from
 the sessions already there: written as sessions come, then again by the migration from down at
-0014, they are what the sessions and paths say, on both engines."""
+0015, they are what the sessions and paths say, on both engines."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_the_migration_fills_the_levels_of_existing_paths(database_url):
         assert _rows(factory) == expected
         engine.dispose()
 
-        command.downgrade(alembic_config(database_url), "0014_privacy_defaults_private")
+        command.downgrade(alembic_config(database_url), "0015_answer_loop_bank_stamp")
         upgrade(database_url)
         assert is_current(database_url)
         assert _rows(factory) == expected

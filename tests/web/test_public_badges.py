@@ -12,7 +12,7 @@ from badges.models import VerificationEvent
 from badges.ob3 import data_integrity, jwt, status_list
 from badges.ob3.resolver import Resolver
 from badges.ob3.verify import verify_credential
-from tests.badges.factories import make_achievement
+from tests.badges.factories import make_achievement, make_issuer, tiny_png
 from tests.learners.factories import make_learner, make_organisation
 
 BASE_URL = "https://jalon.test"
@@ -277,3 +277,42 @@ def test_did_web_document_is_served_when_enabled(client, app):
         status_fetcher=lambda url: lists[url],
     )
     assert result.valid, result.to_dict()
+
+
+def test_badge_image_is_served_by_its_content_hashed_url(client, app):
+    """Credentials name the badge's image by URL: it answers with the bytes, cached for good;
+    a name that is no longer the image's leads to the current one."""
+    from web.database import db
+
+    png = tiny_png()
+    with app.app_context():
+        kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
+        achievement = make_achievement(
+            db.session,
+            make_issuer(db.session, kek=kek),
+            image_data=png,
+            image_media_type="image/png",
+            image_alt="Une enveloppe",
+        )
+        credential = issuance.issue(
+            db.session,
+            achievement=achievement,
+            learner=make_learner(db.session),
+            award_key="image",
+            base_url=BASE_URL,
+            kek=kek,
+            is_public=True,
+        ).credential
+        db.session.commit()
+        public_id = credential.public_id
+    signed = json.loads(client.get(f"/c/{public_id}?format=json").data)
+    url = signed["credentialSubject"]["achievement"]["image"]["id"]
+    assert signed["image"]["id"] == url and "data:" not in json.dumps(signed)
+    response = client.get(url.removeprefix(BASE_URL))
+    assert response.status_code == 200 and response.data == png
+    assert response.mimetype == "image/png"
+    assert "immutable" in response.headers["Cache-Control"]
+    older = client.get(url.removeprefix(BASE_URL).rsplit("/", 1)[0] + "/0000000000000000.png")
+    assert older.status_code == 302 and older.location == url
+    page = client.get(f"/c/{public_id}", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f'src="{url}"' in page

@@ -180,3 +180,41 @@ def test_award_pending_command_issues_what_waits_and_says_so(
     assert count_rows(Credential) == 2
     nothing = runner.invoke(badges, ["award-pending"])
     assert "0 évaluation(s) traitée(s), 0 badge(s) délivré(s)." in nothing.output
+
+
+def test_a_badge_missed_for_lack_of_evidence_is_explained_with_the_campaign_to_take(
+    app, world, client_as
+):
+    from assessments.models import AssessmentMode, Campaign, Framework
+    from learners.models import Learner
+    from tests.assessments.factories import make_campaign, make_session
+    from tests.badges.factories import make_achievement
+    from web.database import db
+
+    with app.app_context():
+        org = db.session.get(Organisation, world.org_a)
+        framework = db.session.query(Framework).filter_by(slug="essai").one()
+        targeted = make_campaign(
+            db.session,
+            framework,
+            mode=AssessmentMode.ADAPTIVE,
+            organisation=org,
+            name="Se protéger en ligne",
+            competence_codes=["4.1"],
+        )
+        rule = {
+            "framework": "essai",
+            "conditions": [{"type": "competence_level", "competence": "4.1", "min_level": 2}],
+            "evidence": {"min_answers": 5},
+        }
+        make_achievement(db.session, make_issuer(db.session, org), award_rules=rule)
+        learner = db.session.query(Learner).filter_by(user_id=world.learner).one()
+        whole = db.session.get(Campaign, world.campaign_a)
+        session = make_session(db.session, whole, learner, levels={"4.1": 3}, finished_at=utcnow())
+        db.session.commit()
+        url, code = f"/apprenant/evaluations/{session.id}/resultats", targeted.code
+
+    page = text(client_as("learner").get(url))
+    assert "trop peu de questions ont porté sur : 4.1" in page
+    assert "Pour obtenir ce badge, passez l'évaluation « Se protéger en ligne »." in page
+    assert f'href="/apprenant/campagne/{code}"' in page

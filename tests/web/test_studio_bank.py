@@ -273,8 +273,10 @@ def test_calibrate_runs_as_a_job_stores_each_items_fit_and_is_journaled(app, wor
     assert job_page.status_code == 200
     assert "Terminé." in shown
     assert "660 réponses de 60 passations lues." in shown
-    assert "11 items calibrés" in shown
-    assert "0 items de votre structure mis à jour." in shown  # shipped items stay read-only
+    # Shipped items stay read-only: they are the anchors that fix the scale, not re-estimated.
+    assert "0 items calibrés" in shown
+    assert "0 items de votre structure mis à jour." in shown
+    assert "Échelle fixée par 11 items livrés (ancrage)" in shown
     from web.database import db
 
     with app.app_context():

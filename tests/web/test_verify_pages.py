@@ -916,3 +916,77 @@ def test_a_suspension_reason_is_the_same_on_the_page_the_verifier_and_the_api(
         "/api/verifier", data=badge.json_bytes, content_type="application/vc+ld+json"
     ).get_json()
     assert (answer["verdict"], answer["reason"]) == ("valid", None)
+
+
+# ------------------------------------------------- verification under CPU and memory limits
+
+
+def _poison(credential: dict[str, Any], graphs: int) -> dict[str, Any]:
+    """The badge with an RDFC-1.0 « poison » graph in its subject: two blank nodes, each tied
+    to its own labelled node in ``graphs`` named graphs. Canonicalisation tries every order of
+    the indistinguishable relations: 9 graphs take a second of CPU, 12 half an hour. The
+    credential stays far within ``input_limits`` (a few kilobytes, short arrays)."""
+    e = "https://poison.example/"
+    subject = dict(credential["credentialSubject"])
+    subject[e + "r"] = [{"id": "_:n1"}, {"id": "_:n2"}]
+    subject[e + "c"] = [{"id": "_:c1", e + "q": "1"}, {"id": "_:c2", e + "q": "2"}]
+    ties = [{"id": "_:n1", e + "p": {"id": "_:c1"}}, {"id": "_:n2", e + "p": {"id": "_:c2"}}]
+    subject[e + "g"] = [{"id": f"{e}g/{i}", "@graph": ties} for i in range(graphs)]
+    return dict(credential, credentialSubject=subject)
+
+
+def test_a_badge_that_would_burn_the_cpu_is_refused_and_the_next_one_verifies(
+    client, issue, app, no_csrf
+):
+    app.config["JALON_VERIFY_CPU_SECONDS"] = 1
+    badge = issue()
+    page = _paste(client, json.dumps(_poison(badge.signed, 11))).get_data(as_text=True)
+    assert _verdict(page) == "malformed"
+    assert "Fichier refusé : la vérification a pris trop de temps." in page
+    answer = client.post("/api/verifier", json=badge.signed)
+    assert answer.status_code == 200 and answer.get_json()["verdict"] == "valid"
+    assert [e[:2] for e in _events(app)] == [("upload", "malformed"), ("api", "valid")]
+
+
+def test_a_memory_bomb_is_refused_in_words(client, app):
+    """A 5 MB SVG of a million empty elements holds about 150 MB while it is parsed. (The
+    limit counts new address space: free memory the worker held when the child was forked
+    comes on top, so the bomb must be far above the limit.)"""
+    app.config["JALON_VERIFY_MEMORY_MB"] = 16
+    app.config["JALON_VERIFY_CPU_SECONDS"] = 30  # only the memory limit may stop it
+    bomb = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * 1_240_000 + b"</svg>"
+    response = client.post("/api/verifier?lang=en", data=bomb, content_type="image/svg+xml")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.get_json()["detail"] == "Refused: verifying this file needed too much memory."
+    assert client.post("/api/verifier", data=b"{}").get_json()["verdict"] == "malformed"
+
+
+def test_the_api_warns_of_a_borrowed_name_as_its_openapi_document_says(client, issue, world):
+    from jsonschema import Draft202012Validator
+
+    from web.api.openapi import document
+
+    schema = {"$ref": "#/components/schemas/Verification", "components": document()["components"]}
+    conforms = Draft202012Validator(schema).validate
+    key = keys.generate_ed25519()
+    did = keys.did_key_for(key)
+    vm = f"{did}#{did.removeprefix('did:key:')}"
+    borrowed = _external_credential(did, vm, key, issuer_name="association a")
+    answer = client.post("/api/verifier?lang=en", json=borrowed).get_json()
+    conforms(answer)
+    assert answer["verdict"] == "valid" and answer["issuer"]["known"] is False
+    assert answer["issuer_look_alike"] == {
+        "known_name": "Association A",
+        "message_fr": "Attention : ce badge dit venir de Association A, mais il n'a pas été "
+        "délivré par Jalon pour Association A.",
+        "message_en": answer["issuer_look_alike"]["message_en"],
+    }
+    assert "Association A" in answer["issuer_look_alike"]["message_en"]
+    assert "Attention" not in answer["issuer_look_alike"]["message_en"]
+    for honest in (_external_credential(did, vm, key), issue().signed):
+        answer = client.post("/api/verifier", json=honest).get_json()
+        conforms(answer)
+        assert answer["issuer_look_alike"] is None
+    refused = client.post("/api/verifier", json=dict(borrowed, proof=[borrowed["proof"]] * 5))
+    assert refused.status_code == 422
+    conforms(refused.get_json())

@@ -411,3 +411,20 @@ def test_the_holder_previews_their_private_badge_without_counting_it(app, new_ba
     with app.app_context():
         found = issuance.get(db.session, new_badge)
         assert wallet.verification_counts(db.session, [found]) == {found.id: 0}
+
+
+def test_the_wallet_list_says_which_badges_are_private_and_which_visible(badge, new_badge, learner):
+    page = learner.get("/apprenant/badges")
+    html = page.get_data(as_text=True)
+    cards = {
+        public_id: html[html.index(f'id="badge-{public_id}"') :].split("</article>", 1)[0]
+        for public_id in (badge, new_badge)
+    }
+    assert "Visible par les personnes qui ont le lien" in cards[badge]
+    assert "Privé" not in cards[badge]
+    assert "Privé : vous seul le voyez" in cards[new_badge]
+    assert "rendez-le visible sur sa page pour le partager" in cards[new_badge]
+    assert "Visible par" not in cards[new_badge]
+    english = learner.get("/apprenant/badges?lang=en").get_data(as_text=True)
+    assert "Private: only you can see it" in english
+    assert "Visible to people who have the link" in english

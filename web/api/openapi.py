@@ -1,8 +1,9 @@
-"""``GET /api/v1/openapi.json``: the OpenAPI 3.1 description of the indicators API.
+"""``GET /api/v1/openapi.json``: the OpenAPI 3.1 description of the indicators API and of the
+public badge verifier (``POST /api/verifier``).
 
 Built from the same lists the endpoints read (the catalogue's keys, ``DIMENSIONS``, the values
-each filter accepts), so the document cannot drift from what the API takes; the tests validate
-it and run schemathesis against the app with it.
+each filter accepts, the verdicts and check states), so the document cannot drift from what the
+API takes; the tests validate it and run schemathesis against the app with it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from badges.ob3.verification_result import CheckStatus, EndorsementState, Verdict
 from indicators import catalogue
 from indicators.filters import DIMENSIONS
 from web.api import bp
@@ -18,8 +20,20 @@ from web.api.indicator_query import CHOICES, MAX_VALUES, TREND_MONTHS
 from web.authz import public
 
 PROBLEM = "application/problem+json"
+BOOLEAN = {"type": "boolean"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
 NULLABLE_INTEGER = {"type": ["integer", "null"], "minimum": 0}
+NULLABLE_STRING = {"type": ["string", "null"]}
+NULLABLE_BOOLEAN = {"type": ["boolean", "null"]}
+BADGE_TYPES = (
+    "application/json",
+    "application/ld+json",
+    "application/vc+ld+json",
+    "application/jwt",
+    "application/vc+jwt",
+    "image/png",
+    "image/svg+xml",
+)
 
 
 def _list_parameter(name: str, items: dict[str, Any], description: str) -> dict[str, Any]:
@@ -93,6 +107,7 @@ def _schemas() -> dict[str, Any]:
         }
 
     return {
+        "Verification": _verification_schema(),
         "Figure": figure,
         "Answer": {
             "type": "object",
@@ -151,6 +166,101 @@ def _schemas() -> dict[str, Any]:
     }
 
 
+def _object(properties: dict[str, Any], description: str | None = None) -> dict[str, Any]:
+    found = {"type": "object", "properties": properties, "required": list(properties)}
+    return {**found, "description": description} if description else found
+
+
+def _verification_schema() -> dict[str, Any]:
+    """The verifier's answer: ``VerificationResult.to_dict`` and what the web layer adds."""
+    messages = {"message_fr": {"type": "string"}, "message_en": {"type": "string"}}
+    check = _object(
+        {"code": {"type": "string"}, "status": {"enum": [s.value for s in CheckStatus]}} | messages
+    )
+    endorsement = _object(
+        {
+            "target": NULLABLE_STRING,
+            "endorser": _object(
+                {"id": NULLABLE_STRING, "name": NULLABLE_STRING, "known": NULLABLE_BOOLEAN}
+            ),
+            "comment": NULLABLE_STRING,
+            "state": {"enum": [s.value for s in EndorsementState]},
+            "verdict": {"enum": [*(v.value for v in Verdict), None]},
+            "reason_fr": NULLABLE_STRING,
+            "reason_en": NULLABLE_STRING,
+        }
+    )
+    look_alike = _object(
+        {"known_name": {"type": "string"}} | messages,
+        "L'émetteur, inconnu de Jalon, se donne le nom d'une organisation que Jalon connaît "
+        "(known_name) : quelqu'un a pu copier ce nom. L'avertissement que montre /verifier.",
+    )
+    return _object(
+        {
+            "verdict": {"enum": [v.value for v in Verdict]},
+            "label_fr": {"type": "string"},
+            "label_en": {"type": "string"},
+            "reason": NULLABLE_STRING | {"description": "La raison lue sur /verifier."},
+            "format": {"enum": ["json", "jws", "png", "svg", None]},
+            "issuer": _object(
+                {"id": NULLABLE_STRING, "name": NULLABLE_STRING, "known": NULLABLE_BOOLEAN}
+            ),
+            "recipient_match": NULLABLE_BOOLEAN,
+            "checks": {"type": "array", "items": check},
+            "endorsements": {"type": "array", "items": endorsement},
+            "credential": _object(
+                {"id": NULLABLE_STRING, "name": NULLABLE_STRING, "issued_by_jalon": BOOLEAN}
+            ),
+            "issuer_look_alike": {
+                "oneOf": [look_alike, {"type": "null"}],
+                "description": "Avertissement : nom d'organisation emprunté, ou null.",
+            },
+        },
+        "Le verdict, chaque vérification faite et ce qu'est le badge.",
+    )
+
+
+def _verifier_path() -> dict[str, Any]:
+    badge = {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
+    upload = _object({"file": {"type": "string", "contentMediaType": "application/octet-stream"}})
+    refused = {
+        "description": (
+            "Rien de lisible comme badge, ou fichier refusé (trop grand, trop complexe, "
+            "vérification trop longue ou trop gourmande en mémoire) : la raison dans detail, "
+            "et les membres de la vérification."
+        ),
+        "content": {
+            PROBLEM: {
+                "schema": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Problem"},
+                        {"$ref": "#/components/schemas/Verification"},
+                    ]
+                }
+            }
+        },
+    }
+    return {
+        "post": {
+            "operationId": "verifier",
+            "summary": "Vérifier un badge Open Badges 3.0 (JSON, JWT, PNG ou SVG).",
+            "security": [],
+            "requestBody": {
+                "required": True,
+                "content": {t: badge for t in BADGE_TYPES}
+                | {"multipart/form-data": {"schema": upload}},
+            },
+            "responses": {
+                "200": _ok("Verification", "Le verdict, quel qu'il soit."),
+                "400": _problem("Corps vide."),
+                "413": _problem("Fichier trop volumineux."),
+                "422": refused,
+                "429": _problem("Trop de demandes depuis cette adresse."),
+            },
+        }
+    }
+
+
 def _problem(description: str) -> dict[str, Any]:
     schema = {"$ref": "#/components/schemas/Problem"}
     return {"description": description, "content": {PROBLEM: {"schema": schema}}}
@@ -162,7 +272,7 @@ def _ok(schema: str, description: str) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document of ``/api/v1/indicators``."""
+    """The OpenAPI 3.1 document of ``/api/v1/indicators`` and ``/api/verifier``."""
     unauthorised = _problem("Jeton absent, inconnu, révoqué ou expiré.")
     key_parameter = {
         "name": "key",
@@ -188,12 +298,13 @@ def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Jalon — indicateurs du département",
+            "title": "Jalon — indicateurs du département et vérification de badges",
             "version": "1.0.0",
             "description": (
                 "Les indicateurs de l'appel à projets, agrégés et masqués sous le seuil : "
                 "jamais une donnée sur une personne. Un jeton d'API est créé par "
-                "l'administrateur du département (en-tête « Authorization: Bearer <jeton> »)."
+                "l'administrateur du département (en-tête « Authorization: Bearer <jeton> »). "
+                "La vérification de badges (POST /api/verifier) est publique, sans jeton."
             ),
         },
         "security": [{"jeton": []}],
@@ -221,6 +332,7 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/verifier": _verifier_path(),
         },
         "components": {
             "securitySchemes": {"jeton": {"type": "http", "scheme": "bearer"}},
@@ -232,5 +344,5 @@ def document() -> dict[str, Any]:
 @bp.get("/v1/openapi.json")
 @public
 def openapi_document() -> Response:
-    """The description of the indicators API; public, it holds no data."""
+    """The description of the indicators API and the verifier; public, it holds no data."""
     return jsonify(document())

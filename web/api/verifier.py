@@ -4,7 +4,9 @@ The body is the credential (JSON, JWT, baked PNG or SVG) or a multipart ``file``
 badge gets 200 and its verdict, the ``reason`` people read on /c/<id> and /verifier (a
 revocation's or suspension's, or the failed check's; null when valid), checks, embedded
 endorsements (``endorsements``: each one's state, endorser and reason, beside the verdict)
-and a short description, whatever the verdict (a forged badge is a finding, not an error); an
+and a short description, whatever the verdict (a forged badge is a finding, not an error), and
+``issuer_look_alike`` when an issuer unknown to Jalon gives itself the name of an organisation
+Jalon knows (the warning /verifier shows; null otherwise); an
 empty body is a 400, bytes holding no badge a 422, both problem+json. Calls are counted like
 the page's, and limited per address the same way.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, jsonify, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -54,7 +57,19 @@ def _answer(checked: Verification) -> dict[str, Any]:
         "name": view.name,
         "issued_by_jalon": checked.credential is not None,
     }
+    body["issuer_look_alike"] = _look_alike(sections.borrowed_name(checked, view))
     return body
+
+
+def _look_alike(name: str | None) -> dict[str, str] | None:
+    """The known name a badge borrows and the warning in French and English, or None."""
+    if name is None:
+        return None
+    with force_locale("fr"):
+        message_fr = sections.borrowed_name_warning(name)
+    with force_locale("en"):
+        message_en = sections.borrowed_name_warning(name)
+    return {"known_name": name, "message_fr": message_fr, "message_en": message_en}
 
 
 @bp.post("/verifier")

@@ -32,12 +32,12 @@ def force_password_change():
 
 def load_user(session_id: str):
     """Flask-Login's loader: ``id:fingerprint`` — a changed password voids older sessions."""
-    from learners.models import User
+    from learners.accounts import signed_in_user
 
     user_id, _sep, _fingerprint = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = signed_in_user(db.session, int(user_id))
     if user is None or not user.is_active or user.get_id() != session_id:
         return None
     g.user = user

@@ -1,4 +1,5 @@
-"""``jalon assess``: simulate the adaptive engine, generate test banks, calibrate items.
+"""``jalon assess``: simulate the adaptive engine and the badges, generate test banks, calibrate
+items.
 
 Figures go to stdout (one JSON object with ``--json``); progress bars go to stderr so they never
 pollute what a script reads. A bad input file is reported in French with exit code 2.
@@ -21,7 +22,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from assessments.calibration import CalibrationReport, calibrate
-from assessments.engine import BankError, ItemBank, StoppingRule, generate_bank, is_correct
+from assessments.engine import (
+    DEFAULT_MAX_EXPOSURE,
+    BankError,
+    ItemBank,
+    SelectionRules,
+    StoppingRule,
+    generate_bank,
+    is_correct,
+)
 from assessments.simulation import simulate
 
 INPUT_ERROR = 2
@@ -93,6 +102,13 @@ def load_bank(path: Path) -> ItemBank:
 @click.option("--length", type=click.IntRange(min=1), default=30, show_default=True)
 @click.option("--se", "se_threshold", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--min-items", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--max-exposure",
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    default=DEFAULT_MAX_EXPOSURE,
+    show_default=True,
+    help="Target share of learners who see any one item (1: no restriction).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 def simulate_command(
@@ -101,12 +117,14 @@ def simulate_command(
     length: int,
     se_threshold: float | None,
     min_items: int,
+    max_exposure: float,
     seed: int,
     as_json: bool,
 ) -> None:
     """Simulate learners with abilities drawn from N(0, 1) and print the engine's figures.
 
-    The test stops after LENGTH items, or earlier once the standard error reaches --se.
+    The test stops after LENGTH items, or earlier once the standard error reaches --se. Items
+    are chosen as in campaigns (progressive-restricted exposure control, --max-exposure).
     """
     try:
         bank = load_bank(bank_path)
@@ -122,6 +140,7 @@ def simulate_command(
             learners,
             stopping,
             seed=seed,
+            rules=SelectionRules(max_exposure=max_exposure),
             progress=lambda done: progress.update(task, completed=done),
         )
     report = run.report
@@ -132,7 +151,9 @@ def simulate_command(
         return
     click.echo(
         f"Simulation : {learners} apprenants, banque de {len(bank)} items, "
-        f"{length} items au plus" + (f", arrêt si erreur ≤ {se_threshold}" if se_threshold else "")
+        f"{length} items au plus"
+        + (f", arrêt si erreur ≤ {se_threshold}" if se_threshold else "")
+        + f", exposition visée ≤ {max_exposure:.0%}"
     )
     click.echo(f"  RMSE (écart quadratique moyen) : {report.rmse:.3f}")
     click.echo(f"  Biais moyen                    : {report.bias:+.3f}")
@@ -142,6 +163,101 @@ def simulate_command(
         f"  Temps par étape (choix + estimation) : médiane {report.step_ms_median:.3f} ms, "
         f"p99 {report.step_ms_p99:.3f} ms"
     )
+
+
+def _population(value: str) -> Any:
+    """``default``, ``uneven`` or a population file (JSON list of profiles)."""
+    from badges import badge_simulation as sim
+
+    if value in sim.BUILT_IN:
+        return sim.Population(value)
+    path = Path(value)
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as error:
+        raise InputFileError(
+            f"le fichier {path} n'est pas du JSON valide (ligne {error.lineno})."
+        ) from None
+    try:
+        return sim.parse_population(data, name=path.name)
+    except sim.SimulationInputError as error:
+        raise InputFileError(f"population {path} : {error}") from None
+
+
+@assess.command("simulate-badges")
+@click.option("--framework", "slug", required=True, help="A shipped framework (slug).")
+@click.option("--competences", default=None, help="Only these competences: 4.1,4.2 (targeted).")
+@click.option("--length", type=click.IntRange(min=1, max=200), default=24, show_default=True)
+@click.option(
+    "--population",
+    default="default",
+    show_default=True,
+    help="default, uneven, or a JSON file of profiles [{weight, theta: {code|*: θ}}].",
+)
+@click.option(
+    "--min-per-competence",
+    type=click.IntRange(min=0, max=50),
+    default=0,
+    show_default=True,
+    help="Per-competence stopping rule: answers per competence before the test may stop early.",
+)
+@click.option("--learners", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+def simulate_badges_command(
+    slug: str,
+    competences: str | None,
+    length: int,
+    population: str,
+    min_per_competence: int,
+    learners: int,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Simulated learners through the campaign logic and the shipped badges' award rules:
+    per badge the share awarded, precision and recall; per competence the level accuracy."""
+    from badges import badge_simulation as sim
+
+    codes = [c.strip() for c in competences.split(",") if c.strip()] if competences else None
+    try:
+        people = _population(population)
+        campaign = sim.campaign_for(sim.load_framework(slug), codes, length, min_per_competence)
+    except (InputFileError, sim.SimulationInputError) as error:
+        _fail(str(error))
+    with _progress("Simulation des badges", learners) as progress:
+        task = progress.tasks[0].id
+        run = sim.simulate_badges(
+            campaign,
+            people,
+            learners,
+            seed,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+    if as_json:
+        click.echo(json.dumps(run.as_dict(), ensure_ascii=False))
+        return
+    _print_badges(run)
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _print_badges(run: Any) -> None:
+    click.echo(
+        f"{run.framework} ({', '.join(run.competences)}), {run.length} items au plus "
+        f"(moyenne {run.mean_length:.1f}), population {run.population}, "
+        f"{run.learners} apprenants, graine {run.seed}"
+    )
+    for badge in run.achievements:
+        click.echo(
+            f"  {badge.name}\n    attribué {_share(badge.awarded_share)} "
+            f"(mérité {_share(badge.true_share)}), précision {_share(badge.precision)}, "
+            f"rappel {_share(badge.recall)}"
+        )
+    click.echo("  Niveau par compétence (exact / à un niveau près) :")
+    for code, figures in run.level_accuracy.items():
+        click.echo(f"    {code:<6} {_share(figures['exact'])} / {_share(figures['within_one'])}")
 
 
 @assess.command("make-bank")
@@ -212,6 +328,33 @@ def _correctness(row: dict[str, Any], path: Path, position: int) -> bool:
         ) from None
 
 
+def load_anchors(path: Path) -> dict[str, tuple[float, float]]:
+    """Read anchor items: a JSON list of ``{"id", "a", "b"}`` (a bank file also works)."""
+    text = _read_text(path)
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputFileError(
+            f"le fichier {path} n'est pas du JSON valide (ligne {error.lineno})."
+        ) from None
+    if not isinstance(records, list) or not records:
+        raise InputFileError(f"{path} : une liste JSON d'items {{id, a, b}} est attendue.")
+    anchors: dict[str, tuple[float, float]] = {}
+    for position, record in enumerate(records, start=1):
+        where = f"{path}, item d'ancrage n° {position}"
+        if not isinstance(record, dict) or not record.get("id"):
+            raise InputFileError(f"{where} : « id » requis.")
+        a_value, b_value = record.get("a"), record.get("b")
+        numbers = all(
+            isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v)
+            for v in (a_value, b_value)
+        )
+        if not numbers or not a_value > 0:  # type: ignore[operator]
+            raise InputFileError(f"{where} : « a » (positif) et « b » doivent être des nombres.")
+        anchors[str(record["id"])] = (float(a_value), float(b_value))  # type: ignore[arg-type]
+    return anchors
+
+
 def _responses_from_database(
     framework: str | None,
 ) -> tuple[list[tuple[str, str, bool]], dict[str, tuple[float, float]]]:
@@ -244,6 +387,19 @@ def _apply(report: CalibrationReport) -> int:
 @click.option("--framework", default=None, help="Only this framework's items (slug).")
 @click.option("--min-answers", type=click.IntRange(min=10), default=200, show_default=True)
 @click.option("--max-iterations", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option(
+    "--anchor",
+    "anchor_ids",
+    multiple=True,
+    help="Anchor item (repeatable): held at its current a and b, it sets the scale.",
+)
+@click.option(
+    "--anchors",
+    "anchors_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Anchor items with their parameters: JSON list of {id, a, b}.",
+)
 @click.option("--apply", "apply_changes", is_flag=True, help="Save a and b of well-fitting items.")
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON on stdout.")
 @click.pass_context
@@ -253,6 +409,8 @@ def calibrate_command(
     framework: str | None,
     min_answers: int,
     max_iterations: int,
+    anchor_ids: tuple[str, ...],
+    anchors_path: Path | None,
     apply_changes: bool,
     as_json: bool,
 ) -> None:
@@ -260,8 +418,15 @@ def calibrate_command(
 
     Reads the database by default (answers to each item's current version, one person per
     session); --apply saves a and b of the items that fit the model, the others are listed.
+    Anchor items (--anchor, --anchors) keep their parameters and fix the scale: without them
+    the group answering is taken as the reference (mean 0, SD 1), so a beginner group would
+    shift every difficulty.
     """
-    anchors: dict[str, tuple[float, float]] = {}
+    known: dict[str, tuple[float, float]] = {}
+    try:
+        given = load_anchors(anchors_path) if anchors_path is not None else {}
+    except InputFileError as error:
+        _fail(str(error))
     if source is not None:
         if apply_changes:
             _fail("--apply écrit dans la base : il ne se combine pas avec --from.")
@@ -274,15 +439,20 @@ def calibrate_command(
 
         app = ctx.ensure_object(ScriptInfo).load_app()
         ctx.with_resource(app.app_context())
-        answers, anchors = _responses_from_database(framework)
+        answers, known = _responses_from_database(framework)
+    known.update(given)
+    unknown = [item for item in anchor_ids if item not in known]
+    if unknown:
+        _fail(f"item d'ancrage inconnu : {unknown[0]} (donnez ses paramètres avec --anchors).")
     with _progress("Calibration (itérations EM)", max_iterations) as progress:
         task = progress.tasks[0].id
         report = calibrate(
             answers,
             min_answers=min_answers,
-            anchors=anchors,
+            anchors=known,
             max_iterations=max_iterations,
             progress=lambda done, _total: progress.update(task, completed=done),
+            fixed={*anchor_ids, *given},
         )
     updated = _apply(report) if apply_changes else 0
     if as_json:
@@ -297,6 +467,9 @@ def _report_dict(report: CalibrationReport, updated: int) -> dict[str, Any]:
         "iterations": report.iterations,
         "converged": report.converged,
         "log_likelihood": report.log_likelihood,
+        "scale": report.scale,
+        "population_mean": report.population_mean,
+        "population_sd": report.population_sd,
         "items": [item.__dict__ for item in report.items],
         "skipped": report.skipped,
         "updated": updated,
@@ -305,7 +478,7 @@ def _report_dict(report: CalibrationReport, updated: int) -> dict[str, Any]:
 
 def _print_report(report: CalibrationReport, answers: int, applied: bool, updated: int) -> None:
     click.echo(
-        f"{answers} réponses, {report.persons} personnes, {len(report.items)} items calibrés "
+        f"{answers} réponses, {report.persons} personnes, {len(report.calibrated)} items calibrés "
         f"en {report.iterations} itérations"
         + ("" if report.converged or not report.items else " (sans convergence)")
         + "."
@@ -313,10 +486,20 @@ def _print_report(report: CalibrationReport, answers: int, applied: bool, update
     if report.items:
         click.echo(f"{'item':<28} {'rép.':>6} {'a':>6} {'±':>5} {'b':>7} {'±':>5} {'p ajust.':>8}")
     for item in report.items:
-        flag = "  à revoir" if item.misfit else ""
+        flag = ("  ancre" if item.anchor else "") + ("  à revoir" if item.misfit else "")
         click.echo(
             f"{item.item_id:<28} {item.answers:>6} {item.a:>6.2f} {item.se_a:>5.2f} "
             f"{item.b:>7.2f} {item.se_b:>5.2f} {item.fit_p:>8.3f}{flag}"
+        )
+    if report.scale == "anchors":
+        click.echo(
+            f"Échelle fixée par les items d'ancrage ; niveau moyen estimé du groupe : "
+            f"{report.population_mean:+.2f} (écart-type {report.population_sd:.2f})."
+        )
+    elif report.items:
+        click.echo(
+            "Échelle fixée par ce groupe (pris de moyenne 0, écart-type 1) : s'il n'est pas "
+            "représentatif (débutants…), donnez des items d'ancrage (--anchor, --anchors)."
         )
     if report.skipped:
         click.echo(

@@ -45,7 +45,7 @@ from assessments.models import (
     Item,
 )
 from assessments.response_errors import InvalidResponse
-from badges import awarding, wallet
+from badges import awarding, evidence_advice, wallet
 from learners.models import Learner, Organisation, Role
 from web.authz import requires
 from web.database import db
@@ -106,9 +106,9 @@ def _learner() -> Learner:
     return learner
 
 
-def _owned(session_id: int) -> AssessmentSession:
+def _owned(session_id: int, *, lock: bool = False) -> AssessmentSession:
     try:
-        return sessions.get_owned(db.session, session_id, _learner())
+        return sessions.get_owned(db.session, session_id, _learner(), lock=lock)
     except sessions.SessionNotFound:
         abort(404)
 
@@ -303,7 +303,7 @@ def _award(session: AssessmentSession) -> awarding.Awarding:
 @bp.post("/evaluations/<int:session_id>/reponse")
 @requires(Role.LEARNER)
 def answer(session_id: int):
-    session = _owned(session_id)
+    session = _owned(session_id, lock=True)  # the lock the answer takes anyway
     item_id = _posted_item_id()
     try:
         outcome = _submit(session, item_id)
@@ -388,7 +388,8 @@ def adjustment(session_id: int):
 @requires(Role.LEARNER)
 def results(session_id: int):
     """The results and the badges already issued; never issues one (a GET): badges still due
-    are offered with « Réessayer », a POST."""
+    are offered with « Réessayer », a POST; badges missed for lack of evidence name the
+    campaign that would give it."""
     session = _owned(session_id)
     sessions.current_item(db.session, session)  # finishes a session whose time ran out
     db.session.commit()
@@ -399,6 +400,7 @@ def results(session_id: int):
         results=assessment_results.results(db.session, session, _locale()),
         badges=[wallet.badge_card(c) for c in awarding.awarded(db.session, session)],
         badges_due=awarding.badges_due(db.session, session),
+        near=evidence_advice.advice(db.session, session),
         award_form=AwardBadgesForm(),
         session=session,
     )

@@ -21,6 +21,7 @@ from web.studio import (  # noqa: E402,F401  (routes register on import)
     indicators,
     items,
     journal,
+    learner_erasure,
     results,
     views,
 )

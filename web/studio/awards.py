@@ -18,7 +18,7 @@ from flask_login import current_user
 from badges import bulk_awards, evidence_files, issuance, manual_awards, revocation, wallet
 from badges.achievements import AchievementNotFound
 from badges.models import Achievement, Credential
-from learners.models import Job, Role
+from learners.models import Job, JobStatus, Role
 from web import jobs
 from web.authz import requires
 from web.database import db
@@ -38,6 +38,7 @@ from web.studio.award_forms import (
 
 AWARDERS = (Role.TRAINER, Role.ORG_ADMIN)
 BULK_JOB = "badges.bulk_award"
+BULK_PART = "badges.bulk_award_part"
 
 
 def _config(name: str) -> str:
@@ -46,8 +47,29 @@ def _config(name: str) -> str:
 
 @jobs.register(BULK_JOB)
 def bulk_award_job(job_db, progress, *, org_id: int, achievement_id: int, actor_id, rows):
-    """The bulk award's work, run by ``web.jobs`` (the key-encryption key is read here, never
-    stored with the job's arguments)."""
+    """The bulk award's work, run by ``web.jobs``: in parts that the queue's workers award in
+    parallel when there is a queue and the file is large, else in one go."""
+    wanted = jobs.parts_wanted(current_app)
+    planned = bulk_awards.plan(job_db, org_id, achievement_id, rows, wanted) if wanted > 1 else None
+    if planned is None or len(planned.batches) < 2:
+        arguments = {"org_id": org_id, "rows": rows, **_part(achievement_id, actor_id)}
+        return bulk_award_part(job_db, progress, **arguments)
+    settled = len(planned.settled)
+    parts = jobs.run_in_parts(
+        BULK_PART,
+        [{"org_id": org_id, **_part(achievement_id, actor_id), "rows": b} for b in planned.batches],
+        lambda done, _total=None: progress(settled + done, len(rows)),
+        organisation_id=org_id,
+        actor_id=actor_id,
+    )
+    results = [part.result if part.status is JobStatus.DONE else None for part in parts]
+    return bulk_awards.merge(planned, results)
+
+
+@jobs.register(BULK_PART)
+def bulk_award_part(job_db, progress, *, org_id: int, achievement_id: int, actor_id, rows):
+    """Award lines of a file (all of them, or one part of a large one). The key-encryption key
+    is read here, never stored with the job's arguments."""
     return bulk_awards.run(
         job_db,
         progress,
@@ -58,6 +80,10 @@ def bulk_award_job(job_db, progress, *, org_id: int, achievement_id: int, actor_
         base_url=_config("JALON_BASE_URL"),
         kek=_config("JALON_KEY_ENCRYPTION_KEY"),
     )
+
+
+def _part(achievement_id: int, actor_id: int | None) -> dict:
+    return {"achievement_id": achievement_id, "actor_id": actor_id}
 
 
 def _achievement(org_id: int, public_id: str) -> Achievement:

@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from badges import award_rules, rule_drafts
-from badges.rule_drafts import ConditionDraft, RuleDraft
+from badges.rule_drafts import ConditionDraft, EvidenceDraft, RuleDraft
 from badges.rule_editing import FrameworkChoice
 from web.studio.item_forms import MultiCheckboxField
 
@@ -42,8 +42,23 @@ REFERRAL_CHOICES = [
     SelectChoice("a_accompagner", _l("À accompagner")),
     SelectChoice("atelier_initiation", _l("Atelier d'initiation")),
 ]
+PRACTICE_CHOICES = [
+    SelectChoice("task_webmail", _l("Un courriel (messagerie simulée)")),
+    SelectChoice("task_form", _l("Un formulaire en ligne (démarche simulée)")),
+    SelectChoice("task_phishing", _l("Repérer une arnaque")),
+]
 LEVELS = [SelectChoice("", "—")] + [SelectChoice(str(n), str(n)) for n in range(1, 9)]
 COUNTS = [SelectChoice("", "—")] + [SelectChoice(str(n), str(n)) for n in range(1, 17)]
+
+
+def optional_number(value: Any) -> float | None:
+    """A decimal number typed with a comma or a point, None when empty or not a number."""
+    text = str(value).strip().replace(",", ".") if value is not None else ""
+    try:
+        number = float(text) if text and len(text) <= 8 else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 < number < 100 else None
 
 
 def optional_int(value: Any) -> int | None:
@@ -97,6 +112,28 @@ class RuleForm(FlaskForm):
     show_framework = SubmitField(_l("Afficher les compétences de ce référentiel"))
     conditions = FieldList(FormField(ConditionRow), min_entries=1, max_entries=MAX_CONDITIONS)
     add = SubmitField(_l("Ajouter une condition"))
+    min_answers = StringField(
+        _l("Réponses au moins, par compétence demandée"),
+        description=_l("Vide : pas de minimum. Une évaluation sur tout un référentiel pose une ou "
+                       "deux questions par compétence ; 5 ou plus demande une évaluation ciblée."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )  # fmt: skip
+    max_se = StringField(
+        _l("Erreur de mesure au plus, par compétence demandée"),
+        description=_l("Vide : pas de limite. Par exemple 0,6."),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    confidence = StringField(
+        _l("Certitude du niveau demandé, en %"),
+        description=_l("Vide : le niveau estimé suffit. Par exemple 90 : le badge n'est donné "
+                       "que si le niveau demandé est atteint avec 9 chances sur 10."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )  # fmt: skip
+    practice = MultiCheckboxField(
+        _l("Mises en situation à réussir (une de chaque sorte cochée)"),
+        choices=PRACTICE_CHOICES,
+        validate_choice=False,
+    )
     preview = SubmitField(_l("Mettre à jour la règle en clair"))
     campaign = SelectField(_l("Campagne"), validate_choice=False)
     try_rule = SubmitField(_l("Qui l'obtiendrait ?"))
@@ -106,6 +143,7 @@ class RuleForm(FlaskForm):
     def of(cls, draft: RuleDraft, campaign: str = "") -> RuleForm:
         """A form showing ``draft`` (nothing read from the request)."""
         rows = [_row_data(c) for c in draft.conditions] or [{}]
+        ev = draft.evidence
         return cls(
             formdata=None,
             data={
@@ -113,6 +151,10 @@ class RuleForm(FlaskForm):
                 "framework": draft.framework,
                 "conditions": rows,
                 "campaign": campaign,
+                "min_answers": "" if ev.min_answers is None else str(ev.min_answers),
+                "max_se": "" if ev.max_se is None else str(ev.max_se).replace(".", ","),
+                "confidence": "" if ev.confidence is None else f"{ev.confidence * 100:g}",
+                "practice": list(ev.practice),
             },
         )
 
@@ -142,6 +184,12 @@ class RuleForm(FlaskForm):
             mode=mode,
             framework=self.framework.data or "",
             conditions=tuple(entry.form.draft() for entry in self.conditions),
+            evidence=EvidenceDraft(
+                min_answers=optional_int(self.min_answers.data),
+                max_se=optional_number(self.max_se.data),
+                confidence=_share(self.confidence.data),
+                practice=tuple(p for p in self.practice.data or () if isinstance(p, str)),
+            ),
         )
 
     def change_rows(self) -> bool:
@@ -174,11 +222,36 @@ class RuleForm(FlaskForm):
                 _l("Ajoutez au moins une condition, ou choisissez « À la main seulement ».")
             )
             fine = False
+        fine = self._check_evidence() and fine
         for entry in self.conditions:
             for field, message in _missing(entry.form):
                 field.errors = [*field.errors, message]
                 fine = False
         return fine
+
+    def _check_evidence(self) -> bool:
+        """A French message on an evidence field typed but not a usable number."""
+        fine = True
+        count = optional_int(self.min_answers.data)
+        if (self.min_answers.data or "").strip() and not (
+            count is not None and 1 <= count <= award_rules.MAX_MIN_ANSWERS
+        ):
+            self.min_answers.errors = [_l("Écrivez un nombre entier entre 1 et 50, ou rien.")]
+            fine = False
+        se = optional_number(self.max_se.data)
+        if (self.max_se.data or "").strip() and not (se is not None and se <= 2):
+            self.max_se.errors = [_l("Écrivez un nombre entre 0,1 et 2, par exemple 0,6, ou rien.")]
+            fine = False
+        if (self.confidence.data or "").strip() and _share(self.confidence.data) is None:
+            self.confidence.errors = [_l("Écrivez un pourcentage entre 50 et 99, ou rien.")]
+            fine = False
+        return fine
+
+
+def _share(value: Any) -> float | None:
+    """A percentage typed (50 to 99) as a probability, None when empty or out of range."""
+    number = optional_number(value)
+    return round(number / 100, 4) if number is not None and 50 <= number < 100 else None
 
 
 def _missing(row: ConditionRow) -> list[tuple[Any, Any]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 
 class NewLearnerForm(FlaskForm):
@@ -27,3 +27,20 @@ class RenewCodeForm(FlaskForm):
 
 class EndSessionsForm(FlaskForm):
     submit = SubmitField(_l("Déconnecter partout"))
+
+
+class StaffErasureForm(FlaskForm):
+    """An organisation admin erases a learner who asked for it and can no longer log in."""
+
+    reason = TextAreaField(
+        _l("Demande de la personne"),
+        validators=[
+            DataRequired(_l("Écrivez comment la personne l'a demandé, et quand.")),
+            Length(max=500, message=_l("C'est trop long : 500 caractères au plus.")),
+        ],
+        description=_l("Par exemple : courrier reçu le 3 mars, la personne a perdu son code."),
+    )
+    confirm = BooleanField(
+        _l("Je confirme : ce compte et ses données seront effacés, ses badges révoqués."),
+        validators=[DataRequired(_l("Cochez la case pour confirmer l'effacement."))],
+    )

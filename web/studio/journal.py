@@ -25,6 +25,10 @@ ACTION_LABELS = {
     "learner.record_viewed": _l("Fiche de résultats d'un apprenant consultée"),
     "learner.report_downloaded": _l("Bilan individuel d'un apprenant téléchargé (PDF)"),
     "learner.erased": _l("Compte d'un apprenant effacé à sa demande (badges révoqués)"),
+    "learner.erased_by_staff": _l(
+        "Compte d'un apprenant effacé par la structure, à la demande de la personne "
+        "(badges révoqués)"
+    ),
     "campaign.results_exported": _l("Résultats nominatifs d'une campagne exportés (CSV ou Excel)"),
     "assessment.created": _l("Évaluation composée"),
     "campaign.created": _l("Campagne créée"),

@@ -22,7 +22,7 @@ def organisation(org_id: int):
     return render_template(
         "studio/organisation.html",
         organisation=g.organisation,
-        learners=accounts.learners_of(db.session, org_id),
+        page=accounts.learners_page(db.session, org_id, request.args.get("page", 1, type=int)),
         renew_form=RenewCodeForm(),
         end_sessions_form=EndSessionsForm(),
         my_roles=current_user.roles_in(org_id),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask_babel import gettext as _
+
 from badges import awarding, issuers
 from badges.models import Credential
 from badges.verification import Verification
@@ -37,6 +39,23 @@ def outcome(checked: Verification, view: CredentialView) -> verdicts.Outcome:
     )
 
 
+def borrowed_name(checked: Verification, view: CredentialView) -> str | None:
+    """The name of an organisation Jalon knows that a badge from an issuer unknown to Jalon
+    gives itself (someone may have copied it), or None: the same on /verifier and the API."""
+    if checked.result.issuer_known is not False:
+        return None
+    return issuers.known_name_like(db.session, view.issuer_name)
+
+
+def borrowed_name_warning(name: str) -> str:
+    """The warning /verifier shows in bold above such a badge, in the current language."""
+    return _(
+        "Attention : ce badge dit venir de %(name)s, mais il n'a pas été délivré par Jalon "
+        "pour %(name)s.",
+        name=name,
+    )
+
+
 def context(checked: Verification, base_url: str) -> dict[str, Any]:
     """Template variables ``view``, ``holder_name``, ``issuer_url``, ``outcome``, ``checks``,
     ``endorsements``, ``borrowed_name`` (the known organisation an unknown issuer names itself
@@ -53,9 +72,5 @@ def context(checked: Verification, base_url: str) -> dict[str, Any]:
         "outcome": outcome(checked, view),
         "checks": verdicts.check_lines(result),
         "endorsements": endorsement_lines.lines(result),
-        "borrowed_name": (
-            issuers.known_name_like(db.session, view.issuer_name)
-            if result.issuer_known is False
-            else None
-        ),
+        "borrowed_name": borrowed_name(checked, view),
     }

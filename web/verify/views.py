@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 
 from badges import achievements, endorsements, issuance, issuers, status_lists, verification
@@ -30,6 +30,7 @@ JSON_LD = "application/ld+json"
 CREDENTIAL_JSON_TYPES = ("application/vc+ld+json", JSON_LD, "application/json")
 CREDENTIAL_JWT_TYPES = ("application/vc+jwt", "application/jwt")
 STATUS_CACHE_SECONDS = 300
+IMAGE_CACHE_SECONDS = 365 * 24 * 3600
 
 bp.record_once(lambda _state: keep_addresses_out_of_logs())
 
@@ -196,6 +197,27 @@ def achievement(achievement_id: str):
     standing = endorsements.embedded(db.session, found)
     document = achievements.document(found, checking.base_url(), endorsements=standing)
     return _json(document, cache=STATUS_CACHE_SECONDS)
+
+
+@bp.get("/achievements/<achievement_id>/image/<file_name>")
+@public
+def achievement_image(achievement_id: str, file_name: str):
+    """The badge's image that credentials name by URL. The URL holds a hash of the bytes, so
+    browsers and proxies keep it for a year; an older name (should an image ever change under
+    a published badge) leads to the current one rather than breaking a signed URL."""
+    try:
+        found = achievements.get(db.session, achievement_id)
+    except achievements.AchievementNotFound:
+        abort(404)
+    current = achievements.image_file_name(found)
+    if found.is_draft or current is None:
+        abort(404)
+    if file_name != current:
+        return redirect(achievements.image_url(found, checking.base_url()))
+    response = Response(found.image_data, mimetype=found.image_media_type)
+    response.headers["Cache-Control"] = f"public, max-age={IMAGE_CACHE_SECONDS}, immutable"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @bp.get("/status/<issuer_id>/<list_id>")

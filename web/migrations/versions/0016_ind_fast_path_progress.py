@@ -1,8 +1,8 @@
 """assessments: each path's first and last level per competence, and whether it went up in any,
 for « compétences acquises »
 
-Revision ID: 0015_ind_fast_path_progress
-Revises: 0014_privacy_defaults_private
+Revision ID: 0016_ind_fast_path_progress
+Revises: 0015_answer_loop_bank_stamp
 Create Date: 2026-12-04 19:45:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_ind_fast_path_progress"
-down_revision: str | Sequence[str] | None = "0014_privacy_defaults_private"
+revision: str = "0016_ind_fast_path_progress"
+down_revision: str | Sequence[str] | None = "0015_answer_loop_bank_stamp"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

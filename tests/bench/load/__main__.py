@@ -1,0 +1,220 @@
+"""``make bench-load``: start the stack, seed it, measure, break things, check, clean up.
+
+Prints to standard output: the CPU each request type costs beside ``/healthz``, a table per
+load stage (20, 50 and 100 users, without and with 1–3 s of think time), and one PASS/FAIL line
+per fault check; exits 1 if a check failed. ``BENCH_LOAD_QUICK=1``: one small stage of each
+kind and shorter faults (a smoke run of about a minute and a half). See docs/DEPLOYMENT.md,
+"Measured under load and faults", for how to read it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+
+from tests.bench.load import faults, run
+from tests.bench.load.run import Stage
+from tests.bench.load.services import VENV_BIN, Stack
+
+QUICK = os.environ.get("BENCH_LOAD_QUICK") == "1"
+# The whole run stops (and cleans up) after this many seconds whatever happens.
+DEADLINE = int(os.environ.get("BENCH_LOAD_DEADLINE", 900 if QUICK else 1800))
+LEVELS = (20,) if QUICK else (20, 50, 100)
+# On a busy machine, 100 users may need longer than this to get past their first question.
+STAGE_SECONDS = int(os.environ.get("BENCH_LOAD_STAGE_SECONDS", 10 if QUICK else 25))
+CPU_SECONDS = 5 if QUICK else 10
+FAULT_SECONDS = 12 if QUICK else 20
+# Learners needed at once: 80 % of the largest level, 20 in the faults; the bulk awards go to
+# the same accounts (two disjoint groups).
+LEARNERS = max(20, round(0.8 * max(LEVELS)))
+BULK = 30 if QUICK else 60
+BADGES = 20 if QUICK else 30
+
+
+def mix(users: int) -> dict[str, int]:
+    """80 % learners, the rest employers (pages and API), plus one /healthz probe."""
+    learners = round(0.8 * users)
+    pages = max(1, round(0.1 * users))
+    return {"learners": learners, "pages": pages, "apis": users - learners - pages, "health": 1}
+
+
+def cpu_table(stages: dict[str, Stage]) -> None:
+    print("\nCPU per request: web workers' CPU (from /proc) divided by the requests, each kind")
+    print(f"alone for {CPU_SECONDS} s with 3 clients and no think time")
+    print(
+        f"{'request':<44}{'requests':>9}{'req/s':>8}{'worker ms':>11}{'x healthz':>11}{'PG ms':>8}"
+    )
+    base = None
+    for label, stage in stages.items():
+        names = ("answer POST", "last answer POST") if label.startswith("answered") else None
+        count = sum(r.requests for n, r in stage.rows.items() if names is None or n in names)
+        if not count:
+            print(f"{label:<44}{'no request':>9}")
+            continue
+        worker, postgres = 1000 * stage.worker_cpu / count, 1000 * stage.postgres_cpu / count
+        base = base or worker
+        print(
+            f"{label:<44}{count:>9}{count / stage.seconds:>8.1f}{worker:>11.1f}"
+            f"{worker / base:>11.1f}{postgres:>8.1f}"
+        )
+
+
+def stage_table(stage: Stage, users: int, think: bool) -> None:
+    share = mix(users)
+    print(
+        f"\n{users} users ({share['learners']} learners, {share['pages']} on /c/<id>, "
+        f"{share['apis']} on /api/verifier, + a /healthz probe), "
+        f"{'1–3 s think time' if think else 'no think time'}, {stage.seconds:.0f} s: "
+        f"web workers {100 * stage.worker_cpu / stage.seconds:.0f} % of a core, "
+        f"PostgreSQL {100 * stage.postgres_cpu / stage.seconds:.0f} %"
+    )
+    print(
+        f"{'request':<22}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+        f"{'errors':>8}"
+    )
+    order = [
+        "question GET",
+        "answer POST",
+        "last answer POST",
+        "results GET",
+        "start POST",
+        "campaign page GET",
+        "/c/<id>",
+        "/api/verifier",
+        "/healthz",
+    ]
+    for name in sorted(stage.rows, key=lambda n: order.index(n) if n in order else 99):
+        r = stage.rows[name]
+        print(
+            f"{name:<22}{r.requests:>9}{r.rps:>8.1f}{r.p50:>8.0f}{r.p95:>8.0f}{r.p99:>8.0f}"
+            f"{r.failures:>8}"
+        )
+    for error, count in stage.errors.items():
+        print(f"  error: {error} ×{count}")
+
+
+def load_average() -> str:
+    return open("/proc/loadavg", encoding="ascii").read().split()[0]
+
+
+def busy(load: str) -> str:
+    cores = os.cpu_count() or 1
+    return (
+        f" (above {cores} cores: other work shared the machine, figures are slower than Jalon)"
+        if float(load) > cores
+        else ""
+    )
+
+
+def main(stack: Stack) -> int:
+    started, load_before = time.monotonic(), load_average()
+    run.log(f"bench-load: stack in {stack.root} (PostgreSQL, Redis, {stack.workers} workers)")
+    stack.start_services()
+    stack.run_app_command(str(VENV_BIN / "jalon"), "db", "upgrade")
+    plan_seed = stack.root / "seed.json"
+    run.log("  seeding (CRCN bank, campaign, learners with access codes, issued badges)…")
+    stack.run_app_command(
+        str(VENV_BIN / "python"),
+        "-m",
+        "tests.bench.load.seed",
+        str(plan_seed),
+        str(max(LEARNERS, 2 * BULK)),
+        str(BADGES),
+    )
+    stack.start_app()
+    plan = json.loads(plan_seed.read_text())
+    run.log(f"  {LEARNERS} learners sign in with their access code and choose a password…")
+    run.sign_in_learners(stack, plan, LEARNERS)
+    plan_file = run.write_plan(stack, plan)
+
+    print(
+        f"Jalon under load: Gunicorn with {stack.workers} workers on {os.cpu_count()} cores, "
+        "its own PostgreSQL and Redis, jobs on RQ; locust on the same machine"
+        f"{' (BENCH_LOAD_QUICK)' if QUICK else ''}; machine load average (1 min) at the start "
+        f"{load_before}{busy(load_before)}",
+        flush=True,
+    )
+    for think in (False, True):
+        for users in LEVELS:
+            label = f"{users}-{'think' if think else 'nothink'}"
+            run.log(f"  stage {label}…")
+            stage = run.measure(stack, plan_file, label, STAGE_SECONDS, think=think, **mix(users))
+            stage_table(stage, users, think)
+    run.log("  CPU per request type (caches warm after the stages)…")
+    cpu_table(
+        {
+            "/healthz": run.measure(
+                stack, plan_file, "cpu-health", CPU_SECONDS, health=3, health_only=True
+            ),
+            "answered question (GET + POST, start shared)": run.measure(
+                stack, plan_file, "cpu-learner", CPU_SECONDS, learners=3
+            ),
+            "/c/<id>": run.measure(stack, plan_file, "cpu-page", CPU_SECONDS, pages=3),
+            "/api/verifier": run.measure(stack, plan_file, "cpu-api", CPU_SECONDS, apis=3),
+        }
+    )
+    print("\nFaults", flush=True)
+    logins = [learner["login"] for learner in plan["learners"]]
+    checks = []
+    for name, fault in (
+        (
+            "kill -9 during answers",
+            lambda: faults.kill_worker_during_answers(stack, plan_file, FAULT_SECONDS),
+        ),
+        (
+            "kill -9 during a bulk issuance",
+            lambda: faults.kill_during_bulk_issuance(
+                stack, plan, faults.Trainer(stack, plan), logins[:BULK]
+            ),
+        ),
+        (
+            "PostgreSQL restarted",
+            lambda: faults.restart_postgres(stack, plan_file, plan, FAULT_SECONDS),
+        ),
+        (
+            "Redis stopped",
+            lambda: faults.stop_redis(
+                stack,
+                plan_file,
+                plan,
+                faults.Trainer(stack, plan),
+                logins[BULK : 2 * BULK],
+                FAULT_SECONDS,
+            ),
+        ),
+    ):
+        run.log(f"  fault: {name}…")
+        try:
+            found = fault()
+        except Exception as error:  # a fault that breaks the harness is a failed check too
+            found = [faults.Check(name, "ran to the end", False, repr(error)[:300])]
+        for check in found:
+            print(check.line(), flush=True)
+        checks += found
+    end = load_average()
+    print(
+        f"\n{sum(c.ok for c in checks)}/{len(checks)} checks passed; "
+        f"{time.monotonic() - started:.0f} s in all; load average at the end {end}{busy(end)}"
+    )
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def _stop(signum, _frame):
+    raise SystemExit(f"bench-load stopped by signal {signum}")
+
+
+if __name__ == "__main__":
+    sys.stdout.reconfigure(line_buffering=True)  # each table as soon as it is measured
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGALRM, _stop)
+    signal.alarm(DEADLINE)
+    bench = Stack(workers=(os.cpu_count() or 1) + 1)
+    try:
+        code = main(bench)
+    finally:
+        signal.alarm(0)
+        run.stop_all()
+        bench.close()
+    sys.exit(code)
