@@ -150,6 +150,13 @@ def revocation_bit(
     return status_list, index
 
 
+def takes_bits_in_transaction(db: Session) -> bool:
+    """Whether ``reserve_revocation_bit`` takes the bit in ``db``'s own transaction under the
+    issuer's lock (SQLite, one writer anyway) rather than in a short transaction of its own."""
+    bind = db.get_bind()
+    return not isinstance(bind, Engine) or bind.dialect.name == "sqlite"
+
+
 def reserve_revocation_bit(
     db: Session, issuer: Issuer, *, base_url: str, kek: str | bytes
 ) -> tuple[StatusList, int]:
@@ -157,9 +164,9 @@ def reserve_revocation_bit(
     signed (see the module's docstring): taken and committed in a transaction of its own on
     PostgreSQL; in ``db``'s transaction, under the issuer's lock, on SQLite, or when the issuer
     is not committed yet, or when ``db`` already holds its lock."""
-    bind = db.get_bind()
-    if not isinstance(bind, Engine) or bind.dialect.name == "sqlite":
+    if takes_bits_in_transaction(db):
         return _bit_in_transaction(db, issuer, base_url=base_url, kek=kek)
+    bind = db.get_bind()
     try:
         with Session(bind=bind, expire_on_commit=False) as own:
             own.execute(text(f"SET LOCAL lock_timeout = {RESERVE_LOCK_TIMEOUT_MS}"))

@@ -23,7 +23,6 @@ but never uses one: it only reads its pipe.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import math
 import multiprocessing
@@ -32,7 +31,6 @@ import resource
 import signal
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -203,18 +201,19 @@ def _verify_in_child(conn: Connection, job: dict[str, Any]) -> VerificationResul
     )
 
 
-def _close_parent_ends(fds: list[int]) -> None:
-    """Close the parent's ends of every pipe this fork inherited (its own and its siblings'):
-    when the parent dies, even killed, each child then reads the end of its pipe and leaves,
-    instead of siblings keeping each other's pipes open for ever."""
-    for fd in fds:
-        with contextlib.suppress(OSError):
-            os.close(fd)
+def _close_inherited(keep: int) -> None:
+    """Close every descriptor this fork inherited but its own pipe and the standard streams: the
+    parent's ends of every child's pipe (so that when the parent dies, even killed, each child
+    reads the end of its pipe and leaves) and whatever else the parent had open — database
+    sockets, a browser driver's pipes in tests — which a copy held here would keep from ever
+    seeing its end (a driver waiting for its stdin to close would wait for ever)."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
 
 
-def _child_main(conn: Connection, parent_ends: list[int], memory_mb: int) -> None:
+def _child_main(conn: Connection, memory_mb: int) -> None:
     """Verify jobs until the pipe closes; leave after running out of memory."""
-    _close_parent_ends(parent_ends)
+    _close_inherited(conn.fileno())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a child ends
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # SIGXCPU writes no core file
@@ -238,27 +237,21 @@ def _child_main(conn: Connection, parent_ends: list[int], memory_mb: int) -> Non
 
 # ------------------------------------------------------------------------------ the parent
 
-# Every live child of this process, whichever pool holds it (a new fork closes their pipes).
-_CHILDREN: weakref.WeakSet[_Child] = weakref.WeakSet()
-
 
 class _Child:
     def __init__(self, limits: Limits) -> None:
         context = multiprocessing.get_context("fork")
         self.conn, child_end = context.Pipe()
-        parent_ends = [self.conn.fileno(), *(c.conn.fileno() for c in list(_CHILDREN))]
         self.process = context.Process(
-            target=_child_main, args=(child_end, parent_ends, limits.memory_mb), daemon=True
+            target=_child_main, args=(child_end, limits.memory_mb), daemon=True
         )
         self.process.start()
         child_end.close()
-        _CHILDREN.add(self)
 
     def alive(self) -> bool:
         return self.process.is_alive()
 
     def kill(self) -> None:
-        _CHILDREN.discard(self)
         if self.process.is_alive():
             self.process.kill()
         self.process.join(KILL_WAIT_SECONDS)

@@ -1,5 +1,6 @@
 """Database guarantees behind issuance: list size, unique indexes, safe concurrent allocation."""
 
+import hashlib
 import threading
 
 import pytest
@@ -141,8 +142,14 @@ def test_concurrent_issues_of_one_event_give_one_credential(dbsession, database_
     dbsession.commit()
     errors = _issue_concurrently(database_url, achievement.id, learner.id, ["same-event"] * 4)
     assert errors == []
-    assert dbsession.scalar(select(func.count(Credential.id))) == 1
-    assert dbsession.scalars(select(StatusList)).one().allocated == 1
+    credential = dbsession.scalars(select(Credential)).one()
+    allocated = dbsession.scalars(select(StatusList)).one().allocated
+    if database_url.startswith("sqlite"):
+        assert allocated == 1  # one writer at a time: the later issues found the credential
+    else:
+        # Signing runs without the issuer's lock: each concurrent issue took a bit before the
+        # unique award key kept one credential; the others' bits are wasted, never shared.
+        assert credential.status_list_id is not None and 1 <= allocated <= 4
 
 
 def test_achievement_keeps_award_rules_and_refuses_bad_ones(dbsession):
@@ -167,7 +174,7 @@ def test_achievement_keeps_award_rules_and_refuses_bad_ones(dbsession):
     assert len(errors) >= 3  # the rule's own message is there too
 
 
-def test_achievement_image_bytes_become_a_data_uri_with_alt_text(dbsession):
+def test_achievement_image_bytes_are_named_by_their_url_with_alt_text(dbsession):
     from badges import achievements
 
     achievement = make_achievement(
@@ -177,6 +184,11 @@ def test_achievement_image_bytes_become_a_data_uri_with_alt_text(dbsession):
         image_alt="Badge rond bleu",
     )
     document = achievements.document(achievement, BASE_URL)
-    assert document["image"]["id"].startswith("data:image/svg+xml;base64,")
+    digest = hashlib.sha256(achievement.image_data).hexdigest()[:16]
+    assert document["image"]["id"] == (
+        f"{BASE_URL}/achievements/{achievement.public_id}/image/{digest}.svg"
+    )
     assert document["image"]["caption"] == "Badge rond bleu"
+    preview = achievements.image(achievement, BASE_URL, inline=True)
+    assert preview is not None and preview.id.startswith("data:image/svg+xml;base64,")
     assert document["id"] == f"{BASE_URL}/achievements/{achievement.public_id}"

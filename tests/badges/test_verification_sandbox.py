@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 from collections.abc import Iterator
 
@@ -63,3 +64,17 @@ def test_a_child_that_died_is_replaced_before_the_next_verification(pool):
     assert pool.verify(data, None, options).verdict is Verdict.VALID
     [replacement] = pool._idle
     assert replacement is not child and replacement.alive()
+
+
+def test_a_child_keeps_none_of_the_workers_descriptors(pool):
+    """A pipe the worker had open when the child was forked (a browser driver's stdin, a
+    database socket) must see its end when the worker closes it: the child holds no copy."""
+    read_end, write_end = os.pipe()
+    try:
+        data = json.dumps(signed_credential()).encode()
+        assert pool.verify(data, None, {"resolver": local_resolver()}).verdict is Verdict.VALID
+        os.close(write_end)
+        readable, _, _ = select.select([read_end], [], [], 5)
+        assert readable and os.read(read_end, 1) == b""  # the end, not a child holding it open
+    finally:
+        os.close(read_end)

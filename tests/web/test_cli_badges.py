@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -48,7 +49,9 @@ def test_verify_json_prints_one_object_with_valid_and_checks(run, demo):
 
 def test_one_character_edit_makes_verify_fail(run, demo, tmp_path):
     text = demo.read_text(encoding="utf-8")
-    position = text.index('"description": "') + len('"description": "')
+    marker = re.search(r'"description":\s*"', text)  # compact or indented JSON
+    assert marker is not None
+    position = marker.end()
     tampered = tmp_path / "tampered.json"
     tampered.write_text(text[:position] + "X" + text[position + 1 :], encoding="utf-8")
     result = run("verify", "--json", str(tampered))
