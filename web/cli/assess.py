@@ -80,16 +80,20 @@ def _read_text(path: Path) -> str:
         raise InputFileError(f"impossible de lire {path} ({error.strerror}).") from None
 
 
-def load_bank(path: Path) -> ItemBank:
-    """Read a bank file: a JSON list of ``{"id", "a", "b", "competence"}``."""
-    text = _read_text(path)
+def _read_json(path: Path) -> Any:
+    """A JSON file's data, or a French error naming the line and column where it breaks."""
     try:
-        records = json.loads(text)
+        return json.loads(_read_text(path))
     except json.JSONDecodeError as error:
         raise InputFileError(
             f"le fichier {path} n'est pas du JSON valide (ligne {error.lineno}, "
             f"colonne {error.colno})."
         ) from None
+
+
+def load_bank(path: Path) -> ItemBank:
+    """Read a bank file: a JSON list of ``{"id", "a", "b", "competence"}``."""
+    records = _read_json(path)
     try:
         return ItemBank.from_records(records)
     except BankError as error:
@@ -172,12 +176,7 @@ def _population(value: str) -> Any:
     if value in sim.BUILT_IN:
         return sim.Population(value)
     path = Path(value)
-    try:
-        data = json.loads(_read_text(path))
-    except json.JSONDecodeError as error:
-        raise InputFileError(
-            f"le fichier {path} n'est pas du JSON valide (ligne {error.lineno})."
-        ) from None
+    data = _read_json(path)
     try:
         return sim.parse_population(data, name=path.name)
     except sim.SimulationInputError as error:
@@ -285,17 +284,12 @@ def load_responses(path: Path) -> list[tuple[str, str, bool]]:
     Each answer has ``person``, ``item`` and either ``correct`` (true/false, 1/0) or ``status``
     (``ok``, ``ko``, ``skipped``, ``timed_out``).
     """
-    text = _read_text(path)
     if path.suffix.lower() == ".json":
-        try:
-            rows = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InputFileError(
-                f"le fichier {path} n'est pas du JSON valide (ligne {error.lineno})."
-            ) from None
+        rows = _read_json(path)
         if not isinstance(rows, list):
             raise InputFileError(f"{path} : une liste JSON de réponses est attendue.")
     else:
+        text = _read_text(path)
         dialect = (
             ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
         )
@@ -330,13 +324,7 @@ def _correctness(row: dict[str, Any], path: Path, position: int) -> bool:
 
 def load_anchors(path: Path) -> dict[str, tuple[float, float]]:
     """Read anchor items: a JSON list of ``{"id", "a", "b"}`` (a bank file also works)."""
-    text = _read_text(path)
-    try:
-        records = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputFileError(
-            f"le fichier {path} n'est pas du JSON valide (ligne {error.lineno})."
-        ) from None
+    records = _read_json(path)
     if not isinstance(records, list) or not records:
         raise InputFileError(f"{path} : une liste JSON d'items {{id, a, b}} est attendue.")
     anchors: dict[str, tuple[float, float]] = {}
