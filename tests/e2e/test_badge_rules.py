@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.journey_steps import log_out, published_by_holder, take_tour
+from tests.learners.factories import make_learner
 
 TRAINER = "formateur@passerelle.example"
 PASSWORD = "regle de badge 2026"
@@ -29,9 +30,9 @@ def setting(journey_server):
     from assessments import campaigns
     from assessments.models import Campaign, Referral
     from badges import issuers
-    from learners import accounts, demo
+    from learners import demo
     from learners.database import utcnow
-    from learners.models import Organisation, Role
+    from learners.models import Organisation
     from tests.assessments.factories import make_session
     from tests.badges.factories import make_achievement
     from web.database import db
@@ -52,13 +53,7 @@ def setting(journey_server):
         )
 
         def learner(name: str, login: str):
-            return accounts.create_user(
-                session,
-                display_name=name,
-                password=PASSWORD,
-                username=login,
-                memberships=((org, Role.LEARNER),),
-            ).learner
+            return make_learner(session, org, name=name, login=login, password=PASSWORD)
 
         for name, referral in (
             ("Awa Traoré", Referral.AUTONOME),

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from tests.e2e.journey_steps import log_out, publish_badge, take_tour
 from tests.e2e.test_badge_rules import PASSWORD, credential_of
 from tests.e2e.test_studio_badges import _describe, _png
+from tests.learners.factories import make_learner
 
 TRAINER = "formateur@passerelle.example"
 COMPETENCE = "1.1"  # the Découverte tour asks two of its items, answered right by take_tour
@@ -30,9 +31,9 @@ def campaign(journey_server):
 
     from assessments import campaigns
     from assessments.models import Campaign
-    from learners import accounts, demo
+    from learners import demo
     from learners.database import utcnow
-    from learners.models import Organisation, Role
+    from learners.models import Organisation
     from tests.assessments.factories import make_session
     from web.database import db
 
@@ -44,13 +45,7 @@ def campaign(journey_server):
         created = campaigns.create_campaign(session, tour.assessment, org.id, f"Parcours badge {n}")
 
         def learner(name: str, login: str):
-            return accounts.create_user(
-                session,
-                display_name=name,
-                password=PASSWORD,
-                username=login,
-                memberships=((org, Role.LEARNER),),
-            ).learner
+            return make_learner(session, org, name=name, login=login, password=PASSWORD)
 
         for name, level in (("Awa Diallo", 2), ("Léo Petit", 0)):
             found = learner(name, f"{name.split()[0].lower()}parcours{n}")
