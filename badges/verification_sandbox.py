@@ -17,8 +17,8 @@ fetch budget and the caches behave as they do in-process.
 
 Children are forked once and reused (a warm pool): the overhead of a verification is a pickled
 round trip, not a new interpreter. Forking, rather than a fresh interpreter, keeps whatever the
-parent has loaded — and, in tests, whatever it has patched. Each child closes no inherited file
-but never uses one: it only reads its pipe.
+parent has loaded — and, in tests, whatever it has patched. Each child closes every descriptor
+it inherited but its own pipe and the standard streams (``_close_inherited``).
 """
 
 from __future__ import annotations
@@ -207,8 +207,10 @@ def _close_inherited(keep: int) -> None:
     reads the end of its pipe and leaves) and whatever else the parent had open — database
     sockets, a browser driver's pipes in tests — which a copy held here would keep from ever
     seeing its end (a driver waiting for its stdin to close would wait for ever)."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    top = soft if soft != resource.RLIM_INFINITY else 1 << 20  # Linux's default nr_open
     os.closerange(3, keep)
-    os.closerange(keep + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+    os.closerange(keep + 1, top)
 
 
 def _child_main(conn: Connection, memory_mb: int) -> None:
