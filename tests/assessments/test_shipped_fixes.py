@@ -161,3 +161,39 @@ def test_systemes_reseaux_3_2_009_takes_madame_and_still_the_exact_code():
              "essaye": ["redemarrage", "internet"]}  # fmt: skip
     assert check(ticket, right) is OK
     assert check(ticket, {**right, "code": "0x8007-0035"}) is KO
+
+
+# Second reading of the fibre-optique items added on 2026-12-04 (branch rev-fibre).
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("lumineuse", OK), ("sous forme de lumière", OK), ("des impulsions lumineuses", OK),
+     ("électricité", KO), ("courant électrique", KO), ("ondes radio", KO)],
+)  # fmt: skip
+def test_fibre_1_2_011_accepts_the_everyday_ways_to_say_light(typed, expected):
+    assert check(item("fibre-optique-1.2-011"), typed) is expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("PM", OK), ("SRO", OK), ("PMZ", OK), ("sous-répartiteur optique", OK),
+     ("NRO", KO), ("PBO", KO), ("PTO", KO)],
+)  # fmt: skip
+def test_fibre_2_1_022_accepts_the_other_names_of_the_street_cabinet(typed, expected):
+    assert check(item("fibre-optique-2.1-022"), typed) is expected
+
+
+@pytest.mark.parametrize(
+    ("uid", "f1", "f2", "expected"),
+    [("fibre-optique-2.3-013", "vert", "blanche", OK),
+     ("fibre-optique-2.3-013", "Verte", "blanc", OK),
+     ("fibre-optique-2.3-013", "blanc", "vert", KO),
+     ("fibre-optique-2.3-023", "violet", "bleue", OK),
+     ("fibre-optique-2.3-023", "bleu", "violet", KO)],
+)  # fmt: skip
+def test_fibre_tube_and_fibre_colours_accept_the_feminine(uid, f1, f2, expected):
+    assert check(item(uid), {"f1": f1, "f2": f2}) is expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("32", OK), ("32 clients", OK), ("12", KO)])
+def test_fibre_2_1_023_reads_a_count_of_clients(typed, expected):
+    assert check(item("fibre-optique-2.1-023"), typed) is expected
