@@ -353,6 +353,22 @@ def to_quads(expanded: list, *, consume: bool = False) -> list[rdfc.Quad]:
     return quads
 
 
+def dataset(document: dict) -> list[rdfc.Quad]:
+    """The RDF dataset of a JSON-LD document in safe mode: the direct path when it handles the
+    document (``fast_rdf``), else pyld's expansion, with its errors."""
+    from badges.ob3 import fast_rdf  # it builds on this module
+
+    found = fast_rdf.quads(document)
+    if found is None:
+        found = to_quads(expand_safe(document), consume=True)
+    return found
+
+
 def canonicalize(document: dict) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document, expanded in safe mode."""
+    return rdfc.canonicalize_quads(dataset(document))
+
+
+def canonicalize_with_pyld(document: dict) -> str:
+    """:func:`canonicalize` through pyld only: the reference the direct path is tested against."""
     return rdfc.canonicalize_quads(to_quads(expand_safe(document), consume=True))
