@@ -27,8 +27,9 @@ from ob_schemas import CONTEXTS
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 # Absolute IRI that can be written between <> in N-Quads without escaping (IRIREF of N-Quads):
-# a scheme, then no space, control character or one of <>"{}|^`\.
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")
+# a scheme, then no space, control character or one of <>"{}|^`\. No Unicode space either
+# (no-break space…): pyld's RDF conversion would silently drop every statement about it.
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\\x7f\s]*\Z")
 _BLANK_NODE = re.compile(r"_:[^\s<>\"]+\Z")
 
 # No process-wide cache here is keyed by what a visitor sends without a bound in bytes: an
