@@ -354,6 +354,17 @@ def to_quads(expanded: list, *, consume: bool = False) -> list[rdfc.Quad]:
     return quads
 
 
+def check_safe(document: dict) -> None:
+    """Raise what :func:`expand_safe` raises if ``document`` does not expand in safe mode.
+
+    A document the direct path turns into quads expands in safe mode (the direct path answers
+    only then), so pyld is asked only about the others."""
+    from badges.ob3 import fast_rdf  # it builds on this module
+
+    if fast_rdf.quads(document) is None:
+        expand_safe(document)
+
+
 def dataset(document: dict) -> list[rdfc.Quad]:
     """The RDF dataset of a JSON-LD document in safe mode: the direct path when it handles the
     document (``fast_rdf``), else pyld's expansion, with its errors."""

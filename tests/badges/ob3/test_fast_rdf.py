@@ -28,10 +28,11 @@ CONFORMANCE = Path(__file__).resolve().parents[2] / "conformance" / "data"
 
 
 def outcome(canonicalize: Any, document: Any) -> tuple:
-    """What a canonicalisation gives: the N-Quads, or the error's class and message."""
+    """What a canonicalisation gives: the N-Quads, or the error's class and message (pyld
+    raises a few ValueErrors of its own; the verifier reports those as invalid too)."""
     try:
         return ("ok", canonicalize(copy.deepcopy(document)))
-    except Ob3Error as error:
+    except Exception as error:
         return ("error", type(error), str(error))
 
 
@@ -65,9 +66,7 @@ def test_the_reference_folder_is_the_one_the_other_tests_use():
     assert ob3_reference_folder() == CONFORMANCE and len(conformance_files()) >= 40
 
 
-@pytest.mark.parametrize(
-    "path", conformance_files(), ids=lambda p: str(p.relative_to(CONFORMANCE))
-)
+@pytest.mark.parametrize("path", conformance_files(), ids=lambda p: str(p.relative_to(CONFORMANCE)))
 def test_conformance_documents_canonicalise_as_with_pyld(path: Path):
     document = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(document, dict) or "@context" not in document:
@@ -413,9 +412,7 @@ odd_strings = st.one_of(
 )
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), numbers, odd_strings),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=3)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=3)),
     max_leaves=8,
 )
 
