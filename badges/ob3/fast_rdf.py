@@ -26,7 +26,7 @@ from pyld.jsonld import KEYWORDS, JsonLdProcessor, _canonicalize_double
 from badges.ob3 import jsonld, rdfc
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF + "type"
+RDF_TYPE_TERM = f"<{RDF}type>"
 RDF_FIRST, RDF_REST, RDF_NIL = f"<{RDF}first>", f"<{RDF}rest>", f"<{RDF}nil>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_BOOLEAN, XSD_INTEGER, XSD_DOUBLE = XSD + "boolean", XSD + "integer", XSD + "double"
@@ -64,12 +64,14 @@ def _iri(value: Any) -> str:
 class _Context:
     """One pyld active context, with the expansions and scoped contexts already worked out."""
 
-    __slots__ = ("active", "keys", "mappings", "previous_context", "scoped")
+    __slots__ = ("active", "keys", "mappings", "plans", "previous_context", "scoped", "vocab")
 
     def __init__(self, active: dict) -> None:
         self.active = active
         self.mappings: dict = active["mappings"]
         self.keys: dict[str, Any] = {}
+        self.vocab: dict[str, Any] = {}
+        self.plans: dict[str, _Plan | None] = {}
         self.scoped: dict[tuple, tuple[Any, _Context]] = {}
         self.previous_context: _Context | None = None
 
@@ -82,8 +84,42 @@ class _Context:
                 self.keys[key] = found
         return found
 
-    def expand(self, value: str, *, vocab: bool) -> Any:
-        return _PROCESSOR._expand_iri(self.active, value, vocab=vocab)
+    def expand_vocab(self, value: str) -> Any:
+        """A type (or ``@vocab``-coerced value) IRI-expanded against the vocabulary."""
+        found = self.vocab.get(value, self)
+        if found is self:
+            found = _PROCESSOR._expand_iri(self.active, value, vocab=True)
+            if len(self.vocab) < MAX_KEYS_PER_CONTEXT:
+                self.vocab[value] = found
+        return found
+
+    def expand_id(self, value: str) -> Any:
+        """An ``@id`` (or ``@id``-coerced value) IRI-expanded, with no base: pyld's
+        ``_expand_iri(…, vocab=False, base=None)``, whose only change is a prefix's IRI."""
+        if value[:1] == "@":
+            return _PROCESSOR._expand_iri(self.active, value)
+        colon = value.find(":")
+        if colon > 0:
+            prefix = value[:colon]
+            if prefix != "_" and not value.startswith("//", colon + 1):
+                mapping = self.mappings.get(prefix)
+                if mapping and mapping["_prefix"]:
+                    return mapping["@id"] + value[colon + 1 :]
+        return value
+
+    def plan(self, key: str) -> _Plan:
+        """How to write the values of property ``key`` (worked out once per context)."""
+        found = self.plans.get(key, self)
+        if found is self:
+            try:
+                found = _Plan(self, key)
+            except _Unsupported:
+                found = None
+            if len(self.plans) < MAX_KEYS_PER_CONTEXT:
+                self.plans[key] = found
+        if found is None:
+            raise _Unsupported
+        return found
 
     def term(self, key: str | None) -> dict | None:
         return self.mappings.get(key) if key is not None else None
@@ -123,6 +159,40 @@ class _Context:
         derived = _wrap(_PROCESSOR._process_context(self.active, context, _options()))
         self.scoped[urls] = (None, derived)
         return derived
+
+
+class _Plan:
+    """A property of a node in one context: its predicate, the context its values expand in,
+    its container and how a scalar value becomes a term."""
+
+    __slots__ = ("coerce", "container", "language", "predicate", "scoped_context", "value_ctx")
+
+    def __init__(self, ctx: _Context, key: str) -> None:
+        self.predicate = _iri(ctx.expand_key(key))  # else undefined, or not an IRI: pyld's error
+        term = ctx.term(key)
+        value_ctx = ctx
+        if term is not None:
+            if term.get("reverse") or term.get("@type") == "@json":
+                raise _Unsupported
+            local = term.get("@context")
+            if local is not None:
+                value_ctx = ctx.with_scoped(local, propagate=True, override=True)
+                if value_ctx.term(key) != term:
+                    raise _Unsupported  # the scoped context redefines the term itself
+        container = (term or {}).get("@container") or []
+        container = container if isinstance(container, list) else [container]
+        if not _CONTAINERS.issuperset(container) or {"@list", "@graph"}.issubset(container):
+            raise _Unsupported
+        self.container = (
+            "@list" if "@list" in container else "@graph" if "@graph" in container else None
+        )
+        self.value_ctx = value_ctx
+        self.scoped_context = term.get("@context") if term is not None else None
+        self.coerce = term.get("@type") if term is not None else None
+        get = JsonLdProcessor.get_context_value
+        self.language = get(value_ctx.active, key, "@language")
+        if get(value_ctx.active, key, "@direction") is not None:
+            raise _Unsupported
 
 
 def _vendored_urls(context: Any) -> tuple[str, ...]:
@@ -217,15 +287,15 @@ class _Walk:
 
     # --- node objects -------------------------------------------------------------------
 
-    def node(self, ctx: _Context | None, prop: str | None, element: dict, graph: str) -> str:
-        """Write a node object's quads into ``graph``; its subject term."""
-        if prop is None:  # the document itself: its context, vendored URLs only
+    def node(self, ctx: _Context | None, plan: _Plan | None, element: dict, graph: str) -> str:
+        """Write a node object's quads into ``graph``; its subject term. ``plan`` is the
+        property whose value the node is (None for the document itself)."""
+        if ctx is None or plan is None:  # the document itself: vendored URLs only
             if "@context" not in element:
                 raise _Unsupported
             ctx = _root(element["@context"])
         else:
-            term = ctx.term(prop)
-            property_scoped = term.get("@context") if term is not None else None
+            property_scoped = plan.scoped_context
             # Type-scoped contexts do not reach nested nodes (except a bare reference).
             previous = ctx.previous()
             if previous is not None:
@@ -261,9 +331,9 @@ class _Walk:
 
         subject: str | None = None
         types: list[str] = []
-        properties: list[tuple[str, str]] = []
+        properties: list[tuple[_Plan, Any]] = []
         seen: set[str] = set()
-        for key in sorted(element):
+        for key, value in element.items():
             if key == "@context":
                 continue
             expanded = ctx.expand_key(key)
@@ -271,71 +341,53 @@ class _Walk:
                 if expanded in seen and expanded != "@type":
                     raise _Unsupported  # colliding keywords: pyld's error
                 seen.add(expanded)
-                value = element[key]
                 if expanded == "@id":
                     if not isinstance(value, str):
                         raise _Unsupported
-                    subject = self.reference(ctx.expand(value, vocab=False))
+                    subject = self.reference(ctx.expand_id(value))
                 elif expanded == "@type":
                     for name in value if isinstance(value, list) else [value]:
                         if not isinstance(name, str):
                             raise _Unsupported
-                        types.append(self.reference(type_scoped.expand(name, vocab=True)))
+                        types.append(self.reference(type_scoped.expand_vocab(name)))
                 else:
                     raise _Unsupported
             else:
-                _iri(expanded)  # a term no context defines, or not an IRI: pyld's error
-                properties.append((key, f"<{expanded}>"))
+                properties.append((ctx.plan(key), value))
 
         if subject is None:
             subject = self.fresh()
         quads = self.quads
-        rdf_type = f"<{RDF_TYPE}>"
         for type_term in types:
-            quads.append((subject, rdf_type, type_term, graph))
-        for key, predicate in properties:
-            self.property(ctx, subject, key, predicate, element[key], graph)
+            quads.append((subject, RDF_TYPE_TERM, type_term, graph))
+        for plan, value in properties:
+            self.property(plan, subject, value, graph)
         return subject
 
-    def property(
-        self, ctx: _Context, subject: str, key: str, predicate: str, value: Any, graph: str
-    ) -> None:
-        term = ctx.term(key)
-        term_ctx = ctx
-        if term is not None:
-            if term.get("reverse") or term.get("@type") == "@json":
-                raise _Unsupported
-            local = term.get("@context")
-            if local is not None:
-                term_ctx = ctx.with_scoped(local, propagate=True, override=True)
-                if term_ctx.term(key) != term:
-                    raise _Unsupported  # the scoped context redefines the term itself
-        container = (term or {}).get("@container") or []
-        container = container if isinstance(container, list) else [container]
-        if not _CONTAINERS.issuperset(container):
-            raise _Unsupported
-        in_list = "@list" in container
-        if "@graph" in container:
-            if in_list:
-                raise _Unsupported
+    def property(self, plan: _Plan, subject: str, value: Any, graph: str) -> None:
+        predicate, ctx = plan.predicate, plan.value_ctx
+        if plan.container == "@graph":
             for item in value if isinstance(value, list) else [value]:
                 if item is None:
                     continue
                 if not isinstance(item, dict):
                     raise _Unsupported
                 named = self.fresh()
-                self.node(term_ctx, key, item, named)
+                self.node(ctx, plan, item, named)
                 self.quads.append((subject, predicate, named, graph))
             return
         if value is None:
             return
-        objects = self.values(term_ctx, key, value, graph, in_list)
-        if in_list:
-            objects = [self.collection(objects, graph)]
+        if plan.container == "@list":
+            objects = [self.collection(self.values(ctx, plan, value, graph, True), graph)]
+        else:
+            objects = self.values(ctx, plan, value, graph, False)
         for obj in objects:
             self.quads.append((subject, predicate, obj, graph))
 
-    def values(self, ctx: _Context, key: str, value: Any, graph: str, in_list: bool) -> list[str]:
+    def values(
+        self, ctx: _Context, plan: _Plan, value: Any, graph: str, in_list: bool
+    ) -> list[str]:
         """Object terms of a property's value (arrays flattened, nulls dropped)."""
         if isinstance(value, list):
             found: list[str] = []
@@ -344,25 +396,19 @@ class _Walk:
                     continue
                 if isinstance(item, list) and in_list:
                     raise _Unsupported  # a list of lists
-                found.extend(self.values(ctx, key, item, graph, in_list))
+                found.extend(self.values(ctx, plan, item, graph, in_list))
             return found
         if isinstance(value, dict):
-            return [self.node(ctx, key, value, graph)]
-        return [self.scalar(ctx, key, value)]
-
-    def scalar(self, ctx: _Context, key: str, value: Any) -> str:
-        term = ctx.term(key)
-        coerce = term.get("@type") if term is not None else None
-        if isinstance(value, str) and coerce in ("@id", "@vocab"):
-            return self.reference(ctx.expand(value, vocab=coerce == "@vocab"))
+            return [self.node(ctx, plan, value, graph)]
+        coerce = plan.coerce
+        if coerce is not None and isinstance(value, str):
+            if coerce == "@id":
+                return [self.reference(ctx.expand_id(value))]
+            if coerce == "@vocab":
+                return [self.reference(ctx.expand_vocab(value))]
         if coerce is not None and coerce not in ("@id", "@vocab", "@none"):
-            return _literal(value, coerce, None)
-        language = None
-        if isinstance(value, str):
-            language = JsonLdProcessor.get_context_value(ctx.active, key, "@language")
-            if JsonLdProcessor.get_context_value(ctx.active, key, "@direction") is not None:
-                raise _Unsupported
-        return _literal(value, None, language)
+            return [_literal(value, coerce, None)]
+        return [_literal(value, None, plan.language if isinstance(value, str) else None)]
 
     def collection(self, items: list[str], graph: str) -> str:
         """An RDF list of ``items``; its head."""
