@@ -39,10 +39,11 @@ _BLANK_NODE = re.compile(r"_:[^\s<>\"]+\Z")
 # Containers the walk handles; a term with any other (@language, @index, @id, @type) goes to pyld.
 _CONTAINERS = frozenset({"@set", "@list", "@graph"})
 
-# Bounds on what the process keeps: contexts derived from the vendored ones (by the scoped
-# contexts a document's types and properties select) and expanded keys per context.
-MAX_CONTEXTS = 2000
-MAX_KEYS_PER_CONTEXT = 1000
+# What the process keeps is bounded and never keyed by a visitor's text: the contexts derived
+# from the vendored ones (by the scoped contexts a document's types and properties select; a
+# few dozen in practice, each holding a term table of some 30 KB) and, per context, the
+# expansions of the terms it defines (a key no context defines is worked out at each use).
+MAX_CONTEXTS = 256
 
 
 class _Unsupported(Exception):
@@ -80,7 +81,7 @@ class _Context:
         found = self.keys.get(key, self)
         if found is self:
             found = _PROCESSOR._expand_iri(self.active, key, vocab=True)
-            if len(self.keys) < MAX_KEYS_PER_CONTEXT:
+            if key in self.mappings:
                 self.keys[key] = found
         return found
 
@@ -89,7 +90,7 @@ class _Context:
         found = self.vocab.get(value, self)
         if found is self:
             found = _PROCESSOR._expand_iri(self.active, value, vocab=True)
-            if len(self.vocab) < MAX_KEYS_PER_CONTEXT:
+            if value in self.mappings:
                 self.vocab[value] = found
         return found
 
@@ -115,7 +116,7 @@ class _Context:
                 found = _Plan(self, key)
             except _Unsupported:
                 found = None
-            if len(self.plans) < MAX_KEYS_PER_CONTEXT:
+            if key in self.mappings:
                 self.plans[key] = found
         if found is None:
             raise _Unsupported
@@ -206,7 +207,7 @@ def _vendored_urls(context: Any) -> tuple[str, ...]:
 
 _PROCESSOR = jsonld._Processor()
 _roots: dict[tuple[str, ...], _Context] = {}
-_created = 0
+_contexts: dict[int, _Context] = {}
 
 
 def _options() -> dict:
@@ -214,12 +215,15 @@ def _options() -> dict:
 
 
 def _wrap(active: dict) -> _Context:
-    global _created
-    _created += 1
-    if _created > MAX_CONTEXTS:  # forget every derived context; they are rebuilt on demand
+    """The one ``_Context`` of a pyld active context (so its worked-out parts are shared)."""
+    found = _contexts.get(id(active))
+    if found is not None and found.active is active:
+        return found
+    if len(_contexts) >= MAX_CONTEXTS:  # forget them all; they are rebuilt on demand
+        _contexts.clear()
         _roots.clear()
-        _created = 0
-    return _Context(active)
+    found = _contexts[id(active)] = _Context(active)  # keeps ``active`` alive: id not reused
+    return found
 
 
 def _root(context: Any) -> _Context:
