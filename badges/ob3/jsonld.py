@@ -27,8 +27,9 @@ from ob_schemas import CONTEXTS
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 # Absolute IRI that can be written between <> in N-Quads without escaping (IRIREF of N-Quads):
-# a scheme, then no space, control character or one of <>"{}|^`\.
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*\Z")
+# a scheme, then no space, control character or one of <>"{}|^`\. No Unicode space either
+# (no-break space…): pyld's RDF conversion would silently drop every statement about it.
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\\x7f\s]*\Z")
 _BLANK_NODE = re.compile(r"_:[^\s<>\"]+\Z")
 
 # No process-wide cache here is keyed by what a visitor sends without a bound in bytes: an
@@ -353,6 +354,33 @@ def to_quads(expanded: list, *, consume: bool = False) -> list[rdfc.Quad]:
     return quads
 
 
+def check_safe(document: dict) -> None:
+    """Raise what :func:`expand_safe` raises if ``document`` does not expand in safe mode.
+
+    A document the direct path turns into quads expands in safe mode (the direct path answers
+    only then), so pyld is asked only about the others."""
+    from badges.ob3 import fast_rdf  # it builds on this module
+
+    if fast_rdf.quads(document) is None:
+        expand_safe(document)
+
+
+def dataset(document: dict) -> list[rdfc.Quad]:
+    """The RDF dataset of a JSON-LD document in safe mode: the direct path when it handles the
+    document (``fast_rdf``), else pyld's expansion, with its errors."""
+    from badges.ob3 import fast_rdf  # it builds on this module
+
+    found = fast_rdf.quads(document)
+    if found is None:
+        found = to_quads(expand_safe(document), consume=True)
+    return found
+
+
 def canonicalize(document: dict) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document, expanded in safe mode."""
+    return rdfc.canonicalize_quads(dataset(document))
+
+
+def canonicalize_with_pyld(document: dict) -> str:
+    """:func:`canonicalize` through pyld only: the reference the direct path is tested against."""
     return rdfc.canonicalize_quads(to_quads(expand_safe(document), consume=True))

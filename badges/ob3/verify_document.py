@@ -64,7 +64,7 @@ def check_jsonld(credential: dict[str, Any], run: CheckRun) -> None:
     # type must not make an otherwise well-formed credential unreadable.
     unsecured = {k: v for k, v in credential.items() if k != "proof"}
     try:
-        jsonld.expand_safe(unsecured)
+        jsonld.check_safe(unsecured)
     except UnknownContext as exc:
         run.fail(
             "jsonld",

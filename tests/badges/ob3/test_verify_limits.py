@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from badges.ob3 import data_integrity, input_limits, jsonld
+from badges.ob3 import data_integrity, fast_rdf, input_limits, jsonld
 from badges.ob3 import resolver as resolver_module
 from badges.ob3.errors import Ob3Error
 from badges.ob3.multibase import multibase_encode_b58
@@ -44,6 +44,13 @@ def jsonld_work(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         return original(document)
 
     monkeypatch.setattr(jsonld, "expand_safe", counting)
+    direct = fast_rdf.quads  # the direct path to quads is JSON-LD work too
+
+    def counting_direct(document: Any) -> Any:
+        seen.append(document)
+        return direct(document)
+
+    monkeypatch.setattr(fast_rdf, "quads", counting_direct)
     return seen
 
 
