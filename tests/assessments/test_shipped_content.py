@@ -40,7 +40,13 @@ TRADES = (
     "datacenter-cloud",
 )
 # Trades written to issue 12's depth: at least 4 validated items in every competence × level 1–5.
-DEEP_TRADES = ("systemes-reseaux", "mediation-numerique", "assistant-digital", "datacenter-cloud")
+DEEP_TRADES = (
+    "data-analyste",
+    "systemes-reseaux",
+    "mediation-numerique",
+    "assistant-digital",
+    "datacenter-cloud",
+)
 DEEP_MIN_PER_CELL = 4
 # Professional English (issue 13): levels 1–3 are CEFR A1, A2, B1; material in English.
 ENGLISH = ("anglais-numerique",)
