@@ -41,6 +41,7 @@ TRADES = (
 )
 # Trades written to issue 12's depth: at least 4 validated items in every competence × level 1–5.
 DEEP_TRADES = (
+    "data-analyste",
     "systemes-reseaux",
     "mediation-numerique",
     "assistant-digital",
