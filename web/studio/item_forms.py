@@ -113,7 +113,9 @@ class ItemForm(FlaskForm):
     )
     image_alt = TextAreaField(
         _l("Texte alternatif de l'image"),
-        validators=[Length(max=400, message=_l("Le texte alternatif fait 400 caractères au plus."))],
+        validators=[
+            Length(max=400, message=_l("Le texte alternatif fait 400 caractères au plus."))
+        ],
         description=_l(
             "Obligatoire avec une image : ce qu'elle montre, pour qui ne la voit pas, "
             "sans donner la réponse."
