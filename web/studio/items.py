@@ -118,7 +118,8 @@ def attach_picture(form, org_id: int) -> bool:
         try:
             picture = item_images.check(upload.read(item_images.MAX_BYTES + 1))
         except item_images.ImageRefused as refused:
-            form.image.errors = [_("Image refusée : %(why)s.", why=content_bundle.refusal(refused))]
+            why = content_bundle.refusal(refused)  # the import's French words, as for files
+            form.image.errors = [f"{why[:1].upper()}{why[1:]}."]
             return False
         form.image_name.data = item_images.store_upload(db.session, org_id, picture)
         db.session.commit()
