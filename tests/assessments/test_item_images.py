@@ -8,12 +8,13 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from assessments import item_images, org_content
+from assessments import content_io, item_images, org_content
 from assessments.content_errors import ContentInvalid
 from assessments.content_io import CONTENT_DIR, dump
 from assessments.models import Framework, Item, ItemImage
@@ -212,3 +213,38 @@ def test_a_zip_that_would_unpack_too_big_is_refused_before_reading(dbsession):
         org_content.parse_upload(raw, "lot.zip", limit=1000)
     with pytest.raises(ContentInvalid, match="zip illisible"):
         org_content.parse_upload(b"PK\x03\x04 broken", "lot.zip", limit=1000)
+
+
+# --- a content folder imported from the command line
+
+
+def _content_tree(tmp_path, picture: bytes | None) -> Path:
+    from tests.assessments.factories import ITEMS, framework_document, items_document
+
+    (tmp_path / "frameworks").mkdir()
+    (tmp_path / "items" / "essai").mkdir(parents=True)
+    (tmp_path / "frameworks" / "essai.json").write_text(dump(framework_document()))
+    items = [dict(ITEMS[0], image={"file": "touche.svg", "alt": "Une touche marquée « Maj »."})]
+    (tmp_path / "items" / "essai" / "1.1.json").write_text(dump(items_document(items)))
+    if picture is not None:
+        (tmp_path / "images" / "essai").mkdir(parents=True)
+        (tmp_path / "images" / "essai" / "touche.svg").write_bytes(picture)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("picture", "message"), [(None, "image absente de images/essai/"), (SCRIPTED, "un script")]
+)
+def test_a_content_folder_needs_its_pictures_beside_it_clean(dbsession, tmp_path, picture, message):
+    root = _content_tree(tmp_path, picture)
+    with pytest.raises(ContentInvalid) as refused:
+        content_io.import_paths(dbsession, [root / "frameworks", root / "items"])
+    errors = refused.value.errors
+    assert [(e.path, message in e.message) for e in errors] == [("items[0].image.file", True)]
+    assert dbsession.scalar(select(func.count()).select_from(Framework)) == 0
+
+
+def test_a_content_folder_with_its_pictures_imports(dbsession, tmp_path):
+    root = _content_tree(tmp_path, SVG)
+    report = content_io.import_paths(dbsession, [root / "frameworks", root / "items"])
+    assert report.items_created == 1
