@@ -111,7 +111,7 @@ def import_paths(
             errors.extend(exc.errors)
         except OSError as exc:
             errors.append(ContentError(str(path), "", None, f"lecture impossible : {exc.strerror}"))
-    errors = [e for doc in parsed for e in _picture_errors(doc)]
+    errors += [e for doc in parsed for e in _picture_errors(doc)]
     if errors:
         raise ContentInvalid(errors)
     return import_documents(db, parsed, progress=progress)
