@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assessments import content_bundle, item_images
 from assessments.content_errors import ContentError, ContentInvalid
 from assessments.content_export import export_item, latest_framework
 from assessments.content_parsing import ParsedFile, content_files, read_file
@@ -110,9 +111,42 @@ def import_paths(
             errors.extend(exc.errors)
         except OSError as exc:
             errors.append(ContentError(str(path), "", None, f"lecture impossible : {exc.strerror}"))
+    errors += [e for doc in parsed for e in _picture_errors(doc)]
     if errors:
         raise ContentInvalid(errors)
     return import_documents(db, parsed, progress=progress)
+
+
+def _content_root(file: Path) -> Path | None:
+    """The folder holding ``frameworks/``, ``items/`` and ``images/`` above ``file``."""
+    for folder in file.resolve().parents:
+        if folder.name in ("items", "frameworks"):
+            return folder.parent
+    return None
+
+
+def _picture_errors(doc: ParsedFile) -> list[ContentError]:
+    """Files read from a content folder: each picture an item names must be beside them, in
+    ``images/<slug>/``, and pass the same checks as an upload (the pages show it from there)."""
+    data = doc.data
+    if not isinstance(data, Mapping) or not isinstance(data.get("items"), list):
+        return []
+    slug = data.get("framework") if "domains" not in data else data.get("slug")
+    root = _content_root(Path(doc.name))
+    errors = []
+    for n, item in enumerate(data["items"]):
+        image = item.get("image") if isinstance(item, Mapping) else None
+        name = image.get("file") if isinstance(image, Mapping) else None
+        if not isinstance(name, str) or not isinstance(slug, str) or root is None:
+            continue
+        path = item_images.shipped_path(slug, name, root)
+        try:
+            item_images.check_named(name, path.read_bytes() if path else b"")
+        except OSError:
+            errors.append(doc.error(f"items[{n}].image.file", f"image absente de images/{slug}/"))
+        except item_images.ImageRefused as refused:
+            errors.append(doc.error(f"items[{n}].image.file", content_bundle.refusal(refused)))
+    return errors
 
 
 def import_documents(

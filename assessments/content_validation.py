@@ -16,6 +16,7 @@ from typing import Any
 from assessments.checking import ItemData, key_problems
 from assessments.content_errors import ContentError
 from assessments.content_parsing import ParsedFile, child_path
+from assessments.item_images import FILE_NAME as IMAGE_FILE
 from assessments.models import Accessibility, FrameworkKind, ItemStatus, ItemType
 
 MAX_INSTRUCTION = 400
@@ -338,7 +339,13 @@ def check_item(c: Checker, item: Any, path: str) -> None:
         if not isinstance(image, Mapping):
             c.add(child_path(path, "image"), 'objet {"file": …, "alt": …} attendu')
         else:
-            c.require(image, child_path(path, "image"), "file", is_text, "nom de fichier attendu")
+            c.require(
+                image,
+                child_path(path, "image"),
+                "file",
+                lambda v: is_text(v) and bool(IMAGE_FILE.match(v)),
+                "nom de fichier .svg ou .png attendu (lettres, chiffres, « - », « _ », « . »)",
+            )
             c.limit(image, child_path(path, "image"), "file", 200)
             c.require(
                 image, child_path(path, "image"), "alt", is_text, "texte alternatif obligatoire"

@@ -59,8 +59,10 @@ def import_job(
         db.commit()
 
     try:
-        documents = org_content.parse_upload(raw, name, limit)
-        report = org_content.import_in_batches(db, org_id, documents, checkpoint, every=every)
+        bundle = org_content.parse_upload(raw, name, limit)
+        report = org_content.import_in_batches(
+            db, org_id, bundle.documents, checkpoint, every=every, images=bundle.images
+        )
     except ContentInvalid as invalid:
         shown = "\n".join(str(e) for e in invalid.errors[:SHOWN_ERRORS])
         raise JobError(f"Le fichier ne peut pas être importé :\n{shown}") from invalid

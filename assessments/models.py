@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -299,6 +300,27 @@ class Item(Base):
 
     def __repr__(self) -> str:
         return f"<Item {self.uid} v{self.version} {self.type.value}>"
+
+
+class ItemImage(Base):
+    """A picture an organisation's items show (uploaded in the studio or imported beside the
+    JSON), stored checked (PNG re-encoded, SVG sanitised: ``assessments.item_images``).
+
+    An item names it by ``name`` (its ``image_file``), looked up in the item's organisation;
+    shipped items' pictures are files under ``content/images/<slug>/`` and have no row."""
+
+    __tablename__ = "item_images"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ItemVersion(Base):

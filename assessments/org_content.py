@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from assessments import content_bundle, item_images
 from assessments.authoring import ContentRejected, check_new_slug
 from assessments.content_errors import ContentError, ContentInvalid
 from assessments.content_export import export_framework
@@ -29,6 +30,7 @@ from assessments.content_import import (
 )
 from assessments.content_io import dump, parse_text
 from assessments.content_parsing import ParsedFile
+from assessments.item_images import Picture
 from assessments.models import Competence, Framework, Item, ItemStatus
 
 COPY_MARK = "copied_from"  # kept on each copied item (an extra field, exported as is)
@@ -90,14 +92,19 @@ def import_for_organisation(
     *,
     dry_run: bool = False,
     progress: Callable[[], object] | None = None,
+    images: Mapping[str, Picture] | None = None,
 ) -> ImportReport:
-    """Import content files as the organisation's own; :class:`ContentInvalid` lists every
-    problem (nothing written). A dry run checks and counts, then rolls everything back."""
+    """Import content files (and the checked pictures their items name) as the organisation's
+    own; :class:`ContentInvalid` lists every problem (nothing written). A dry run checks and
+    counts, then rolls everything back."""
+    images = images or {}
     errors = _ownership_errors(db, organisation_id, documents)
+    errors += content_bundle.missing_images(db, organisation_id, documents, images)
     if errors:
         raise ContentInvalid(errors)
     savepoint = db.begin_nested()
     try:
+        content_bundle.store_all(db, organisation_id, images)
         report = import_documents(db, documents, progress=progress)
         slugs = {_slug_of(doc) for doc in documents}
         _claim(db, organisation_id, {s for s in slugs if isinstance(s, str)})
@@ -118,15 +125,19 @@ def import_in_batches(
     checkpoint: Checkpoint,
     *,
     every: int = 50,
+    images: Mapping[str, Picture] | None = None,
 ) -> ImportReport:
     """Like :func:`import_for_organisation`, but written in batches that ``checkpoint``
     commits (a long import whose progress a page shows). Everything is checked before the
     first write; the frameworks are the organisation's from the first batch on, so no item is
-    ever visible to others as shipped content."""
+    ever visible to others as shipped content; the pictures are stored with the first."""
+    images = images or {}
     errors = _ownership_errors(db, organisation_id, documents)
+    errors += content_bundle.missing_images(db, organisation_id, documents, images)
     if errors:
         raise ContentInvalid(errors)
     checked = check_documents(db, documents)
+    content_bundle.store_all(db, organisation_id, images)
     slugs = {s for s in (_slug_of(doc) for doc in documents) if isinstance(s, str)}
     report = write_checked(
         db,
@@ -159,8 +170,9 @@ def _claim(db: Session, organisation_id: int, slugs: set[str]) -> None:
     db.flush()
 
 
-def parse_upload(raw: bytes, name: str, limit: int) -> list[ParsedFile]:
-    """An uploaded file: at most ``limit`` bytes, UTF-8, JSON (:class:`ContentInvalid` else)."""
+def parse_upload(raw: bytes, name: str, limit: int) -> content_bundle.Bundle:
+    """An uploaded file: at most ``limit`` bytes; a JSON file (UTF-8), or a zip of JSON files
+    with the pictures their items name (:class:`ContentInvalid` else)."""
     if len(raw) > limit:
         raise ContentInvalid(
             [
@@ -172,22 +184,41 @@ def parse_upload(raw: bytes, name: str, limit: int) -> list[ParsedFile]:
                 )
             ]
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ContentInvalid(
-            [ContentError(name, "", None, "le fichier n'est pas en UTF-8")]
-        ) from None
-    return [parse_text(text, name)]
+    if content_bundle.is_zip(raw):
+        return content_bundle.read_zip(raw, name, limit)
+    return content_bundle.parse_json_upload(raw, name, limit)
 
 
 def import_upload(
     db: Session, organisation_id: int, raw: bytes, name: str, *, limit: int, dry_run: bool
 ) -> ImportReport:
-    """An uploaded file checked (size, encoding, JSON, content rules, ownership) and imported,
-    or only counted on a dry run; :class:`ContentInvalid` lists every problem."""
-    documents = parse_upload(raw, name, limit)
-    return import_for_organisation(db, organisation_id, documents, dry_run=dry_run)
+    """An uploaded file checked (size, encoding, JSON, pictures, content rules, ownership) and
+    imported, or only counted on a dry run; :class:`ContentInvalid` lists every problem."""
+    bundle = parse_upload(raw, name, limit)
+    return import_for_organisation(
+        db, organisation_id, bundle.documents, dry_run=dry_run, images=bundle.images
+    )
+
+
+def pictures_of(db: Session, framework: Framework) -> dict[str, Picture]:
+    """The pictures the framework's items show, by file name."""
+    items = db.scalars(
+        select(Item)
+        .join(Competence)
+        .where(Competence.framework_id == framework.id, Item.image_file.is_not(None))
+    )
+    found = {item.image_file: item_images.picture_of(db, item) for item in items}
+    return {name: picture for name, picture in found.items() if name and picture}
+
+
+def export_bundle(framework: Framework, db: Session) -> bytes:
+    """The framework's bundle file and its items' pictures as one zip, re-importable as is."""
+    return content_bundle.write_zip(
+        f"{framework.slug}.json",
+        export_own(framework, db),
+        framework.slug,
+        pictures_of(db, framework),
+    )
 
 
 def export_own(framework: Framework, db: Session) -> str:
@@ -230,7 +261,12 @@ def copy_framework(
         items.append(item)
     data["items"] = items
     try:
-        import_for_organisation(db, organisation_id, [parse_text(dump(data), f"{slug}.json")])
+        import_for_organisation(
+            db,
+            organisation_id,
+            [parse_text(dump(data), f"{slug}.json")],
+            images=pictures_of(db, source),
+        )
     except ContentInvalid as exc:
         raise ContentRejected([(e.path, e.message) for e in exc.errors]) from None
     framework = db.scalar(select(Framework).where(Framework.slug == slug))

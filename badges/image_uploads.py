@@ -3,7 +3,7 @@
 A PNG is decoded with Pillow (dimensions checked before the pixels are read, so a decompression
 bomb is refused cheaply) and encoded again: metadata chunks, a credential baked by another
 platform, trailing bytes — nothing of the original file survives but its pixels. An SVG goes
-through ``badges.svg_sanitiser``. Refusals carry a ``code`` the web layer puts in words.
+through ``assessments.svg_sanitiser``. Refusals carry a ``code`` the web layer puts in words.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from badges.svg_sanitiser import SvgRefused, sanitise
+from assessments.svg_sanitiser import SvgRefused, sanitise
 
 MAX_BYTES = 512 * 1024
 MAX_SIDE = 2048  # a bigger upload is refused: nobody needs it, and it costs memory to decode

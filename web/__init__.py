@@ -27,6 +27,7 @@ BLUEPRINTS: list[str] = [
     "web.endorsements.views:bp",
     "web.jobs:bp",
     "web.evidence:bp",
+    "web.item_images:bp",  # item pictures, for the pages that show items
     "web.verify.views:bp",
     "web.api.endpoints:bp",  # the JSON API under /api (web/api/__init__.py: adding an endpoint)
 ]

@@ -39,7 +39,9 @@ def add_security_headers(response: Response) -> Response:
     if current_app.config["JALON_BASE_URL"].startswith("https://"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     # Static files first: they never load the signed-in person (no database query).
-    if not is_static_request() and _signed_in():
+    # A response named by a hash of its bytes and marked ``immutable`` (an item's picture, the
+    # same for every reader) keeps its caching.
+    if not is_static_request() and _signed_in() and not response.cache_control.immutable:
         # What a signed-in person sees is theirs: no copy in a shared computer's cache.
         headers["Cache-Control"] = "no-store"
     return response

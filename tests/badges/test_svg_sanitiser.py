@@ -11,8 +11,8 @@ from defusedxml.ElementTree import fromstring
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assessments.svg_sanitiser import ALLOWED_ELEMENTS, SvgRefused, sanitise
 from badges import images
-from badges.svg_sanitiser import ALLOWED_ELEMENTS, SvgRefused, sanitise
 
 SVG = 'xmlns="http://www.w3.org/2000/svg"'
 XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"'

@@ -129,6 +129,43 @@ def studio_content(app, world) -> dict[str, int]:
         return ids
 
 
+PICTURE = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 60">'
+    b'<rect width="100" height="60" rx="8" fill="#f5f7fa"/>'
+    b'<text x="50" y="38" font-size="20" text-anchor="middle">Entr\xc3\xa9e</text></svg>'
+)
+
+
+def give_picture(db, item, data: bytes = PICTURE, alt: str = "Une touche du clavier.") -> str:
+    """Attach a checked picture to an organisation's ``item``; its URL path after
+    ``/images/items/``."""
+    from assessments import item_images
+
+    picture = item_images.check(data)
+    item.image_file = item_images.store_upload(db, item.organisation_id, picture)
+    item.image_alt = alt
+    db.flush()
+    return f"{item.uid}/{picture.digest}.{picture.extension}"
+
+
+@pytest.fixture
+def picture_content(app, world) -> dict[str, str]:
+    """An item with a picture in each association's own framework: ``{picture_a}`` and
+    ``{picture_b}`` are what follows ``/images/items/`` in their URLs."""
+    from learners.models import Organisation
+    from web.database import db
+
+    with app.app_context():
+        paths = {}
+        for suffix, org_id in (("a", world.org_a), ("b", world.org_b)):
+            _, _, item = make_own_framework(
+                db.session, db.session.get(Organisation, org_id), f"pictures-{suffix}"
+            )
+            paths[f"picture_{suffix}"] = give_picture(db.session, item)
+        db.session.commit()
+        return paths
+
+
 @pytest.fixture
 def world_actions(app, world) -> dict[str, int]:
     """One funded action of each association, for URLs: ``{action_a}``, ``{action_b}``."""

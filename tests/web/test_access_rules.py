@@ -410,6 +410,15 @@ ACCESS: dict[str, list[Case]] = {
         Case(f"{REF_A}/{{framework_shipped}}/modifier", see(**STAFF_403)),
         Case(f"{REF_A}/{{framework_b}}/modifier", see(**STAFF_404), "POST"),
     ],
+    "studio.export_framework_zip": [
+        Case(f"{REF_A}/{{framework_a}}/export.zip", see(**STAFF_OF_A)),
+        Case(f"{REF_A}/{{framework_b}}/export.zip", see(**STAFF_404)),
+    ],
+    # An item's picture: whoever may see the item (its organisation's learners and staff).
+    "item_images.item_image": [
+        Case("/images/items/{picture_a}", see(learner=200, trainer=200, org_admin=200)),
+        Case("/images/items/{picture_b}", see(learner=404, trainer=404, org_admin=404)),
+    ],
     "studio.copy_framework": [
         Case(f"{REF_A}/{{framework_shipped}}/copier", see(**STAFF_OF_A)),
         Case(f"{REF_A}/{{framework_shipped}}/copier", see(**STAFF_OF_A_422), "POST"),
@@ -852,6 +861,8 @@ def test_access_rule(endpoint, app, world, client_as, request):
     ids = dict(world.ids)
     if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in STUDIO_IDS):
         ids.update(request.getfixturevalue("studio_content"))  # frameworks written in the studio
+    if any("{picture_" in case.path for case in ACCESS[endpoint]):
+        ids.update(request.getfixturevalue("picture_content"))  # items with a picture
     if any("{achievement_" in case.path for case in ACCESS[endpoint]):
         ids.update(request.getfixturevalue("achievements_content"))
     if any(f"{{{name}_" in case.path for case in ACCESS[endpoint] for name in AWARD_IDS):

@@ -43,7 +43,7 @@ def test_progress_is_committed_batch_by_batch_and_another_session_may_write_mean
     seen: list[tuple[int, int]] = []
     batches = org_content.import_in_batches
 
-    def watched(db, organisation_id, documents, checkpoint, *, every):
+    def watched(db, organisation_id, documents, checkpoint, *, every, images):
         def observed(done: int, total: int) -> None:
             checkpoint(done, total)  # records the progress and commits
             with factory() as other:  # what the page's poll sees, and another writer
@@ -52,7 +52,7 @@ def test_progress_is_committed_batch_by_batch_and_another_session_may_write_mean
                 other.execute(update(Organisation).values(name=Organisation.name))
                 other.commit()
 
-        return batches(db, organisation_id, documents, observed, every=every)
+        return batches(db, organisation_id, documents, observed, every=every, images=images)
 
     monkeypatch.setattr(org_content, "import_in_batches", watched)
     path = tmp_path / "lot.json"

@@ -521,7 +521,7 @@ class _FormValues(HTMLParser):
 
 
 def _posted(page: str) -> dict:
-    form = page[page.index('<form method="post" novalidate>') :]
+    form = page[page.index('<form method="post" enctype="multipart/form-data" novalidate>') :]
     parser = _FormValues()
     parser.feed(form[: form.index("</form>")])
     return {k: v if len(v) > 1 else v[0] for k, v in parser.values.items()}

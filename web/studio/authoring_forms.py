@@ -233,8 +233,11 @@ class CompetenceForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("Fichier du référentiel (JSON)"),
-        description=_l("Le format d'export de Jalon : un référentiel et ses questions."),
+        _l("Fichier du référentiel (JSON, ou zip avec les images)"),
+        description=_l(
+            "Le format d'export de Jalon : un référentiel et ses questions ; un zip y joint "
+            "les images des questions (SVG ou PNG, 512 Ko au plus chacune)."
+        ),
     )
     submit = SubmitField(_l("Vérifier le fichier (rien n'est importé)"))
 

@@ -290,6 +290,18 @@ def export_framework(org_id: int, framework_id: int):
     return response
 
 
+@bp.get(f"{BASE}/<int:framework_id>/export.zip")
+@requires(*STAFF, org_arg="org_id")
+def export_framework_zip(org_id: int, framework_id: int):
+    """The same bundle with its items' pictures (``images/<slug>/…``), as one zip."""
+    framework = framework_or_abort(org_id, framework_id)
+    response = current_app.response_class(
+        org_content.export_bundle(framework, db.session), mimetype="application/zip"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{framework.slug}.zip"'
+    return response
+
+
 def _upload_report(org_id: int, raw: bytes, name: str, *, dry_run: bool):
     """(report, errors) of importing an uploaded file, or of its dry run."""
     try:
@@ -327,7 +339,7 @@ def import_framework(org_id: int):
         return _import_page(form)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        form.file.errors = [_("Choisissez un fichier JSON à vérifier.")]
+        form.file.errors = [_("Choisissez un fichier JSON ou zip à vérifier.")]
         return _import_page(form)
     raw = upload.read(current_app.config["JALON_MAX_CONTENT_IMPORT_BYTES"] + 1)
     report, errors = _upload_report(org_id, raw, upload.filename, dry_run=True)

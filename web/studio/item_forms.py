@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FieldList,
@@ -36,6 +37,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from assessments.models import ItemType
 from assessments.tolerances import DEFAULT_TOLERANCE
 
+IMAGE_ALT_MISSING = _l(
+    "Décrivez l'image en quelques mots : les personnes qui ne la voient pas lisent ce texte."
+)
 ACCESS = [("ok", _l("Oui")), ("ko", _l("Non")), ("na", _l("Sans objet"))]
 TOLERANCES = [
     ("t1", _l("Ignorer majuscules, accents et espaces (t1)")),
@@ -100,6 +104,25 @@ class ItemForm(FlaskForm):
         _l("Consigne pour lecteur d'écran (facultatif)"),
         description=_l("Quand la consigne s'appuie sur une image ou sur la mise en page."),
     )
+    image = FileField(
+        _l("Image (facultatif)"),
+        description=_l(
+            "SVG ou PNG, 512 Ko au plus : une souris, un écran, un message… "
+            "Elle s'affiche sous la consigne."
+        ),
+    )
+    image_alt = TextAreaField(
+        _l("Texte alternatif de l'image"),
+        validators=[
+            Length(max=400, message=_l("Le texte alternatif fait 400 caractères au plus."))
+        ],
+        description=_l(
+            "Obligatoire avec une image : ce qu'elle montre, pour qui ne la voit pas, "
+            "sans donner la réponse."
+        ),
+    )
+    image_name = HiddenField()  # a picture already checked and kept (a refused form loses nothing)
+    remove_image = BooleanField(_l("Retirer l'image"))
     explanation = TextAreaField(
         _l("Explication montrée après l'évaluation"),
         validators=[InputRequired(_l("Écrivez pourquoi la bonne réponse est la bonne."))],
@@ -132,6 +155,9 @@ class ItemForm(FlaskForm):
         "accessibility.blind": "access_blind",
         "accessibility.colour_blind": "access_colour_blind",
         "accessibility.deaf": "access_deaf",
+        "image": "image",
+        "image.file": "image",
+        "image.alt": "image_alt",
     }
 
     # --- to and from the file shape
@@ -154,7 +180,17 @@ class ItemForm(FlaskForm):
             "key": key,
             "tolerance": self.tolerance_value(),
             **self.kept,
+            "image": self.image_value(),
         }
+
+    def image_value(self) -> dict[str, str] | None:
+        """The picture the item shows: the one just attached, else the one it had (unless
+        removed), with the alt text typed (an empty alt is refused by the content rules)."""
+        kept = (self.kept.get("image") or {}).get("file")
+        name = self.image_name.data or kept
+        if not name or self.remove_image.data:
+            return None
+        return {"file": name, "alt": (self.image_alt.data or "").strip()}
 
     def load(self, item: Mapping[str, Any]) -> None:
         self.level.data = str(item.get("level", 1))
@@ -166,6 +202,7 @@ class ItemForm(FlaskForm):
         self.access_colour_blind.data = access.get("colour_blind", "ok")
         self.access_deaf.data = access.get("deaf", "na")
         self.timer_seconds.data = item.get("timer_seconds")
+        self.image_alt.data = (item.get("image") or {}).get("alt")
         self.load_body_and_key(item.get("body") or {}, item.get("key"))
         if hasattr(self, "tolerance"):
             self.tolerance.data = list(item.get("tolerance") or DEFAULT_TOLERANCE)
@@ -205,6 +242,8 @@ class ItemForm(FlaskForm):
     def plain_message(self, path: str, message: str) -> str:
         """The sentence shown for a refusal: the form's plainer one for its key, else the
         import's own."""
+        if path == "image.alt":
+            return str(IMAGE_ALT_MISSING)
         if path.startswith("key") and self.KEY_MESSAGE is not None:
             return f"{self.KEY_MESSAGE} ({message})"
         return message

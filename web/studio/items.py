@@ -8,7 +8,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from assessments import authoring, item_authoring, item_history
+from assessments import authoring, content_bundle, item_authoring, item_history, item_images
 from assessments.authoring import ContentRejected, FrameworkNotFound
 from assessments.content_export import export_item
 from assessments.models import ItemStatus
@@ -109,6 +109,25 @@ def _changes(version: item_history.EarlierVersion) -> str:
     return ", ".join(str(CHANGE_LABELS[name]) for name in version.changed)
 
 
+def attach_picture(form, org_id: int) -> bool:
+    """Check and keep the picture the form brings (false, with the reason on the field, when
+    refused). It is committed at once, so a form refused for another field keeps it; a name
+    carried back that is not one of the organisation's pictures is dropped."""
+    upload = request.files.get(form.image.name)
+    if upload is not None and upload.filename:
+        try:
+            picture = item_images.check(upload.read(item_images.MAX_BYTES + 1))
+        except item_images.ImageRefused as refused:
+            why = content_bundle.refusal(refused)  # the import's French words, as for files
+            form.image.errors = [f"{why[:1].upper()}{why[1:]}."]
+            return False
+        form.image_name.data = item_images.store_upload(db.session, org_id, picture)
+        db.session.commit()
+    elif form.image_name.data not in item_images.stored_names(db.session, org_id):
+        form.image_name.data = ""
+    return True
+
+
 def _item_page(form, framework, competence, item=None):
     """The item's form (with its versions and whether it has answers, when editing)."""
     return render(
@@ -131,7 +150,7 @@ def new_item(org_id: int, framework_id: int, competence_id: int, kind: str):
     if form_type is None:
         abort(404)
     form = form_type()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and attach_picture(form, org_id):
         try:
             saved = item_authoring.create_item(db.session, competence, form.content())
             return _saved(org_id, framework, saved)
@@ -151,7 +170,7 @@ def edit_item(org_id: int, framework_id: int, item_id: int):
     form.keep(export_item(item))
     if request.method == "GET":
         form.load(export_item(item))
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and attach_picture(form, org_id):
         try:
             return _saved(
                 org_id, framework, item_authoring.update_item(db.session, item, form.content())

@@ -1,4 +1,5 @@
-"""Uploaded SVG badge images: parsed safely, checked, and written again from a whitelist.
+"""Uploaded SVG images (badge images, item pictures): parsed safely, checked, and written again
+from a whitelist. It lives in ``assessments`` so item pictures use it; ``badges`` imports it.
 
 An SVG is a program as much as a picture: it can carry scripts, event handlers, links that run
 JavaScript, foreign HTML, external references (fonts, images, stylesheets fetched by whoever
@@ -159,7 +160,7 @@ CSS_DANGER = re.compile(r"@import|expression\s*\(|javascript:|behavior\s*:|-moz-
 
 
 class SvgRefused(ValueError):
-    """The SVG cannot be a badge image; ``code`` says why (the web layer puts it in words)."""
+    """The SVG cannot be shown; ``code`` says why (the web layer puts it in words)."""
 
     def __init__(self, code: str, detail: str = ""):
         super().__init__(f"{code}: {detail}" if detail else code)
