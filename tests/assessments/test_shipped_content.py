@@ -47,6 +47,7 @@ DEEP_TRADES = (
     "assistant-digital",
     "datacenter-cloud",
     "fibre-optique",
+    "dev-web",
 )
 DEEP_MIN_PER_CELL = 4
 # Professional English (issue 13): levels 1–3 are CEFR A1, A2, B1; material in English.
