@@ -54,6 +54,7 @@ TYPE_NAMES = {
     ItemType.TASK_WEBMAIL: _l("Mise en situation : messagerie"),
     ItemType.TASK_FORM: _l("Mise en situation : formulaire"),
     ItemType.TASK_PHISHING: _l("Mise en situation : repérer l'arnaque"),
+    ItemType.TASK_PROCEDURE: _l("Mise en situation : démarche écran par écran"),
 }
 
 
