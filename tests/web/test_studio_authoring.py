@@ -11,7 +11,15 @@ from html.parser import HTMLParser
 
 from sqlalchemy import func, select
 
-from assessments.models import Competence, Domain, Framework, Item, ItemStatus, ItemVersion
+from assessments.models import (
+    Competence,
+    Domain,
+    Framework,
+    Item,
+    ItemStatus,
+    ItemType,
+    ItemVersion,
+)
 from learners.models import AuditEvent
 from tests.web.forms import csrf_token, submit, text
 
@@ -323,7 +331,7 @@ def test_copying_a_shipped_framework_gives_drafts_to_validate(app, world, client
     assert response.status_code == 303
     copy_url = response.headers["Location"]
     page = text(client.get(copy_url))
-    assert "Copie créée : 11 question(s) en brouillon" in page and "11 brouillon" in page
+    assert "Copie créée : 12 question(s) en brouillon" in page and "12 brouillon" in page
     response = submit(client, f"{copy_url}/valider-brouillons", {})
     assert response.status_code == 303
     with app.app_context():
@@ -609,7 +617,7 @@ def test_every_type_of_item_comes_back_unchanged_through_its_form(app, world, cl
         }
         copy_id = copy.id
     client = client_as("trainer")
-    assert len({kind for kind, _, _ in items.values()}) == 11
+    assert len({kind for kind, _, _ in items.values()}) == len(ItemType)
     for item_id, (kind, body, key) in items.items():
         url = f"/organisations/{world.org_a}/referentiels/{copy_id}/questions/{item_id}"
         page = client.get(url)
