@@ -109,7 +109,7 @@ def test_procedures_by_keyboard_on_a_phone(procedure_campaign, page, login, asse
     _screen(page, "Vos réponses")
     summary = page.locator(".procedure-summary")
     expect(summary).to_contain_text("ameli.fr")
-    expect(summary).not_to_contain_text("impots.gouv.fr")  # the wrong turn was undone
+    expect(summary).not_to_contain_text("numéro fiscal")  # the wrong turn was undone
     assert_accessible(page)
     press_button(page, "Envoyer ma réponse")
 

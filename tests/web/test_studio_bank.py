@@ -272,16 +272,16 @@ def test_calibrate_runs_as_a_job_stores_each_items_fit_and_is_journaled(app, wor
     shown = text(job_page)
     assert job_page.status_code == 200
     assert "Terminé." in shown
-    assert "660 réponses de 60 passations lues." in shown
+    assert "720 réponses de 60 passations lues." in shown
     # Shipped items stay read-only: they are the anchors that fix the scale, not re-estimated.
     assert "0 items calibrés" in shown
     assert "0 items de votre structure mis à jour." in shown
-    assert "Échelle fixée par 11 items livrés (ancrage)" in shown
+    assert "Échelle fixée par 12 items livrés (ancrage)" in shown
     from web.database import db
 
     with app.app_context():
         fits = db.session.scalars(select(ItemFit)).all()
-        assert len(fits) == 11
+        assert len(fits) == 12
         assert {f.organisation_id for f in fits} == {world.org_a}
         assert not any(f.applied for f in fits)
         assert all(item.calibrated_at is None for item in db.session.scalars(select(Item)))
