@@ -570,11 +570,22 @@ TASKS = {
         {"action": "forward", "message": "m1", "to": ["conseil@exemple.fr"], "attachments": ["cv-dupont-pdf"],
          "body_contains": ["CV"]},
     ),
+    "task_procedure": (
+        {"situation": "Connectez-vous avec FranceConnect.",
+         "screens": '[{"id": "s1", "site": "franceconnect.gouv.fr", "title": "Choisir un compte", '
+                    '"choices": [{"id": "ameli", "text": "ameli.fr"}, {"id": "msa", "text": "MSA"}]}]',
+         "procedure_key": '{"s1": "ameli"}'},
+        {"situation": "Connectez-vous avec FranceConnect.", "screens": [
+            {"id": "s1", "site": "franceconnect.gouv.fr", "title": "Choisir un compte",
+             "choices": [{"id": "ameli", "text": "ameli.fr"}, {"id": "msa", "text": "MSA"}]}]},
+        {"s1": "ameli"},
+    ),
 }  # fmt: skip
 TASKS_BROKEN = {
     "task_phishing": ({"samples-0-scam": "y"}, "Écrivez au moins un exemple"),
     "task_form": ({"form_fields-0-label": "Situation", "form_fields-0-kind": "radio"}, "besoin d'options"),
     "task_webmail": ({"messages-0-sender": "a@exemple.fr", "action": "forward", "attach": "absent.pdf"}, "doivent exister"),
+    "task_procedure": ({"screens": '[{"id": "s1",', "procedure_key": "{}"}, "JSON valide (ligne 1)"),
 }  # fmt: skip
 
 

@@ -139,6 +139,17 @@ def test_preview_of_the_mailbox_opens_messages_with_links_to_the_preview(essai, 
     assert 'name="mail_action" value="forward"' in html
 
 
+def test_preview_of_a_procedure_walks_its_screens_with_links_to_the_preview(essai, client_as):
+    url = f"{essai}/essai-4.1-004"
+    html = client_as("trainer").get(f"{url}?step-s1=fc").get_data(as_text=True)
+    assert "Choisir un compte" in html and "Écran 2" in html
+    assert f'action="{url}#ecran"' in html  # « Continuer » stays on the preview
+    assert '<input type="hidden" name="step-s1" value="fc">' in html
+    assert f'href="{url}#ecran"' in html  # back to the first screen
+    first = client_as("trainer").get(f"{url}?ecran=s1").get_data(as_text=True)
+    assert "Choisissez une réponse pour continuer." in first
+
+
 def _check(client, url: str, fields: dict, intent: str | None = "answer"):
     data = {"csrf_token": token(client.get(url).get_data(as_text=True)), **fields}
     if intent:
