@@ -24,6 +24,7 @@ from assessments.item_types.base import (
     Posted,
     Problem,
     Reason,
+    entry_ids,
     entry_problems,
     field_name,
 )
@@ -204,7 +205,7 @@ class TaskProcedure(ItemTypeDefinition):
             if screen is None:
                 problems.append((f"key.{screen_id}", "écran inconnu"))
             elif screen.get("choices"):
-                if expected not in {c["id"] for c in screen["choices"]}:
+                if not isinstance(expected, str) or expected not in entry_ids(screen["choices"]):
                     problems.append((f"key.{screen_id}", "identifiant d'un choix de l'écran"))
             elif not isinstance(expected, Mapping) or not expected:
                 problems.append((f"key.{screen_id}", "objet champ → valeurs acceptées attendu"))
@@ -389,7 +390,7 @@ def _screen_problems(screen: Mapping[str, Any], path: str, ids: set[str]) -> lis
                     (f"{path}.choices[{i}].id", f"identifiant en double : {choice['id']}")
                 )
             seen.add(choice["id"])
-            if choice.get("next") is not None and choice["next"] not in ids:
+            if not _known_next(choice.get("next"), ids):
                 problems.append((f"{path}.choices[{i}].next", f"écran inconnu : {choice['next']}"))
         return problems
     problems += entry_problems(fields, f"{path}.fields", "de champs")
@@ -406,9 +407,14 @@ def _screen_problems(screen: Mapping[str, Any], path: str, ids: set[str]) -> lis
         if field.get("kind") in OPTION_KINDS and not field.get("options"):
             problems.append((f"{where}.options", "options attendues"))
         problems += entry_problems(field.get("options"), f"{where}.options", "d'options")
-    if screen.get("next") is not None and screen["next"] not in ids:
+    if not _known_next(screen.get("next"), ids):
         problems.append((f"{path}.next", f"écran inconnu : {screen['next']}"))
     return problems
+
+
+def _known_next(after: Any, ids: set[str]) -> bool:
+    """No next screen (the end), or the id of one."""
+    return after is None or (isinstance(after, str) and after in ids)
 
 
 def _graph_problems(body: Mapping[str, Any]) -> list[Problem]:
@@ -416,24 +422,30 @@ def _graph_problems(body: Mapping[str, Any]) -> list[Problem]:
     never reach an end)."""
     screens = _screens(body)
     first = body["screens"][0]["id"]
-    reached: set[str] = set()
+    reached: set[str] = set()  # every screen seen; those still on the trail are open
+    open_trail: set[str] = set()
 
     def ways(screen: Mapping[str, Any]) -> list[str]:
         if screen.get("choices"):
             return [c["next"] for c in screen["choices"] if c.get("next")]
         return [screen["next"]] if screen.get("next") else []
 
-    def visit(screen_id: str, trail: tuple[str, ...]) -> str | None:
-        if screen_id in trail:
+    def visit(screen_id: str) -> str | None:
+        """Depth first, each screen once: a way back to an open screen is a loop."""
+        if screen_id in open_trail:
             return screen_id
+        if screen_id in reached:
+            return None
         reached.add(screen_id)
+        open_trail.add(screen_id)
         for after in ways(screens[screen_id]):
-            loop = visit(after, (*trail, screen_id))
+            loop = visit(after)
             if loop:
                 return loop
+        open_trail.discard(screen_id)
         return None
 
-    loop = visit(first, ())
+    loop = visit(first)
     if loop:
         return [("body.screens", f"le parcours revient sur l'écran {loop} : il ne finirait pas")]
     lost = [s for s in screens if s not in reached]

@@ -113,6 +113,31 @@ def test_the_import_refuses_a_procedure_that_cannot_be_walked_to_its_end():
     assert "body.screens[2].message" in " ".join(_problems(message, item.key))
 
 
+def _one(**screen) -> dict:
+    return {"screens": [{"id": "s1", "title": "T", **screen}]}
+
+
+A = [{"id": "a", "text": "A"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ({}, {"s1": "a"}),
+        ({"screens": "s1"}, {"s1": "a"}),
+        ({"screens": [3]}, {"s1": "a"}),
+        (_one(choices=[{"id": "a", "text": "A", "next": ["x"]}]), {"s1": "a"}),
+        (_one(choices=A), {"s1": ["a"]}),
+        (_one(choices=A), ["s1"]),
+        (_one(title=["T"], fields=[{"id": "f", "label": "F"}], next=2), {"s1": {"f": "x"}}),
+        (_one(fields=[{"id": "f", "label": "F", "kind": ["text"]}]), {"s1": {"f": [1]}}),
+        (_one(message="SMS", choices=[{"id": "a"}]), {"s1": "a"}),
+    ],
+)
+def test_a_malformed_procedure_is_reported_never_raised(body, key):
+    assert PROCEDURE.problems(body, key)
+
+
 def test_the_import_refuses_a_key_that_does_not_fit_its_screens():
     body = example().body
     assert "key.s9: écran inconnu" in _problems(body, {**RIGHT, "s9": "x"})
