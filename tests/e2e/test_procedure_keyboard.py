@@ -2,8 +2,8 @@
 ONLY, in real Chromium: « Continuer » with nothing chosen says why on the screen, a wrong turn is
 undone with « Revenir à l'écran précédent », the SMS code is typed, a file is picked among
 blurry and cut-off photos; nothing overflows sideways and axe-core finds no serious or critical
-violation on the screens, the phone message and the summary. Both answers are judged right on
-the server."""
+violation on the screens, the phone message and the summary; each new screen takes the focus on
+its title. Both answers are judged right on the server."""
 
 from __future__ import annotations
 
@@ -57,8 +57,13 @@ def _fits_the_phone(page) -> None:
     assert width <= PHONE["width"], f"the page is {width} px wide on a 360 px screen"
 
 
-def _screen(page, title: str) -> None:
-    expect(page.locator("#ecran")).to_have_text(title)
+def _screen(page, title: str, *, moved: bool = True) -> None:
+    """The screen shown; after « Continuer » or « Revenir » (``moved``) the focus is on its
+    title, so a screen reader says where the person now is."""
+    heading = page.locator("#ecran")
+    expect(heading).to_have_text(title)
+    if moved:
+        expect(heading).to_be_focused()
     _fits_the_phone(page)
 
 
@@ -77,7 +82,7 @@ def test_procedures_by_keyboard_on_a_phone(procedure_campaign, page, login, asse
     # 1. FranceConnect and the SMS code.
     first = current_item(server, page)
     assert first.uid == ITEMS[0]
-    _screen(page, "Votre espace particulier")
+    _screen(page, "Votre espace particulier", moved=False)
     assert_accessible(page)
     press_button(page, "Continuer")  # nothing chosen: the screen stays and says why
     _screen(page, "Votre espace particulier")
@@ -116,7 +121,7 @@ def test_procedures_by_keyboard_on_a_phone(procedure_campaign, page, login, asse
     # 2. Sending the readable payslip, with the shared keyboard walk.
     second = current_item(server, page)
     assert second.uid == ITEMS[1]
-    _screen(page, "Mon Compte")
+    _screen(page, "Mon Compte", moved=False)
     assert_accessible(page)
     answer_procedure_by_keyboard(page, second, checking.example_right_response(second))
     _fits_the_phone(page)
