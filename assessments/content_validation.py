@@ -30,7 +30,12 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 # The body lists whose entries are texts a learner reads: each may carry its own ``lang``.
 TEXT_ENTRIES = ("choices", "left", "right", "items", "fields")
 # Mock sites and mailboxes are pages of their own, in French; English material is not marked there.
-NO_TEXT_LANG = {ItemType.TASK_WEBMAIL, ItemType.TASK_FORM, ItemType.TASK_PHISHING}
+NO_TEXT_LANG = {
+    ItemType.TASK_WEBMAIL,
+    ItemType.TASK_FORM,
+    ItemType.TASK_PHISHING,
+    ItemType.TASK_PROCEDURE,
+}
 MAX_INTEGER = 2**31 - 1  # the largest version an integer column holds
 
 

@@ -33,6 +33,7 @@ TOUR_ITEMS = (
     "premiers-pas-2.1-009",  # task_webmail
     "premiers-pas-2.2-005",  # task_form
     "premiers-pas-3.1-004",  # task_phishing
+    "premiers-pas-2.2-201",  # task_procedure
 )
 
 

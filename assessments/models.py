@@ -54,6 +54,7 @@ class ItemType(enum.StrEnum):
     TASK_WEBMAIL = "task_webmail"
     TASK_FORM = "task_form"
     TASK_PHISHING = "task_phishing"
+    TASK_PROCEDURE = "task_procedure"
 
 
 class ItemStatus(enum.StrEnum):

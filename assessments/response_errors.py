@@ -15,8 +15,9 @@ RESPONSE_ERROR_CODES = (
     "date_expected", "duplicate_choice", "duplicate_position", "empty", "fields_empty",
     "fields_expected", "form_empty", "incomplete_order", "incomplete_pairs",
     "message_not_opened", "nothing_ticked", "number_empty", "number_expected", "pairs_expected",
-    "position_expected", "task_expected", "text_expected", "too_long", "unknown_action",
-    "unknown_choice", "unknown_field", "unknown_message",
+    "position_expected", "procedure_expected", "procedure_unfinished", "step_choice_expected",
+    "step_empty", "task_expected", "text_expected", "too_long", "unknown_action",
+    "unknown_choice", "unknown_field", "unknown_message", "unknown_step",
 )  # fmt: skip
 
 

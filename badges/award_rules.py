@@ -23,8 +23,8 @@ only when that competence got at least ``min_answers`` answers, the standard err
 ability its own answers give (``scoring.own_estimates``, not the reported level, which borrows
 from the general level) is at most ``max_se``, and that ability reaches the level asked with at
 least ``confidence`` probability (the posterior taken as normal). ``practice`` lists
-practice-task types (``task_webmail``, ``task_form``, ``task_phishing``) of which the session
-must hold at least one right answer each:
+practice-task types (``task_webmail``, ``task_form``, ``task_phishing``, ``task_procedure``) of
+which the session must hold at least one right answer each:
 
 ```json
 "evidence": {"min_answers": 5, "max_se": 0.6, "confidence": 0.8,
@@ -49,11 +49,12 @@ AUTOMATIC = "automatic"
 MANUAL = "manual"
 CONDITION_TYPES = ("completion", "competence_level", "competences_at_level", "score", "referral")
 REFERRALS = ("autonome", "a_accompagner", "atelier_initiation")
-PRACTICE_TYPES = ("task_webmail", "task_form", "task_phishing")
+PRACTICE_TYPES = ("task_webmail", "task_form", "task_phishing", "task_procedure")
 PRACTICE_LABELS = {
     "task_webmail": "un courriel",
     "task_form": "un formulaire en ligne",
     "task_phishing": "repérer une arnaque",
+    "task_procedure": "une démarche en ligne de bout en bout",
 }
 MAX_MIN_ANSWERS = 50
 REFERRAL_LABELS = {

@@ -82,7 +82,7 @@ class TaskForm(ItemTypeDefinition):
             )
         right = True
         for name, field in fields.items():
-            if not _field_right(field, key, response.get(name)):
+            if not field_right(field, key, response.get(name)):
                 right = False  # every field is still read: a malformed one is reported
         return right
 
@@ -91,7 +91,7 @@ class TaskForm(ItemTypeDefinition):
     ) -> list[Reason]:
         self.check(body, key, response, tolerance)  # a malformed form is refused first
         return [
-            _field_reason(field, key[field["id"]], response.get(field["id"]))
+            field_reason(field, key[field["id"]], response.get(field["id"]))
             for field in body.get("fields", [])
             if field["id"] in key
         ]
@@ -123,7 +123,7 @@ class TaskForm(ItemTypeDefinition):
             if field is None:
                 problems.append((f"key.{name}", "champ inconnu"))
             else:
-                problems += _key_problems(name, field, expected)
+                problems += key_problems(name, field, expected)
         return problems
 
     def right_response(self, body: Mapping[str, Any], key: Any) -> Any:
@@ -161,7 +161,7 @@ class TaskForm(ItemTypeDefinition):
         return field_name("field", fields[0]["id"])
 
 
-def _field_right(field: Mapping[str, Any], key: Mapping[str, Any], value: Any) -> bool:
+def field_right(field: Mapping[str, Any], key: Mapping[str, Any], value: Any) -> bool:
     """Whether one field holds what the key expects (a field the key omits is always right);
     :class:`InvalidResponse` when its value is malformed."""
     name, kind = field["id"], field.get("kind", "text")
@@ -209,14 +209,14 @@ def _number_right(field: Mapping[str, Any], key: Mapping[str, Any], value: str) 
     return given is not None and same_quantity(given, [q for q in accepted if q is not None])
 
 
-def _field_reason(field: Mapping[str, Any], expected: Any, value: Any) -> Reason:
-    """Whether one field holds what the key expects (decided by :func:`_field_right`), with
+def field_reason(field: Mapping[str, Any], expected: Any, value: Any) -> Reason:
+    """Whether one field holds what the key expects (decided by :func:`field_right`), with
     what was given and expected; a plain text box also says which tolerance matched."""
     label, kind = field.get("label") or field["id"], field.get("kind", "text")
     plain_text = kind not in (*OPTION_KINDS, "date", "number", "email")
     if plain_text and field.get("compare") != "exact":
         return text_reason(value or "", expected, FORM_TOLERANCE, label)
-    right = _field_right(field, {field["id"]: expected}, value)
+    right = field_right(field, {field["id"]: expected}, value)
     options = {o["id"]: o.get("text") or o["id"] for o in field.get("options", [])}
     if kind == "checkbox":
         given = " ; ".join(options[i] for i in options if i in set(value or []))
@@ -230,7 +230,7 @@ def _field_reason(field: Mapping[str, Any], expected: Any, value: Any) -> Reason
     return Reason(code, {"given": given, "expected": wanted}, label)
 
 
-def _key_problems(name: str, field: Mapping[str, Any], expected: Any) -> list[Problem]:
+def key_problems(name: str, field: Mapping[str, Any], expected: Any) -> list[Problem]:
     """What is wrong with the key's expected value for one field."""
     kind = field.get("kind", "text")
     options = entry_ids(field.get("options"))

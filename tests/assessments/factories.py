@@ -173,6 +173,24 @@ ITEMS: list[dict[str, Any]] = [
         ]},
         ["s2"],
     ),
+    _item(
+        "essai-4.1-004", "4.1", 2, "task_procedure",
+        {"situation": "Connectez-vous au site des impôts avec votre compte ameli.",
+         "screens": [
+            {"id": "s1", "site": "www.impots.gouv.fr", "title": "Votre espace particulier",
+             "choices": [{"id": "fc", "text": "S'identifier avec FranceConnect", "next": "s2"},
+                         {"id": "oubli", "text": "Mot de passe oublié", "next": "fin"}]},
+            {"id": "s2", "site": "franceconnect.gouv.fr", "title": "Choisir un compte",
+             "choices": [{"id": "ameli", "text": "ameli.fr", "next": "s3"},
+                         {"id": "laposte", "text": "L'Identité Numérique La Poste", "next": "s3"}]},
+            {"id": "s3", "site": "assure.ameli.fr", "title": "Code de sécurité",
+             "message": {"kind": "sms", "from": "AMELI", "text": "Votre code de sécurité : 482913"},
+             "fields": [{"id": "code", "label": "Code reçu par SMS", "kind": "text", "compare": "exact"}]},
+            {"id": "fin", "title": "Mot de passe oublié",
+             "choices": [{"id": "fermer", "text": "Fermer la page"}]},
+         ]},
+        {"s1": "fc", "s2": "ameli", "s3": {"code": ["482913"]}},
+    ),
 ]  # fmt: skip
 
 
@@ -408,6 +426,8 @@ def form_fields(item: Item, response: Any) -> dict[str, Any]:
         return {f"position-{entry}": str(i) for i, entry in enumerate(response, start=1)}
     if kind is ItemType.MATCHING:
         return {f"pair-{left}": right for left, right in response.items()}
+    if kind is ItemType.TASK_PROCEDURE:
+        return procedure_fields(response)
     fields: dict[str, Any] = {
         "mail_action": "done" if response["action"] == "open" else response["action"]
     }
@@ -423,6 +443,18 @@ def form_fields(item: Item, response: Any) -> dict[str, Any]:
         fields["attachment"] = list(response["attachments"])
     if response.get("body"):
         fields["mail_body"] = response["body"]
+    return fields
+
+
+def procedure_fields(response: dict[str, Any]) -> dict[str, Any]:
+    """What a practice procedure's last page posts: each screen's choice, or its fields."""
+    fields: dict[str, Any] = {}
+    for screen, answer in response.items():
+        if isinstance(answer, str):
+            fields[f"step-{screen}"] = answer
+            continue
+        fields[f"step-{screen}"] = "ok"
+        fields.update({f"step-{screen}-{name}": value for name, value in answer.items()})
     return fields
 
 

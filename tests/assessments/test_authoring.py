@@ -64,7 +64,7 @@ def test_an_organisation_sees_shipped_and_own_frameworks_never_anothers(dbsessio
     own_b, _ = _own(db, b, "metier-b")
     seen = {s.framework.slug: s for s in authoring.frameworks_of(db, a.id)}
     assert set(seen) == {"essai", "metier-a"}
-    assert seen["essai"].shipped and seen["essai"].items == 11
+    assert seen["essai"].shipped and seen["essai"].items == 12
     assert not seen["metier-a"].shipped and seen["metier-a"].competences == 1
     assert authoring.visible_framework(db, a.id, shipped.id) is shipped
     with pytest.raises(authoring.FrameworkNotFound):
@@ -213,14 +213,14 @@ def test_a_copy_belongs_to_the_organisation_with_its_items_as_drafts(dbsession):
     assert (copy.slug, copy.organisation_id, copy.title_fr) == ("essai-a", org.id, "Essai de A")
     assert [c.code for c in authoring_competences(db, copy)] == ["1.1", "1.2", "4.1"]
     items = db.scalars(select(Item).where(Item.organisation_id == org.id)).all()
-    assert result.items == len(items) == 11
+    assert result.items == len(items) == 12
     assert {i.status for i in items} == {ItemStatus.DRAFT}
     first = next(i for i in items if i.uid == "essai-a-1.1-001")
     assert first.extra == {"copied_from": "essai-1.1-001@1"}
     # The shipped items are untouched.
     shipped_items = db.scalars(select(Item).where(Item.organisation_id.is_(None))).all()
-    assert len(shipped_items) == 11 and {i.status for i in shipped_items} == {ItemStatus.VALIDATED}
-    assert item_authoring.validate_drafts(db, copy) == 11
+    assert len(shipped_items) == 12 and {i.status for i in shipped_items} == {ItemStatus.VALIDATED}
+    assert item_authoring.validate_drafts(db, copy) == 12
 
 
 def authoring_competences(db, framework):

@@ -80,6 +80,7 @@ EMPTY_FORM = {
     ItemType.MATCHING: ("incomplete_pairs", lambda body: f"pair-{_first(body, 'left')}"),
     ItemType.TASK_WEBMAIL: ("unknown_action", lambda body: "mailbox"),
     ItemType.TASK_FORM: ("form_empty", lambda body: f"field-{_first(body, 'fields')}"),
+    ItemType.TASK_PROCEDURE: ("procedure_unfinished", lambda body: "procedure"),
 }
 
 

@@ -54,7 +54,7 @@ def test_lines_come_strongest_first_with_the_frameworks_own_descriptors(dbsessio
         assert line.next_step == DESCRIPTORS[line.code].get(line.level + 1)
     assert any(line.can_do for line in shown.lines)  # the right answers reached some level
     assert shown.scale == max(level for levels in DESCRIPTORS.values() for level in levels)
-    assert shown.answered == len(session.responses) == 11
+    assert shown.answered == len(session.responses) == 12
     assert shown.assessment_title == "Découverte : une question de chaque sorte"
     assert shown.framework_title == SHIPPED["title"]["fr"]
     assert shown.colour == SHIPPED["colour"]

@@ -124,7 +124,7 @@ def test_credential_carries_levels_evidence_and_a_hashed_recipient(dbsession, se
             assert key not in levels
     evidence = signed["evidence"][0]
     assert evidence["name"] == "Découverte : une question de chaque sorte"
-    assert "11 questions" in evidence["narrative"]
+    assert "12 questions" in evidence["narrative"]
     # The name and the pseudonym stay out of what is signed (the proof, random base58, aside:
     # a short name can appear in it by chance).
     claims = json.dumps({k: v for k, v in signed.items() if k != "proof"}, ensure_ascii=False)

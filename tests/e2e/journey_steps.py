@@ -18,7 +18,7 @@ from assessments import checking
 from assessments.models import Item, ItemType
 
 Visit = Callable[[Page, str], None]
-TOUR_ITEMS = 11  # the demo's « Découverte » campaign: one item of each type
+TOUR_ITEMS = 12  # the demo's « Découverte » campaign: one item of each type
 
 
 def session_id(page: Page) -> int:
@@ -89,7 +89,35 @@ def answer_by_clicks(page: Page, item: Item, visit: Visit | None = None) -> None
     elif kind is ItemType.TASK_WEBMAIL:
         _answer_mail(page, item, response, visit or (lambda _page, _name: None))
         return
+    elif kind is ItemType.TASK_PROCEDURE:
+        _answer_procedure(page, item, response, visit or (lambda _page, _name: None))
+        submit = "Envoyer ma réponse"
     page.get_by_role("button", name=submit, exact=True).click()
+
+
+def _answer_procedure(page: Page, item: Item, response: dict, visit: Visit) -> None:
+    """Each screen of the path in turn: its choice or its fields, then « Continuer »; the
+    screens that show a message received on the phone pass through ``visit``."""
+    screens = {s["id"]: s for s in item.body["screens"]}
+    for screen_id, answer in response.items():
+        expect(page.locator("#ecran")).to_have_text(screens[screen_id]["title"])
+        if screens[screen_id].get("message"):
+            visit(page, f"démarche : écran « {screens[screen_id]['title']} »")
+        if isinstance(answer, str):
+            page.locator(f"#step-{screen_id}-{answer}").check()
+        else:
+            for name, value in answer.items():
+                field = next(f for f in screens[screen_id]["fields"] if f["id"] == name)
+                target = f"#step-{screen_id}-{name}"
+                if field.get("kind") == "select":
+                    page.locator(target).select_option(value)
+                elif field.get("kind") in ("radio", "checkbox"):
+                    for option in [value] if isinstance(value, str) else value:
+                        page.locator(f"{target}-{option}").check()
+                else:
+                    page.locator(target).fill(value)
+        page.get_by_role("button", name="Continuer", exact=True).click()
+    expect(page.get_by_role("heading", name="Vos réponses")).to_be_visible()
 
 
 def _answer_mail(page: Page, item: Item, response: dict, visit: Visit) -> None:

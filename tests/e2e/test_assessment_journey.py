@@ -169,9 +169,44 @@ def answer_by_keyboard(page, item: Item) -> None:
     elif kind is ItemType.TASK_WEBMAIL:
         answer_mail_by_keyboard(page, item, response)
         return
+    elif kind is ItemType.TASK_PROCEDURE:
+        answer_procedure_by_keyboard(page, item, response)
+        return
     press_button(
         page, "Envoyer le formulaire" if kind is ItemType.TASK_FORM else "Valider ma réponse"
     )
+
+
+def answer_procedure_by_keyboard(page, item: Item, response: dict) -> None:
+    """Walk the procedure screen by screen with the keyboard: arrows in a group of choices or
+    typing in the fields, Enter on « Continuer »; the focus lands on each new screen's title
+    (the link's anchor), then « Envoyer ma réponse » on the summary."""
+    screens = {s["id"]: s for s in item.body["screens"]}
+    for screen_id, answer in response.items():
+        screen = screens[screen_id]
+        assert page.locator("#ecran").inner_text() == screen["title"]
+        if isinstance(answer, str):
+            ids = [c["id"] for c in screen["choices"]]
+            choose_radio(page, f"step-{screen_id}", ids, answer)
+        else:
+            for field in screen["fields"]:
+                value = answer.get(field["id"])
+                target = f"step-{screen_id}-{field['id']}"
+                options = [o["id"] for o in field.get("options", [])]
+                if not value:
+                    continue
+                if field.get("kind") == "radio":
+                    choose_radio(page, target, options, value)
+                elif field.get("kind") == "checkbox":
+                    for option in value:
+                        tick(page, f"#{target}-{option}")
+                elif field.get("kind") == "select":
+                    select_by_arrows(page, f"#{target}", options.index(value) + 1)
+                else:
+                    type_into(page, f"#{target}", value)
+        press_button(page, "Continuer")
+    assert page.get_by_role("heading", name="Vos réponses").is_visible()
+    press_button(page, "Envoyer ma réponse")
 
 
 def answer_mail_by_keyboard(page, item: Item, response: dict) -> None:
@@ -226,8 +261,8 @@ def test_keyboard_only_journey_with_every_item_type(
         page.keyboard.press("Enter")
 
     seen = set()
-    for number in range(1, 12):
-        assert page.get_by_text(f"Question {number} sur 11").is_visible()
+    for number in range(1, 13):
+        assert page.get_by_text(f"Question {number} sur 12").is_visible()
         item = current_item(live_server, page)
         seen.add(ItemType(item.type))
         check_both_languages(page, assert_accessible, context)

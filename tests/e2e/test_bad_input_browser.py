@@ -174,7 +174,7 @@ def test_the_same_answer_sent_from_two_tabs_counts_once(
     assert submit(second, "Je ne sais pas", "/reponse") == 303
     expect(second.get_by_text("Cette réponse était déjà enregistrée.")).to_be_visible()
     assert answered(server, session_id) == done + 1
-    expect(first.locator("main")).to_contain_text(re.compile(r"Question \d+ sur 11"))
+    expect(first.locator("main")).to_contain_text(re.compile(r"Question \d+ sur 12"))
     assert first.locator("main h1").inner_text() == second.locator("main h1").inner_text()
     after = rows()
     assert after["Response"] - before["Response"] <= 1  # the next question, asked once

@@ -215,7 +215,7 @@ def test_whole_journey_on_a_desktop_with_page_weights(
     print("\nPage weights (bytes transferred, cache off):\n" + table)
     names = [row[0] for row in weights.rows]
     assert names[:3] == ["connexion", "accueil apprenant", "rejoindre"]
-    assert len([n for n in names if n.startswith("question ")]) == 11
+    assert len([n for n in names if n.startswith("question ")]) == 12
     assert all(count > 0 and 0 < html < total for _name, count, html, total in weights.rows)
 
 

@@ -147,13 +147,13 @@ def test_someone_elses_session_is_404_through_every_form_and_changes_nothing(
     assert rows() == before
     # The owner's question is still waiting for its answer.
     assert owner.post(f"{url}/reponse", data=answer).status_code == 303
-    assert "Question 2 sur 11" in text(owner.get(url))
+    assert "Question 2 sur 12" in text(owner.get(url))
 
 
 def test_the_last_answer_sent_twice_issues_the_badges_once(app, tour, client_as, rows):
     client = client_as("learner")
     url = start(client)
-    for _ in range(10):
+    for _ in range(11):
         assert client.post(f"{url}/reponse", data=right_answer(client, app, url)).status_code == 303
     last = right_answer(client, app, url)
     first = client.post(f"{url}/reponse", data=last)
@@ -189,7 +189,7 @@ def issued(app, tour, client_as):
 
     client = client_as("learner")
     url = start(client)
-    for _ in range(11):
+    for _ in range(12):
         client.post(f"{url}/reponse", data=right_answer(client, app, url))
     with app.app_context():
         credential = db.session.scalars(select(Credential).order_by(Credential.id)).first()

@@ -106,17 +106,17 @@ def test_learner_answers_every_item_type_and_earns_badges(app, tour, client_as):
     client = client_as("learner")
     url = start(client)
     seen = []
-    for number in range(1, 12):
+    for number in range(1, 13):
         page = client.get(url)
         assert page.status_code == 200
-        assert f"Question {number} sur 11" in text(page)
+        assert f"Question {number} sur 12" in text(page)
         item = current(app, url)
         seen.append(item.type)
         answered = post_answer(
             client, url, item, form_fields(item, checking.example_right_response(item))
         )
         assert answered.status_code == 303, text(answered)
-    assert set(seen) == set(ItemType)  # every type, the three practice tasks included
+    assert set(seen) == set(ItemType)  # every type, the four practice tasks included
     assert answered.headers["Location"].endswith("/resultats")
     assert all(status is AnswerStatus.OK for _t, status in statuses(app, session_id_of(url)))
 
@@ -153,7 +153,7 @@ def test_learner_answers_every_item_type_and_earns_badges(app, tour, client_as):
             assert build.identity_matches(subject["identifier"][0], learner.pseudonym, "systemId")
             assert learner.pseudonym not in credential.signed_json
             assert learner.display_name not in credential.signed_json
-            assert "11 questions" in signed["evidence"][0]["narrative"]
+            assert "12 questions" in signed["evidence"][0]["narrative"]
             described = {r["resultDescription"] for r in subject["result"]}
             assert not any(d.endswith(":referral") for d in described)  # orientation: never
             assert any(":competence:" in d for d in described)
@@ -169,7 +169,7 @@ def world_user(app) -> int:
 def test_results_page_is_idempotent_about_badges(app, tour, client_as, count_rows):
     client = client_as("learner")
     url = start(client)
-    for _ in range(11):
+    for _ in range(12):
         item = current(app, url)
         last = post_answer(client, url, item, {}, intent="skip")
     assert last.headers["Location"].endswith("/resultats")
@@ -182,7 +182,7 @@ def test_results_page_is_idempotent_about_badges(app, tour, client_as, count_row
 def test_one_real_answer_earns_the_completion_badge_once(app, tour, client_as, count_rows):
     client = client_as("learner")
     url = start(client)
-    for number in range(11):
+    for number in range(12):
         item = current(app, url)
         if number == 0:
             wrong = form_fields(item, checking.example_wrong_response(item))
@@ -205,7 +205,7 @@ def test_je_ne_sais_pas_is_a_normal_answer(app, tour, client_as):
     response = post_answer(client, url, first, {}, intent="skip")
     assert response.status_code == 303
     after = text(client.get(url))
-    assert "Question 2 sur 11" in after
+    assert "Question 2 sur 12" in after
     assert "Réponse enregistrée." in after
     for punishing in ("Faux", "Mauvaise réponse", "Erreur", "✗", "❌"):
         assert punishing not in after
@@ -220,8 +220,8 @@ def test_closing_the_browser_resumes_at_the_same_question(app, tour, client_as):
     fresh = client_as("learner")  # another browser, same person
     home = text(fresh.get("/apprenant/"))
     assert "Reprendre" in home and url in home
-    assert "1 questions faites sur 11" in home or "1 question" in home
-    assert "Question 2 sur 11" in text(fresh.get(url))
+    assert "1 questions faites sur 12" in home or "1 question" in home
+    assert "Question 2 sur 12" in text(fresh.get(url))
     # Joining again with the code resumes too, it does not start over.
     assert start(fresh) == url
 
@@ -337,7 +337,7 @@ def test_double_submit_is_counted_once_and_shows_the_next_item(app, tour, client
     assert second.headers["Location"] == first.headers["Location"]
     answered = [s for _t, s in statuses(app, session_id_of(url)) if s is not None]
     assert answered == [AnswerStatus.OK]
-    assert "Question 2 sur 11" in text(client.get(url))
+    assert "Question 2 sur 12" in text(client.get(url))
 
 
 def test_answer_to_an_item_not_asked_is_refused_clearly(app, tour, client_as):
@@ -355,7 +355,7 @@ def test_answer_to_an_item_not_asked_is_refused_clearly(app, tour, client_as):
     )
     assert response.status_code == 400
     assert "ne fait pas partie de votre évaluation" in text(response)
-    assert "Question 1 sur 11" in text(response)
+    assert "Question 1 sur 12" in text(response)
     assert all(s is None for _t, s in statuses(app, session_id_of(url)))
 
 
@@ -364,7 +364,7 @@ def test_answer_after_the_session_ended_shows_the_results(app, tour, client_as):
     url = start(client)
     first = current(app, url)
     page = client.get(url).get_data(as_text=True)
-    for _ in range(11):
+    for _ in range(12):
         post_answer(client, url, current(app, url), {}, intent="skip")
     late = client.post(
         f"{url}/reponse", data={"csrf_token": token(page), "item_id": str(first.id), "choice": "a"}
@@ -374,7 +374,7 @@ def test_answer_after_the_session_ended_shows_the_results(app, tour, client_as):
 
 
 def _advance_to(app, client, url: str, kind: ItemType) -> Item:
-    for _ in range(11):
+    for _ in range(12):
         item = current(app, url)
         if item.type == kind:
             return item
@@ -406,6 +406,8 @@ def _advance_to(app, client, url: str, kind: ItemType) -> Item:
             "to",
         ),
         (ItemType.TASK_FORM, {}, "Remplissez le formulaire", "field-nom"),
+        (ItemType.TASK_PROCEDURE, {}, "Allez jusqu'au bout de la démarche", "procedure"),
+        (ItemType.TASK_PROCEDURE, {"step-accueil": "zzz"}, "Ce choix n'existe pas", "procedure"),
     ],
 )
 def test_malformed_answer_rerenders_the_item_with_a_linked_french_error(
@@ -551,10 +553,10 @@ def test_item_and_results_pages_in_english(app, tour, client_as):
     client.set_cookie("jalon_lang", "en")
     url = start(client)
     page = text(client.get(url))
-    assert "Question 1 of 11" in page
+    assert "Question 1 of 12" in page
     assert "I don't know" in page
     assert 'lang="fr"' in page  # the item itself stays French, marked so for screen readers
-    for _ in range(11):
+    for _ in range(12):
         post_answer(client, url, current(app, url), {}, intent="skip")
     results = text(client.get(f"{url}/resultats"))
     assert "My results" in results and "What you can do" in results
@@ -563,7 +565,7 @@ def test_item_and_results_pages_in_english(app, tour, client_as):
 def test_finished_sessions_are_listed_with_their_results(app, tour, client_as):
     client = client_as("learner")
     url = start(client)
-    for _ in range(11):
+    for _ in range(12):
         post_answer(client, url, current(app, url), {}, intent="skip")
     home = text(client.get("/apprenant/"))
     assert "Voir mes résultats" in home and f"{url}/resultats" in home

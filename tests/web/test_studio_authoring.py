@@ -11,7 +11,15 @@ from html.parser import HTMLParser
 
 from sqlalchemy import func, select
 
-from assessments.models import Competence, Domain, Framework, Item, ItemStatus, ItemVersion
+from assessments.models import (
+    Competence,
+    Domain,
+    Framework,
+    Item,
+    ItemStatus,
+    ItemType,
+    ItemVersion,
+)
 from learners.models import AuditEvent
 from tests.web.forms import csrf_token, submit, text
 
@@ -323,7 +331,7 @@ def test_copying_a_shipped_framework_gives_drafts_to_validate(app, world, client
     assert response.status_code == 303
     copy_url = response.headers["Location"]
     page = text(client.get(copy_url))
-    assert "Copie créée : 11 question(s) en brouillon" in page and "11 brouillon" in page
+    assert "Copie créée : 12 question(s) en brouillon" in page and "12 brouillon" in page
     response = submit(client, f"{copy_url}/valider-brouillons", {})
     assert response.status_code == 303
     with app.app_context():
@@ -562,11 +570,22 @@ TASKS = {
         {"action": "forward", "message": "m1", "to": ["conseil@exemple.fr"], "attachments": ["cv-dupont-pdf"],
          "body_contains": ["CV"]},
     ),
+    "task_procedure": (
+        {"situation": "Connectez-vous avec FranceConnect.",
+         "screens": '[{"id": "s1", "site": "franceconnect.gouv.fr", "title": "Choisir un compte", '
+                    '"choices": [{"id": "ameli", "text": "ameli.fr"}, {"id": "msa", "text": "MSA"}]}]',
+         "procedure_key": '{"s1": "ameli"}'},
+        {"situation": "Connectez-vous avec FranceConnect.", "screens": [
+            {"id": "s1", "site": "franceconnect.gouv.fr", "title": "Choisir un compte",
+             "choices": [{"id": "ameli", "text": "ameli.fr"}, {"id": "msa", "text": "MSA"}]}]},
+        {"s1": "ameli"},
+    ),
 }  # fmt: skip
 TASKS_BROKEN = {
     "task_phishing": ({"samples-0-scam": "y"}, "Écrivez au moins un exemple"),
     "task_form": ({"form_fields-0-label": "Situation", "form_fields-0-kind": "radio"}, "besoin d'options"),
     "task_webmail": ({"messages-0-sender": "a@exemple.fr", "action": "forward", "attach": "absent.pdf"}, "doivent exister"),
+    "task_procedure": ({"screens": '[{"id": "s1",', "procedure_key": "{}"}, "JSON valide (ligne 1)"),
 }  # fmt: skip
 
 
@@ -609,7 +628,7 @@ def test_every_type_of_item_comes_back_unchanged_through_its_form(app, world, cl
         }
         copy_id = copy.id
     client = client_as("trainer")
-    assert len({kind for kind, _, _ in items.values()}) == 11
+    assert len({kind for kind, _, _ in items.values()}) == len(ItemType)
     for item_id, (kind, body, key) in items.items():
         url = f"/organisations/{world.org_a}/referentiels/{copy_id}/questions/{item_id}"
         page = client.get(url)

@@ -139,6 +139,17 @@ def test_preview_of_the_mailbox_opens_messages_with_links_to_the_preview(essai, 
     assert 'name="mail_action" value="forward"' in html
 
 
+def test_preview_of_a_procedure_walks_its_screens_with_links_to_the_preview(essai, client_as):
+    url = f"{essai}/essai-4.1-004"
+    html = client_as("trainer").get(f"{url}?step-s1=fc").get_data(as_text=True)
+    assert "Choisir un compte" in html and "Écran 2" in html
+    assert f'action="{url}#ecran"' in html  # « Continuer » stays on the preview
+    assert '<input type="hidden" name="step-s1" value="fc">' in html
+    assert f'href="{url}#ecran"' in html  # back to the first screen
+    first = client_as("trainer").get(f"{url}?ecran=s1").get_data(as_text=True)
+    assert "Choisissez une réponse pour continuer." in first
+
+
 def _check(client, url: str, fields: dict, intent: str | None = "answer"):
     data = {"csrf_token": token(client.get(url).get_data(as_text=True)), **fields}
     if intent:
@@ -272,16 +283,16 @@ def test_calibrate_runs_as_a_job_stores_each_items_fit_and_is_journaled(app, wor
     shown = text(job_page)
     assert job_page.status_code == 200
     assert "Terminé." in shown
-    assert "660 réponses de 60 passations lues." in shown
+    assert "720 réponses de 60 passations lues." in shown
     # Shipped items stay read-only: they are the anchors that fix the scale, not re-estimated.
     assert "0 items calibrés" in shown
     assert "0 items de votre structure mis à jour." in shown
-    assert "Échelle fixée par 11 items livrés (ancrage)" in shown
+    assert "Échelle fixée par 12 items livrés (ancrage)" in shown
     from web.database import db
 
     with app.app_context():
         fits = db.session.scalars(select(ItemFit)).all()
-        assert len(fits) == 11
+        assert len(fits) == 12
         assert {f.organisation_id for f in fits} == {world.org_a}
         assert not any(f.applied for f in fits)
         assert all(item.calibrated_at is None for item in db.session.scalars(select(Item)))

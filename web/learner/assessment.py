@@ -92,6 +92,13 @@ RESPONSE_MESSAGES = {
     "form_empty": _l("Remplissez le formulaire, ou choisissez « Je ne sais pas »."),
     "message_not_opened": _l("Ouvrez un message, puis appuyez sur « J'ai terminé »."),
     "address_missing": _l("Écrivez l'adresse du destinataire, par exemple : nom@mail.example."),
+    "procedure_expected": _l("Faites la démarche, écran par écran."),
+    "procedure_unfinished": _l(
+        "Allez jusqu'au bout de la démarche, ou choisissez « Je ne sais pas »."
+    ),
+    "step_choice_expected": _l("Choisissez une réponse sur chaque écran de la démarche."),
+    "step_empty": _l("Remplissez au moins une case sur chaque écran de la démarche."),
+    "unknown_step": _l("Cet écran ne fait pas partie de la démarche. Recommencez la démarche."),
 }
 
 

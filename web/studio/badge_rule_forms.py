@@ -46,6 +46,7 @@ PRACTICE_CHOICES = [
     SelectChoice("task_webmail", _l("Un courriel (messagerie simulée)")),
     SelectChoice("task_form", _l("Un formulaire en ligne (démarche simulée)")),
     SelectChoice("task_phishing", _l("Repérer une arnaque")),
+    SelectChoice("task_procedure", _l("Une démarche en ligne de bout en bout (écran par écran)")),
 ]
 LEVELS = [SelectChoice("", "—")] + [SelectChoice(str(n), str(n)) for n in range(1, 9)]
 COUNTS = [SelectChoice("", "—")] + [SelectChoice(str(n), str(n)) for n in range(1, 17)]

@@ -25,6 +25,7 @@ TYPE_LABELS = {
     ItemType.TASK_WEBMAIL: _l("Mise en situation : messagerie"),
     ItemType.TASK_FORM: _l("Mise en situation : formulaire"),
     ItemType.TASK_PHISHING: _l("Mise en situation : arnaques"),
+    ItemType.TASK_PROCEDURE: _l("Mise en situation : démarche écran par écran"),
 }
 STATUS_LABELS = {
     ItemStatus.DRAFT: _l("Brouillon"),

@@ -59,6 +59,7 @@ REASONS = {
         "Pièces jointes « %(given)s » ; pièces jointes attendues : « %(expected)s »."
     ),
     "mail_words_missing": _l("Le message ne contient pas ces mots : %(words)s."),
+    "step_not_reached": _l("cet écran n'a pas été atteint : un choix d'avant a mené ailleurs."),
 }
 
 MAIL_ACTIONS = {

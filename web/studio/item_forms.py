@@ -31,7 +31,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from assessments.models import ItemType
@@ -58,6 +58,7 @@ TYPE_NAMES = {
     ItemType.TASK_WEBMAIL: _l("Mise en situation : messagerie"),
     ItemType.TASK_FORM: _l("Mise en situation : formulaire"),
     ItemType.TASK_PHISHING: _l("Mise en situation : repérer l'arnaque"),
+    ItemType.TASK_PROCEDURE: _l("Mise en situation : démarche écran par écran"),
 }
 
 
@@ -1035,6 +1036,76 @@ def _named(text: str | None, known: dict[str, str], taken: set[str], prefix: str
     return [{"id": e["id"], "name": e["text"]} for e in _entries(text, known, taken, prefix)]
 
 
+def _json_text(field: Any, expected: type, what: str) -> Any:
+    """The JSON a trainer wrote in ``field``, as ``expected``; ``ValidationError`` in French
+    (with the line) when it is not."""
+    try:
+        value = json.loads(field.data or "")
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            _l(
+                "Ce n'est pas du JSON valide (ligne %(line)s) : %(error)s",
+                line=error.lineno,
+                error=error.msg,
+            )
+        ) from None
+    if not isinstance(value, expected):
+        raise ValidationError(what)
+    return value
+
+
+class TaskProcedureForm(ItemForm):
+    """A procedure is a small graph of screens: written as JSON (FORMAT.md, « task_procedure »),
+    checked by the import's rules, tried out in the preview screen by screen."""
+
+    kind = ItemType.TASK_PROCEDURE
+    situation = TextAreaField(
+        _l("La situation : ce que la personne sait et doit faire (facultatif)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    screens = TextAreaField(
+        _l("Les écrans, en JSON"),
+        validators=[InputRequired(_l("Écrivez au moins un écran."))],
+        render_kw={"rows": 16, "spellcheck": "false"},
+        description=_l(
+            'Une liste : [{"id": "s1", "site": "franceconnect.gouv.fr", "title": "…", '
+            '"choices": [{"id": "a", "text": "…", "next": "s2"}]}, …]. Un écran a des choix '
+            "(chacun mène à son écran suivant) ou des champs (et un écran suivant) ; sans "
+            "écran suivant, la démarche s'arrête. Voir FORMAT.md."
+        ),
+    )
+    procedure_key = TextAreaField(
+        _l("Les bonnes réponses, en JSON"),
+        validators=[InputRequired(_l("Écrivez les bonnes réponses."))],
+        render_kw={"rows": 6, "spellcheck": "false"},
+        description=_l(
+            'Un objet écran → réponse : {"s1": "a", "s3": {"code": ["482913"]}}. Un choix : '
+            "son identifiant ; des champs : les valeurs acceptées de chacun."
+        ),
+    )
+    KEY_FIELD = "procedure_key"
+
+    def validate_screens(self, field: Any) -> None:
+        _json_text(field, list, str(_l("Les écrans sont une liste : [ {…}, {…} ].")))
+
+    def validate_procedure_key(self, field: Any) -> None:
+        _json_text(field, dict, str(_l('Les bonnes réponses sont un objet : {"s1": "a"}.')))
+
+    def body_and_key(self) -> tuple[Any, Any]:
+        body: dict[str, Any] = {"screens": json.loads(self.screens.data)}
+        if (self.situation.data or "").strip():
+            body = {"situation": self.situation.data.strip(), **body}
+        return body, json.loads(self.procedure_key.data)
+
+    def load_body_and_key(self, body: Mapping[str, Any], key: Any) -> None:
+        self.situation.data = body.get("situation")
+        self.screens.data = json.dumps(body.get("screens") or [], ensure_ascii=False, indent=2)
+        self.procedure_key.data = json.dumps(key or {}, ensure_ascii=False, indent=2)
+
+    def body_field(self, path: str) -> Any:
+        return self.screens if path.startswith("body") else self.procedure_key
+
+
 FORMS: dict[ItemType, type[ItemForm]] = {
     ItemType.QCU: QcuForm,
     ItemType.QCM: QcmForm,
@@ -1047,6 +1118,7 @@ FORMS: dict[ItemType, type[ItemForm]] = {
     ItemType.TASK_PHISHING: TaskPhishingForm,
     ItemType.TASK_FORM: TaskFormForm,
     ItemType.TASK_WEBMAIL: TaskWebmailForm,
+    ItemType.TASK_PROCEDURE: TaskProcedureForm,
 }
 
 

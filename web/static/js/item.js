@@ -1,6 +1,7 @@
 // The assessment journey's enhancements. Everything works without this file: it adds move
-// up / down buttons to ordering items, reads the question aloud, and shows an item's timer
-// (with a pause button when the learner asked for more time). CSP: no inline script anywhere.
+// up / down buttons to ordering items, reads the question aloud, shows an item's timer
+// (with a pause button when the learner asked for more time) and puts the focus on a practice
+// procedure's new screen. CSP: no inline script anywhere.
 "use strict";
 
 (() => {
@@ -179,5 +180,9 @@
     if (speak) setupSpeech(speak);
     const timer = document.querySelector(".timer-remaining");
     if (timer) setupTimer(timer);
+    // A practice procedure's next screen: the focus goes to its title, so a screen reader
+    // says where the person now is (the link's #ecran alone only scrolls there).
+    const screen = window.location.hash === "#ecran" && document.getElementById("ecran");
+    if (screen) screen.focus();
   });
 })();
