@@ -48,7 +48,7 @@ class DemoAssessment:
 
 
 ASSESSMENTS = (
-    DemoAssessment("PREM", "premiers-pas", "Premiers pas numériques", min_items=10, max_items=20),
+    DemoAssessment("PREM", "premiers-pas", "Premiers pas numériques", min_items=10, max_items=24),
     DemoAssessment("CRCN", "crcn", "Compétences numériques (CRCN)", min_items=16, max_items=32),
     DemoAssessment("DEVW", "dev-web", "Développeur·euse web : les bases"),
     DemoAssessment("FTTH", "fibre-optique", "Technicien·ne fibre optique : les bases"),

@@ -5,12 +5,19 @@ Levels come from the framework's cut points (``engine.level_for``); a competence
 8 points per level reached plus the progress towards the next (``engine.competence_score``),
 the total is their sum. A level is never higher than the hardest item the assessment could
 ask in that competence: we do not certify what we could not observe.
+
+The beginner diagnostic's orientation is the band of the general ability, except « autonome »
+where the framework names an ``autonome_requires`` rule (:class:`AutonomeRule`): then every
+competence must reach the diagnostic's top level with enough evidence and each practice task
+kind must be answered right, since « autonome » says the person does each thing alone
+(:func:`orientation`, adaptive sessions). A fixed set of questions keeps the proportion right
+FORMAT.md defines.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,21 +110,15 @@ class AutonomeRule:
 
 def autonome_gaps(
     rule: AutonomeRule,
-    answers: Sequence[Answered],
+    estimates: Mapping[str, engine.CompetenceEstimate],
+    right_kinds: Iterable[str],
     assessed: Sequence[str],
     cut_points: Sequence[float],
-    estimate: engine.Estimate,
 ) -> list[str]:
     """What keeps a session from « autonome »: the ``assessed`` competences (codes, in that
-    order) whose answers do not show the rule's level with its confidence, then the practice
-    kinds without a right answer. Empty: autonome."""
-    estimates = engine.per_competence_estimates(
-        [a.correct for a in answers],
-        [a.a for a in answers],
-        [a.b for a in answers],
-        [a.competence for a in answers],
-        global_theta=estimate.theta,
-    )
+    order) whose ``estimates`` (the session's per-competence estimates, as stored) do not show
+    the rule's level, then the practice kinds missing from ``right_kinds`` (the types of the
+    items answered right). Empty: autonome."""
     cut = rule.cut(cut_points)
     gaps, chances = [], []
     for code in assessed:
@@ -126,14 +127,14 @@ def autonome_gaps(
             gaps.append(code)
         else:
             chances.append((code, _above(found.theta, found.se, cut)))
-    # Every competence must hold at once: the joint probability (the competences' own
-    # posteriors are independent given the general level) must reach the confidence; the
-    # least sure competences are named until what is left would.
+    # Every competence must hold at once: the joint probability (the competences' posteriors
+    # are independent given the general level) must reach the confidence; the least sure
+    # competences are named until what is left would.
     chances.sort(key=lambda pair: pair[1])
     while chances and math.prod(p for _, p in chances) < rule.confidence:
         gaps.append(chances.pop(0)[0])
     gaps.sort(key=list(assessed).index)
-    right = {a.kind for a in answers if a.correct}
+    right = set(right_kinds)
     gaps.extend(kind for kind in rule.practice if kind not in right)
     return gaps
 
@@ -159,7 +160,15 @@ def orientation(
     rule = AutonomeRule.of(framework.referral)
     if rule is None or not answers:
         return band
-    if not autonome_gaps(rule, answers, assessed, framework.cut_points, estimate):
+    estimates = engine.per_competence_estimates(
+        [a.correct for a in answers],
+        [a.a for a in answers],
+        [a.b for a in answers],
+        [a.competence for a in answers],
+        global_theta=estimate.theta,
+    )  # as ``score`` stores them
+    right = {a.kind for a in answers if a.correct and a.kind}
+    if not autonome_gaps(rule, estimates, right, assessed, framework.cut_points):
         return Referral.AUTONOME
     return Referral.A_ACCOMPAGNER if band == Referral.AUTONOME else band
 
