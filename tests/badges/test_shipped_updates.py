@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from assessments import checking, sessions
@@ -115,3 +114,21 @@ def test_a_row_from_before_the_hash_is_updated_only_if_a_release_shipped_it(dbse
     assert changes == {tremplin.id: "updated", lien.id: "kept"}
     entry = next(e for e in shipped.shipped_achievements() if e["name"] == AUTONOME)
     assert achievement(dbsession, tremplin, AUTONOME).award_rules == entry["rule"]
+
+
+def test_db_upgrade_says_which_shipped_badges_it_updated(app, monkeypatch):
+    from web.cli.db import db as db_group
+    from web.database import db
+
+    with app.app_context():
+        make_issuer(db.session, shipped=True)
+        db.session.commit()
+    current = {e["slug"]: e for e in shipped.shipped_achievements()}
+    rule = stronger(current["premiers-pas-autonome"])
+    next_release(monkeypatch, **{"premiers-pas-autonome": {"rule": rule}})
+    done = app.test_cli_runner().invoke(db_group, ["upgrade"])
+    assert done.exit_code == 0, done.output
+    assert f"Badge livré « {AUTONOME} » (Association Tremplin) : mis à jour." in done.output
+    assert "Badges livrés : 1 mis à jour." in done.output
+    again = app.test_cli_runner().invoke(db_group, ["upgrade"])
+    assert "Badges livrés : 0 mis à jour." in again.output
