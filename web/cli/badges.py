@@ -149,7 +149,7 @@ def print_shipped_updates(session: Any) -> None:
     words = {
         "created": "installé",
         "updated": "mis à jour",
-        "new_version": "mis à jour (nouvelle version ; les badges déjà délivrés restent tels quels)",
+        "new_version": "mis à jour (nouvelle version ; les badges délivrés restent tels quels)",
         "kept": "laissé tel quel : modifié par l'organisme",
     }
     for change in changes:
