@@ -292,6 +292,41 @@ def _check_referral(c: Checker, referral: Any) -> None:
         c.add("referral.thresholds", "proportions strictement entre 0 et 1 attendues")
     elif thresholds["autonome"] <= thresholds["a_accompagner"]:
         c.add("referral.thresholds.autonome", "doit être plus grand que a_accompagner")
+    if "autonome_requires" in referral:
+        _check_autonome_requires(c, referral["autonome_requires"])
+
+
+PRACTICE_KINDS = ("task_webmail", "task_form", "task_phishing")
+
+
+def _check_autonome_requires(c: Checker, rule: Any) -> None:
+    """What « autonome » asks of each competence (``scoring.AutonomeRule``)."""
+    path = "referral.autonome_requires"
+    if not isinstance(rule, Mapping):
+        c.add(
+            path,
+            'objet {"level": 3, "confidence": 0.95, "min_answers": 4, "practice": […]} attendu',
+        )
+        return
+    unknown = sorted(set(rule) - {"level", "confidence", "min_answers", "practice"})
+    if unknown:
+        c.add(f"{path}.{unknown[0]}", "champ inconnu")
+    level = rule.get("level", 3)
+    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 8:
+        c.add(f"{path}.level", "niveau entier de 1 à 8 attendu")
+    confidence = rule.get("confidence", 0.95)
+    if not _number(confidence) or not 0.5 <= confidence < 1:
+        c.add(f"{path}.confidence", "probabilité entre 0,5 et 1 (exclu) attendue")
+    answers = rule.get("min_answers", 4)
+    if not isinstance(answers, int) or isinstance(answers, bool) or not 1 <= answers <= 20:
+        c.add(f"{path}.min_answers", "nombre entier de 1 à 20 attendu")
+    practice = rule.get("practice", [])
+    if (
+        not isinstance(practice, list)
+        or any(p not in PRACTICE_KINDS for p in practice)
+        or len(set(practice)) != len(practice)
+    ):
+        c.add(f"{path}.practice", f"liste sans doublon parmi : {', '.join(PRACTICE_KINDS)}")
 
 
 def _iso_date(value: Any) -> bool:

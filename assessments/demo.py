@@ -46,11 +46,24 @@ class DemoAssessment:
     min_items: int = 10
     max_items: int = 24
     items: tuple[str, ...] | None = None
+    competences: tuple[str, ...] | None = None  # a campaign targeted at some competences
 
 
 ASSESSMENTS = (
-    DemoAssessment("PREM", "premiers-pas", "Premiers pas numériques", min_items=10, max_items=20),
+    DemoAssessment("PREM", "premiers-pas", "Premiers pas numériques", min_items=10, max_items=24),
     DemoAssessment("CRCN", "crcn", "Compétences numériques (CRCN)", min_items=16, max_items=32),
+    # Targeted at the competences of one per-competence badge (« Sécurité numérique — Novice
+    # (CRCN) »: 4.1 and 4.2), so a session gathers the answers per competence its evidence rule
+    # asks; the results page's advice (« Pour obtenir ce badge, passez l'évaluation … ») names
+    # it when a whole-framework session did not.
+    DemoAssessment(
+        "SECU",
+        "crcn",
+        "Sécurité numérique (CRCN 4.1 et 4.2) : évaluation ciblée pour le badge",
+        min_items=16,
+        max_items=24,
+        competences=("4.1", "4.2"),
+    ),
     DemoAssessment("DEVW", "dev-web", "Développeur·euse web : les bases"),
     DemoAssessment("FTTH", "fibre-optique", "Technicien·ne fibre optique : les bases"),
     DemoAssessment("DATA", "data-analyste", "Data analyste : les bases"),
@@ -148,6 +161,7 @@ def _assessment(db: Session, spec: DemoAssessment, organisation: Organisation) -
         get_framework(db, spec.framework),
         spec.title,
         mode=spec.mode,
+        competence_codes=spec.competences,
         item_uids=spec.items,
         min_items=spec.min_items,
         max_items=spec.max_items,

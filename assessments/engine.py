@@ -360,6 +360,10 @@ class StoppingRule:
     ``min_per_competence`` is the per-competence stopping rule: before ``max_items``, the test
     does not stop until every targeted competence that still has items got that many answers,
     so a campaign targeted at a badge's competences gathers the evidence its award rule asks.
+    With ``evidence_from`` (an ability), that rule and the test's required groups hold only
+    while the ability may still be at least that high (more than ``1 - band_confidence`` of
+    the posterior above it): the beginner diagnostic gathers the evidence « autonome » needs
+    from those who may be autonome, and lets a beginner stop early.
     """
 
     max_items: int | None = 30
@@ -368,6 +372,7 @@ class StoppingRule:
     bands: Bands | None = None
     band_confidence: float = 0.9
     min_per_competence: int = 0
+    evidence_from: float | None = None
 
     def __post_init__(self) -> None:
         if self.max_items is None and self.se_threshold is None and self.bands is None:
@@ -382,6 +387,15 @@ class StoppingRule:
             raise ValueError("band_confidence must be in (0.5, 1]")
         if self.min_per_competence < 0:
             raise ValueError("min_per_competence must not be negative")
+        if self.evidence_from is not None and not math.isfinite(self.evidence_from):
+            raise ValueError("evidence_from must be a number")
+
+    def wants_evidence(self, estimate: Estimate) -> bool:
+        """Whether the per-competence minimum and the required groups still apply."""
+        if self.evidence_from is None:
+            return True
+        above = float(estimate.posterior[estimate.grid >= self.evidence_from].sum())
+        return above > 1.0 - self.band_confidence
 
     def is_met(self, answered: int, estimate: Estimate) -> bool:
         """True when the test may end after ``answered`` items with this estimate."""
@@ -410,7 +424,11 @@ class AdaptiveTest:
 
     ``targets`` limits the test to some competences (labels); ``allowed`` is an optional boolean
     mask over the bank (e.g. accessible items only); ``exposure`` gives the observed use of
-    each item for the restriction (see :data:`CAMPAIGN_RULES`). Item references are bank indexes.
+    each item for the restriction (see :data:`CAMPAIGN_RULES`). ``required`` lists groups of
+    items (boolean masks over the bank, e.g. each kind of practice task) of which the test asks
+    one each before it ends: when the test would stop, or when the items left only just cover
+    the groups not yet asked, the next item comes from one of those groups. Item references are
+    bank indexes.
     """
 
     def __init__(
@@ -423,6 +441,7 @@ class AdaptiveTest:
         targets: Iterable[str] | None = None,
         allowed: np.ndarray | None = None,
         exposure: ExposureCounts | None = None,
+        required: Sequence[np.ndarray] = (),
     ) -> None:
         self.bank = bank
         self.exposure = exposure
@@ -443,6 +462,7 @@ class AdaptiveTest:
         if allowed is not None:
             open_items &= np.asarray(allowed, dtype=bool)
         self._open = open_items  # items that may still be asked
+        self._required = [np.asarray(group, dtype=bool) for group in required]
         self._left = np.bincount(bank.competence[open_items], minlength=n_comp)
         self._asked_per_comp = np.zeros(n_comp, dtype=np.intp)
         self._last_comp = -1
@@ -478,15 +498,35 @@ class AdaptiveTest:
         maximum = self.stopping.max_items
         if maximum is not None and answered >= maximum:
             return True
-        if self._evidence_short():
+        if self._evidence_short() or self._groups_wanted():
             return False
         return self.stopping.is_met(answered, self.estimate)
+
+    def _groups_missing(self) -> np.ndarray:
+        """Open items of the required groups none of whose items was asked yet."""
+        missing = np.zeros(len(self.bank), dtype=bool)
+        for group in self._required:
+            if not (group & self._asked).any():
+                missing |= group & self._open
+        return missing
+
+    def _groups_wanted(self) -> bool:
+        return (
+            bool(self._required)
+            and self._groups_missing().any()
+            and self.stopping.wants_evidence(self.estimate)
+        )
+
+    def _unasked_groups(self) -> int:
+        return sum(
+            1 for g in self._required if not (g & self._asked).any() and (g & self._open).any()
+        )
 
     def _evidence_short(self) -> bool:
         """A targeted competence with items left has fewer answers than the stopping rule's
         ``min_per_competence``."""
         wanted = self.stopping.min_per_competence
-        if not wanted:
+        if not wanted or not self.stopping.wants_evidence(self.estimate):
             return False
         short = self.targeted & (self._left > 0) & (self._asked_per_comp < wanted)
         return bool(short.any())
@@ -521,6 +561,8 @@ class AdaptiveTest:
             return None
         allowed = self._allowed_competences()
         eligible = self._open & allowed[self.bank.competence]
+        if self._required and self._must_ask_group():
+            eligible = self._groups_missing()
         z = self.bank.a * (self.estimate.theta - self.bank.b)
         p = expit(z)
         info = self._a2 * p * (1.0 - p)
@@ -535,6 +577,18 @@ class AdaptiveTest:
         cumulative = np.cumsum(weights)
         rank = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
         return int(best[min(rank, top - 1)])
+
+    def _must_ask_group(self) -> bool:
+        """A required group is still to ask and the test would stop without it, or the items
+        left just cover the groups still to ask."""
+        waiting = self._unasked_groups()
+        if not waiting or not self.stopping.wants_evidence(self.estimate):
+            return False
+        answered = len(self.items)
+        maximum = self.stopping.max_items
+        if maximum is not None and maximum - answered <= waiting:
+            return True
+        return not self._evidence_short() and self.stopping.is_met(answered, self.estimate)
 
     def _progressive_restricted(
         self, eligible: np.ndarray, info: np.ndarray, cap: float, rng: np.random.Generator

@@ -45,6 +45,7 @@ class Candidate:
     a: float
     b: float
     code: str
+    kind: str  # the item type (the practice tasks a referral campaign asks)
     usable: bool  # validated, and accessible when the assessment asks for it
     order: tuple[int, int]  # the competence's place in its framework (position, id)
 
@@ -55,6 +56,7 @@ CANDIDATE_COLUMNS = (
     Item.level,
     Item.a,
     Item.b,
+    Item.type,
     Competence.code,
     Competence.position,
     Competence.id.label("competence_id"),
@@ -73,6 +75,7 @@ def to_candidates(rows: Sequence[Row[Any]], accessible_only: bool) -> list[Candi
             a=row.a,
             b=row.b,
             code=row.code,
+            kind=row.type.value,
             order=(row.position, row.competence_id),
             usable=row.status == ItemStatus.VALIDATED
             and (

@@ -9,17 +9,22 @@ Badges are the ``badges`` package's business and are not here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from assessments import engine, scoring
 from assessments.models import (
+    AnswerStatus,
     AssessmentSession,
     Competence,
     CompetenceResult,
     FrameworkKind,
+    Item,
     LevelDescriptor,
+    Referral,
+    Response,
 )
 
 # The colour of a framework that names none (the platform's blue, AA contrast on white).
@@ -50,6 +55,11 @@ class ReferralAdvice:
     code: str
     label: str
     next_steps: str
+    # « À accompagner » where the framework asks « autonome » of each competence: the
+    # competences (titles) and practice task kinds the session did not show, so the page can
+    # say why.
+    not_shown: tuple[str, ...] = ()
+    practice_not_shown: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,9 @@ def _scale(db: Session, framework_id: int) -> int:
     return max(highest or DEFAULT_SCALE, 1)
 
 
-def _referral(session: AssessmentSession, locale: str) -> ReferralAdvice | None:
+def _referral(
+    db: Session, session: AssessmentSession, locale: str, lines: tuple[CompetenceLine, ...]
+) -> ReferralAdvice | None:
     framework = session.campaign.assessment.framework
     if framework.kind != FrameworkKind.REFERRAL or session.referral is None:
         return None
@@ -112,10 +124,44 @@ def _referral(session: AssessmentSession, locale: str) -> ReferralAdvice | None:
     code = session.referral.value
     label = (data.get("labels") or {}).get(code, {})
     steps = (data.get("next_steps") or {}).get(code, {})
-    return ReferralAdvice(
+    advice = ReferralAdvice(
         code=code,
         label=localised(label.get("fr"), label.get("en"), locale) or code,
         next_steps=localised(steps.get("fr"), steps.get("en"), locale),
+    )
+    rule = scoring.AutonomeRule.of(data)
+    if rule is None or session.referral != Referral.A_ACCOMPAGNER:
+        return advice  # a beginner's next step is the workshop, not a list of what is missing
+    gaps = _autonome_gaps(db, session, rule, framework.cut_points)
+    titles = {line.code: line.title for line in lines}
+    return replace(
+        advice,
+        not_shown=tuple(titles[g] for g in gaps if g in titles),
+        practice_not_shown=tuple(g for g in gaps if g in rule.practice),
+    )
+
+
+def _autonome_gaps(
+    db: Session, session: AssessmentSession, rule: scoring.AutonomeRule, cut_points: list[float]
+) -> list[str]:
+    """What the stored results did not show of « autonome » (``scoring.autonome_gaps``)."""
+    stored = db.execute(
+        select(
+            Competence.code, CompetenceResult.theta, CompetenceResult.se, CompetenceResult.answered
+        )
+        .join(Competence, Competence.id == CompetenceResult.competence_id)
+        .where(CompetenceResult.session_id == session.id)
+        .order_by(Competence.position, Competence.id)
+    ).all()
+    right = db.scalars(
+        select(Item.type)
+        .join(Response, Response.item_id == Item.id)
+        .where(Response.session_id == session.id, Response.status == AnswerStatus.OK)
+        .distinct()
+    )
+    estimates = {c: engine.CompetenceEstimate(t, s, n) for c, t, s, n in stored}
+    return scoring.autonome_gaps(
+        rule, estimates, {kind.value for kind in right}, [row[0] for row in stored], cut_points
     )
 
 
@@ -125,12 +171,13 @@ def results(db: Session, session: AssessmentSession, locale: str) -> SessionResu
         raise SessionNotFinished(session.id)
     assessment = session.campaign.assessment
     framework = assessment.framework
+    lines = _lines(db, session, locale)
     return SessionResults(
         assessment_title=assessment.title,
         framework_title=localised(framework.title_fr, framework.title_en, locale),
         colour=framework.colour or DEFAULT_COLOUR,
         scale=_scale(db, framework.id),
-        lines=_lines(db, session, locale),
-        referral=_referral(session, locale),
+        lines=lines,
+        referral=_referral(db, session, locale, lines),
         answered=sum(1 for r in session.responses if r.status is not None),
     )

@@ -5,12 +5,23 @@ Levels come from the framework's cut points (``engine.level_for``); a competence
 8 points per level reached plus the progress towards the next (``engine.competence_score``),
 the total is their sum. A level is never higher than the hardest item the assessment could
 ask in that competence: we do not certify what we could not observe.
+
+The beginner diagnostic's orientation is the band of the general ability, except « autonome »
+where the framework names an ``autonome_requires`` rule (:class:`AutonomeRule`): then every
+competence must reach the diagnostic's top level with enough evidence and each practice task
+kind must be answered right, since « autonome » says the person does each thing alone
+(:func:`orientation`, adaptive sessions). A fixed set of questions keeps the proportion right
+FORMAT.md defines.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from assessments import engine
 from assessments.models import AnswerStatus, Framework, FrameworkKind, Referral
@@ -30,6 +41,7 @@ class Answered:
     a: float
     b: float
     status: AnswerStatus
+    kind: str | None = None  # the item type (practice tasks count for the orientation)
 
     @property
     def correct(self) -> bool:
@@ -63,6 +75,128 @@ def referral_for_proportion(proportion: float, thresholds: Mapping[str, float]) 
     if proportion >= thresholds["a_accompagner"]:
         return Referral.A_ACCOMPAGNER
     return Referral.ATELIER_INITIATION
+
+
+@dataclass(frozen=True)
+class AutonomeRule:
+    """What the orientation « autonome » asks beyond the general ability (the framework's
+    ``referral.autonome_requires``): on *every* competence assessed, at least ``min_answers``
+    answers, and at least ``confidence`` probability that every competence reaches ``level``
+    at once (the framework's cut points; the diagnostic's top level says "does it without
+    help"); and a right answer to each ``practice`` task kind. « Autonome » claims the person
+    does each thing alone: one general ability cannot say it."""
+
+    level: int = 3
+    confidence: float = 0.95
+    min_answers: int = 4
+    practice: tuple[str, ...] = ()
+
+    def cut(self, cut_points: Sequence[float]) -> float:
+        """The lowest ability at ``level`` on these cut points."""
+        return float(cut_points[min(self.level, len(cut_points)) - 1])
+
+    @classmethod
+    def of(cls, referral: Mapping[str, Any] | None) -> AutonomeRule | None:
+        data = (referral or {}).get("autonome_requires")
+        if not isinstance(data, Mapping):
+            return None
+        return cls(
+            level=int(data.get("level", cls.level)),
+            confidence=float(data.get("confidence", cls.confidence)),
+            min_answers=int(data.get("min_answers", cls.min_answers)),
+            practice=tuple(data.get("practice", ())),
+        )
+
+
+def autonome_gaps(
+    rule: AutonomeRule,
+    estimates: Mapping[str, engine.CompetenceEstimate],
+    right_kinds: Iterable[str],
+    assessed: Sequence[str],
+    cut_points: Sequence[float],
+) -> list[str]:
+    """What keeps a session from « autonome »: the ``assessed`` competences (codes, in that
+    order) whose ``estimates`` (the session's per-competence estimates, as stored) do not show
+    the rule's level, then the practice kinds missing from ``right_kinds`` (the types of the
+    items answered right). Empty: autonome."""
+    cut = rule.cut(cut_points)
+    gaps, chances = [], []
+    for code in assessed:
+        found = estimates.get(code)
+        if found is None or found.answered < rule.min_answers:
+            gaps.append(code)
+        else:
+            chances.append((code, _above(found.theta, found.se, cut)))
+    # Every competence must hold at once: the joint probability (the competences' posteriors
+    # are independent given the general level) must reach the confidence; the least sure
+    # competences are named until what is left would.
+    chances.sort(key=lambda pair: pair[1])
+    while chances and math.prod(p for _, p in chances) < rule.confidence:
+        gaps.append(chances.pop(0)[0])
+    gaps.sort(key=list(assessed).index)
+    right = set(right_kinds)
+    gaps.extend(kind for kind in rule.practice if kind not in right)
+    return gaps
+
+
+def _above(theta: float, se: float, cut: float) -> float:
+    """Probability that the ability is at least ``cut`` (normal posterior)."""
+    if se <= 0:
+        return 1.0 if theta >= cut else 0.0
+    return 0.5 * math.erfc((cut - theta) / (se * math.sqrt(2.0)))
+
+
+def orientation(
+    framework: Framework,
+    answers: Sequence[Answered],
+    estimate: engine.Estimate,
+    bands: engine.Bands,
+    assessed: Sequence[str],
+) -> Referral:
+    """The beginner diagnostic's orientation: the band of the general ability, except that
+    « autonome » needs what the framework's :class:`AutonomeRule` asks of each competence
+    (without it, the session is « à accompagner » at best)."""
+    band = Referral(engine.band_of(estimate, bands))
+    rule = AutonomeRule.of(framework.referral)
+    if rule is None or not answers:
+        return band
+    estimates = engine.per_competence_estimates(
+        [a.correct for a in answers],
+        [a.a for a in answers],
+        [a.b for a in answers],
+        [a.competence for a in answers],
+        global_theta=estimate.theta,
+    )  # as ``score`` stores them
+    right = {a.kind for a in answers if a.correct and a.kind}
+    if not autonome_gaps(rule, estimates, right, assessed, framework.cut_points):
+        return Referral.AUTONOME
+    return Referral.A_ACCOMPAGNER if band == Referral.AUTONOME else band
+
+
+def required_groups(framework: Framework, kinds: Sequence[str]) -> tuple[Any, ...]:
+    """The groups of items a referral campaign asks one of each (boolean masks over a pool
+    whose item types are ``kinds``): the practice tasks « autonome » needs a right answer to."""
+    rule = AutonomeRule.of(framework.referral)
+    if framework.kind != FrameworkKind.REFERRAL or rule is None:
+        return ()
+    types = np.asarray([str(k) for k in kinds], dtype=object)
+    return tuple(types == kind for kind in rule.practice if (types == kind).any())
+
+
+@dataclass(frozen=True)
+class OrientationEvidence:
+    """What a referral campaign's stopping rule gathers for « autonome »: answers per
+    competence, only while the ability may reach the rule's level (``evidence_from``)."""
+
+    min_per_competence: int = 0
+    evidence_from: float | None = None
+
+
+def orientation_evidence(framework: Framework) -> OrientationEvidence:
+    rule = AutonomeRule.of(framework.referral)
+    if framework.kind != FrameworkKind.REFERRAL or rule is None:
+        return OrientationEvidence()
+    return OrientationEvidence(rule.min_answers, rule.cut(framework.cut_points))
 
 
 def own_estimates(answers: Sequence[Answered]) -> dict[str, engine.CompetenceEstimate]:

@@ -724,11 +724,15 @@ def _adaptive_test(
         return None
     assessment = session.campaign.assessment
     bank, index = pool.bank, pool.index
+    framework = assessment.framework
+    evidence = scoring.orientation_evidence(framework)
     stopping = engine.StoppingRule(
         max_items=assessment.max_items,
         min_items=min(assessment.min_items, assessment.max_items),
         se_threshold=assessment.target_se,
-        bands=_bands(assessment.framework, pool),
+        bands=_bands(framework, pool),
+        min_per_competence=evidence.min_per_competence,
+        evidence_from=evidence.evidence_from,
     )
     return engine.AdaptiveTest.replay(
         bank,
@@ -738,6 +742,7 @@ def _adaptive_test(
         allowed=pool.allowed,
         rules=engine.CAMPAIGN_RULES,
         exposure=exposure,
+        required=scoring.required_groups(framework, [i.kind for i in pool.items]),
     )
 
 
@@ -778,22 +783,26 @@ def finish(db: Session, session: AssessmentSession, now: datetime | None = None)
     tracker = engine.AbilityTracker()
     for row in answered:
         tracker.update(row.status == AnswerStatus.OK, asked[row.item_id].a, asked[row.item_id].b)
+    answers = [
+        scoring.Answered(
+            asked[r.item_id].code,
+            asked[r.item_id].a,
+            asked[r.item_id].b,
+            AnswerStatus(r.status),
+            kind=asked[r.item_id].kind,
+        )
+        for r in answered
+    ]
     referral = None
     if framework.kind == FrameworkKind.REFERRAL and assessment.mode == AssessmentMode.ADAPTIVE:
         bands = _bands(framework, pool)
         if bands is not None and answered:
-            referral = Referral(engine.band_of(tracker.estimate, bands))
+            referral = scoring.orientation(
+                framework, answers, tracker.estimate, bands, pool.targets
+            )
     results = scoring.score(
         framework,
-        [
-            scoring.Answered(
-                asked[r.item_id].code,
-                asked[r.item_id].a,
-                asked[r.item_id].b,
-                AnswerStatus(r.status),
-            )
-            for r in answered
-        ],
+        answers,
         assessed=pool.targets or list(dict.fromkeys(asked[r.item_id].code for r in answered)),
         max_level=pool.max_level,
         estimate=tracker.estimate,

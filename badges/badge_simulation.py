@@ -207,6 +207,8 @@ class Campaign:
     items: tuple[SimItem, ...] = field(init=False, repr=False)
     max_level: Mapping[str, int] = field(init=False, repr=False)
     bands: engine.Bands | None = field(init=False, repr=False)
+    required: tuple[np.ndarray, ...] = field(init=False, repr=False)
+    evidence: scoring.OrientationEvidence = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         items = tuple(i for i in self.framework.items if i.competence in self.targets)
@@ -218,11 +220,15 @@ class Campaign:
             [i.competence for i in items],
         )  # fmt: skip
         thresholds = (self.framework.referral or {}).get("thresholds")
-        bands = None
+        bands, required = None, ()
         if self.framework.kind == FrameworkKind.REFERRAL.value and thresholds:
             bands = engine.referral_bands(
                 thresholds, bank.a, bank.b, lowest=Referral.ATELIER_INITIATION.value
             )
+            required = scoring.required_groups(self.framework.model(), [i.type for i in items])
+        evidence = scoring.orientation_evidence(self.framework.model())
+        object.__setattr__(self, "evidence", evidence)
+        object.__setattr__(self, "required", required)
         object.__setattr__(self, "items", items)
         object.__setattr__(self, "bank", bank)
         object.__setattr__(self, "max_level", max_level)
@@ -234,7 +240,8 @@ class Campaign:
             max_items=self.length,
             min_items=min(self.min_items, self.length),
             bands=self.bands,
-            min_per_competence=self.min_per_competence,
+            min_per_competence=self.min_per_competence or self.evidence.min_per_competence,
+            evidence_from=self.evidence.evidence_from,
         )
 
 
@@ -265,20 +272,26 @@ def campaign_for(
 def take(campaign: Campaign, theta: Mapping[str, float], rng: np.random.Generator):
     """One simulated session: the outcome award rules read, and the levels reported."""
     bank, items = campaign.bank, campaign.items
-    test = engine.AdaptiveTest(bank, campaign.stopping, targets=campaign.targets)
+    test = engine.AdaptiveTest(
+        bank, campaign.stopping, targets=campaign.targets, required=campaign.required
+    )
     while (index := test.next_item(rng)) is not None:
         item = items[index]
         chance = engine.probability(theta[item.competence], item.a, item.b)
         test.record(index, bool(rng.random() < chance))
     asked = [items[k] for k in test.items]
     framework = campaign.framework
-    referral = None
-    if campaign.bands is not None and asked:
-        referral = Referral(engine.band_of(test.estimate, campaign.bands))
     answers = [
-        scoring.Answered(i.competence, i.a, i.b, AnswerStatus.OK if r else AnswerStatus.KO)
+        scoring.Answered(
+            i.competence, i.a, i.b, AnswerStatus.OK if r else AnswerStatus.KO, kind=i.type
+        )
         for i, r in zip(asked, test.responses, strict=True)
     ]
+    referral = None
+    if campaign.bands is not None and asked:
+        referral = scoring.orientation(
+            framework.model(), answers, test.estimate, campaign.bands, campaign.targets
+        )
     results = scoring.score(
         framework.model(),
         answers,
@@ -310,7 +323,8 @@ def take(campaign: Campaign, theta: Mapping[str, float], rng: np.random.Generato
 
 def truth(campaign: Campaign, theta: Mapping[str, float]) -> award_rules.Outcome:
     """What the true profile meets: its levels and score through the framework's cut points,
-    and the orientation its share right on the whole pool gives (no evidence to check)."""
+    and the orientation its share right on the whole pool gives, « autonome » only when every
+    competence reaches the level the sessions ask (no evidence to check)."""
     framework = campaign.framework
     cuts = framework.cut_points
     levels = {c: engine.level_for(theta[c], cuts) for c in campaign.targets}
@@ -320,7 +334,15 @@ def truth(campaign: Campaign, theta: Mapping[str, float]) -> award_rules.Outcome
     if framework.kind == FrameworkKind.REFERRAL.value and thresholds:
         abilities = np.array([theta[i.competence] for i in campaign.items])
         share = float(np.mean(engine.probability(abilities, campaign.bank.a, campaign.bank.b)))
-        referral = scoring.referral_for_proportion(share, thresholds).value
+        found = scoring.referral_for_proportion(share, thresholds)
+        rule = scoring.AutonomeRule.of(framework.referral)
+        if rule is not None:
+            # The sessions' rule on the true abilities: every competence at the rule's level.
+            if all(theta[c] >= rule.cut(cuts) for c in campaign.targets):
+                found = Referral.AUTONOME
+            elif found == Referral.AUTONOME:
+                found = Referral.A_ACCOMPAGNER
+        referral = found.value
     return award_rules.Outcome(
         framework=framework.slug, completed=True, levels=levels, score=score, referral=referral
     )

@@ -168,6 +168,11 @@ class Achievement(Base):
     validity_months: Mapped[int | None] = mapped_column(Integer)
     # The medallion drawn for it ({"colour", "icon", "label", "sublabel"}), None when uploaded.
     design: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A badge shipped with Jalon (``badges.shipped``): its slug, and the hash of the definition
+    # installed last. A row whose definition still hashes to it was not edited by its
+    # organisation, so a release that changes the shipped definition may update it.
+    shipped_slug: Mapped[str | None] = mapped_column(String(100))
+    shipped_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

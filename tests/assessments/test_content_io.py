@@ -222,6 +222,14 @@ def test_a_referral_framework_needs_thresholds(dbsession):
     bad = framework_document(slug="debut", kind="referral")
     errors = errors_of(dbsession, doc(bad))
     assert errors[0].path == "referral"
+    thresholds = {"autonome": 0.8, "a_accompagner": 0.5}
+    rule = {"level": 9, "confidence": 0.95, "practice": ["task_webmail", "qcu"]}
+    bad["referral"] = {"thresholds": thresholds, "autonome_requires": rule}
+    errors = errors_of(dbsession, doc(bad))
+    assert sorted(e.path for e in errors) == [
+        "referral.autonome_requires.level",
+        "referral.autonome_requires.practice",
+    ]
 
 
 def test_a_competence_with_items_cannot_be_dropped_but_an_empty_one_can(dbsession):

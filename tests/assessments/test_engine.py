@@ -427,3 +427,26 @@ def test_the_per_competence_stopping_rule_gathers_answers_on_every_target(bank):
     assert len(capped.items) == 6
     with pytest.raises(ValueError):
         StoppingRule(max_items=10, min_per_competence=-1)
+
+
+def test_a_required_group_is_asked_before_the_test_stops():
+    """Two easy items per competence and one hard « practice » item in « b »: precision alone
+    never picks the hard one, the required group does, before a test that would stop at 3."""
+    bank = ItemBank.from_items(
+        ["a1", "a2", "b1", "b2", "task"], [1, 1, 1, 1, 1], [0, 0.1, 0, 0.1, 6], list("aabbb")
+    )
+    stopping = StoppingRule(max_items=5, min_items=3, se_threshold=5.0)
+    plain = _run(bank, stopping, theta=0.0)
+    assert len(plain.items) == 3 and 4 not in plain.items
+    with_task = _run(bank, stopping, theta=0.0, required=[np.array([0, 0, 0, 0, 1], bool)])
+    assert 4 in with_task.items and len(with_task.items) <= 4
+
+
+def test_evidence_is_gathered_only_while_the_ability_may_reach_its_level(bank):
+    """``min_per_competence`` keeps the test going; with ``evidence_from`` far above a weak
+    taker, that taker stops at the minimum while a strong one is still asked."""
+    rule = {"max_items": 40, "min_items": 6, "se_threshold": 5.0, "min_per_competence": 4}
+    assert len(_run(bank, StoppingRule(**rule), theta=-3.0).items) > 6
+    weak = _run(bank, StoppingRule(**rule, evidence_from=1.5), theta=-3.0, seed=2)
+    strong = _run(bank, StoppingRule(**rule, evidence_from=-3.0), theta=2.0, seed=2)
+    assert len(weak.items) == 6 and len(strong.items) > 6

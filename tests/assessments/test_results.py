@@ -9,7 +9,7 @@ import pytest
 
 from assessments import checking, content_io, results, sessions
 from assessments.models import AssessmentSession
-from tests.assessments.factories import make_campaign, make_tour_campaign
+from tests.assessments.factories import make_campaign, make_premiers_pas, make_tour_campaign
 from tests.learners.factories import make_learner, make_organisation
 
 SHIPPED = json.loads(
@@ -105,3 +105,42 @@ def test_localised_prefers_the_locale_then_the_other_language():
     assert results.localised("Chercher", None, "en") == "Chercher"
     assert results.localised(None, "Search", "fr") == "Search"
     assert results.localised(None, None, "fr") == ""
+
+
+def test_below_autonome_the_page_names_what_the_diagnostic_did_not_show(dbsession):
+    """An adaptive diagnostic answered right except on the keyboard (1.2): the engine asks one
+    practice task of each kind, the orientation stops at « à accompagner » however high the
+    general level, and the results name the keyboard; answered right everywhere, it is
+    « autonome » with nothing to name."""
+    from assessments.models import AssessmentMode, Referral
+
+    framework = make_premiers_pas(dbsession)
+    organisation = make_organisation(dbsession)
+    campaign = make_campaign(
+        dbsession, framework, mode=AssessmentMode.ADAPTIVE, organisation=organisation,
+        min_items=10, max_items=24,
+    )  # fmt: skip
+    dbsession.commit()
+
+    def take(name, weak):
+        session = sessions.start(dbsession, campaign.code, make_learner(dbsession, name=name))
+        while not session.finished:
+            item = session.current_item
+            if item.competence.code == weak:
+                sessions.skip(dbsession, session, item.id)
+            else:
+                sessions.answer(dbsession, session, item.id, checking.example_right_response(item))
+        dbsession.commit()
+        return session
+
+    uneven = take("Awa", weak="1.2")
+    kinds = {r.item.type.value for r in uneven.responses}
+    assert {"task_webmail", "task_form", "task_phishing"} <= kinds
+    assert uneven.referral == Referral.A_ACCOMPAGNER
+    advice = results.results(dbsession, uneven, "fr").referral
+    assert advice.not_shown == ("Utiliser le clavier",) and advice.practice_not_shown == ()
+
+    strong = take("Léo", weak=None)
+    assert strong.referral == Referral.AUTONOME
+    advice = results.results(dbsession, strong, "fr").referral
+    assert advice.not_shown == advice.practice_not_shown == ()

@@ -139,3 +139,28 @@ def test_the_command_runs_a_shipped_framework_and_refuses_bad_input(tmp_path):
     bad.write_text('[{"weight": -1, "theta": {}}]')
     refused = runner.invoke(assess, [*args, "--population", str(bad)])
     assert refused.exit_code == 2 and "« weight » doit être un nombre positif" in refused.output
+
+
+def test_the_beginner_diagnostic_says_autonome_on_each_competence_as_its_truth_does():
+    """Shipped « premiers-pas »: the truth is « autonome » only with every competence at the
+    diagnostic's top level (one weak competence is enough to lose it), and a simulated session
+    oriented « autonome » holds four answers per competence and a right practice task of
+    each kind."""
+    framework = sim.load_framework("premiers-pas")
+    campaign = sim.campaign_for(framework, length=24)
+    everywhere = dict.fromkeys(framework.competences, 1.0)
+    assert sim.truth(campaign, everywhere).referral == "autonome"
+    assert sim.truth(campaign, {**everywhere, "1.2": -1.0}).referral == "a_accompagner"
+    rng = np.random.default_rng(3)
+    oriented = []
+    for _ in range(12):
+        outcome, _length = sim.take(campaign, dict.fromkeys(framework.competences, 3.0), rng)
+        oriented.append(outcome.referral)
+        if outcome.referral == "autonome":
+            assert min(outcome.answers.values()) >= 4
+            assert outcome.practice == {"task_webmail", "task_form", "task_phishing"}
+    assert "autonome" in oriented
+    weak, _length = sim.take(
+        campaign, {**dict.fromkeys(framework.competences, 3.0), "2.2": -3.0}, rng
+    )
+    assert weak.referral == "a_accompagner"

@@ -89,3 +89,31 @@ def test_every_shipped_framework_has_a_demo_campaign_a_learner_can_start(dbsessi
         session = sessions.start(dbsession, campaign.code, learner)
         assert session.current_item is not None, slug
         assert session.current_item.competence.framework.slug == slug
+
+
+def test_the_security_demo_campaign_is_the_one_the_badge_advice_names(dbsession):
+    """A whole-CRCN demo session at the security badge's levels but without its evidence is
+    told to take the demo campaign targeted at 4.1 and 4.2 of its own association."""
+    from assessments import campaigns
+    from assessments.models import Campaign
+    from badges import evidence_advice
+    from learners.database import utcnow
+    from learners.models import Organisation
+    from tests.assessments.factories import make_session
+    from tests.learners.factories import make_learner
+
+    learners_demo.load_demo(dbsession)
+    assessments_demo.load(dbsession)
+    badges_demo.load(dbsession, kek=KEK)
+    by_code = {c.code: c for c in dbsession.scalars(select(Campaign))}
+    targeted = by_code[campaigns.normalise_code("SECU-PA33")]
+    assert targeted.assessment.competence_codes == ["4.1", "4.2"]
+    whole = by_code[campaigns.normalise_code("CRCN-PA33")]
+    learner = make_learner(dbsession, dbsession.get(Organisation, whole.organisation_id))
+    session = make_session(
+        dbsession, whole, learner, levels={"4.1": 3, "4.2": 3}, finished_at=utcnow()
+    )
+    advice = {a.badge: a for a in evidence_advice.advice(dbsession, session)}
+    security = advice["Sécurité numérique — Novice (CRCN)"]
+    assert (security.campaign_code, security.campaign_name) == (targeted.code, targeted.name)
+    assert "ciblée pour le badge" in security.campaign_name

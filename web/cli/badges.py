@@ -131,6 +131,37 @@ def _read_recipients(path: Path) -> list[str]:
 # --------------------------------------------------------------------------- commands
 
 
+@badges.command("update-shipped")
+@with_appcontext
+def update_shipped_command() -> None:
+    """Bring the shipped badges of every issuer to this release's definitions (rule, evidence,
+    description, criteria), except those an organisation edited; credentials stay as issued."""
+    print_shipped_updates(db.session)
+
+
+def print_shipped_updates(session: Any) -> None:
+    """Run ``badges.shipped.update_shipped``, commit, and say what changed (``jalon db upgrade``
+    calls it too)."""
+    from badges.shipped import update_shipped
+
+    changes = update_shipped(session)
+    session.commit()
+    words = {
+        "created": "installé",
+        "updated": "mis à jour",
+        "new_version": "mis à jour (nouvelle version ; les badges délivrés restent tels quels)",
+        "kept": "laissé tel quel : modifié par l'organisme",
+    }
+    for change in changes:
+        achievement = change.achievement
+        click.echo(
+            f"Badge livré « {achievement.name} » ({achievement.issuer.name}) : "
+            f"{words[change.status]}."
+        )
+    updated = sum(c.status in ("updated", "new_version") for c in changes)
+    click.echo(f"Badges livrés : {updated} mis à jour.")
+
+
 @badges.command("issue")
 @click.option("--achievement", "achievement_ref", help="Badge à délivrer (identifiant ou UUID).")
 @click.option("--recipient", "recipients", multiple=True, help="Bénéficiaire (identifiant).")

@@ -16,10 +16,14 @@ def db() -> None:
 @with_appcontext
 def db_upgrade() -> None:
     """Apply every pending migration."""
+    from web.cli.badges import print_shipped_updates
+    from web.database import db as database
     from web.schema import upgrade
 
     upgrade(current_app.config["DATABASE_URL"])
     click.echo("Base de données à jour.")
+    # A new release may ship stronger badge rules: bring the untouched shipped badges to them.
+    print_shipped_updates(database.session)
 
 
 @db.command("check")
