@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessments.frameworks import get_framework
+from assessments.frameworks import CERTIFICATION_CURRENT, certification_state, get_framework
 from badges import achievements, awarding, images
 from badges.models import Achievement, Issuer
 
@@ -48,7 +48,7 @@ def install_achievement(db: Session, issuer: Issuer, entry: dict[str, Any]) -> A
         sublabel=entry["design"].get("sublabel", ""),
     )
     tags = [framework.title_fr]
-    if framework.certification_code:
+    if certification_state(framework) == CERTIFICATION_CURRENT:  # not an expired registration
         tags.append(framework.certification_code)
     return achievements.create(
         db,
