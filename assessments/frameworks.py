@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -102,8 +103,30 @@ def alignments(db: Session, competence: Competence) -> list[AlignmentTarget]:
     ]
 
 
-def framework_alignments(framework: Framework) -> list[AlignmentTarget]:
-    """The framework's occupation (ESCO) and certification (RNCP/RS) as badge alignments."""
+CERTIFICATION_CURRENT = "current"
+CERTIFICATION_EXPIRED = "expired"
+CERTIFICATION_UNCONFIRMED = "unconfirmed"
+
+
+def certification_state(framework: Framework, on: date | None = None) -> str | None:
+    """Whether the framework's certification may be cited as current on ``on`` (today by
+    default): ``None`` without a certification, ``unconfirmed`` when its number is missing (it
+    could not be confirmed), ``expired`` when its registration ended before ``on``, else
+    ``current`` (also when no end date is known)."""
+    if not framework.certification_register:
+        return None
+    if not framework.certification_code:
+        return CERTIFICATION_UNCONFIRMED
+    until = framework.certification_valid_until
+    if until is not None and until < (on or date.today()):
+        return CERTIFICATION_EXPIRED
+    return CERTIFICATION_CURRENT
+
+
+def framework_alignments(framework: Framework, on: date | None = None) -> list[AlignmentTarget]:
+    """The framework's occupation (ESCO) and certification (RNCP/RS) as badge alignments; a
+    certification whose number is unconfirmed or whose registration had ended by ``on`` (today
+    by default) is left out rather than presented as current."""
     targets: list[AlignmentTarget] = []
     if framework.occupation_esco_uri:
         targets.append(
@@ -114,7 +137,7 @@ def framework_alignments(framework: Framework) -> list[AlignmentTarget]:
                 target_framework="ESCO",
             )
         )
-    if framework.certification_code:
+    if certification_state(framework, on) == CERTIFICATION_CURRENT:
         targets.append(
             AlignmentTarget(
                 target_name=framework.certification_title or framework.certification_code,

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assessments.frameworks import get_framework
+from assessments.frameworks import CERTIFICATION_CURRENT, certification_state, get_framework
 from badges import achievements, awarding, images
 from badges.models import Achievement, Credential, Issuer
 
@@ -182,7 +182,7 @@ def _create(db: Session, issuer: Issuer, entry: dict[str, Any]) -> Achievement:
         sublabel=entry["design"].get("sublabel", ""),
     )
     tags = [framework.title_fr]
-    if framework.certification_code:
+    if certification_state(framework) == CERTIFICATION_CURRENT:  # not an expired registration
         tags.append(framework.certification_code)
     created = achievements.create(
         db,

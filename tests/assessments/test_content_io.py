@@ -4,6 +4,7 @@ nothing while saying where the problem is."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -207,6 +208,26 @@ def test_a_certification_number_not_yet_confirmed_is_left_out_with_a_note(dbsess
     import_documents(dbsession, [doc({**exported, "items": []})])
     dbsession.commit()
     assert content_io.export_framework(dbsession, "essai") == exported
+
+
+def test_a_certification_whose_registration_has_ended_is_no_longer_a_badge_alignment():
+    """Issue 13: a registration past its end date (RNCP37682, 01-09-2026) is not presented as
+    current: it is ``expired`` from the day after, and the badge alignments leave it out."""
+    framework = Framework(
+        certification_register="RNCP", certification_code="RNCP37682",
+        certification_title="Technicien supérieur systèmes et réseaux",
+        certification_valid_until=date(2026, 9, 1),
+    )  # fmt: skip
+    assert frameworks.certification_state(framework, date(2026, 9, 1)) == "current"
+    last_day = frameworks.framework_alignments(framework, date(2026, 9, 1))
+    assert [t.target_code for t in last_day] == ["RNCP37682"]
+    assert frameworks.certification_state(framework, date(2026, 9, 2)) == "expired"
+    assert frameworks.framework_alignments(framework, date(2026, 12, 4)) == []
+    framework.certification_valid_until = None  # no known end: cited as it is
+    assert frameworks.certification_state(framework, date(2030, 1, 1)) == "current"
+    framework.certification_code = None
+    assert frameworks.certification_state(framework, date(2026, 1, 1)) == "unconfirmed"
+    assert frameworks.certification_state(Framework(), date(2026, 1, 1)) is None
 
 
 def test_a_certification_without_a_number_needs_a_note_saying_why(dbsession):

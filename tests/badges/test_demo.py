@@ -117,3 +117,28 @@ def test_the_security_demo_campaign_is_the_one_the_badge_advice_names(dbsession)
     security = advice["Sécurité numérique — Novice (CRCN)"]
     assert (security.campaign_code, security.campaign_name) == (targeted.code, targeted.name)
     assert "ciblée pour le badge" in security.campaign_name
+
+
+def test_a_shipped_badge_is_not_tagged_with_a_certification_whose_registration_has_ended(
+    dbsession,
+):
+    """Issue 13: RNCP37682 ended on 01-09-2026 and no renewal could be confirmed; a badge
+    installed afterwards does not carry its number as if it were current."""
+    from datetime import date
+
+    from tests.assessments.factories import make_framework
+
+    certification = {"register": "RNCP", "code": "RNCP37682", "title": "TSSR",
+                     "valid_until": "2026-09-01"}  # fmt: skip
+    framework = make_framework(dbsession, certification=certification)
+    issuer = make_issuer(dbsession, shipped=True)
+    entry = {
+        **next(a for a in shipped_achievements() if a["slug"] == "datacenter-cloud-evaluation"),
+        "framework": "essai",
+        "rule": {"framework": "essai", "conditions": [{"type": "completion"}]},
+    }
+    ended = install_achievement(dbsession, issuer, {**entry, "name": "Échue"})
+    framework.certification_valid_until = date(2999, 12, 31)
+    current = install_achievement(dbsession, issuer, {**entry, "name": "En vigueur"})
+    assert "RNCP37682" not in ended.tags
+    assert "RNCP37682" in current.tags

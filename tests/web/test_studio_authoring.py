@@ -314,6 +314,32 @@ def test_shipped_frameworks_are_read_only_and_others_are_not_found(app, world, c
     assert "metier-b" not in text(trainer_b.get(base))
 
 
+def test_the_framework_page_says_when_its_certification_registration_has_ended(
+    app, world, client_as
+):
+    """Issue 13: an ended registration is not shown as current, nor an unconfirmed number."""
+    from datetime import date
+
+    from tests.assessments.factories import make_framework
+
+    with app.app_context():
+        framework_id = make_framework(_db()).id
+        _db().commit()
+    trainer = client_as("trainer")
+    url = f"/organisations/{world.org_a}/referentiels/{framework_id}"
+    assert "RNCP37674 Développeur web — enregistrée jusqu'au 01/09/2028" in text(trainer.get(url))
+    with app.app_context():
+        _db().get(Framework, framework_id).certification_valid_until = date(2026, 9, 1)
+        _db().commit()
+    page = text(trainer.get(url))
+    assert "enregistrement échu le 01/09/2026 : les badges ne s'y alignent plus" in page
+    assert "jusqu'au" not in page
+    with app.app_context():
+        _db().get(Framework, framework_id).certification_code = None
+        _db().commit()
+    assert "numéro non confirmé : les badges ne s'y alignent pas" in text(trainer.get(url))
+
+
 def test_copying_a_shipped_framework_gives_drafts_to_validate(app, world, client_as):
     from tests.assessments.factories import make_framework
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from assessments import authoring, import_job, item_authoring, org_content
 from assessments.authoring import ContentRejected, FrameworkNotFound, ReadOnlyFramework
 from assessments.content_errors import ContentInvalid
+from assessments.frameworks import certification_state
 from learners import audit
 from web import jobs
 from web.authz import requires
@@ -104,6 +105,7 @@ def framework(org_id: int, framework_id: int):
         organisation=g.organisation,
         framework=framework,
         summary=authoring.summary_of(db.session, framework),
+        certification_state=certification_state(framework),
         action_form=ActionForm(),
     )
 
