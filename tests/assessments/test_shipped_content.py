@@ -298,10 +298,6 @@ def test_trades_carry_their_occupation_and_certification(loaded):
 
 
 CONSULTED = re.compile(r"consulté(?:e|es|s)? le (\d{4}-\d{2}-\d{2})", re.IGNORECASE)
-# Being checked again on another branch when this test was written (issue 13).
-NOTE_NOT_YET_DATED = {"dev-web"}
-
-
 def test_every_certification_note_is_dated_and_says_when_a_registration_has_ended(loaded):
     """Issue 13: each certification is cited with its date of consultation; one whose
     registration had ended by the last consultation says so (« échu ») and is not a badge
@@ -313,8 +309,6 @@ def test_every_certification_note_is_dated_and_says_when_a_registration_has_ende
             continue
         note = certification.get("note") or ""
         consulted = [date.fromisoformat(found) for found in CONSULTED.findall(note)]
-        if slug in NOTE_NOT_YET_DATED and not consulted:
-            continue
         assert consulted, f"{slug}: the certification note gives no « consulté le AAAA-MM-JJ »"
         until = certification.get("valid_until")
         if until and date.fromisoformat(until) < max(consulted):
