@@ -298,6 +298,8 @@ def test_trades_carry_their_occupation_and_certification(loaded):
 
 
 CONSULTED = re.compile(r"consulté(?:e|es|s)? le (\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+
+
 def test_every_certification_note_is_dated_and_says_when_a_registration_has_ended(loaded):
     """Issue 13: each certification is cited with its date of consultation; one whose
     registration had ended by the last consultation says so (« échu ») and is not a badge
