@@ -137,8 +137,10 @@ def test_a_shipped_badge_is_not_tagged_with_a_certification_whose_registration_h
         "framework": "essai",
         "rule": {"framework": "essai", "conditions": [{"type": "completion"}]},
     }
-    ended = install_achievement(dbsession, issuer, {**entry, "name": "Échue"})
+    ended = install_achievement(dbsession, issuer, {**entry, "slug": "essai-echu", "name": "Échue"})
     framework.certification_valid_until = date(2999, 12, 31)
-    current = install_achievement(dbsession, issuer, {**entry, "name": "En vigueur"})
+    current = install_achievement(
+        dbsession, issuer, {**entry, "slug": "essai-en-vigueur", "name": "En vigueur"}
+    )
     assert "RNCP37682" not in ended.tags
     assert "RNCP37682" in current.tags
