@@ -531,6 +531,21 @@ class AdaptiveTest:
         short = self.targeted & (self._left > 0) & (self._asked_per_comp < wanted)
         return bool(short.any())
 
+    def _short_of_evidence(self, active: np.ndarray) -> np.ndarray | None:
+        """The competences still short of ``min_per_competence`` once the items left are no
+        more than their shortfall: then only they may be asked, or the per-competence rule
+        could not be met before ``max_items`` (a competence asked a fifth time while another
+        stays at three)."""
+        wanted, max_items = self.stopping.min_per_competence, self.stopping.max_items
+        if not wanted or max_items is None or not self.stopping.wants_evidence(self.estimate):
+            return None
+        counts = self._asked_per_comp
+        short = active & (counts < wanted)
+        shortfall = int((wanted - counts[short]).sum())
+        if not short.any() or max_items - len(self.items) > shortfall:
+            return None
+        return short
+
     def _allowed_competences(self) -> np.ndarray:
         active = self.targeted & (self._left > 0)
         counts = self._asked_per_comp
@@ -553,7 +568,8 @@ class AdaptiveTest:
             elif active.sum() > 1:
                 allowed = active.copy()
                 allowed[last] = False
-        return allowed
+        short = self._short_of_evidence(active)  # evidence comes before variety
+        return allowed if short is None else short
 
     def next_item(self, rng: np.random.Generator) -> int | None:
         """The bank index of the next item, or None when the test is finished."""
@@ -561,8 +577,16 @@ class AdaptiveTest:
             return None
         allowed = self._allowed_competences()
         eligible = self._open & allowed[self.bank.competence]
-        if self._required and self._must_ask_group():
-            eligible = self._groups_missing()
+        if self._required and self._groups_wanted():
+            # A required item as soon as its competence may be asked (it counts for that
+            # competence's evidence too), and any required item once the test would stop
+            # without it: left to the end, it would spend an answer another competence needs.
+            missing = self._groups_missing()
+            within = missing & eligible
+            if within.any():
+                eligible = within
+            elif self._must_ask_group():
+                eligible = missing
         z = self.bank.a * (self.estimate.theta - self.bank.b)
         p = expit(z)
         info = self._a2 * p * (1.0 - p)

@@ -215,6 +215,22 @@ def own_estimates(answers: Sequence[Answered]) -> dict[str, engine.CompetenceEst
     )
 
 
+def _autonome_held(
+    framework: Framework,
+    answers: Sequence[Answered],
+    estimates: Mapping[str, engine.CompetenceEstimate],
+    assessed: Sequence[str],
+) -> Referral:
+    """A fixed list's « autonome » (a share right) under the same :class:`AutonomeRule` as an
+    adaptive diagnostic: the badge an employer reads says the same thing whichever campaign
+    gave it, and a short tour cannot show every competence (« à accompagner » at best)."""
+    rule = AutonomeRule.of(framework.referral)
+    right = {a.kind for a in answers if a.correct and a.kind}
+    if rule is None or not autonome_gaps(rule, estimates, right, assessed, framework.cut_points):
+        return Referral.AUTONOME
+    return Referral.A_ACCOMPAGNER
+
+
 def score(
     framework: Framework,
     answers: Sequence[Answered],
@@ -256,6 +272,8 @@ def score(
         thresholds = (framework.referral or {})["thresholds"]
         share = sum(a.correct for a in answers) / len(answers)
         referral = referral_for_proportion(share, thresholds)
+        if referral == Referral.AUTONOME:
+            referral = _autonome_held(framework, answers, estimates, assessed)
     if framework.kind != FrameworkKind.REFERRAL:
         referral = None
     elif referral is None:

@@ -347,6 +347,18 @@ def make_premiers_pas(db: Session) -> Framework:
     return framework
 
 
+# The tour plus four level-3 items of each competence: all right, a fixed list that shows what
+# « autonome » asks of every competence (``scoring.AutonomeRule``), which the tour alone cannot.
+AUTONOME_ITEMS = (*TOUR_ITEMS, *(
+    f"premiers-pas-{code}"
+    for code in (
+        "1.1-008", "1.1-009", "1.1-010", "1.1-020", "1.2-008", "1.2-009", "1.2-019", "1.2-020",
+        "1.3-007", "1.3-009", "1.3-020", "1.3-021", "2.1-010", "2.1-021", "2.1-022", "2.1-023",
+        "2.2-007", "2.2-009", "2.2-021", "2.2-022", "3.1-006", "3.1-009", "3.1-010", "3.1-020",
+    )
+))  # fmt: skip
+
+
 def make_tour_campaign(
     db: Session,
     org: Organisation,

@@ -138,7 +138,8 @@ def test_below_autonome_the_page_names_what_the_diagnostic_did_not_show(dbsessio
     assert {"task_webmail", "task_form", "task_phishing"} <= kinds
     assert uneven.referral == Referral.A_ACCOMPAGNER
     advice = results.results(dbsession, uneven, "fr").referral
-    assert advice.not_shown == ("Utiliser le clavier",) and advice.practice_not_shown == ()
+    # The keyboard is named; a competence the 24 questions could not cover enough may be too.
+    assert "Utiliser le clavier" in advice.not_shown and advice.practice_not_shown == ()
 
     strong = take("Léo", weak=None)
     assert strong.referral == Referral.AUTONOME

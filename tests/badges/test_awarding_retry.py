@@ -15,7 +15,7 @@ from assessments import checking, sessions
 from assessments.models import AssessmentSession, SessionStatus
 from badges import awarding, issuance
 from badges.models import Credential
-from tests.assessments.factories import make_tour_campaign
+from tests.assessments.factories import AUTONOME_ITEMS, make_tour_campaign
 from tests.badges.factories import BASE_URL, KEK, make_issuer
 from tests.learners.factories import make_learner, make_organisation
 
@@ -57,7 +57,7 @@ class Flaky:
 @pytest.fixture
 def setting(dbsession):
     org = make_organisation(dbsession, "Association Tremplin")
-    campaign = make_tour_campaign(dbsession, org)
+    campaign = make_tour_campaign(dbsession, org, items=AUTONOME_ITEMS)
     make_issuer(dbsession, org, shipped=True)
     dbsession.commit()
     return campaign

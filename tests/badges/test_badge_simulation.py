@@ -158,7 +158,7 @@ def test_the_beginner_diagnostic_says_autonome_on_each_competence_as_its_truth_d
         oriented.append(outcome.referral)
         if outcome.referral == "autonome":
             assert min(outcome.answers.values()) >= 4
-            assert outcome.practice == {"task_webmail", "task_form", "task_phishing"}
+            assert {"task_webmail", "task_form", "task_phishing"} <= outcome.practice
     assert "autonome" in oriented
     weak, _length = sim.take(
         campaign, {**dict.fromkeys(framework.competences, 3.0), "2.2": -3.0}, rng
