@@ -24,7 +24,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import bindparam, func, inspect, select, update
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -691,27 +691,43 @@ def _advance(
 EXPOSURE_WINDOW = 200
 
 
+def _exposure_query() -> Any:
+    """Per item asked in the campaign's last sessions: its item id, how many of those sessions
+    asked it, and how many sessions there are (the same on every row): one statement, built
+    once (its campaign is a bound parameter)."""
+    recent = (
+        select(AssessmentSession.id)
+        .where(AssessmentSession.campaign_id == bindparam("campaign_id"))
+        .order_by(AssessmentSession.id.desc())
+        .limit(EXPOSURE_WINDOW)
+        .cte("recent_sessions")
+    )
+    takers = select(func.count()).select_from(recent).scalar_subquery()
+    return (
+        select(Response.item_id, func.count(), takers)
+        .where(Response.session_id.in_(select(recent.c.id)))
+        .group_by(Response.item_id)
+    )
+
+
+_EXPOSURE = _exposure_query()
+
+
 def _campaign_exposure(
     db: Session, session: AssessmentSession, pool: _Pool
 ) -> engine.ExposureCounts:
-    """How often each pool item was asked in the campaign's last sessions (this one included)."""
-    recent = (
-        select(AssessmentSession.id)
-        .where(AssessmentSession.campaign_id == session.campaign_id)
-        .order_by(AssessmentSession.id.desc())
-        .limit(EXPOSURE_WINDOW)
-        .subquery()
-    )
-    takers = db.scalar(select(func.count()).select_from(recent)) or 1
-    counts = dict(
-        db.execute(
-            select(Response.item_id, func.count())
-            .where(Response.session_id.in_(select(recent.c.id)))
-            .group_by(Response.item_id)
-        ).all()
-    )
-    uses = np.array([counts.get(item.id, 0) for item in pool.items], dtype=np.intp)
-    return engine.ExposureCounts(uses=uses, takers=int(takers))
+    """How often each pool item was asked in the campaign's last sessions (this one included).
+    With no item asked yet the number of sessions does not matter (no use is counted, so every
+    item is under the target rate, or none is and the restriction is lifted): 1 then."""
+    rows = db.execute(_EXPOSURE, {"campaign_id": session.campaign_id}).all()
+    uses = np.zeros(len(pool.items), dtype=np.intp)
+    index = pool.index
+    for item_id, count, _takers in rows:
+        place = index.get(item_id)
+        if place is not None:
+            uses[place] = count
+    takers = rows[0][2] if rows else 1
+    return engine.ExposureCounts(uses=uses, takers=int(takers or 1))
 
 
 def _adaptive_test(

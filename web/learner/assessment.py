@@ -53,7 +53,6 @@ from web.learner.award_forms import AwardBadgesForm
 from web.learner.forms import (
     SKIP,
     AdjustmentForm,
-    AnswerForm,
     JoinForm,
     StartForm,
 )
@@ -324,10 +323,11 @@ def answer(session_id: int):
 
 
 def _posted_item_id() -> int:
-    form = AnswerForm()
-    form.validate_on_submit()  # CSRF is enforced globally (400 before we get here)
+    """The item the answer is for. CSRF is enforced globally (400 before we get here), and a
+    form object would only read this one field: building it cost more than the answer's check
+    (WTForms loads its message catalogue once per request to label its fields)."""
     try:
-        return int(form.item_id.data or "")
+        return int(request.form.get("item_id") or "")
     except ValueError:
         abort(400, description=_("La réponse ne dit pas à quelle question elle répond."))
 
