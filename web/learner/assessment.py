@@ -229,8 +229,8 @@ def start_campaign(code: str):
 # One item per page
 
 
-def _progress(session: AssessmentSession) -> dict[str, Any]:
-    answered, total = sessions.progress(db.session, session)
+def _progress(session: AssessmentSession, standing: sessions.Standing) -> dict[str, Any]:
+    answered, total = standing.answered, standing.total
     adaptive = session.campaign.assessment.mode == AssessmentMode.ADAPTIVE
     return {"number": answered + 1, "total": max(total, answered + 1), "adaptive": adaptive}
 
@@ -246,6 +246,7 @@ def _render_item(
 ):
     """The item's page; ``values`` fill its fields in again (by default, what was posted)."""
     item_type = definition(item.type)
+    standing = sessions.standing(db.session, session, item)
     return render_template(
         "learner/item.html",
         session=session,
@@ -253,11 +254,11 @@ def _render_item(
         body=sessions.shown_body(session, item),
         kind=item_type.kind.value,
         item_type=item_type,
-        progress=_progress(session),
+        progress=_progress(session, standing),
         errors=errors or {},
         values=values if values is not None else request.form,
         state=item_type.page_state(item.body or {}, Posted(request.values)),
-        remaining=sessions.seconds_left(db.session, session, item),
+        remaining=standing.seconds_left,
         more_time=_more_time(),
         notice=notice,
         field_name=field_name,
