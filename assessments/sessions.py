@@ -24,7 +24,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import bindparam, case, func, inspect, select, update
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -72,6 +72,7 @@ __all__ = [
     "SessionFinished",
     "SessionNotFound",
     "SessionSummary",
+    "Standing",
     "UnknownCampaignCode",
     "answer",
     "answer_form",
@@ -83,6 +84,7 @@ __all__ = [
     "response_matrix",
     "seconds_left",
     "skip",
+    "standing",
     "start",
     "start_in",
     "time_out",
@@ -245,16 +247,26 @@ def seconds_left(
 ) -> int | None:
     """What remains of a timed item's timer (never below 0); None for an untimed item."""
     asked = asked_at(db, session, item) if item.timer_seconds else None
-    if asked is None:
+    return _timer_left(item, asked, now)
+
+
+def _timer_left(item: Item, asked: datetime | None, now: datetime | None) -> int | None:
+    if not item.timer_seconds or asked is None:
         return None
     elapsed = ((now or utcnow()) - asked).total_seconds()
     return max(int(item.timer_seconds - elapsed), 0)
 
 
+def _most_asked(assessment: Assessment) -> int:
+    """The most items a session of ``assessment`` can ask."""
+    if assessment.mode == AssessmentMode.FIXED:
+        return len(assessment.item_uids or [])
+    return assessment.max_items
+
+
 def progress(db: Session, session: AssessmentSession) -> tuple[int, int]:
     """(items answered, the most the session can ask) for a progress bar (a count, unless
     the session's rows are loaded already)."""
-    assessment = session.campaign.assessment
     if "responses" in inspect(session).unloaded:
         answered = db.scalar(
             select(func.count())
@@ -263,9 +275,40 @@ def progress(db: Session, session: AssessmentSession) -> tuple[int, int]:
         )
     else:
         answered = sum(1 for r in session.responses if r.status is not None)
-    if assessment.mode == AssessmentMode.FIXED:
-        return answered, len(assessment.item_uids or [])
-    return answered, assessment.max_items
+    return answered, _most_asked(session.campaign.assessment)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a session stands on its item's page: items answered, the most it can ask, and
+    what remains of the item's timer (None for an untimed item)."""
+
+    answered: int
+    total: int
+    seconds_left: int | None
+
+
+# The answers' count and when the item shown was asked, in one statement built once.
+_STANDING = select(
+    func.count(Response.status),
+    func.max(case((Response.item_id == bindparam("item_id"), Response.asked_at))),
+).where(Response.session_id == bindparam("session_id"))
+
+
+def standing(
+    db: Session, session: AssessmentSession, item: Item, now: datetime | None = None
+) -> Standing:
+    """:func:`progress` and :func:`seconds_left` for ``item``'s page, in one statement (none
+    when the session's rows are loaded already)."""
+    if "responses" in inspect(session).unloaded:
+        answered, asked = db.execute(
+            _STANDING, {"item_id": item.id, "session_id": session.id}
+        ).one()
+    else:
+        answered = sum(1 for r in session.responses if r.status is not None)
+        asked = next((r.asked_at for r in session.responses if r.item_id == item.id), None)
+    total = _most_asked(session.campaign.assessment)
+    return Standing(answered, total, _timer_left(item, asked, now))
 
 
 @dataclass(frozen=True)
@@ -691,27 +734,43 @@ def _advance(
 EXPOSURE_WINDOW = 200
 
 
+def _exposure_query() -> Any:
+    """Per item asked in the campaign's last sessions: its item id, how many of those sessions
+    asked it, and how many sessions there are (the same on every row): one statement, built
+    once (its campaign is a bound parameter)."""
+    recent = (
+        select(AssessmentSession.id)
+        .where(AssessmentSession.campaign_id == bindparam("campaign_id"))
+        .order_by(AssessmentSession.id.desc())
+        .limit(EXPOSURE_WINDOW)
+        .cte("recent_sessions")
+    )
+    takers = select(func.count()).select_from(recent).scalar_subquery()
+    return (
+        select(Response.item_id, func.count(), takers)
+        .where(Response.session_id.in_(select(recent.c.id)))
+        .group_by(Response.item_id)
+    )
+
+
+_EXPOSURE = _exposure_query()
+
+
 def _campaign_exposure(
     db: Session, session: AssessmentSession, pool: _Pool
 ) -> engine.ExposureCounts:
-    """How often each pool item was asked in the campaign's last sessions (this one included)."""
-    recent = (
-        select(AssessmentSession.id)
-        .where(AssessmentSession.campaign_id == session.campaign_id)
-        .order_by(AssessmentSession.id.desc())
-        .limit(EXPOSURE_WINDOW)
-        .subquery()
-    )
-    takers = db.scalar(select(func.count()).select_from(recent)) or 1
-    counts = dict(
-        db.execute(
-            select(Response.item_id, func.count())
-            .where(Response.session_id.in_(select(recent.c.id)))
-            .group_by(Response.item_id)
-        ).all()
-    )
-    uses = np.array([counts.get(item.id, 0) for item in pool.items], dtype=np.intp)
-    return engine.ExposureCounts(uses=uses, takers=int(takers))
+    """How often each pool item was asked in the campaign's last sessions (this one included).
+    With no item asked yet the number of sessions does not matter (no use is counted, so every
+    item is under the target rate, or none is and the restriction is lifted): 1 then."""
+    rows = db.execute(_EXPOSURE, {"campaign_id": session.campaign_id}).all()
+    uses = np.zeros(len(pool.items), dtype=np.intp)
+    index = pool.index
+    for item_id, count, _takers in rows:
+        place = index.get(item_id)
+        if place is not None:
+            uses[place] = count
+    takers = rows[0][2] if rows else 1
+    return engine.ExposureCounts(uses=uses, takers=int(takers or 1))
 
 
 def _adaptive_test(

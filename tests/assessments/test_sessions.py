@@ -31,6 +31,7 @@ from tests.assessments.factories import (
     make_framework,
 )
 from tests.learners.factories import make_learner
+from tests.web.statements import count_statements
 
 
 def right(item: Item):
@@ -261,6 +262,33 @@ def test_a_timed_item_answered_too_late_is_timed_out(dbsession):
     item = session.current_item
     outcome = sessions.answer(dbsession, session, item.id, "b", now=start + timedelta(minutes=2))
     assert outcome.status is AnswerStatus.TIMED_OUT and outcome.finished
+
+
+def test_an_item_page_reads_the_answers_count_and_its_timer_in_one_statement(dbsession):
+    items = [{**item, "timer_seconds": 30} for item in ITEMS[:2]]
+    framework = make_framework(dbsession, items=items)
+    uids = [item["id"] for item in items]
+    campaign = make_campaign(dbsession, framework, item_uids=uids, min_items=2)
+    start = utcnow()
+    session = sessions.start(dbsession, campaign.code, make_learner(dbsession), now=start)
+    first = session.current_item
+    sessions.answer(dbsession, session, first.id, right(first), now=start + timedelta(seconds=5))
+    dbsession.commit()
+    second = session.current_item
+    asked = start + timedelta(seconds=5)  # the second item was asked with the first answer
+    dbsession.expire(session, ["responses"])  # as a question page finds it: rows not loaded
+    with count_statements(dbsession.get_bind()) as statements:
+        read = sessions.standing(dbsession, session, second, now=asked + timedelta(seconds=12))
+    assert len(statements) == 1
+    assert read == sessions.Standing(answered=1, total=2, seconds_left=18)
+    # Rows already loaded (an answer refused, its page shown again): read from them.
+    assert session.responses and not dbsession.dirty
+    with count_statements(dbsession.get_bind()) as statements:
+        again = sessions.standing(dbsession, session, second, now=asked + timedelta(minutes=5))
+    assert not statements
+    assert again == sessions.Standing(answered=1, total=2, seconds_left=0)
+    late = start + timedelta(seconds=31)
+    assert sessions.standing(dbsession, session, first, now=late).seconds_left == 0  # over
 
 
 def test_the_session_time_limit_finishes_it(dbsession):

@@ -53,7 +53,6 @@ from web.learner.award_forms import AwardBadgesForm
 from web.learner.forms import (
     SKIP,
     AdjustmentForm,
-    AnswerForm,
     JoinForm,
     StartForm,
 )
@@ -237,8 +236,8 @@ def start_campaign(code: str):
 # One item per page
 
 
-def _progress(session: AssessmentSession) -> dict[str, Any]:
-    answered, total = sessions.progress(db.session, session)
+def _progress(session: AssessmentSession, standing: sessions.Standing) -> dict[str, Any]:
+    answered, total = standing.answered, standing.total
     adaptive = session.campaign.assessment.mode == AssessmentMode.ADAPTIVE
     return {"number": answered + 1, "total": max(total, answered + 1), "adaptive": adaptive}
 
@@ -254,6 +253,7 @@ def _render_item(
 ):
     """The item's page; ``values`` fill its fields in again (by default, what was posted)."""
     item_type = definition(item.type)
+    standing = sessions.standing(db.session, session, item)
     return render_template(
         "learner/item.html",
         session=session,
@@ -261,11 +261,11 @@ def _render_item(
         body=sessions.shown_body(session, item),
         kind=item_type.kind.value,
         item_type=item_type,
-        progress=_progress(session),
+        progress=_progress(session, standing),
         errors=errors or {},
         values=values if values is not None else request.form,
         state=item_type.page_state(item.body or {}, Posted(request.values)),
-        remaining=sessions.seconds_left(db.session, session, item),
+        remaining=standing.seconds_left,
         more_time=_more_time(),
         notice=notice,
         field_name=field_name,
@@ -331,10 +331,11 @@ def answer(session_id: int):
 
 
 def _posted_item_id() -> int:
-    form = AnswerForm()
-    form.validate_on_submit()  # CSRF is enforced globally (400 before we get here)
+    """The item the answer is for. CSRF is enforced globally (400 before we get here), and a
+    form object would only read this one field: building it cost more than the answer's check
+    (WTForms loads its message catalogue once per request to label its fields)."""
     try:
-        return int(form.item_id.data or "")
+        return int(request.form.get("item_id") or "")
     except ValueError:
         abort(400, description=_("La réponse ne dit pas à quelle question elle répond."))
 

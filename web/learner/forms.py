@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 SKIP = "skip"
@@ -29,10 +29,6 @@ class JoinForm(FlaskForm):
 
 class StartForm(FlaskForm):
     """The "Commencer" button of a campaign link: only the CSRF token."""
-
-
-class AnswerForm(FlaskForm):
-    item_id = HiddenField()
 
 
 class AdjustmentForm(FlaskForm):
