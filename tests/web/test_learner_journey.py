@@ -127,20 +127,24 @@ def test_learner_answers_every_item_type_and_earns_badges(app, tour, client_as):
         engine = db.engine
     with count_statements(engine) as statements:
         results = text(client.get(answered.headers["Location"]))
-    assert len(statements) == RESULTS_STATEMENTS  # two badges: their achievements in one query
+    # « À accompagner » names what the tour did not show: its results and right task types.
+    assert len(statements) == RESULTS_STATEMENTS + 2
     assert (
         "Bravo, vous avez gagné le badge « Premiers pas numériques — diagnostic réalisé »"
         in results
     )
-    assert "Premiers pas numériques — autonome" in results
-    assert "Votre orientation : Autonome" in results
-    assert "Vous pouvez passer le test des compétences numériques" in results  # next steps
+    # Twelve questions, two per competence: every answer right, but not the evidence
+    # « autonome » asks of each competence (the same rule as the adaptive diagnostic).
+    assert "Votre orientation : À accompagner" in results
+    assert "Ce diagnostic ne l'a pas encore montré pour" in results
+    assert "Utiliser la souris et l'écran tactile" in results
+    assert "conseillère numérique peut vous aider" in results  # next steps
     assert 'href="/apprenant/badges"' in results
     assert 'role="img"' in results and "<desc" in results and "<details" in results
 
     with app.app_context():
         credentials = db.session.scalars(select(Credential).order_by(Credential.id)).all()
-        assert len(credentials) == 2
+        assert len(credentials) == 1  # « diagnostic réalisé »
         session_id = session_id_of(url)
         learner = db.session.scalar(select(Learner).where(Learner.user_id == world_user(app)))
         for credential in credentials:
