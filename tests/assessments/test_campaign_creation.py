@@ -97,15 +97,17 @@ def test_a_fixed_list_is_spread_over_competences_and_levels_easiest_first(
         return campaign_creation.create(dbsession, org.id, spec).assessment
 
     every = fixed("Toutes", 10)
-    # 1.1 has one level-1 and two level-2 items, 4.1 one of each: all five, level 1 first.
+    # 1.1 has one level-1 and two level-2 items, 4.1 one level-1 and two level-2 (a form, a
+    # procedure): all six, level 1 first.
     assert every.item_uids == [
         "essai-1.1-001",
         "essai-4.1-001",
         "essai-1.1-002",
         "essai-1.1-003",
         "essai-4.1-002",
+        "essai-4.1-004",
     ]
-    assert (every.min_items, every.max_items, every.competence_codes) == (5, 5, ["1.1", "4.1"])
+    assert (every.min_items, every.max_items, every.competence_codes) == (6, 6, ["1.1", "4.1"])
     # Three items: one per competence at level 1, then level 2 of the first competence.
     assert fixed("Trois", 3).item_uids == ["essai-1.1-001", "essai-4.1-001", "essai-1.1-002"]
 

@@ -47,7 +47,7 @@ def test_import_stores_the_framework_with_its_metadata(dbsession):
     assert [t.target_framework for t in targets] == ["Référentiel d'essai", "DigComp 2.2"]
     assert {t.target_framework for t in frameworks.framework_alignments(framework)} == {
         "ESCO", "RNCP"}  # fmt: skip
-    assert frameworks.item_counts(dbsession, framework)["4.1"] == {1: 1, 2: 1, 3: 1}
+    assert frameworks.item_counts(dbsession, framework)["4.1"] == {1: 1, 2: 2, 3: 1}
     item = dbsession.scalars(select(Item).where(Item.uid == "essai-1.1-004")).one()
     assert (item.a, item.b) == (1.0, 0.0)  # defaults: a = 1, b = level - 3
 
