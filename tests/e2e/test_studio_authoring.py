@@ -134,7 +134,7 @@ def test_a_trainer_copies_a_shipped_framework_and_checks_an_import_first(
     assert_accessible(page)
     broken = tmp_path / "broken.json"
     broken.write_text('{\n  "slug": "x",\n  oops\n}', encoding="utf-8")
-    page.get_by_label("Fichier du référentiel (JSON)").set_input_files(broken)
+    page.get_by_label("Fichier du référentiel (JSON, ou zip avec les images)").set_input_files(broken)
     page.get_by_role("button", name="Vérifier le fichier (rien n'est importé)").click()
     expect(page.get_by_role("alert")).to_contain_text("ligne 3")
     assert_accessible(page)
@@ -161,7 +161,7 @@ def test_a_trainer_imports_a_file_and_watches_its_progress(
     login(page, "formateur@passerelle.example")
     page.get_by_role("link", name="Référentiels et questions").click()
     page.get_by_role("button", name="Importer un fichier").click()
-    page.get_by_label("Fichier du référentiel (JSON)").set_input_files(path)
+    page.get_by_label("Fichier du référentiel (JSON, ou zip avec les images)").set_input_files(path)
     page.get_by_role("button", name="Vérifier le fichier (rien n'est importé)").click()
     page.get_by_role("button", name=re.compile("^Importer")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import du fichier")
