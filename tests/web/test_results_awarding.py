@@ -80,15 +80,16 @@ def test_the_post_that_ends_the_session_issues_the_badges_and_no_get_ever_does(
     client = client_as("learner")
     url = start(client)
     last = answer_all(app, client, url)
-    assert last.status_code == 303 and count_rows(Credential) == 2
-    assert set(issuing.methods) == {"POST"} and len(issuing.methods) == 2
+    # One badge: the tour is « à accompagner » (two questions per competence), not « autonome ».
+    assert last.status_code == 303 and count_rows(Credential) == 1
+    assert set(issuing.methods) == {"POST"} and len(issuing.methods) == 1
     for _ in range(3):  # the results page, the home page, the wallet: nothing more is issued
         page = text(client.get(last.headers["Location"]))
         assert f"Bravo, vous avez gagné le badge « {COMPLETION} »" in page
         assert "Réessayer" not in page
         client.get("/apprenant/")
         client.get("/apprenant/badges")
-    assert len(issuing.methods) == 2 and count_rows(Credential) == 2
+    assert len(issuing.methods) == 1 and count_rows(Credential) == 1
 
 
 def test_a_failed_issuance_is_pending_and_reessayer_issues_the_badges(
@@ -104,7 +105,7 @@ def test_a_failed_issuance_is_pending_and_reessayer_issues_the_badges(
     page = client.get(results_url)
     assert page.status_code == 200
     shown = text(page)
-    assert "Vos badges ne sont pas encore prêts" in shown and COMPLETION in shown
+    assert "Votre badge n'est pas encore prêt" in shown and COMPLETION in shown
     assert "Vous avez gagné" not in shown and "Ce que vous savez faire" in shown
     assert count_rows(Credential) == 0 and set(issuing.methods) == {"POST"}
 
@@ -116,13 +117,13 @@ def test_a_failed_issuance_is_pending_and_reessayer_issues_the_badges(
     issuing.failing = False
     page = client.get(results_url).get_data(as_text=True)
     done = client.post(retry, data={"csrf_token": token(page)})
-    assert done.status_code == 303 and count_rows(Credential) == 2
+    assert done.status_code == 303 and count_rows(Credential) == 1
     shown = text(client.get(results_url))
     assert f"Bravo, vous avez gagné le badge « {COMPLETION} »" in shown
     assert "Réessayer" not in shown
     assert set(issuing.methods) == {"POST"}
     again = client.post(retry, data={"csrf_token": token(page)})  # a double click: nothing more
-    assert again.status_code == 303 and count_rows(Credential) == 2
+    assert again.status_code == 303 and count_rows(Credential) == 1
 
 
 def test_a_time_limit_reached_on_a_page_view_issues_nothing_and_offers_nothing(
@@ -176,8 +177,8 @@ def test_award_pending_command_issues_what_waits_and_says_so(
     issuing.failing = False
     done = runner.invoke(badges, ["award-pending"])
     assert done.exit_code == 0, done.output
-    assert "1 évaluation(s) traitée(s), 2 badge(s) délivré(s)." in done.output
-    assert count_rows(Credential) == 2
+    assert "1 évaluation(s) traitée(s), 1 badge(s) délivré(s)." in done.output
+    assert count_rows(Credential) == 1
     nothing = runner.invoke(badges, ["award-pending"])
     assert "0 évaluation(s) traitée(s), 0 badge(s) délivré(s)." in nothing.output
 
