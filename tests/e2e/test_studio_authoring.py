@@ -134,7 +134,9 @@ def test_a_trainer_copies_a_shipped_framework_and_checks_an_import_first(
     assert_accessible(page)
     broken = tmp_path / "broken.json"
     broken.write_text('{\n  "slug": "x",\n  oops\n}', encoding="utf-8")
-    page.get_by_label("Fichier du référentiel (JSON, ou zip avec les images)").set_input_files(broken)
+    page.get_by_label("Fichier du référentiel (JSON, ou zip avec les images)").set_input_files(
+        broken
+    )
     page.get_by_role("button", name="Vérifier le fichier (rien n'est importé)").click()
     expect(page.get_by_role("alert")).to_contain_text("ligne 3")
     assert_accessible(page)
