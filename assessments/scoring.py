@@ -10,8 +10,8 @@ The beginner diagnostic's orientation is the band of the general ability, except
 where the framework names an ``autonome_requires`` rule (:class:`AutonomeRule`): then every
 competence must reach the diagnostic's top level with enough evidence and each practice task
 kind must be answered right, since « autonome » says the person does each thing alone
-(:func:`orientation`, adaptive sessions). A fixed set of questions keeps the proportion right
-FORMAT.md defines.
+(:func:`orientation`, adaptive sessions). A fixed set of questions is oriented on the proportion
+right FORMAT.md defines, under the same rule for « autonome » (:func:`score`).
 """
 
 from __future__ import annotations
@@ -146,6 +146,19 @@ def _above(theta: float, se: float, cut: float) -> float:
     return 0.5 * math.erfc((cut - theta) / (se * math.sqrt(2.0)))
 
 
+def _autonome_shown(
+    rule: AutonomeRule,
+    framework: Framework,
+    answers: Sequence[Answered],
+    estimates: Mapping[str, engine.CompetenceEstimate],
+    assessed: Sequence[str],
+) -> bool:
+    """Whether the session shows what ``rule`` asks of « autonome », whichever campaign gave it
+    (adaptive or a fixed list): the badge an employer reads says the same thing."""
+    right = {a.kind for a in answers if a.correct and a.kind}
+    return not autonome_gaps(rule, estimates, right, assessed, framework.cut_points)
+
+
 def orientation(
     framework: Framework,
     answers: Sequence[Answered],
@@ -167,8 +180,7 @@ def orientation(
         [a.competence for a in answers],
         global_theta=estimate.theta,
     )  # as ``score`` stores them
-    right = {a.kind for a in answers if a.correct and a.kind}
-    if not autonome_gaps(rule, estimates, right, assessed, framework.cut_points):
+    if _autonome_shown(rule, framework, answers, estimates, assessed):
         return Referral.AUTONOME
     return Referral.A_ACCOMPAGNER if band == Referral.AUTONOME else band
 
@@ -215,22 +227,6 @@ def own_estimates(answers: Sequence[Answered]) -> dict[str, engine.CompetenceEst
     )
 
 
-def _autonome_held(
-    framework: Framework,
-    answers: Sequence[Answered],
-    estimates: Mapping[str, engine.CompetenceEstimate],
-    assessed: Sequence[str],
-) -> Referral:
-    """A fixed list's « autonome » (a share right) under the same :class:`AutonomeRule` as an
-    adaptive diagnostic: the badge an employer reads says the same thing whichever campaign
-    gave it, and a short tour cannot show every competence (« à accompagner » at best)."""
-    rule = AutonomeRule.of(framework.referral)
-    right = {a.kind for a in answers if a.correct and a.kind}
-    if rule is None or not autonome_gaps(rule, estimates, right, assessed, framework.cut_points):
-        return Referral.AUTONOME
-    return Referral.A_ACCOMPAGNER
-
-
 def score(
     framework: Framework,
     answers: Sequence[Answered],
@@ -272,8 +268,13 @@ def score(
         thresholds = (framework.referral or {})["thresholds"]
         share = sum(a.correct for a in answers) / len(answers)
         referral = referral_for_proportion(share, thresholds)
-        if referral == Referral.AUTONOME:
-            referral = _autonome_held(framework, answers, estimates, assessed)
+        rule = AutonomeRule.of(framework.referral)
+        if (
+            referral == Referral.AUTONOME
+            and rule is not None
+            and not _autonome_shown(rule, framework, answers, estimates, assessed)
+        ):
+            referral = Referral.A_ACCOMPAGNER  # a short tour cannot show every competence
     if framework.kind != FrameworkKind.REFERRAL:
         referral = None
     elif referral is None:
