@@ -13,40 +13,27 @@ of the original file survives but its pixels), an SVG rewritten from a whitelist
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessments.content_parsing import CONTENT_DIR
+from assessments.image_checks import MAX_BYTES as MAX_BYTES  # the studio reads at most this
+from assessments.image_checks import PNG, SVG, checked
+from assessments.image_checks import ImageRefused as ImageRefused
 from assessments.models import Item, ItemImage
-from assessments.svg_sanitiser import SvgRefused, sanitise
 
-MAX_BYTES = 512 * 1024
 MAX_SIDE = 4000  # a bigger PNG is refused before its pixels are read
 STORED_SIDE = 1600  # what is kept: sharp on a phone and a training room's screen
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-PNG = "image/png"
-SVG = "image/svg+xml"
 EXTENSIONS = {SVG: "svg", PNG: "png"}
 MEDIA_TYPES = {ext: media for media, ext in EXTENSIONS.items()}
 # A picture's file name: no folder, no hidden file, one of the two extensions.
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,195}\.(svg|png)$")
 DIGEST_LENGTH = 16  # hex characters of the SHA-256 in a picture's URL
-
-
-class ImageRefused(ValueError):
-    """Not a usable item picture; ``code`` names the reason (``too_large``, ``svg_script``…)."""
-
-    def __init__(self, code: str, detail: str = ""):
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -71,50 +58,10 @@ def _picture(data: bytes, media_type: str) -> Picture:
     return Picture(data, media_type, hashlib.sha256(data).hexdigest())
 
 
-def _png(data: bytes) -> Picture:
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format != "PNG":
-                raise ImageRefused("not_an_image")
-            width, height = probe.size
-            if width > MAX_SIDE or height > MAX_SIDE or width < 16 or height < 16:
-                raise ImageRefused("bad_dimensions", f"{width}×{height}")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            pixels = image.convert("RGBA")
-    except ImageRefused:
-        raise
-    except Image.DecompressionBombError as error:
-        raise ImageRefused("bad_dimensions", type(error).__name__) from error
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
-        raise ImageRefused("unreadable_png", type(error).__name__) from error
-    pixels.thumbnail((STORED_SIDE, STORED_SIDE))
-    out = io.BytesIO()
-    pixels.save(out, format="PNG", optimize=True)
-    return _picture(out.getvalue(), PNG)
-
-
-def _looks_like_svg(data: bytes) -> bool:
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<?xml", b"<svg", b"<!--"))
-
-
 def check(data: bytes) -> Picture:
     """The picture to keep for ``data``: a re-encoded PNG or a sanitised SVG, or
     :class:`ImageRefused` (empty, too large, neither PNG nor SVG, active SVG…)."""
-    if not data:
-        raise ImageRefused("empty")
-    if len(data) > MAX_BYTES:
-        raise ImageRefused("too_large", str(len(data)))
-    if data.startswith(PNG_MAGIC):
-        return _png(data)
-    if _looks_like_svg(data):
-        try:
-            return _picture(sanitise(data), SVG)
-        except SvgRefused as refused:
-            raise ImageRefused(f"svg_{refused.code}", refused.detail) from refused
-    raise ImageRefused("not_an_image")
+    return _picture(*checked(data, max_side=MAX_SIDE, stored_side=STORED_SIDE))
 
 
 def check_named(name: str, data: bytes) -> Picture:
