@@ -24,12 +24,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessments.frameworks import CERTIFICATION_CURRENT, certification_state, get_framework
 from badges import achievements, awarding, images
-from badges.models import Achievement, Credential, Issuer
+from badges.achievement_design import credential_count
+from badges.models import Achievement, Issuer
 
 ACHIEVEMENTS_FILE = Path(__file__).parent / "content" / "achievements.json"
 # Hashes of every definition shipped before achievements kept ``shipped_hash`` (from the
@@ -111,7 +112,7 @@ def install(db: Session, issuer: Issuer, entry: dict[str, Any]) -> Installed:
     untouched = current == recorded if recorded else current in former_hashes()
     if not untouched:
         return Installed(found, "kept")
-    if _credentials(db, found) == 0:
+    if credential_count(db, found) == 0:
         _apply(found, shipped, entry, new_hash)
         db.flush()
         return Installed(found, "updated")
@@ -160,17 +161,6 @@ def _apply(row: Achievement, shipped: dict[str, Any], entry: dict[str, Any], dig
     for field, value in shipped.items():
         setattr(row, field, value)
     row.shipped_slug, row.shipped_hash = entry.get("slug"), digest
-
-
-def _credentials(db: Session, achievement: Achievement) -> int:
-    return (
-        db.scalar(
-            select(func.count())
-            .select_from(Credential)
-            .where(Credential.achievement_id == achievement.id)
-        )
-        or 0
-    )
 
 
 def _create(db: Session, issuer: Issuer, entry: dict[str, Any]) -> Achievement:
