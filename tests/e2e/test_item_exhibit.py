@@ -131,6 +131,9 @@ def test_a_picture_is_described_readable_on_a_phone_and_in_dark_mode(
     picture = page.get_by_role("img", name=alt)
     expect(picture).to_be_visible()
     # Loaded (served, allowed by the page's CSP) and drawn as wide as the phone's column.
+    # Wait for the picture to finish loading (a busy machine may still be fetching it).
+    loaded = "img => img.complete || new Promise(done => img.addEventListener('load', done))"
+    picture.evaluate(loaded)
     assert picture.evaluate("img => img.complete && img.naturalWidth") > 0
     box = picture.bounding_box()
     assert 280 <= box["width"] <= 360, box
