@@ -313,6 +313,39 @@ def test_a_server_that_never_answers_is_cut_at_the_deadline(monkeypatch):
     assert "127.0.0.1" not in str(refused.value)
 
 
+def test_fetchers_share_one_tls_context_built_at_the_first_connection(monkeypatch):
+    """Building a TLS context reads every CA certificate of the system (~20 ms of CPU): the
+    public verifier makes a fetcher per request and most requests fetch nothing."""
+    built = []
+    create = resolver_module.ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any):
+        built.append(1)
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(resolver_module.ssl, "create_default_context", counted)
+    resolver_module._tls_context.cache_clear()
+    fetchers = [SafeHttpFetcher(timeout=60, cache=None) for _ in range(3)]
+    assert built == []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(2)
+    port = listener.getsockname()[1]
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))],
+    )
+    monkeypatch.setattr(resolver_module, "_forbidden_address", lambda address: False)
+    try:  # accepted by the kernel, never answered: each fetch reaches the TLS handshake
+        for fetcher in fetchers[:2]:
+            with pytest.raises(FetchError):
+                fetcher.fetch_within(f"https://silent.example:{port}/x", 0.3)
+    finally:
+        listener.close()
+    assert built == [1]
+
+
 def test_fetched_documents_are_cached_briefly_within_a_byte_bound():
     clock = [0.0]
     cache = DocumentCache(max_bytes=10_000, seconds=300, clock=lambda: clock[0])
