@@ -204,6 +204,20 @@ def _resolve_name(host: str, port: int, seconds: float) -> list[Any]:
     return list(found["infos"])
 
 
+def asked_once_per_url(source: DocumentSource) -> DocumentSource:
+    """``source`` asked at most once per URL (its answers kept, not its failures): for one
+    verification, whose badge key and status list key usually sit in the same issuer
+    document. Read-only answers only: the same object is returned each time."""
+    answers: dict[str, dict[str, Any] | None] = {}
+
+    def asked_once(url: str) -> dict[str, Any] | None:
+        if url not in answers:
+            answers[url] = source(url)
+        return answers[url]
+
+    return asked_once
+
+
 @dataclass
 class SafeHttpFetcher:
     """GET JSON over https from public addresses only, with a timeout and a size limit.
