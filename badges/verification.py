@@ -32,7 +32,7 @@ from badges.models import (
     VerificationEvent,
 )
 from badges.ob3 import verify
-from badges.ob3.resolver import DocumentSource, FetchBudget, Resolver
+from badges.ob3.resolver import DocumentSource, FetchBudget, Resolver, asked_once_per_url
 from badges.ob3.verify import CheckStatus, Verdict, VerificationResult
 from badges.verification_cache import StampedCache
 from badges.verification_sandbox import VerifierPool
@@ -89,7 +89,9 @@ def signature_held(result: VerificationResult) -> bool:
 
 
 def resolver(db: Session, base_url: str, fetch: DocumentSource | None = None) -> Resolver:
-    return Resolver(local=issuers.document_source(db, base_url), fetch=fetch)
+    """What the core resolves keys with: our issuers' documents from the database (each read
+    once for the verification this resolver serves), others' through ``fetch`` when given."""
+    return Resolver(local=asked_once_per_url(issuers.document_source(db, base_url)), fetch=fetch)
 
 
 def status_fetcher(db: Session, base_url: str, fetch: DocumentSource | None = None):

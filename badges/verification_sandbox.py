@@ -40,7 +40,7 @@ from typing import Any
 
 from badges.ob3 import build, verify
 from badges.ob3.errors import Ob3Error
-from badges.ob3.resolver import FetchError, Resolver
+from badges.ob3.resolver import FetchError, Resolver, asked_once_per_url
 from badges.ob3.verification_result import CheckRun, Verdict, VerificationResult
 
 # A real badge verifies in well under a second of CPU (tests/bench/test_verifier_sandbox.py).
@@ -188,8 +188,11 @@ def _verify_in_child(conn: Connection, job: dict[str, Any]) -> VerificationResul
     def callback(name: str) -> Callable[..., Any] | None:
         return _ask_parent(conn, name) if name in asked else None
 
+    local = callback("local")  # our issuers' documents: one round trip per URL and job
     resolver = Resolver(
-        local=callback("local"), documents=job["documents"], fetch=callback("fetch")
+        local=asked_once_per_url(local) if local is not None else None,
+        documents=job["documents"],
+        fetch=callback("fetch"),
     )
     return verify.verify_bytes(
         job["data"],

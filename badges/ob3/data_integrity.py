@@ -87,12 +87,23 @@ class DocumentDigests:
 
     def __init__(self) -> None:
         self._by_context: dict[str, bytes | Ob3Error] = {}
+        self._datasets: dict[str, jsonld.Dataset] = {}
+
+    @staticmethod
+    def _key(unsecured: dict) -> str:
+        return json.dumps(unsecured.get("@context"), sort_keys=True, default=str)
+
+    def know(self, unsecured: dict, dataset: jsonld.Dataset) -> None:
+        """The unsecured document's dataset, already made (``jsonld.check_safe`` in the
+        verifier's ``jsonld`` check): the digest canonicalises it without expanding again."""
+        self._datasets.setdefault(self._key(unsecured), dataset)
 
     def digest(self, unsecured: dict) -> bytes:
-        key = json.dumps(unsecured.get("@context"), sort_keys=True, default=str)
+        key = self._key(unsecured)
         if key not in self._by_context:
             try:
-                self._by_context[key] = _hash(jsonld.canonicalize(unsecured))
+                known = self._datasets.pop(key, None)
+                self._by_context[key] = _hash(jsonld.canonicalize(unsecured, known=known))
             except Ob3Error as error:
                 self._by_context[key] = error
         found = self._by_context[key]

@@ -354,31 +354,54 @@ def to_quads(expanded: list, *, consume: bool = False) -> list[rdfc.Quad]:
     return quads
 
 
-def check_safe(document: dict) -> None:
-    """Raise what :func:`expand_safe` raises if ``document`` does not expand in safe mode.
+class Dataset:
+    """The RDF dataset of a document that expanded in safe mode (what :func:`check_safe`
+    returns): the direct path's quads, or pyld's expansion, turned into quads at the first
+    :meth:`quads` — which raises what :func:`to_quads` raises (an IRI N-Quads cannot carry)."""
+
+    def __init__(self, quads: list[rdfc.Quad] | None, expanded: list | None = None) -> None:
+        self._quads = quads
+        self._expanded = expanded
+        self._error: Ob3Error | None = None
+
+    def quads(self) -> list[rdfc.Quad]:
+        if self._quads is None and self._error is None:
+            expanded, self._expanded = self._expanded, None
+            try:
+                self._quads = to_quads(expanded or [], consume=True)
+            except Ob3Error as error:
+                self._error = error
+        if self._error is not None:
+            raise self._error
+        assert self._quads is not None
+        return self._quads
+
+
+def check_safe(document: dict) -> Dataset:
+    """Raise what :func:`expand_safe` raises if ``document`` does not expand in safe mode; else
+    its :class:`Dataset`, so that canonicalising the same document next (a proof check) does
+    not expand it again.
 
     A document the direct path turns into quads expands in safe mode (the direct path answers
     only then), so pyld is asked only about the others."""
     from badges.ob3 import fast_rdf  # it builds on this module
 
-    if fast_rdf.quads(document) is None:
-        expand_safe(document)
+    found = fast_rdf.quads(document)
+    if found is not None:
+        return Dataset(found)
+    return Dataset(None, expand_safe(document))
 
 
 def dataset(document: dict) -> list[rdfc.Quad]:
     """The RDF dataset of a JSON-LD document in safe mode: the direct path when it handles the
     document (``fast_rdf``), else pyld's expansion, with its errors."""
-    from badges.ob3 import fast_rdf  # it builds on this module
-
-    found = fast_rdf.quads(document)
-    if found is None:
-        found = to_quads(expand_safe(document), consume=True)
-    return found
+    return check_safe(document).quads()
 
 
-def canonicalize(document: dict) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document, expanded in safe mode."""
-    return rdfc.canonicalize_quads(dataset(document))
+def canonicalize(document: dict, *, known: Dataset | None = None) -> str:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document, expanded in safe mode; ``known``: the
+    document's dataset when :func:`check_safe` has already made it."""
+    return rdfc.canonicalize_quads((known or check_safe(document)).quads())
 
 
 def canonicalize_with_pyld(document: dict) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import http.client
 import ipaddress
 import json
@@ -156,6 +157,15 @@ class DocumentCache:
 WEB_DOCUMENTS = DocumentCache()
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """The process's TLS client context (system CA certificates, host names checked), built at
+    the first fetch. Building one reads every CA certificate of the system: about 20 ms of CPU,
+    which the public verifier once spent on each request, fetch or not. A context is safe to
+    share between threads; nothing here changes it after it is built."""
+    return ssl.create_default_context()
+
+
 class _Watchdog:
     """Shuts the connection down at the deadline, whatever call is blocked on it."""
 
@@ -194,6 +204,20 @@ def _resolve_name(host: str, port: int, seconds: float) -> list[Any]:
     return list(found["infos"])
 
 
+def asked_once_per_url(source: DocumentSource) -> DocumentSource:
+    """``source`` asked at most once per URL (its answers kept, not its failures): for one
+    verification, whose badge key and status list key usually sit in the same issuer
+    document. Read-only answers only: the same object is returned each time."""
+    answers: dict[str, dict[str, Any] | None] = {}
+
+    def asked_once(url: str) -> dict[str, Any] | None:
+        if url not in answers:
+            answers[url] = source(url)
+        return answers[url]
+
+    return asked_once
+
+
 @dataclass
 class SafeHttpFetcher:
     """GET JSON over https from public addresses only, with a timeout and a size limit.
@@ -207,7 +231,8 @@ class SafeHttpFetcher:
     max_redirects: int = 3
     user_agent: str = "Jalon-verifier/1.0"
     cache: DocumentCache | None = field(default_factory=lambda: WEB_DOCUMENTS, repr=False)
-    _context: ssl.SSLContext = field(default_factory=ssl.create_default_context, repr=False)
+    # None: the process's shared context (``_tls_context``), built at the first fetch.
+    context: ssl.SSLContext | None = field(default=None, repr=False)
 
     def _vetted_address(self, host: str, port: int, deadline: float) -> str:
         infos = _resolve_name(host, port, deadline - time.monotonic())
@@ -243,7 +268,7 @@ class SafeHttpFetcher:
         raw = socket.create_connection((address, port), timeout=timeout)
         watchdog.sock = raw
         try:
-            tls = self._context.wrap_socket(raw, server_hostname=host)
+            tls = (self.context or _tls_context()).wrap_socket(raw, server_hostname=host)
         except (OSError, ssl.SSLError):
             raw.close()
             raise

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from badges.ob3 import input_limits, internal_errors
+from badges.ob3 import data_integrity, input_limits, internal_errors
 from badges.ob3.build import Recipient
 from badges.ob3.credential_fields import (
     OB_CONTEXT,
@@ -125,15 +125,18 @@ def _run_checks(
     with_endorsements: bool,
 ) -> VerificationResult:
     credential = parsed.credential
+    # The unsecured document's RDF dataset, made by the jsonld check, canonicalised by the
+    # proof check: the document is expanded once.
+    digests = data_integrity.DocumentDigests()
     _format_read(source_format, run)
     _step(run, "context", check_context, credential, run)
     _step(run, "type", check_type, credential, run)
-    _step(run, "jsonld", check_jsonld, credential, run)
+    _step(run, "jsonld", check_jsonld, credential, run, digests)
     _step(run, "schema", check_schema, credential, run)
     if _structure_failed(run):
         _not_checked_when_malformed(run)
     else:
-        _step(run, "proof", check_proof, parsed, resolver, run)
+        _step(run, "proof", check_proof, parsed, resolver, run, digests)
         _step(run, "status", check_status, credential, resolver, status_fetcher, now, run)
     _step(run, "dates", check_dates, credential, now, run)
     issuer_id = issuer_id_of(credential)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from badges.ob3 import jsonld, schema
+from badges.ob3 import data_integrity, jsonld, schema
 from badges.ob3.credential_fields import (
     OB_CONTEXT,
     VC_V1,
@@ -59,12 +59,18 @@ def check_type(credential: dict[str, Any], run: CheckRun) -> None:
     run.ok("type", "Le type de badge est reconnu.", "The credential type is recognised.")
 
 
-def check_jsonld(credential: dict[str, Any], run: CheckRun) -> None:
+def check_jsonld(
+    credential: dict[str, Any],
+    run: CheckRun,
+    digests: data_integrity.DocumentDigests | None = None,
+) -> None:
+    """The credential, without its proof, expands in JSON-LD safe mode. ``digests``: the proof
+    check's, given the dataset made here so that the document is expanded once."""
     # Proofs are expanded by the proof check, each with its own suite; an unknown extra proof
     # type must not make an otherwise well-formed credential unreadable.
     unsecured = {k: v for k, v in credential.items() if k != "proof"}
     try:
-        jsonld.check_safe(unsecured)
+        dataset = jsonld.check_safe(unsecured)
     except UnknownContext as exc:
         run.fail(
             "jsonld",
@@ -79,6 +85,8 @@ def check_jsonld(credential: dict[str, Any], run: CheckRun) -> None:
             f"The credential does not expand in JSON-LD safe mode: {str(exc)[:200]}",
         )
         return
+    if digests is not None:
+        digests.know(unsecured, dataset)
     run.ok(
         "jsonld",
         "Les données sont bien définies (JSON-LD).",

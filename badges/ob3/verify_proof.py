@@ -63,7 +63,12 @@ def _controller_mismatch(run: CheckRun) -> None:
     )
 
 
-def _check_embedded_proofs(credential: dict[str, Any], resolver: Resolver, run: CheckRun) -> None:
+def _check_embedded_proofs(
+    credential: dict[str, Any],
+    resolver: Resolver,
+    run: CheckRun,
+    digests: data_integrity.DocumentDigests | None = None,
+) -> None:
     proofs = [p for p in as_list(credential.get("proof")) if isinstance(p, dict)]
     if not proofs:
         run.fail("proof", "Le badge n'est pas signé.", "The credential carries no proof.")
@@ -79,7 +84,8 @@ def _check_embedded_proofs(credential: dict[str, Any], resolver: Resolver, run: 
         )
         return
     first_failure: tuple[str, Any] | None = None
-    digests = data_integrity.DocumentDigests()  # the document is canonicalised once
+    # The document is canonicalised once, whatever the number of proofs.
+    digests = digests if digests is not None else data_integrity.DocumentDigests()
     for proof in supported:
         try:
             resolved = resolver.resolve(proof.get("verificationMethod"))
@@ -227,9 +233,16 @@ def _jws_key(
     return key, controller
 
 
-def check_proof(parsed: ParsedCredential, resolver: Resolver, run: CheckRun) -> None:
+def check_proof(
+    parsed: ParsedCredential,
+    resolver: Resolver,
+    run: CheckRun,
+    digests: data_integrity.DocumentDigests | None = None,
+) -> None:
+    """``key`` and ``proof`` checks; ``digests``: the document's, when the ``jsonld`` check
+    has already made its dataset."""
     if parsed.jws is None:
-        _check_embedded_proofs(parsed.credential, resolver, run)
+        _check_embedded_proofs(parsed.credential, resolver, run, digests)
         return
     jws_run = CheckRun()
     if _check_jws(parsed.jws, parsed.credential, resolver, jws_run):
@@ -237,7 +250,7 @@ def check_proof(parsed: ParsedCredential, resolver: Resolver, run: CheckRun) -> 
         return
     if parsed.credential.get("proof"):
         embedded = CheckRun()
-        _check_embedded_proofs(parsed.credential, resolver, embedded)
+        _check_embedded_proofs(parsed.credential, resolver, embedded, digests)
         if embedded.status("proof") is CheckStatus.PASSED and embedded.status("key") is (
             CheckStatus.PASSED
         ):

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from badges import issuance, revocation, verification
+from badges import issuance, issuers, revocation, verification, verification_sandbox
 from badges.models import Credential, VerificationChannel, VerificationEvent
 from badges.ob3.verify import Check, CheckStatus, Verdict, VerificationResult
 from badges.verification_cache import StampedCache
@@ -120,6 +120,43 @@ def test_a_forged_copy_of_our_badge_is_counted_but_not_tied_to_it(dbsession, cre
     )
     assert checked.verdict is Verdict.INVALID_SIGNATURE and checked.credential is None
     assert _events(dbsession) == [("api", "invalid_signature", None)]
+
+
+@pytest.mark.parametrize("in_child", [False, True], ids=["in the worker", "in a child"])
+def test_our_issuer_document_is_read_once_per_verification(
+    dbsession, credential, monkeypatch, in_child
+):
+    """The badge's key and its status list's key sit in the same issuer document: one
+    database read, and in the sandbox one question over the child's pipe, not one per key."""
+    read: list[str] = []
+    asked: list[tuple] = []
+    profile_document, answer = issuers.profile_document, verification_sandbox._answer
+    monkeypatch.setattr(
+        issuers, "profile_document", lambda *a: read.append("read") or profile_document(*a)
+    )
+    monkeypatch.setattr(
+        verification_sandbox,
+        "_answer",
+        lambda call, args: asked.append((call, args)) or answer(call, args),
+    )
+    limits = verification_sandbox.Limits(children=1)
+    pool = verification_sandbox.VerifierPool(limits) if in_child else None
+    try:
+        checked = verification.check_sent(
+            dbsession,
+            credential.signed_json.encode(),
+            base_url=BASE_URL,
+            channel=VerificationChannel.API,
+            sandbox=pool,
+        )
+    finally:
+        if pool is not None:
+            pool.close()
+    assert checked.verdict is Verdict.VALID
+    assert checked.result.check("status").status is CheckStatus.PASSED  # its list's key too
+    assert read == ["read"]
+    # In the child: the issuer document, the status list, whether the issuer is ours.
+    assert len(asked) == len(set(asked)) == (3 if in_child else 0)
 
 
 @pytest.fixture

@@ -141,15 +141,49 @@ def test_several_proofs_canonicalise_the_document_once(monkeypatch):
     documents: list[dict[str, Any]] = []
     original = jsonld.canonicalize
 
-    def counting(document: dict[str, Any]) -> str:
+    def counting(document: dict[str, Any], **options: Any) -> str:
         if "cryptosuite" not in document:  # not a proof configuration
             documents.append(document)
-        return original(document)
+        return original(document, **options)
 
     monkeypatch.setattr(jsonld, "canonicalize", counting)
     result = verify_credential(credential, resolver=local_resolver(), now=NOW)
     assert result.verdict is Verdict.VALID
     assert len(documents) == 1
+
+
+@pytest.mark.parametrize("path", ["direct", "pyld"])
+def test_the_document_is_expanded_once_for_the_jsonld_check_and_the_proof(monkeypatch, path):
+    """The ``jsonld`` check's dataset is the one the proof canonicalises (it was made twice)."""
+    credential = signed_credential()  # signing expands it too
+    expanded: list[dict[str, Any]] = []
+    direct, through_pyld = fast_rdf.quads, jsonld.expand_safe
+
+    def counted(walk: Any) -> Any:
+        def run(document: Any) -> Any:
+            if isinstance(document, dict) and "cryptosuite" not in document:
+                expanded.append(document)  # not a proof configuration
+            return walk(document)
+
+        return run
+
+    if path == "pyld":
+        monkeypatch.setattr(fast_rdf, "quads", lambda document: None)
+        monkeypatch.setattr(jsonld, "expand_safe", counted(through_pyld))
+    else:
+        monkeypatch.setattr(fast_rdf, "quads", counted(direct))
+    result = verify_credential(credential, resolver=local_resolver(), now=NOW)
+    assert result.verdict is Verdict.VALID
+    assert result.check("jsonld").status is CheckStatus.PASSED
+    assert len(expanded) == 1
+
+
+def test_a_tampered_document_still_fails_its_proof_with_the_dataset_shared():
+    credential = signed_credential()
+    credential["credentialSubject"]["achievement"]["name"] = "Autre badge"
+    result = verify_credential(credential, resolver=local_resolver(), now=NOW)
+    assert result.check("jsonld").status is CheckStatus.PASSED
+    assert result.verdict is Verdict.INVALID_SIGNATURE
 
 
 def test_a_proof_set_checked_in_one_call_canonicalises_once(monkeypatch):
@@ -161,7 +195,9 @@ def test_a_proof_set_checked_in_one_call_canonicalises_once(monkeypatch):
     monkeypatch.setattr(
         jsonld,
         "canonicalize",
-        lambda doc: calls.append("doc" if "cryptosuite" not in doc else "cfg") or original(doc),
+        lambda doc, **options: (
+            calls.append("doc" if "cryptosuite" not in doc else "cfg") or original(doc, **options)
+        ),
     )
     assert data_integrity.verify(credential, public_key).ok
     assert calls.count("doc") == 1
@@ -311,6 +347,39 @@ def test_a_server_that_never_answers_is_cut_at_the_deadline(monkeypatch):
     finally:
         listener.close()
     assert "127.0.0.1" not in str(refused.value)
+
+
+def test_fetchers_share_one_tls_context_built_at_the_first_connection(monkeypatch):
+    """Building a TLS context reads every CA certificate of the system (~20 ms of CPU): the
+    public verifier makes a fetcher per request and most requests fetch nothing."""
+    built = []
+    create = resolver_module.ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any):
+        built.append(1)
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(resolver_module.ssl, "create_default_context", counted)
+    resolver_module._tls_context.cache_clear()
+    fetchers = [SafeHttpFetcher(timeout=60, cache=None) for _ in range(3)]
+    assert built == []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(2)
+    port = listener.getsockname()[1]
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))],
+    )
+    monkeypatch.setattr(resolver_module, "_forbidden_address", lambda address: False)
+    try:  # accepted by the kernel, never answered: each fetch reaches the TLS handshake
+        for fetcher in fetchers[:2]:
+            with pytest.raises(FetchError):
+                fetcher.fetch_within(f"https://silent.example:{port}/x", 0.3)
+    finally:
+        listener.close()
+    assert built == [1]
 
 
 def test_fetched_documents_are_cached_briefly_within_a_byte_bound():

@@ -41,7 +41,10 @@ def mix(users: int) -> dict[str, int]:
 
 
 def cpu_table(stages: dict[str, Stage]) -> None:
-    print("\nCPU per request: web workers' CPU (from /proc) divided by the requests, each kind")
+    print(
+        "\nCPU per request: web workers' CPU, their verifying children's included (from /proc),"
+        " divided by the requests, each kind"
+    )
     print(f"alone for {CPU_SECONDS} s with 3 clients and no think time")
     print(
         f"{'request':<44}{'requests':>9}{'req/s':>8}{'worker ms':>11}{'x healthz':>11}{'PG ms':>8}"

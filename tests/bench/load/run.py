@@ -41,7 +41,8 @@ class Row:
 
 @dataclass
 class Stage:
-    """What one locust run measured, with the CPU the web workers and PostgreSQL used."""
+    """What one locust run measured, with the CPU the web workers (and their verifying
+    children) and PostgreSQL used."""
 
     label: str
     seconds: float
@@ -209,14 +210,22 @@ def stop_all() -> None:
 
 
 def measure(stack: Stack, plan_file: Path, label: str, seconds: float, **users) -> Stage:
-    """One locust run while reading the web workers' and PostgreSQL's CPU from /proc."""
-    workers, postgres = stack.web_workers(), stack.postgres.pids()
-    before = sum(map(cpu_seconds, workers)), sum(map(cpu_seconds, postgres))
+    """One locust run while reading the CPU of the web workers (their verifying children
+    included) and PostgreSQL's from /proc."""
+    web, postgres = _cpu_by_pid(stack.web_processes()), stack.postgres.pids()
+    before = sum(map(cpu_seconds, postgres))
     process, prefix = start_locust(stack, plan_file, label, seconds, **users)
     finish_locust(process, seconds)
-    after = sum(map(cpu_seconds, workers)), sum(map(cpu_seconds, postgres))
+    # A process started during the stage (a verifier's child replaced) counts from zero.
+    web_cpu = sum(
+        used - web.get(pid, 0.0) for pid, used in _cpu_by_pid(stack.web_processes()).items()
+    )
     rows, errors = read_stats(prefix)
-    return Stage(label, seconds, rows, after[0] - before[0], after[1] - before[1], errors)
+    return Stage(label, seconds, rows, web_cpu, sum(map(cpu_seconds, postgres)) - before, errors)
+
+
+def _cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu_seconds(pid) for pid in pids}
 
 
 def write_plan(stack: Stack, plan: dict) -> Path:

@@ -301,6 +301,12 @@ class Stack:
     def web_workers(self) -> list[int]:
         return children(self.gunicorn.pid) if self.gunicorn else []
 
+    def web_processes(self) -> list[int]:
+        """The workers and their children: the public verifier's sandboxes, whose CPU is the
+        verification's (a worker's own CPU leaves it out)."""
+        workers = self.web_workers()
+        return workers + [child for worker in workers for child in children(worker)]
+
     def close(self) -> None:
         for process in (self.worker, self.gunicorn):
             if process is not None:
