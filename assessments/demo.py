@@ -103,6 +103,13 @@ ASSESSMENTS = (
         max_items=24,
     ),
     DemoAssessment(
+        "ANDD",
+        "anglais-dev-data",
+        "Anglais professionnel — développement web et données (A1 à B1)",
+        min_items=12,
+        max_items=24,
+    ),
+    DemoAssessment(
         "TYPE",
         "premiers-pas",
         "Découverte : une question de chaque sorte",

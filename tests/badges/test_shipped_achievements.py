@@ -107,6 +107,32 @@ def test_the_english_badge_asks_for_a2_in_both_reading_competences():
     assert not met(c1_1=1, c1_2=3, c2_1=3, c2_2=3)
 
 
+def test_the_dev_data_english_badge_is_a2_in_both_reading_competences():
+    """« Anglais du développement et des données — A2 »: CEFR A2 (degree 2) in reading tool
+    messages (1.1) and tickets, reviews and team messages (1.2); vocabulary (2.1) and
+    replies (2.2) are not asked for, and the rule asks for the same evidence as the other
+    English badge."""
+    (entry,) = [a for a in shipped() if a["framework"] == "anglais-dev-data"]
+    assert entry["name"] == "Anglais du développement et des données — A2"
+    assert "pas une certification de langue" in entry["description"]
+    rule = entry["rule"]
+    levels = {c["competence"]: c["min_level"] for c in rule["conditions"]}
+    assert rule.get("require", "all") == "all" and levels == {"1.1": 2, "1.2": 2}
+    assert rule["evidence"] == {"min_answers": 4, "confidence": 0.85}
+    reading = next(d for d in framework("anglais-dev-data")["domains"] if d["code"] == "1")
+    assert {c["code"] for c in reading["competences"]} == {"1.1", "1.2"}
+
+    def met(**levels: int) -> bool:
+        reached = {code[1:].replace("_", "."): level for code, level in levels.items()}
+        outcome = award_rules.Outcome(framework="anglais-dev-data", completed=True, levels=reached)
+        return award_rules.is_met(rule, outcome)
+
+    assert met(c1_1=2, c1_2=2, c2_1=0, c2_2=0)
+    assert met(c1_1=3, c1_2=3, c2_1=1, c2_2=1)
+    assert not met(c1_1=2, c1_2=1, c2_1=3, c2_2=3)  # A1 in tickets and reviews
+    assert not met(c1_1=1, c1_2=2, c2_1=3, c2_2=3)  # A1 in tool messages
+
+
 @pytest.mark.parametrize("entry", shipped(), ids=lambda a: a["slug"])
 def test_badges_name_no_level_and_say_they_are_not_the_certification(entry):
     """Issue 12: « Socle — niveau 1 » read as CléA Numérique, « niveau 2 » beside an RNCP code
