@@ -110,6 +110,13 @@ ASSESSMENTS = (
         max_items=24,
     ),
     DemoAssessment(
+        "ANTE",
+        "anglais-telecoms",
+        "Anglais professionnel : fibre, télécoms et data center (A1 à B1)",
+        min_items=12,
+        max_items=24,
+    ),
+    DemoAssessment(
         "TYPE",
         "premiers-pas",
         "Découverte : une question de chaque sorte",

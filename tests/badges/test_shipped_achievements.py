@@ -133,6 +133,43 @@ def test_the_dev_data_english_badge_is_a2_in_both_reading_competences():
     assert not met(c1_1=1, c1_2=2, c2_1=3, c2_2=3)  # A1 in tool messages
 
 
+def test_the_telecoms_english_badge_asks_for_a2_in_both_reading_competences():
+    """« Anglais de la fibre et du data center — A2 »: the same claim for anglais-telecoms —
+    reading at A2 (1.1 labels, instrument screens and alarms; 1.2 work orders, tickets and
+    e-mails), with the per-competence evidence, and not the vocabulary or reply competences."""
+    (entry,) = [a for a in shipped() if a["framework"] == "anglais-telecoms"]
+    assert entry["name"] == "Anglais de la fibre et du data center — A2"
+    rule = entry["rule"]
+    levels = {c["competence"]: c["min_level"] for c in rule["conditions"]}
+    assert rule.get("require", "all") == "all" and levels == {"1.1": 2, "1.2": 2}
+    assert rule["evidence"]["min_answers"] >= 4
+    reading = next(d for d in framework("anglais-telecoms")["domains"] if d["code"] == "1")
+    assert {c["code"] for c in reading["competences"]} == {"1.1", "1.2"}
+
+    def met(**levels: int) -> bool:
+        reached = {code[1:].replace("_", "."): level for code, level in levels.items()}
+        outcome = award_rules.Outcome(framework="anglais-telecoms", completed=True, levels=reached)
+        return award_rules.is_met(rule, outcome)
+
+    assert met(c1_1=2, c1_2=2, c2_1=0, c2_2=0)
+    assert met(c1_1=3, c1_2=3, c2_1=1, c2_2=3)
+    assert not met(c1_1=2, c1_2=1, c2_1=3, c2_2=3)  # A1 in work orders, tickets and e-mails
+    assert not met(c1_1=1, c1_2=2, c2_1=3, c2_2=3)  # A1 in labels, screens and alarms
+
+    # A2 reached, but on too few answers in 1.2 or with too little confidence: not awarded.
+    def evidenced(answers: dict[str, int], theta: float) -> bool:
+        outcome = award_rules.Outcome(
+            framework="anglais-telecoms", completed=True, levels={"1.1": 2, "1.2": 2},
+            answers=answers, theta=dict.fromkeys(answers, theta), se=dict.fromkeys(answers, 0.4),
+            cut_points=tuple(framework("anglais-telecoms")["cut_points"]),
+        )  # fmt: skip
+        return award_rules.is_met(rule, outcome)
+
+    assert evidenced({"1.1": 4, "1.2": 4}, theta=-0.5)
+    assert not evidenced({"1.1": 4, "1.2": 3}, theta=-0.5)
+    assert not evidenced({"1.1": 4, "1.2": 4}, theta=-1.4)
+
+
 @pytest.mark.parametrize("entry", shipped(), ids=lambda a: a["slug"])
 def test_badges_name_no_level_and_say_they_are_not_the_certification(entry):
     """Issue 12: « Socle — niveau 1 » read as CléA Numérique, « niveau 2 » beside an RNCP code

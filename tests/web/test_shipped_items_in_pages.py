@@ -32,6 +32,7 @@ SHIPPED = (
     "datacenter-cloud",
     "anglais-numerique",
     "anglais-dev-data",
+    "anglais-telecoms",
 )
 
 
