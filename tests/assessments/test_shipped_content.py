@@ -53,7 +53,7 @@ DEEP_TRADES = (
 )
 DEEP_MIN_PER_CELL = 4
 # Professional English (issue 13): levels 1–3 are CEFR A1, A2, B1; material in English.
-ENGLISH = ("anglais-numerique",)
+ENGLISH = ("anglais-numerique", "anglais-mediation")
 ENGLISH_LEVELS = (1, 2, 3)
 
 
@@ -240,7 +240,8 @@ def test_english_items_mark_their_material_english(slug):
     assert not silent, f"no English material: {silent}"
 
 
-def test_an_adaptive_english_session_stops_at_b1(loaded):
+@pytest.mark.parametrize("slug", ENGLISH)
+def test_an_adaptive_english_session_stops_at_b1(loaded, slug):
     """Answered right throughout, an adaptive session on professional English rates every
     competence, and none above degree 3 (B1): the framework claims nothing beyond B1."""
     from assessments import campaigns, sessions
@@ -248,7 +249,7 @@ def test_an_adaptive_english_session_stops_at_b1(loaded):
     from tests.learners.factories import make_learner, make_organisation
 
     db, _ = loaded
-    framework = db.scalars(select(Framework).where(Framework.slug == "anglais-numerique")).one()
+    framework = db.scalars(select(Framework).where(Framework.slug == slug)).one()
     assessment = campaigns.create_assessment(
         db, framework, "Essai", mode=AssessmentMode.ADAPTIVE, min_items=12, max_items=24
     )

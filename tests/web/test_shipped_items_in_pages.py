@@ -31,6 +31,7 @@ SHIPPED = (
     "assistant-digital",
     "datacenter-cloud",
     "anglais-numerique",
+    "anglais-mediation",
 )
 
 
