@@ -117,6 +117,13 @@ ASSESSMENTS = (
         max_items=24,
     ),
     DemoAssessment(
+        "ANMA",
+        "anglais-mediation",
+        "Anglais professionnel de la médiation numérique et de l'assistanat (A1 à B1)",
+        min_items=12,
+        max_items=24,
+    ),
+    DemoAssessment(
         "TYPE",
         "premiers-pas",
         "Découverte : une question de chaque sorte",

@@ -57,6 +57,7 @@ ENGLISH = (
     "anglais-numerique",
     "anglais-dev-data",
     "anglais-telecoms",
+    "anglais-mediation",
 )
 ENGLISH_LEVELS = (1, 2, 3)
 

@@ -170,6 +170,29 @@ def test_the_telecoms_english_badge_asks_for_a2_in_both_reading_competences():
     assert not evidenced({"1.1": 4, "1.2": 4}, theta=-1.4)
 
 
+def test_the_mediation_english_badge_asks_for_a2_in_both_reading_competences():
+    """« Anglais de la médiation et de l'assistanat — A2 »: A2 (degree 2) in reading app
+    screens (1.1) and reading messages from visitors, customers and suppliers (1.2), with the
+    evidence the simulation tuned; vocabulary and replies are not asked for."""
+    (entry,) = [a for a in shipped() if a["framework"] == "anglais-mediation"]
+    rule = entry["rule"]
+    levels = {c["competence"]: c["min_level"] for c in rule["conditions"]}
+    assert rule.get("require", "all") == "all" and levels == {"1.1": 2, "1.2": 2}
+    assert rule["evidence"]["min_answers"] >= 4
+    reading = next(d for d in framework("anglais-mediation")["domains"] if d["code"] == "1")
+    assert {c["code"] for c in reading["competences"]} == {"1.1", "1.2"}
+
+    def met(c1_1: int, c1_2: int, c2_1: int, c2_2: int) -> bool:
+        reached = {"1.1": c1_1, "1.2": c1_2, "2.1": c2_1, "2.2": c2_2}
+        outcome = award_rules.Outcome(framework="anglais-mediation", completed=True, levels=reached)
+        return award_rules.is_met(rule, outcome)
+
+    assert met(2, 2, 0, 0)
+    assert met(3, 3, 1, 1)
+    assert not met(2, 1, 3, 3)  # A1 in the messages of visitors and customers
+    assert not met(1, 3, 3, 3)
+
+
 @pytest.mark.parametrize("entry", shipped(), ids=lambda a: a["slug"])
 def test_badges_name_no_level_and_say_they_are_not_the_certification(entry):
     """Issue 12: « Socle — niveau 1 » read as CléA Numérique, « niveau 2 » beside an RNCP code

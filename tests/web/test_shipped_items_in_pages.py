@@ -33,6 +33,7 @@ SHIPPED = (
     "anglais-numerique",
     "anglais-dev-data",
     "anglais-telecoms",
+    "anglais-mediation",
 )
 
 
