@@ -27,7 +27,7 @@ TOUR_ITEMS = (
     "premiers-pas-1.2-005",  # qroc
     "premiers-pas-2.1-011",  # qrocm_ind
     "premiers-pas-2.2-010",  # qrocm_dep
-    "premiers-pas-1.3-006",  # number
+    "premiers-pas-1.3-014",  # number
     "premiers-pas-1.1-007",  # ordering
     "premiers-pas-1.2-006",  # matching
     "premiers-pas-2.1-009",  # task_webmail
