@@ -277,9 +277,11 @@ def _render_item(
 def session_item(session_id: int):
     session = _owned(session_id)
     item = sessions.current_item(db.session, session)
-    db.session.commit()  # a time limit that passed finishes the session: keep it finished
     if item is None:
+        db.session.commit()  # a time limit that passed finishes the session: keep it finished
         return redirect(url_for(".results", session_id=session.id))
+    # Nothing was written (only finishing writes): no COMMIT, and the page's last query runs
+    # on the same connection instead of checking out (and pinging) another one.
     return _render_item(session, item)
 
 
