@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -117,8 +117,14 @@ class Outcome:
 
     status: AnswerStatus
     finished: bool
-    next_item: Item | None
+    session: AssessmentSession = field(repr=False, compare=False)
     repeated: bool = False
+
+    @property
+    def next_item(self) -> Item | None:
+        """The item asked next (None once finished), loaded in full only when read: the web
+        answer redirects, and the page that shows it loads it with the session."""
+        return None if self.session.finished else self.session.current_item
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,18 +534,14 @@ def _record(
     ):
         set_committed_value(row, name, value)
     _advance(db, session, now, responses_read=True)
-    return Outcome(status=status, finished=session.finished, next_item=_next(session))
-
-
-def _next(session: AssessmentSession) -> Item | None:
-    return None if session.finished else session.current_item
+    return Outcome(status=status, finished=session.finished, session=session)
 
 
 def _repeat(session: AssessmentSession, row: Response) -> Outcome:
     return Outcome(
         status=AnswerStatus(row.status),
         finished=session.finished,
-        next_item=_next(session),
+        session=session,
         repeated=True,
     )
 
@@ -714,18 +716,19 @@ def _advance(
     if following is None:
         finish(db, session, now=now)
         return
-    item = db.get(Item, following.id)  # the one item shown: now its body, key and texts
+    # The item's light row is enough to ask it: its body, key and texts are loaded when read
+    # (the page showing it loads them with the session), not by the answer that chose it.
     db.add(
         Response(
             session_id=session.id,
-            item_id=item.id,
-            item_version=item.version,
+            item_id=following.id,
+            item_version=following.version,
             position=len(session.responses) + 1,
             asked_at=now,
         )
     )
-    session.current_item_id = item.id
-    session.current_item = item
+    session.current_item_id = following.id
+    db.expire(session, ["current_item"])  # read again, from current_item_id, when needed
     db.flush()
 
 
