@@ -223,6 +223,43 @@ def get_owned(
     return session
 
 
+# An item's page reads, with its session, the answers' count and when the item shown was
+# asked (correlated to the session's row): one statement for what get_owned, then standing,
+# read in two.
+_PAGE_COUNTS = (
+    select(func.count(Response.status))
+    .where(Response.session_id == AssessmentSession.id)
+    .scalar_subquery(),
+    select(func.max(Response.asked_at))
+    .where(
+        Response.session_id == AssessmentSession.id,
+        Response.item_id == AssessmentSession.current_item_id,
+    )
+    .scalar_subquery(),
+)
+
+
+def item_page(
+    db: Session, session_id: int, learner: Learner | int, now: datetime | None = None
+) -> tuple[AssessmentSession, Item | None, Standing | None]:
+    """:func:`get_owned`, :func:`current_item` and :func:`standing` for the page of the item
+    asked now, in one statement: the session, its item (None once finished, e.g. by its time
+    limit, then nothing stands) and where it stands. :class:`SessionNotFound` as get_owned."""
+    now = now or utcnow()
+    query = _with_settings(
+        select(AssessmentSession, *_PAGE_COUNTS).where(AssessmentSession.id == session_id)
+    )
+    row = db.execute(query).first()
+    if row is None or row[0].learner_id != _learner_id(learner):
+        raise SessionNotFound(session_id)
+    session, answered, asked = row
+    item = current_item(db, session, now)
+    if item is None:
+        return session, None, None
+    total = _most_asked(session.campaign.assessment)
+    return session, item, Standing(answered, total, _timer_left(item, asked, now))
+
+
 def current_item(
     db: Session, session: AssessmentSession, now: datetime | None = None
 ) -> Item | None:
