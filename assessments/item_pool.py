@@ -41,6 +41,7 @@ class Candidate:
 
     id: int
     uid: str
+    version: int  # recorded with the answer: the row asking it needs no full load of the item
     level: int
     a: float
     b: float
@@ -53,6 +54,7 @@ class Candidate:
 CANDIDATE_COLUMNS = (
     Item.id,
     Item.uid,
+    Item.version,
     Item.level,
     Item.a,
     Item.b,
@@ -71,6 +73,7 @@ def to_candidates(rows: Sequence[Row[Any]], accessible_only: bool) -> list[Candi
         Candidate(
             id=row.id,
             uid=row.uid,
+            version=row.version,
             level=row.level,
             a=row.a,
             b=row.b,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -117,8 +117,14 @@ class Outcome:
 
     status: AnswerStatus
     finished: bool
-    next_item: Item | None
+    session: AssessmentSession = field(repr=False, compare=False)
     repeated: bool = False
+
+    @property
+    def next_item(self) -> Item | None:
+        """The item asked next (None once finished), loaded in full only when read: the web
+        answer redirects, and the page that shows it loads it with the session."""
+        return None if self.session.finished else self.session.current_item
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,6 +221,43 @@ def get_owned(
     if lock:
         db.info[(_LOCKED, session.id)] = db.get_transaction()
     return session
+
+
+# An item's page reads, with its session, the answers' count and when the item shown was
+# asked (correlated to the session's row): one statement for what get_owned, then standing,
+# read in two.
+_PAGE_COUNTS = (
+    select(func.count(Response.status))
+    .where(Response.session_id == AssessmentSession.id)
+    .scalar_subquery(),
+    select(func.max(Response.asked_at))
+    .where(
+        Response.session_id == AssessmentSession.id,
+        Response.item_id == AssessmentSession.current_item_id,
+    )
+    .scalar_subquery(),
+)
+
+
+def item_page(
+    db: Session, session_id: int, learner: Learner | int, now: datetime | None = None
+) -> tuple[AssessmentSession, Item | None, Standing | None]:
+    """:func:`get_owned`, :func:`current_item` and :func:`standing` for the page of the item
+    asked now, in one statement: the session, its item (None once finished, e.g. by its time
+    limit, then nothing stands) and where it stands. :class:`SessionNotFound` as get_owned."""
+    now = now or utcnow()
+    query = _with_settings(
+        select(AssessmentSession, *_PAGE_COUNTS).where(AssessmentSession.id == session_id)
+    )
+    row = db.execute(query).first()
+    if row is None or row[0].learner_id != _learner_id(learner):
+        raise SessionNotFound(session_id)
+    session, answered, asked = row
+    item = current_item(db, session, now)
+    if item is None:
+        return session, None, None
+    total = _most_asked(session.campaign.assessment)
+    return session, item, Standing(answered, total, _timer_left(item, asked, now))
 
 
 def current_item(
@@ -528,18 +571,14 @@ def _record(
     ):
         set_committed_value(row, name, value)
     _advance(db, session, now, responses_read=True)
-    return Outcome(status=status, finished=session.finished, next_item=_next(session))
-
-
-def _next(session: AssessmentSession) -> Item | None:
-    return None if session.finished else session.current_item
+    return Outcome(status=status, finished=session.finished, session=session)
 
 
 def _repeat(session: AssessmentSession, row: Response) -> Outcome:
     return Outcome(
         status=AnswerStatus(row.status),
         finished=session.finished,
-        next_item=_next(session),
+        session=session,
         repeated=True,
     )
 
@@ -714,18 +753,19 @@ def _advance(
     if following is None:
         finish(db, session, now=now)
         return
-    item = db.get(Item, following.id)  # the one item shown: now its body, key and texts
+    # The item's light row is enough to ask it: its body, key and texts are loaded when read
+    # (the page showing it loads them with the session), not by the answer that chose it.
     db.add(
         Response(
             session_id=session.id,
-            item_id=item.id,
-            item_version=item.version,
+            item_id=following.id,
+            item_version=following.version,
             position=len(session.responses) + 1,
             asked_at=now,
         )
     )
-    session.current_item_id = item.id
-    session.current_item = item
+    session.current_item_id = following.id
+    db.expire(session, ["current_item"])  # read again, from current_item_id, when needed
     db.flush()
 
 

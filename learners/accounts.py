@@ -57,11 +57,15 @@ class ExpiredResetToken(InvalidResetToken):
     """The reset link is older than ``RESET_TOKEN_MAX_AGE``."""
 
 
+# Built once: loader options are immutable, and building them costs a good part of the query.
+_SIGNED_IN = (joinedload(User.memberships), joinedload(User.learner))
+
+
 def signed_in_user(db: Session, user_id: int) -> User | None:
     """The user behind a session cookie with their memberships and learner profile, in one
     query: every page checks roles and most learner pages read the profile, so loading them
     lazily cost two more queries per request."""
-    return db.get(User, user_id, options=[joinedload(User.memberships), joinedload(User.learner)])
+    return db.get(User, user_id, options=_SIGNED_IN)
 
 
 def normalise_login(login: str) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
-from flask_babel import get_locale
+from flask import Flask, g, request
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from web import authz, errors, input_guard, markdown, security, static_files
@@ -23,6 +23,7 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    _install_template_gettext(app)
 
     from web.auth import session_clock
     from web.auth.login_hooks import force_password_change, load_user, logout_form
@@ -54,6 +55,39 @@ def init_extensions(app: Flask) -> None:
 
     app.jinja_env.globals["LANG_COOKIE"] = COOKIE
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+_HELD = "jalon_template_translations"
+
+
+def _catalogue():
+    """The request's translations (flask_babel's own), held for its locale and domain: a page
+    looks up a dozen strings or more, and flask_babel finds the domain, the locale and the
+    catalogue again for each. ``force_locale`` and ``refresh`` put another locale object in
+    place, so the next string looks the catalogue up again."""
+    if not g:
+        return get_translations()
+    ctx = g.get("_flask_babel")
+    key = (getattr(ctx, "babel_locale", None), getattr(ctx, "babel_domain", None))
+    held = g.get(_HELD)
+    if held is not None and key[0] is not None and held[0] is key[0] and held[1] is key[1]:
+        return held[2]
+    translations = get_translations()
+    ctx = g.get("_flask_babel")
+    setattr(g, _HELD, (get_locale(), getattr(ctx, "babel_domain", None), translations))
+    return translations
+
+
+def _install_template_gettext(app: Flask) -> None:
+    """Templates' ``_()``, ``ngettext``… through :func:`_catalogue` (flask_babel installs the
+    same calls, looking everything up each time)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def finish(app: Flask) -> None:

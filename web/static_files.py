@@ -120,6 +120,19 @@ class SessionInterface(SecureCookieSessionInterface):
             return
         super().save_session(app, session, response)
 
+    def get_signing_serializer(self, app):  # type: ignore[override]
+        """Flask's serializer, built once per secret key (Flask builds one to read the cookie
+        and another to write it, on every request; it holds no state of its own)."""
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        held = app.extensions.get(_SERIALIZER)
+        if held is None or held[0] != keys:
+            held = (keys, super().get_signing_serializer(app))
+            app.extensions[_SERIALIZER] = held
+        return held[1]
+
+
+_SERIALIZER = "jalon_session_serializer"
+
 
 def register(app: Flask) -> None:
     """Hash the static folder, version the URLs, serve with the right cache, spare the session."""

@@ -259,10 +259,11 @@ def test_seeded_sessions_ask_the_same_items_as_recorded(shipped, monkeypatch):
     assert runs == EXPECTED
 
 
-def test_an_answer_loads_only_the_next_item_in_full_and_no_query_per_item(dbsession):
-    """Each answer reads the bank as light rows in one query and loads in full (body, key,
-    texts) only the item it asks next: no whole-bank load, no query per item, per answer so
-    far or per competence, whatever the history."""
+def test_an_answer_loads_no_item_in_full_and_no_query_per_item(dbsession):
+    """Each answer reads the bank as light rows in one query and loads no item in full (body,
+    key, texts; the page showing the next item loads it): no whole-bank load, no query per
+    item, per answer so far or per competence, whatever the history. The next item is loaded
+    when read."""
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
@@ -305,7 +306,14 @@ def test_an_answer_loads_only_the_next_item_in_full_and_no_query_per_item(dbsess
                 event.remove(Item, "refresh", on_item)
             request.commit()
             assert not outcome.finished
-            assert items_loaded == [outcome.next_item.uid]
+            assert items_loaded == []
+            newest = request.scalars(
+                select(Response)
+                .where(Response.session_id == session_id)
+                .order_by(Response.position.desc())
+            ).first()
+            assert outcome.next_item.id == newest.item_id == session.current_item_id
+            assert newest.item_version == outcome.next_item.version
         counts.append(len(statements))
         statements.clear()
         items_loaded.clear()

@@ -46,6 +46,25 @@ def test_error_pages_follow_the_language(client):
     assert "Page not found" in text(response)
 
 
+def test_template_strings_follow_a_locale_changed_within_the_request(app):
+    """Templates hold the request's catalogue between strings (web/setup.py): a forced locale
+    (a mail, the API's bilingual messages) or a refreshed one is followed at once, and the page's
+    own language comes back after it."""
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    page = "{{ _('Se connecter') }}"
+    with app.test_request_context("/connexion?lang=en"):
+        assert render_template_string(page) == "Log in"
+        with force_locale("fr"):
+            assert render_template_string(page) == "Se connecter"
+        assert render_template_string(page) == "Log in"
+        refresh()
+        assert render_template_string(page) == "Log in"
+    with app.test_request_context("/connexion"):  # another request: French again
+        assert render_template_string(page) == "Se connecter"
+
+
 def test_every_message_has_an_english_translation():
     with (TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale="en")

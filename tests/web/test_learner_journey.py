@@ -589,16 +589,17 @@ def test_finished_sessions_are_listed_with_their_results(app, tour, client_as):
 # ---------------------------------------------------------------------------------------------
 # What a request costs the database (tests/bench/test_answer_submission.py times it)
 
-# A question: the user with their memberships and profile, the session with its settings and
-# item, the count for the progress bar (with the timer's start). An answer: the user, the
-# session locked, its rows, the answer written, the next item, the session and the new row
-# written (the bank comes from the worker's cache), plus one for exposure control (the
-# campaign's recent sessions, and how often they asked each item).
+# A question: the user with their memberships and profile, then the session with its settings,
+# its item, the count for the progress bar and the timer's start. An answer: the user, the
+# session locked, its rows, the answer written, the session and the new row written (the bank
+# comes from the worker's cache, and the next item is loaded in full by its page, not by the
+# answer), plus one for exposure control (the campaign's recent sessions, and how often they
+# asked each item).
 # The results page: the user, the session, the levels and their texts, the answers' count, the
 # badges and their achievements, whatever their number; then, for the badges a session came
 # close to, the levels with their competences, the evidence, the issuer and its achievements.
-QUESTION_STATEMENTS = 3
-ANSWER_STATEMENTS = 8
+QUESTION_STATEMENTS = 2
+ANSWER_STATEMENTS = 7
 RESULTS_STATEMENTS = 13
 
 

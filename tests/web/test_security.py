@@ -31,6 +31,16 @@ def test_session_cookie_is_secure_when_base_url_is_https(client, world):
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_a_new_secret_key_voids_the_cookies_signed_with_the_old_one(app, client_as):
+    """The session cookie's serializer is built once per key (web/static_files.py): a changed
+    key (a rotation without fallback) must not keep accepting cookies signed with the old one."""
+    client = client_as("learner")
+    assert client.get("/apprenant/").status_code == 200
+    app.secret_key = "another-secret-key-for-this-test"
+    response = client.get("/apprenant/")
+    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
 def test_plain_http_base_url_does_not_set_secure_cookies(tmp_path, monkeypatch):
     from web import create_app
 

@@ -250,10 +250,12 @@ def _render_item(
     values: Any = None,
     notice: str | None = None,
     status: int = 200,
+    standing: sessions.Standing | None = None,
 ):
     """The item's page; ``values`` fill its fields in again (by default, what was posted)."""
     item_type = definition(item.type)
-    standing = sessions.standing(db.session, session, item)
+    if standing is None:
+        standing = sessions.standing(db.session, session, item)
     return render_template(
         "learner/item.html",
         session=session,
@@ -275,12 +277,15 @@ def _render_item(
 @bp.get("/evaluations/<int:session_id>")
 @requires(Role.LEARNER)
 def session_item(session_id: int):
-    session = _owned(session_id)
-    item = sessions.current_item(db.session, session)
-    db.session.commit()  # a time limit that passed finishes the session: keep it finished
+    try:
+        session, item, standing = sessions.item_page(db.session, session_id, _learner())
+    except sessions.SessionNotFound:
+        abort(404)
     if item is None:
+        db.session.commit()  # a time limit that passed finishes the session: keep it finished
         return redirect(url_for(".results", session_id=session.id))
-    return _render_item(session, item)
+    # Nothing was written (only finishing writes): no COMMIT.
+    return _render_item(session, item, standing=standing)
 
 
 def _refused(session: AssessmentSession, item_id: int, error: InvalidResponse):
