@@ -224,8 +224,13 @@ def _reported_only(
         levels = description.get("rubricCriterionLevel") or []
         if achieved:
             levels = [level for level in levels if level.get("id") in achieved]
-        kept.append({**description, "rubricCriterionLevel": levels})
+        levels = [_without_alignment(level) for level in levels]
+        kept.append({**_without_alignment(description), "rubricCriterionLevel": levels})
     return kept
+
+
+def _without_alignment(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in entry.items() if key != "alignment"}
 
 
 def definition(
@@ -240,9 +245,15 @@ def definition(
     ``endorsements`` given (``badges.endorsements.embedded``).
 
     ``reported`` (``reported_levels`` of a credential's results): the credential then describes
-    only the competences its results name, each with the levels achieved. The framework's whole
-    rubric (16 competences × 8 levels) weighed 41 KB in every CRCN badge, most of it about
-    levels the holder did not reach; it stays at ``/achievements/<id>`` (``reported`` None)."""
+    only the competences its results name, each with the levels achieved (name, number and
+    descriptor), without their alignments. The framework's whole rubric (16 competences × 8
+    levels) weighed 41 KB in every CRCN badge, most of it about levels the holder did not reach;
+    the competences' alignments (e.g. each CRCN competence's DigComp 2.2 equivalents, 5 KB of a
+    16-result badge) are the framework's cross-walk, the same for every holder, not something
+    the credential reports. Both stay in the complete definition served at the achievement's
+    id, ``/achievements/<id>`` (``reported`` None), where anyone can resolve them; a result's
+    ``resultDescription`` and ``achievedLevel`` keep the same ids there, and ``/c/<id>`` shows
+    the alignments from it (``web.verify.sections``)."""
     descriptions = list(achievement.result_descriptions or ())
     if reported is not None:
         descriptions = _reported_only(descriptions, reported)

@@ -182,8 +182,9 @@ def unbake_svg(data: bytes) -> str:
 
 def _cdata_json(credential: dict[str, Any]) -> str:
     # "<" and ">" only occur inside JSON strings, where \u003c / \u003e are equivalent; this
-    # keeps "]]>" and closing tags out of the CDATA section.
-    text = json.dumps(credential, ensure_ascii=False, indent=2)
+    # keeps "]]>" and closing tags out of the CDATA section. Compact, as the credential is stored
+    # and served: indenting added 5.6 KB (44 %) to a 16-result CRCN badge's SVG.
+    text = json.dumps(credential, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 

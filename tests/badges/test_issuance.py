@@ -291,6 +291,40 @@ def test_credential_names_its_image_by_url_and_reports_only_its_results(dbsessio
     assert schema.validate(signed) == [] and proof_verifies(dbsession, signed)
 
 
+DIGCOMP = {
+    "type": ["Alignment"],
+    "targetName": "Netiquette",
+    "targetUrl": "https://publications.jrc.ec.europa.eu/repository/handle/JRC128415",
+    "targetCode": "2.5",
+    "targetFramework": "DigComp 2.2",
+}
+
+
+def test_credential_leaves_the_competences_alignments_to_the_published_definition(dbsession):
+    rubric = make_achievement(dbsession).result_descriptions[0]
+    levels = [{**level, "alignment": [DIGCOMP]} for level in rubric["rubricCriterionLevel"]]
+    achievement = make_achievement(
+        dbsession,
+        result_descriptions=[{**rubric, "alignment": [DIGCOMP], "rubricCriterionLevel": levels}],
+    )
+    signed = json.loads(
+        issue(
+            dbsession, achievement, make_learner(dbsession), results=[RESULT]
+        ).credential.signed_json
+    )
+    (carried,) = signed["credentialSubject"]["achievement"]["resultDescription"]
+    assert "alignment" not in carried
+    assert [set(level) for level in carried["rubricCriterionLevel"]] == [
+        {"id", "type", "name", "level"}
+    ]
+    assert signed["credentialSubject"]["achievement"]["alignment"]  # the badge's own: kept
+    assert schema.validate(signed) == [] and proof_verifies(dbsession, signed)
+    published = achievements.document(achievement, BASE_URL)["resultDescription"]
+    assert published[0]["alignment"][0]["targetCode"] == "2.5"
+    assert all(level["alignment"] for level in published[0]["rubricCriterionLevel"])
+    assert len(published[0]["rubricCriterionLevel"]) == 8
+
+
 def test_heavy_credential_issued_before_still_verifies(dbsession, monkeypatch):
     """Credentials issued before carried their image as a data: URI and the whole rubric."""
     achievement = make_achievement(dbsession, image_data=tiny_png(), image_media_type="image/png")

@@ -23,6 +23,7 @@ from badges.qr import qr_svg
 from learners.database import utcnow
 from tests.badges.factories import make_achievement
 from tests.learners.factories import make_learner, make_organisation
+from web.verify import display
 
 BASE_URL = "https://jalon.test"
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -176,6 +177,50 @@ def test_valid_badge_page_answers_first_then_says_what_was_achieved(client, issu
     assert page.count('<details class="check check-passed">') >= 8
     assert "Signature : vérifié" in page
     assert "La signature est valide : le badge n&#39;a pas été modifié." in page
+
+
+def test_competence_alignments_left_out_of_the_badge_show_from_its_published_definition(
+    client, issue, app
+):
+    from badges.models import Achievement, Credential
+    from web.database import db
+
+    first = issue()
+    with app.app_context():
+        credential = db.session.scalar(select(Credential).where(Credential.public_id == first.id))
+        achievement = db.session.get(Achievement, credential.achievement_id)
+        (rubric,) = achievement.result_descriptions
+        digcomp = {
+            "targetName": "Interagir à travers les technologies",
+            "targetUrl": "https://publications.jrc.ec.europa.eu/repository/handle/JRC128415",
+            "targetCode": "2.1",
+            "targetFramework": "DigComp 2.2",
+        }
+        achievement.result_descriptions = [{**rubric, "alignment": [digcomp]}]
+        db.session.commit()
+    badge = issue(award_key="session:2:badge:1")
+    (carried,) = badge.signed["credentialSubject"]["achievement"]["resultDescription"]
+    assert "alignment" not in carried
+    status, page = _page(client, badge.path)
+    assert status == 200 and _verdict(page) == "valid"
+    assert "<strong>Interagir</strong> : Niveau 3" in page
+    assert "Interagir à travers les technologies" in page and "DigComp 2.2" in page
+    # The credential's own alignments win: the definition only fills what it leaves out.
+    own = {"targetName": "Propre", "targetUrl": "https://example.org/propre"}
+    carried_own = {**carried, "alignment": [own]}
+    achievement_copy = {**badge.signed["credentialSubject"]["achievement"]}
+    achievement_copy["resultDescription"] = [carried_own]
+    document = {
+        **badge.signed,
+        "credentialSubject": {**badge.signed["credentialSubject"], "achievement": achievement_copy},
+    }
+    published = {"resultDescription": [{**carried, "alignment": [digcomp]}]}
+    (line,) = display.read(document, "https://jalon.test", published).results
+    assert [link.name for link in line.alignments] == ["Propre"]
+    (line,) = display.read(badge.signed, "https://jalon.test", published).results
+    assert [link.name for link in line.alignments] == [digcomp["targetName"]]
+    (line,) = display.read(badge.signed, "https://jalon.test").results
+    assert line.alignments == []
 
 
 def test_qr_code_on_the_page_opens_the_badge_as_a_scan(client, issue):

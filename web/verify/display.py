@@ -132,15 +132,42 @@ def _image(value: Any, base_url: str) -> tuple[str | None, str | None]:
     return (url if showable else None), _text(image.get("caption"))
 
 
-def _results(subject: dict[str, Any], achievement: dict[str, Any]) -> list[ResultLine]:
-    descriptions = {
-        d["id"]: d
-        for d in _dicts(achievement.get("resultDescription"))
-        if isinstance(d.get("id"), str)
-    }
+def _by_id(entries: Any) -> dict[str, dict[str, Any]]:
+    return {d["id"]: d for d in _dicts(entries) if isinstance(d.get("id"), str)}
+
+
+def _with_defined_alignments(
+    description: dict[str, Any], defined: dict[str, Any] | None
+) -> dict[str, Any]:
+    """``description`` with the alignments its published definition gives (``defined``) where
+    the credential's copy leaves them out (Jalon's credentials do since issue 15)."""
+    if not defined:
+        return description
+    merged = dict(description)
+    if "alignment" not in merged and "alignment" in defined:
+        merged["alignment"] = defined["alignment"]
+    levels = _by_id(defined.get("rubricCriterionLevel"))
+    merged["rubricCriterionLevel"] = [
+        {"alignment": levels[lv["id"]]["alignment"], **lv}
+        if "alignment" not in lv and "alignment" in levels.get(lv.get("id"), {})
+        else lv
+        for lv in _dicts(description.get("rubricCriterionLevel"))
+    ]
+    return merged
+
+
+def _results(
+    subject: dict[str, Any],
+    achievement: dict[str, Any],
+    definitions: dict[str, dict[str, Any]],
+) -> list[ResultLine]:
+    descriptions = _by_id(achievement.get("resultDescription"))
     lines = []
     for result in _dicts(subject.get("result")):
-        description = descriptions.get(result.get("resultDescription"), {})
+        rd_id = result.get("resultDescription")
+        description = _with_defined_alignments(
+            descriptions.get(rd_id, {}), definitions.get(rd_id) if isinstance(rd_id, str) else None
+        )
         competence = _text(description.get("name")) or _text(result.get("resultDescription"))
         if competence is None:
             continue
@@ -180,8 +207,16 @@ def _evidence(value: Any) -> list[EvidenceItem]:
     return found
 
 
-def read(credential: dict[str, Any] | None, base_url: str) -> CredentialView:
-    """The displayable view of a (possibly hostile) credential; empty when there is none."""
+def read(
+    credential: dict[str, Any] | None,
+    base_url: str,
+    definition: dict[str, Any] | None = None,
+) -> CredentialView:
+    """The displayable view of a (possibly hostile) credential; empty when there is none.
+
+    ``definition``: the achievement as its issuer publishes it (Jalon's own, at
+    ``/achievements/<id>``), whose result descriptions give the results the alignments the
+    credential's embedded copy leaves out (never replacing what the credential says)."""
     if not isinstance(credential, dict):
         return CredentialView()
     subject, achievement = subject_of(credential), achievement_of(credential)
@@ -205,7 +240,7 @@ def read(credential: dict[str, Any] | None, base_url: str) -> CredentialView:
         valid_from=valid_from_of(credential),
         valid_until=valid_until_of(credential),
         awarded=parse_date(credential.get("awardedDate")),
-        results=_results(subject, achievement),
+        results=_results(subject, achievement, _by_id((definition or {}).get("resultDescription"))),
         alignments=_alignments(achievement.get("alignment")),
         evidence=_evidence(credential.get("evidence")),
         tags=[t for t in (_text(t) for t in _list(achievement.get("tag"))) if t],

@@ -12,8 +12,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from badges import awarding, issuers
+from badges import achievements, awarding, issuers
 from badges.models import Credential
+from badges.ob3.credential_fields import achievement_of
 from badges.verification import Verification
 from web.database import db
 from web.verify import display, endorsement_lines, verdicts
@@ -23,6 +24,19 @@ from web.verify.display import CredentialView
 def _holder_name(ours: Credential | None, view: CredentialView) -> str | None:
     known = ours.learner.display_name if ours and ours.learner and ours.is_public else None
     return known or view.holder_name
+
+
+def _published_definition(
+    ours: Credential | None, document: Any, base_url: str
+) -> dict[str, Any] | None:
+    """Our achievement's result descriptions as ``/achievements/<id>`` serves them (with the
+    alignments our credentials leave out), when the document is our badge of that achievement."""
+    if ours is None or not isinstance(document, dict):
+        return None
+    iri = achievements.achievement_iri(ours.achievement, base_url)
+    if achievement_of(document).get("id") != iri:
+        return None
+    return {"resultDescription": list(ours.achievement.result_descriptions or ())}
 
 
 def outcome(checked: Verification, view: CredentialView) -> verdicts.Outcome:
@@ -64,7 +78,7 @@ def context(checked: Verification, base_url: str) -> dict[str, Any]:
     document = result.credential or (json.loads(ours.signed_json) if ours else None)
     if ours is not None and isinstance(document, dict):
         document = awarding.without_private_details(document)
-    view = display.read(document, base_url)
+    view = display.read(document, base_url, _published_definition(ours, document, base_url))
     return {
         "view": view,
         "holder_name": _holder_name(ours, view),

@@ -91,6 +91,13 @@ def test_svg_round_trip_json_and_jws():
     assert baking.unbake(rebaked) == "eyJh.eyJi.c2ln"
 
 
+def test_svg_carries_the_credential_compact_as_it_is_stored():
+    credential = signed_credential()
+    text = baking.unbake(baking.bake(SVG, credential))
+    assert "\n" not in text and '": ' not in text and '", "' not in text
+    assert verify_bytes(baking.bake(SVG, credential), resolver=local_resolver(), now=NOW).valid
+
+
 def test_self_closing_svg_can_be_baked():
     baked = baking.bake(b'<svg xmlns="http://www.w3.org/2000/svg"/>', {"a": "b"})
     assert baking.unbake(baked).replace(" ", "").replace("\n", "") == '{"a":"b"}'
