@@ -62,11 +62,19 @@ def seed(db, *, learners: int, pool: int, badges: int, base_url: str, kek: str) 
         accounts.create_learner_account(db, org, f"Apprenant Charge {n:03d}")
         for n in range(learners)
     ]
-    # The bulk awards' learners never sign in: their one-time codes are hashed cheaply, so
-    # that a thousand of them are seeded in seconds (the app verifies any argon2 parameters).
+    # The bulk awards' learners never sign in: their one-time codes are hashed cheaply and
+    # their usernames given (not looked for among the others'), so that a thousand of them are
+    # seeded in seconds (the app verifies a hash of any argon2 parameters).
     passwords.set_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     awarded = [
-        accounts.create_learner_account(db, org, f"Lot Charge {n:04d}").user.username
+        accounts.create_user(
+            db,
+            display_name=f"Lot Charge {n:04d}",
+            username=f"lot.charge.{n:04d}",
+            password=passwords.new_access_code(),
+            memberships=((org, Role.LEARNER),),
+            must_change_password=True,
+        ).username
         for n in range(pool)
     ]
     passwords.set_hasher(PasswordHasher())
