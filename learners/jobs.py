@@ -183,6 +183,19 @@ def expire_if_stale(
     return stale
 
 
+def interrupt(factory: sessionmaker, job_id: int) -> bool:
+    """Report job ``job_id`` interrupted now if it has not ended: the process running it died
+    (a queue worker saw its work-horse killed). True when it was reported so."""
+    with factory() as db:
+        reported = db.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+            .values(status=JobStatus.FAILED, error=INTERRUPTED, finished_at=utcnow())
+        ).rowcount
+        db.commit()
+    return reported == 1
+
+
 def claim(factory: sessionmaker, job_id: int) -> bool:
     """Take a queued job for this process: true for exactly one caller, whoever asks first (a
     queue worker, or the job that made this part), so a part never runs twice."""

@@ -239,6 +239,8 @@ def kill_during_bulk_issuance(
         f"page showed {seen.get('done')}/{size}; {before} issued"
     )
     wait_until(lambda: len(stack.web_workers()) == stack.workers, 30)
+    told = wait_until(lambda: trainer.job(job_id).get("status") == "failed", 30, 0.5)
+    said = trainer.job(job_id).get("error") or ""
     rerun = trainer.bulk_award(logins)
     finished = trainer.wait_done(rerun, 120)
     after = _holding(stack, plan, logins)
@@ -254,6 +256,12 @@ def kill_during_bulk_issuance(
             f"{seen.get('done')}, {before} issued when killed",
         ),
         Check(fault, "the queue worker lived on", stack.worker.alive()),
+        Check(
+            fault,
+            "the job's page says it was interrupted, to start again",
+            told and "relancez" in said,
+            said,
+        ),
         Check(
             fault,
             "started again, every learner holds the badge once",
