@@ -108,12 +108,21 @@ def progress_in(db: Session, job_id: int) -> Progress:
     return progress
 
 
+def _both(first: Progress, second: Progress) -> Progress:
+    def progress(done: int, total: int | None = None) -> None:
+        first(done, total)
+        second(done, total)
+
+    return progress
+
+
 def _wants_job_id(work: Work) -> bool:
     return "job_id" in inspect.signature(work).parameters
 
 
-def run(factory: sessionmaker, job_id: int, work: Work) -> None:
-    """Run ``work`` for job ``job_id`` and record how it ended; never raises."""
+def run(factory: sessionmaker, job_id: int, work: Work, *, watch: Progress | None = None) -> None:
+    """Run ``work`` for job ``job_id`` and record how it ended; never raises. ``watch`` hears
+    each ``progress(done, total)`` of the work too (a job running one of its parts itself)."""
     _set(factory, job_id, status=JobStatus.RUNNING, started_at=utcnow())
     with factory() as db:
         job = db.get(Job, job_id)
@@ -121,6 +130,8 @@ def run(factory: sessionmaker, job_id: int, work: Work) -> None:
     if _wants_job_id(work):  # it writes its progress itself (progress_in)
         arguments["job_id"] = job_id
     progress = progress_writer(factory, job_id)
+    if watch is not None:
+        progress = _both(progress, watch)
     try:
         with factory() as db:
             summary = work(db, progress, **arguments) or {}
@@ -172,6 +183,19 @@ def expire_if_stale(
     return stale
 
 
+def interrupt(factory: sessionmaker, job_id: int) -> bool:
+    """Report job ``job_id`` interrupted now if it has not ended: the process running it died
+    (a queue worker saw its work-horse killed). True when it was reported so."""
+    with factory() as db:
+        reported = db.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+            .values(status=JobStatus.FAILED, error=INTERRUPTED, finished_at=utcnow())
+        ).rowcount
+        db.commit()
+    return reported == 1
+
+
 def claim(factory: sessionmaker, job_id: int) -> bool:
     """Take a queued job for this process: true for exactly one caller, whoever asks first (a
     queue worker, or the job that made this part), so a part never runs twice."""
@@ -196,11 +220,14 @@ def run_parts(
 ) -> list[Job]:
     """Run the parts no queue worker has taken, wait (at most ``timeout`` seconds) for those
     the workers run, reporting their summed progress, and return the parts' rows in order
-    (``status``, ``result``). A part still unfinished at the timeout is reported failed."""
+    (``status``, ``result``). A part still unfinished at the timeout is reported failed.
+
+    While it runs a part itself, the job reports the parts' progress as that part goes, not
+    once it is over (with a single busy worker, the page would stay at 0 until the end)."""
     deadline = time.monotonic() + timeout
     for part_id in part_ids:
         if claim(factory, part_id):
-            run(factory, part_id, work)
+            run(factory, part_id, work, watch=_adding(progress, _summed(factory, part_ids)))
     while True:
         with factory() as db:
             parts = {job.id: job for job in db.scalars(select(Job).where(Job.id.in_(part_ids)))}
@@ -212,3 +239,24 @@ def run_parts(
         if not job.finished:
             job.status, job.error = JobStatus.FAILED, INTERRUPTED
     return [parts[part_id] for part_id in part_ids]
+
+
+def _summed(factory: sessionmaker, part_ids: list[int]) -> tuple[int, int]:
+    """The parts' progress so far: steps done, steps known (a part not started knows none)."""
+    with factory() as db:
+        rows = db.execute(select(Job.done, Job.total).where(Job.id.in_(part_ids))).all()
+    return sum(done for done, _ in rows), sum(total or 0 for _, total in rows)
+
+
+def _adding(progress: Progress, before: tuple[int, int]) -> Progress:
+    """The whole's ``progress`` for a part's: the part's steps added to those the other parts
+    had (``before``, read as the part starts)."""
+    done_before, total_before = before
+    known = [0]
+
+    def report(done: int, total: int | None = None) -> None:
+        if total is not None:
+            known[0] = total
+        progress(done_before + done, total_before + known[0])
+
+    return report

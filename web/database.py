@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from flask import Flask, current_app, g
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from learners.database import make_engine, make_session_factory
+
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -34,8 +40,22 @@ class Database:
     @staticmethod
     def _close(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        connection = None  # the transaction's, to throw away if ending the transaction fails
+        with contextlib.suppress(SQLAlchemyError):
+            connection = session.connection() if session.in_transaction() else None
+        try:
             session.close()
+        except DBAPIError as error:
+            # The server dropped the connection once the view was done (PostgreSQL stopped or
+            # restarting): the rollback ending the request's transaction fails. The answer is
+            # made and nothing was left to commit: no 500; the connection is thrown away.
+            log.warning("database connection lost at the end of the request: %s", error.orig)
+            if connection is not None:
+                with contextlib.suppress(SQLAlchemyError):
+                    connection.invalidate()
+                    connection.close()
 
 
 db = Database()

@@ -21,6 +21,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue, SimpleWorker, Worker
 
+from learners import jobs as job_rows
+
 log = logging.getLogger(__name__)
 
 # What makes an enqueue fall back to a thread: Redis down, unreachable or too slow to answer.
@@ -78,5 +80,20 @@ def work(app: Flask, *, burst: bool = False, worker_class: type[Worker] = Worker
     if not issubclass(worker_class, SimpleWorker):
         engine = app.extensions["jalon_db"][0]
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
-    worker = worker_class([queue(app)], connection=connection(app))
+    worker = worker_class(
+        [queue(app)], connection=connection(app), work_horse_killed_handler=_interrupted(app)
+    )
     return worker.work(burst=burst, with_scheduler=False)
+
+
+def _interrupted(app: Flask) -> Callable[..., None]:
+    """What RQ calls when a job's work-horse died (killed, out of memory): the job's row says
+    interrupted at once, so its page tells to start it again, rather than after the timeout
+    (``learners.jobs.expire_if_stale``)."""
+    factory = app.extensions["jalon_db"][1]
+
+    def handler(rq_job: Any, _pid: int, _status: int, _usage: Any) -> None:
+        if rq_job.args:  # enqueue(): the function's only argument is our job's id
+            job_rows.interrupt(factory, int(rq_job.args[0]))
+
+    return handler

@@ -88,3 +88,36 @@ def test_connection_lost_inside_a_transaction_answers_503(app):
     response = app.test_client().get("/essai/connexion-perdue")
     assert response.status_code == 503
     assert "Service momentanément indisponible" in text(response)
+
+
+def test_connection_lost_once_the_view_is_done_keeps_its_answer(app, monkeypatch):
+    """PostgreSQL stopped between the view's last query and the end of the request: the
+    rollback ending the request's transaction fails (« terminating connection due to
+    administrator command »). The answer stands, not a 500, and the next request is served."""
+    from sqlalchemy import text as sql
+
+    from web.authz import public
+    from web.database import db
+
+    with app.app_context():
+        engine = db.engine
+    driver_error = (
+        sqlite3.OperationalError if engine.dialect.name == "sqlite" else psycopg.OperationalError
+    )
+
+    def lost(_connection):
+        raise driver_error("terminating connection due to administrator command")
+
+    @public
+    def read_then_lost():
+        db.session.execute(sql("SELECT 1"))
+        monkeypatch.setattr(engine.dialect, "do_rollback", lost)
+        return "lu"
+
+    app.add_url_rule("/essai/perdue-ensuite", view_func=read_then_lost)
+    client = app.test_client()
+    response = client.get("/essai/perdue-ensuite")
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "lu")
+    monkeypatch.undo()
+    assert engine.pool.checkedout() == 0  # the lost connection was thrown away, not leaked
+    assert client.get("/healthz").status_code == 200

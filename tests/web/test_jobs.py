@@ -110,6 +110,35 @@ def test_in_a_thread_progress_shows_while_the_work_goes_on(app, world, monkeypat
     assert _job(app, public_id).status is JobStatus.DONE
 
 
+def test_a_job_running_its_parts_itself_shows_their_steps_as_they_go(app, world, monkeypatch):
+    """Without a free queue worker the job runs its parts one after the other: its own progress
+    (what the page shows) moves with each step of a part, not once a part is over."""
+    seen = []
+
+    def part(db, progress, *, whole: int, steps: int) -> dict:
+        factory = app.extensions["jalon_db"][1]
+        for step in range(1, steps + 1):
+            progress(step, steps)
+            with factory() as other:
+                seen.append(other.scalar(select(Job.done).where(Job.id == whole)))
+        return {}
+
+    def whole(db, progress, *, job_id: int) -> dict:
+        arguments = [{"whole": job_id, "steps": 2}, {"whole": job_id, "steps": 3}]
+        parts = jobs.run_in_parts(
+            "test.part", arguments, progress, organisation_id=world.org_a, actor_id=None
+        )
+        return {"parts": [p.status.value for p in parts]}
+
+    monkeypatch.setitem(jobs.REGISTRY, "test.part", part)
+    monkeypatch.setitem(jobs.REGISTRY, "test.whole", whole)
+    monkeypatch.setattr(job_rows, "PROGRESS_INTERVAL", 0)
+    job = _job(app, _start(app, world, "test.whole"))
+    assert seen == [1, 2, 3, 4, 5]
+    assert job.result == {"parts": ["done", "done"]}
+    assert (job.done, job.total) == (5, 5)
+
+
 def test_progress_is_written_sparingly_but_the_end_always(app, world, monkeypatch, registered):
     monkeypatch.setattr(job_rows, "PROGRESS_INTERVAL", 3600)
     writes = []

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import time
 import uuid
 from datetime import timedelta
 
 import pytest
 from redis import Redis
-from rq import SimpleWorker
+from rq import SimpleWorker, Worker
 from sqlalchemy import select
 
 from learners import jobs as job_rows
@@ -90,6 +91,20 @@ class BurstWorker(SimpleWorker):
     """RQ's in-process worker without its command channel: with redis-py 8, stopping that
     channel's thread waits up to 60 s, which a burst in a test does not need. Named after its
     queue, so that the test's clean-up deletes its keys too."""
+
+    def __init__(self, queues, **options) -> None:
+        super().__init__(queues, name=f"{queues[0].name}-{uuid.uuid4().hex[:8]}", **options)
+
+    def subscribe(self) -> None:
+        self.pubsub_thread = None
+
+    def unsubscribe(self) -> None:
+        pass
+
+
+class ForkingBurstWorker(Worker):
+    """RQ's default worker (a work-horse process forked per job), without its command channel
+    as ``BurstWorker``."""
 
     def __init__(self, queues, **options) -> None:
         super().__init__(queues, name=f"{queues[0].name}-{uuid.uuid4().hex[:8]}", **options)
@@ -190,6 +205,25 @@ def test_a_job_whose_worker_died_is_shown_interrupted_after_the_timeout(
     assert body["status"] == "failed" and body["error"] == job_rows.INTERRUPTED
     _run_worker(rq_app)  # the queued RQ job finds its row no longer waiting: skipped
     assert _job(rq_app, public_id).status is JobStatus.FAILED
+
+
+def _killed(db, progress) -> dict:
+    progress(1, 2)
+    os.kill(os.getpid(), signal.SIGKILL)  # in the work-horse RQ forked for this job
+    return {}
+
+
+def test_a_job_whose_work_horse_is_killed_is_shown_interrupted_at_once(rq_app, world, monkeypatch):
+    """Killed (-9, out of memory…), the work-horse cannot record anything: the worker that
+    forked it reports the job interrupted, and its page says to start it again, without
+    waiting for the timeout."""
+    monkeypatch.setitem(jobs.REGISTRY, "test.killed", _killed)
+    public_id = _start(rq_app, world, "test.killed")
+    with rq_app.app_context():
+        queue.work(rq_app, burst=True, worker_class=ForkingBurstWorker)
+    job = _job(rq_app, public_id)
+    assert (job.status, job.error, job.done) == (JobStatus.FAILED, job_rows.INTERRUPTED, 1)
+    assert job.finished_at is not None
 
 
 @pytest.mark.parametrize(("storage", "shared"), [("redis", True), ("memory://", False)])

@@ -13,24 +13,60 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 from tests.bench.load import faults, run
 from tests.bench.load.run import Stage
 from tests.bench.load.services import VENV_BIN, Stack
 
 QUICK = os.environ.get("BENCH_LOAD_QUICK") == "1"
-# The whole run stops (and cleans up) after this many seconds whatever happens.
-DEADLINE = int(os.environ.get("BENCH_LOAD_DEADLINE", 900 if QUICK else 1800))
+# The whole run stops (and cleans up) after this many seconds whatever happens. Before that, a
+# stage, the CPU table or a fault that would not end in the time left is skipped and said so,
+# the faults' time kept aside from the start: the run ends by itself with its tables printed.
+DEADLINE = int(os.environ.get("BENCH_LOAD_DEADLINE", 600 if QUICK else 900))
+STARTED = time.monotonic()
 LEVELS = (20,) if QUICK else (20, 50, 100)
 # On a busy machine, 100 users may need longer than this to get past their first question.
 STAGE_SECONDS = int(os.environ.get("BENCH_LOAD_STAGE_SECONDS", 10 if QUICK else 25))
 CPU_SECONDS = 5 if QUICK else 10
 FAULT_SECONDS = 12 if QUICK else 20
-# Learners needed at once: 80 % of the largest level, 20 in the faults; the bulk awards go to
-# the same accounts (two disjoint groups).
+# Learners needed at once: 80 % of the largest level, 20 in the faults.
 LEARNERS = max(20, round(0.8 * max(LEVELS)))
+# The bulk awards go to a pool of learners who never sign in: the award killed mid-way takes
+# up to KILL_POOL of them (sized from the measured rate), the one during Redis' stop BULK.
+KILL_POOL = 1000
 BULK = 30 if QUICK else 60
 BADGES = 20 if QUICK else 30
+# What each part may take on a busy machine (seconds; measured at a load average of 7 to 12 on
+# 2 cores, with a margin): locust's start, its stop (think-time users finish their step) and
+# its CSV; a fault's waits. What is left for the stages keeps the CPU table's and the faults'.
+STAGE_NEED = STAGE_SECONDS + 15
+CPU_NEED = 4 * (CPU_SECONDS + 5)
+FAULT_NEEDS = {
+    "kill -9 during answers": FAULT_SECONDS + 20,
+    "kill -9 during a bulk issuance": 60,
+    "PostgreSQL restarted": 2 * FAULT_SECONDS + 30,
+    "Redis stopped": FAULT_SECONDS + 45,
+}
+
+
+def time_left() -> float:
+    return DEADLINE - (time.monotonic() - STARTED)
+
+
+def skip(what: str, need: float, kept: float = 0) -> bool:
+    """Whether ``what`` (``need`` seconds at most) must be skipped, ``kept`` seconds being kept
+    for what follows; said on standard output."""
+    left = time_left()
+    if left >= need + kept:
+        return False
+    kept_aside = f", {kept:.0f} s kept for what follows" if kept else ""
+    print(
+        f"\n{what}: skipped, {left:.0f} s left before the deadline (BENCH_LOAD_DEADLINE="
+        f"{DEADLINE}), it needs up to {need:.0f} s{kept_aside}",
+        flush=True,
+    )
+    return True
 
 
 def mix(users: int) -> dict[str, int]:
@@ -111,6 +147,19 @@ def busy(load: str) -> str:
     )
 
 
+def measure_cpu(stack: Stack, plan_file: Path) -> dict[str, Stage]:
+    return {
+        "/healthz": run.measure(
+            stack, plan_file, "cpu-health", CPU_SECONDS, health=3, health_only=True
+        ),
+        "answered question (GET + POST, start shared)": run.measure(
+            stack, plan_file, "cpu-learner", CPU_SECONDS, learners=3
+        ),
+        "/c/<id>": run.measure(stack, plan_file, "cpu-page", CPU_SECONDS, pages=3),
+        "/api/verifier": run.measure(stack, plan_file, "cpu-api", CPU_SECONDS, apis=3),
+    }
+
+
 def main(stack: Stack) -> int:
     started, load_before = time.monotonic(), load_average()
     run.log(f"bench-load: stack in {stack.root} (PostgreSQL, Redis, {stack.workers} workers)")
@@ -123,7 +172,8 @@ def main(stack: Stack) -> int:
         "-m",
         "tests.bench.load.seed",
         str(plan_seed),
-        str(max(LEARNERS, 2 * BULK)),
+        str(LEARNERS),
+        str(KILL_POOL + BULK),
         str(BADGES),
     )
     stack.start_app()
@@ -139,27 +189,20 @@ def main(stack: Stack) -> int:
         f"{load_before}{busy(load_before)}",
         flush=True,
     )
+    faults_need = sum(FAULT_NEEDS.values())
     for think in (False, True):
         for users in LEVELS:
             label = f"{users}-{'think' if think else 'nothink'}"
+            if skip(f"Stage {label}", STAGE_NEED, CPU_NEED + faults_need):
+                continue
             run.log(f"  stage {label}…")
             stage = run.measure(stack, plan_file, label, STAGE_SECONDS, think=think, **mix(users))
             stage_table(stage, users, think)
-    run.log("  CPU per request type (caches warm after the stages)…")
-    cpu_table(
-        {
-            "/healthz": run.measure(
-                stack, plan_file, "cpu-health", CPU_SECONDS, health=3, health_only=True
-            ),
-            "answered question (GET + POST, start shared)": run.measure(
-                stack, plan_file, "cpu-learner", CPU_SECONDS, learners=3
-            ),
-            "/c/<id>": run.measure(stack, plan_file, "cpu-page", CPU_SECONDS, pages=3),
-            "/api/verifier": run.measure(stack, plan_file, "cpu-api", CPU_SECONDS, apis=3),
-        }
-    )
+    if not skip("CPU per request", CPU_NEED, faults_need):
+        run.log("  CPU per request type (caches warm after the stages)…")
+        cpu_table(measure_cpu(stack, plan_file))
     print("\nFaults", flush=True)
-    logins = [learner["login"] for learner in plan["learners"]]
+    pool = plan["pool"]
     checks = []
     for name, fault in (
         (
@@ -169,7 +212,7 @@ def main(stack: Stack) -> int:
         (
             "kill -9 during a bulk issuance",
             lambda: faults.kill_during_bulk_issuance(
-                stack, plan, faults.Trainer(stack, plan), logins[:BULK]
+                stack, plan, faults.Trainer(stack, plan), pool[:KILL_POOL]
             ),
         ),
         (
@@ -183,11 +226,16 @@ def main(stack: Stack) -> int:
                 plan_file,
                 plan,
                 faults.Trainer(stack, plan),
-                logins[BULK : 2 * BULK],
+                pool[KILL_POOL:],
                 FAULT_SECONDS,
             ),
         ),
     ):
+        faults_need -= FAULT_NEEDS[name]
+        if skip(f"Fault « {name} »", FAULT_NEEDS[name]):
+            checks.append(faults.Check(name, "ran", False, "skipped: too little time left"))
+            print(checks[-1].line(), flush=True)
+            continue
         run.log(f"  fault: {name}…")
         try:
             found = fault()
@@ -205,6 +253,8 @@ def main(stack: Stack) -> int:
 
 
 def _stop(signum, _frame):
+    if signum == signal.SIGALRM:
+        print(f"\nStopped at the deadline, {DEADLINE} s (BENCH_LOAD_DEADLINE)", flush=True)
     raise SystemExit(f"bench-load stopped by signal {signum}")
 
 

@@ -5,6 +5,7 @@ worker's work-horse killed with it), PostgreSQL restarted mid-run, Redis stopped
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import time
@@ -156,46 +157,122 @@ class Trainer:
         return self.job(job_id)
 
 
-def _holders(stack: Stack, plan: dict) -> int:
+def _holding(stack: Stack, plan: dict, logins: list[str]) -> int:
+    """How many of ``logins`` hold the bulk badge."""
     return _sql(
         stack,
-        "SELECT count(DISTINCT c.learner_id) FROM credentials c JOIN achievements a "
-        "ON a.id = c.achievement_id WHERE a.public_id = %s",
+        "SELECT count(DISTINCT c.learner_id) FROM credentials c "
+        "JOIN achievements a ON a.id = c.achievement_id "
+        "JOIN learners l ON l.id = c.learner_id JOIN users u ON u.id = l.user_id "
+        "WHERE a.public_id = %s AND u.username = ANY(%s)",
         plan["bulk_achievement"],
+        logins,
     )[0][0]
 
 
-def kill_during_bulk_issuance(
-    stack: Stack, plan: dict, trainer: Trainer, logins: list[str]
-) -> list[Check]:
-    """The work-horse running the job (where RQ issues) and a Gunicorn worker killed while the
-    badges are being issued; the trainer starts the award again, as the page tells them."""
-    fault = "kill -9 during a bulk issuance"
+# The killed job is sized to last about this long (seconds) at the rate measured just before:
+# its page shows progress every half second (learners.jobs.PROGRESS_INTERVAL), so it is seen
+# mid-way whatever the machine's speed.
+KILLED_JOB_SECONDS = 3.0
+# Learners of the award that measures the rate (two parts of bulk_awards.MIN_BATCH_ROWS).
+RATE_ROWS = 50
+
+
+def issuance_rate(stack: Stack, trainer: Trainer, logins: list[str]) -> float:
+    """Badges per second of a bulk award to ``logins``, from its job's start to its end (the
+    review of the file included: a little slower than the issuance alone)."""
     job_id = trainer.bulk_award(logins)
-    started = wait_until(lambda: trainer.job(job_id).get("done", 0) >= 5, 60, 0.1)
-    horses = children(stack.worker.pid)
-    for pid in [*horses, stack.web_workers()[-1]]:
-        os.kill(pid, signal.SIGKILL)
-    before = _holders(stack, plan)
-    run.log(f"  killed work-horse(s) {horses} and a Gunicorn worker after {before} badges")
+    finished = trainer.wait_done(job_id, 120)
+    awarded = (finished.get("result") or {}).get("awarded") or 0
+    seconds = _sql(
+        stack,
+        "SELECT extract(epoch FROM finished_at - started_at) FROM jobs WHERE public_id = %s",
+        job_id,
+    )[0][0]
+    if finished.get("status") != "done" or not awarded or not seconds:
+        raise RuntimeError(f"the award that measures the rate did not finish: {finished}")
+    return awarded / float(seconds)
+
+
+def killed_job_size(rate: float, available: int) -> int:
+    """Learners in the award to kill: about KILLED_JOB_SECONDS of work at ``rate`` badges per
+    second, at least 100, at most ``available``."""
+    return min(available, max(100, math.ceil(rate * KILLED_JOB_SECONDS)))
+
+
+def seen_mid_way(trainer: Trainer, job_id: str, total: int, timeout: float = 120) -> dict:
+    """The job as its page polls it, as soon as it shows ≥ 1 badge done and < ``total`` (or
+    once finished, or at the timeout: then the kill comes too late)."""
+    deadline = time.monotonic() + timeout
+    seen: dict = {}
+    while time.monotonic() < deadline:
+        seen = trainer.job(job_id) or seen
+        if seen.get("finished") or 0 < seen.get("done", 0) < total:
+            break
+        time.sleep(0.02)
+    return seen
+
+
+def kill_during_bulk_issuance(
+    stack: Stack, plan: dict, trainer: Trainer, pool: list[str]
+) -> list[Check]:
+    """The queue worker's work-horse (the process RQ forked to run the job, where the badges
+    are issued) and a Gunicorn worker killed (-9) as soon as the job's page shows it mid-way;
+    then RQ goes on with the queue, and the trainer starts the award again, as the page tells
+    them. The job is sized from the rate of an award measured just before, so that it is
+    killed mid-way on a fast machine as on a slow one."""
+    fault = "kill -9 during a bulk issuance"
+    rate = issuance_rate(stack, trainer, pool[:RATE_ROWS])
+    size = killed_job_size(rate, len(pool) - RATE_ROWS)
+    logins = pool[RATE_ROWS : RATE_ROWS + size]
+    job_id = trainer.bulk_award(logins)
+    seen = seen_mid_way(trainer, job_id, size)
+    mid_way = not seen.get("finished") and 0 < seen.get("done", 0) < size
+    horses = []
+    if mid_way:
+        horses = children(stack.worker.pid)
+        for pid in [*horses, stack.web_workers()[-1]]:
+            os.kill(pid, signal.SIGKILL)
+    before = _holding(stack, plan, logins)
+    run.log(
+        f"  {rate:.0f} badges/s: killed work-horse {horses} and a Gunicorn worker when the "
+        f"page showed {seen.get('done')}/{size}; {before} issued"
+    )
     wait_until(lambda: len(stack.web_workers()) == stack.workers, 30)
+    told = wait_until(lambda: trainer.job(job_id).get("status") == "failed", 30, 0.5)
+    said = trainer.job(job_id).get("error") or ""
     rerun = trainer.bulk_award(logins)
     finished = trainer.wait_done(rerun, 120)
-    after = _holders(stack, plan)
-    rows = (finished.get("result") or {}).get("rows", [])
-    again = sum(1 for r in rows if r.get("status") == "already_holds")
+    after = _holding(stack, plan, logins)
+    result = finished.get("result") or {}
+    again = sum(1 for r in result.get("rows", []) if r.get("status") == "already_holds")
+    awarded = result.get("awarded") or 0
     return [
         Check(
             fault,
             "the job was running when killed",
-            started and 0 < before < len(logins),
-            f"{before} of {len(logins)} issued",
+            bool(horses) and 0 < before < size,
+            f"{rate:.0f} badges/s measured, a job of {size}: its page showed "
+            f"{seen.get('done')}, {before} issued when killed",
+        ),
+        Check(fault, "the queue worker lived on", stack.worker.alive()),
+        Check(
+            fault,
+            "the job's page says it was interrupted, to start again",
+            told and "relancez" in said,
+            said,
         ),
         Check(
             fault,
             "started again, every learner holds the badge once",
-            finished.get("status") == "done" and after == len(logins),
-            f"{after} holders; the second run skipped {again} already holding it",
+            finished.get("status") == "done" and after == size,
+            f"{after} of {size} hold it",
+        ),
+        Check(
+            fault,
+            "the second run skipped those already holding it",
+            again >= before and again + awarded == size,
+            f"{again} skipped, {awarded} issued by the second run",
         ),
         *integrity(stack, fault, None),
     ]

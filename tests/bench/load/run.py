@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ TIMEOUT = 30
 NEW_PASSWORD_SUFFIX = "-charge-2026"
 # Locust processes still running (stopped by ``stop_all`` if the run ends early).
 RUNNING: list[subprocess.Popen] = []
+STARTED = time.monotonic()
 
 
 @dataclass
@@ -235,4 +237,5 @@ def write_plan(stack: Stack, plan: dict) -> Path:
 
 
 def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    """Progress on standard error, with the seconds since the start (what each part took)."""
+    print(f"[{time.monotonic() - STARTED:4.0f} s] {message}", file=sys.stderr, flush=True)

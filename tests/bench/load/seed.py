@@ -4,7 +4,7 @@ domain functions, and the plan the load generator reads (``python -m tests.bench
 Learners get one-time access codes as trainers print them; badges are issued and published so
 employers can open them; each CRCN item's right answer (as a browser posts it) goes into the
 plan, so simulated learners answer like people do: right about 60 % of the time, else « Je ne
-sais pas »."""
+sais pas ». A pool of learners who never sign in receives the bulk awards of the faults."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from assessments import campaigns, checking, content_io
@@ -19,7 +20,7 @@ from assessments.models import AssessmentMode, Framework, Item
 from badges import issuers, manual_awards
 from badges.models import Credential
 from badges.shipped import install_achievement, shipped_achievements
-from learners import accounts
+from learners import accounts, passwords
 from learners.models import Role
 from tests.assessments.factories import form_fields
 from tests.learners.factories import make_organisation
@@ -29,7 +30,7 @@ TRAINER_LOGIN = "formatrice.charge"
 TRAINER_PASSWORD = "formatrice-charge-2026"
 
 
-def seed(db, *, learners: int, badges: int, base_url: str, kek: str) -> dict:
+def seed(db, *, learners: int, pool: int, badges: int, base_url: str, kek: str) -> dict:
     root = content_io.CONTENT_DIR
     content_io.import_paths(db, [root / "frameworks" / "crcn.json", root / "items" / "crcn"])
     framework = db.scalar(select(Framework).where(Framework.slug == "crcn"))
@@ -61,6 +62,22 @@ def seed(db, *, learners: int, badges: int, base_url: str, kek: str) -> dict:
         accounts.create_learner_account(db, org, f"Apprenant Charge {n:03d}")
         for n in range(learners)
     ]
+    # The bulk awards' learners never sign in: their one-time codes are hashed cheaply and
+    # their usernames given (not looked for among the others'), so that a thousand of them are
+    # seeded in seconds (the app verifies a hash of any argon2 parameters).
+    passwords.set_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    awarded = [
+        accounts.create_user(
+            db,
+            display_name=f"Lot Charge {n:04d}",
+            username=f"lot.charge.{n:04d}",
+            password=passwords.new_access_code(),
+            memberships=((org, Role.LEARNER),),
+            must_change_password=True,
+        ).username
+        for n in range(pool)
+    ]
+    passwords.set_hasher(PasswordHasher())
     db.flush()
     shown = achievements[0]
     issued = []
@@ -85,6 +102,7 @@ def seed(db, *, learners: int, badges: int, base_url: str, kek: str) -> dict:
         "trainer": {"login": TRAINER_LOGIN, "password": TRAINER_PASSWORD},
         "bulk_achievement": achievements[-1].public_id,
         "learners": [{"login": p.user.username, "code": p.access_code} for p in people],
+        "pool": awarded,
         "credentials": [
             {"id": c.public_id, "json": db.get(Credential, c.id).signed_json} for c in issued
         ],
@@ -95,7 +113,7 @@ def seed(db, *, learners: int, badges: int, base_url: str, kek: str) -> dict:
 
 
 def main() -> None:
-    out, learners, badges = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    out, learners, pool, badges = Path(sys.argv[1]), *map(int, sys.argv[2:5])
     from web import create_app
     from web.database import db
 
@@ -104,6 +122,7 @@ def main() -> None:
         plan = seed(
             db.session,
             learners=learners,
+            pool=pool,
             badges=badges,
             base_url=app.config["JALON_BASE_URL"],
             kek=app.config["JALON_KEY_ENCRYPTION_KEY"],
