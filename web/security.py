@@ -29,15 +29,27 @@ CSP = "; ".join(
 )
 
 
+_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "geolocation=(), microphone=(), camera=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=()")
+    # Filled in when absent. Looked up once (``headers.setdefault`` raises and catches a
+    # KeyError inside werkzeug for each header a response does not have yet: all, usually).
+    present = {name.lower() for name, _value in headers.items()}
+    wanted = _HEADERS
     if current_app.config["JALON_BASE_URL"].startswith("https://"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        wanted = (*_HEADERS, HSTS)
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
     # Static files first: they never load the signed-in person (no database query).
     # A response named by a hash of its bytes and marked ``immutable`` (an item's picture, the
     # same for every reader) keeps its caching.

@@ -31,6 +31,8 @@ LONG_CACHE = "public, max-age=31536000, immutable"
 # A page rendered by an older (or newer) copy of the app asked for another version: serve the
 # file we have, but let caches keep it only briefly.
 SHORT_CACHE_SECONDS = 60
+# Joined paths remembered at most (a static request's name comes from the visitor).
+_MAX_PATHS = 4096
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class StaticManifest:
     def __init__(self, folder: str | Path) -> None:
         self.folder = str(folder)
         self._known: dict[str, _Fingerprint] = {}
+        # ``filename`` → its path, or None when it leaves the folder (``safe_join`` once per
+        # name: every page asks for the same few files).
+        self._paths: dict[str, str | None] = {}
         self._lock = threading.Lock()
         for root, _dirs, files in os.walk(self.folder):
             for name in files:
@@ -62,7 +67,12 @@ class StaticManifest:
 
     def version(self, filename: str) -> str | None:
         """The hash of ``filename``'s current content, or None when there is no such file."""
-        path = safe_join(self.folder, filename)
+        try:
+            path = self._paths[filename]
+        except KeyError:
+            path = safe_join(self.folder, filename)
+            if len(self._paths) < _MAX_PATHS:  # names come from templates, and from requests
+                self._paths[filename] = path
         if path is None:
             return None
         try:

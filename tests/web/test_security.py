@@ -18,6 +18,25 @@ def test_every_page_gets_strict_security_headers(client):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+def test_a_header_the_view_set_is_kept_and_each_header_is_sent_once():
+    from flask import Flask, Response
+
+    from web.security import add_security_headers
+
+    app = Flask(__name__)
+    app.config["JALON_BASE_URL"] = "https://jalon.example"
+    with app.test_request_context("/"):
+        own = Response("x", headers={"content-security-policy": "default-src 'none'"})
+        headers = add_security_headers(own).headers
+        assert headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+        assert headers.getlist("X-Frame-Options") == ["DENY"]
+        assert headers.getlist("Strict-Transport-Security") == ["max-age=31536000"]
+        assert add_security_headers(Response("y")).headers.getlist("X-Frame-Options") == ["DENY"]
+    app.config["JALON_BASE_URL"] = "http://localhost"
+    with app.test_request_context("/"):
+        assert "Strict-Transport-Security" not in add_security_headers(Response("z")).headers
+
+
 def test_pages_contain_no_inline_script_or_style(client_as, world):
     for role, path in [("anonymous", "/connexion"), ("trainer", f"/organisations/{world.org_a}/")]:
         page = text(client_as(role).get(path))

@@ -99,6 +99,16 @@ def test_a_changed_file_changes_its_url(app, client, tmp_path):
     assert "immutable" not in old.headers["Cache-Control"]
 
 
+def test_a_file_added_after_start_gets_its_hash_and_names_outside_stay_unversioned(tmp_path):
+    static = StaticManifest(tmp_path)
+    assert static.version("late.css") is None  # asked before it exists: its path is remembered
+    (tmp_path / "late.css").write_text("p { margin: 0; }")
+    assert static.version("late.css") == content_hash(tmp_path / "late.css")
+    (tmp_path.parent / "outside.css").write_text("p {}")
+    assert static.version("../outside.css") is None
+    assert static.version("../outside.css") is None
+
+
 def test_a_static_request_neither_loads_the_user_nor_queries_the_database(
     app, client_as, monkeypatch
 ):
