@@ -195,9 +195,7 @@ def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
     return _candidates(db, session)[1]
 
 
-def _candidates(
-    db: Session, session: AssessmentSession
-) -> tuple[Issuer | None, list[Achievement]]:
+def _candidates(db: Session, session: AssessmentSession) -> tuple[Issuer | None, list[Achievement]]:
     """The campaign's issuer and its candidate achievements (``candidates``): the caller keeps
     the issuer, so that each achievement's ``issuer`` is found without another query."""
     issuer = db.scalar(
@@ -296,7 +294,7 @@ def earned(db: Session, session: AssessmentSession) -> list[Achievement]:
 
 def _earned(db: Session, session: AssessmentSession) -> tuple[Issuer | None, list[Achievement]]:
     """``earned``, with the issuer of the achievements (kept by the caller: see ``_candidates``)."""
-    known = _competences_of_results(db, session)  # noqa: F841 (held while results are read)
+    _load_competences_of_results(db, session)
     achieved = outcome(session)
     issuer, achievements = _candidates(db, session)
     found = []
@@ -309,16 +307,16 @@ def _earned(db: Session, session: AssessmentSession) -> tuple[Issuer | None, lis
     return issuer, found
 
 
-def _competences_of_results(db: Session, session: AssessmentSession) -> list[Competence]:
-    """The competences of the session's results not loaded yet, in one query (not one each as
-    ``result.competence`` would): returned, the caller holds them, so that each result's
-    ``competence`` is then found in the session's identity map."""
-    missing = {
-        r.competence_id for r in session.results if "competence" in inspect(r).unloaded
-    }
+def _load_competences_of_results(db: Session, session: AssessmentSession) -> None:
+    """Load the competences of the session's results in one query (``result.competence`` would
+    send one each), then link each result to its own (found in the identity map)."""
+    missing = {r.competence_id for r in session.results if "competence" in inspect(r).unloaded}
     if not missing:
-        return []
-    return list(db.scalars(select(Competence).where(Competence.id.in_(missing))))
+        return
+    found = {c.id: c for c in db.scalars(select(Competence).where(Competence.id.in_(missing)))}
+    for result in session.results:
+        if result.competence_id in found:
+            result.competence  # noqa: B018 (the many-to-one finds it loaded: no query)
 
 
 @dataclass(frozen=True)
@@ -339,7 +337,6 @@ def award_session(
     """Issue every achievement the finished ``session`` earns (idempotent; not committed)."""
     if session.status != SessionStatus.FINISHED:
         return []
-    known = _competences_of_results(db, session)  # noqa: F841 (held while results are read)
     issuer, found = _earned(db, session)
     if not found:
         return []
