@@ -159,28 +159,44 @@ def _autonome_shown(
     return not autonome_gaps(rule, estimates, right, assessed, framework.cut_points)
 
 
+def competence_estimates(
+    answers: Sequence[Answered], estimate: engine.Estimate, assessed: Sequence[str] = ()
+) -> dict[str, engine.CompetenceEstimate]:
+    """Per competence, the estimate ``score`` stores (the general ability as prior), for the
+    answered competences and those ``assessed``: computed once, given to :func:`orientation`
+    and :func:`score`."""
+    return engine.per_competence_estimates(
+        [a.correct for a in answers],
+        [a.a for a in answers],
+        [a.b for a in answers],
+        [a.competence for a in answers],
+        global_theta=estimate.theta,
+        targets=assessed,
+    )
+
+
 def orientation(
     framework: Framework,
     answers: Sequence[Answered],
     estimate: engine.Estimate,
     bands: engine.Bands,
     assessed: Sequence[str],
+    estimates: Mapping[str, engine.CompetenceEstimate] | None = None,
 ) -> Referral:
     """The beginner diagnostic's orientation: the band of the general ability, except that
     « autonome » needs what the framework's :class:`AutonomeRule` asks of each competence
-    (without it, the session is « à accompagner » at best)."""
+    (without it, the session is « à accompagner » at best). ``estimates``: the session's
+    :func:`competence_estimates`, when the caller has them already."""
     band = Referral(engine.band_of(estimate, bands))
     rule = AutonomeRule.of(framework.referral)
     if rule is None or not answers:
         return band
-    estimates = engine.per_competence_estimates(
-        [a.correct for a in answers],
-        [a.a for a in answers],
-        [a.b for a in answers],
-        [a.competence for a in answers],
-        global_theta=estimate.theta,
-    )  # as ``score`` stores them
-    if _autonome_shown(rule, framework, answers, estimates, assessed):
+    if estimates is None:
+        estimates = competence_estimates(answers, estimate)
+    # Only the competences answered count as estimated (an assessed one without answers has
+    # no estimate of its own, only the prior).
+    answered = {code: found for code, found in estimates.items() if found.answered}
+    if _autonome_shown(rule, framework, answers, answered, assessed):
         return Referral.AUTONOME
     return Referral.A_ACCOMPAGNER if band == Referral.AUTONOME else band
 
@@ -234,18 +250,14 @@ def score(
     max_level: Mapping[str, int],
     estimate: engine.Estimate,
     referral: Referral | None = None,
+    estimates: Mapping[str, engine.CompetenceEstimate] | None = None,
 ) -> Results:
     """Results of a finished session. ``assessed`` lists the competence codes the assessment
     covers (each gets a result, answered or not); ``max_level`` the hardest item level the
-    assessment could ask per competence; ``estimate`` the session's global ability."""
-    estimates = engine.per_competence_estimates(
-        [a.correct for a in answers],
-        [a.a for a in answers],
-        [a.b for a in answers],
-        [a.competence for a in answers],
-        global_theta=estimate.theta,
-        targets=assessed,
-    )
+    assessment could ask per competence; ``estimate`` the session's global ability;
+    ``estimates`` its :func:`competence_estimates` for ``assessed``, if already computed."""
+    if estimates is None:
+        estimates = competence_estimates(answers, estimate, assessed)
     cuts = framework.cut_points
     scores: list[CompetenceScore] = []
     for code in assessed:

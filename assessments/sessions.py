@@ -892,20 +892,23 @@ def finish(db: Session, session: AssessmentSession, now: datetime | None = None)
         )
         for r in answered
     ]
+    assessed = pool.targets or list(dict.fromkeys(asked[r.item_id].code for r in answered))
+    estimates = scoring.competence_estimates(answers, tracker.estimate, assessed)  # once
     referral = None
     if framework.kind == FrameworkKind.REFERRAL and assessment.mode == AssessmentMode.ADAPTIVE:
         bands = _bands(framework, pool)
         if bands is not None and answered:
             referral = scoring.orientation(
-                framework, answers, tracker.estimate, bands, pool.targets
+                framework, answers, tracker.estimate, bands, pool.targets, estimates
             )
     results = scoring.score(
         framework,
         answers,
-        assessed=pool.targets or list(dict.fromkeys(asked[r.item_id].code for r in answered)),
+        assessed=assessed,
         max_level=pool.max_level,
         estimate=tracker.estimate,
         referral=referral,
+        estimates=estimates,
     )
     competences = {
         c.code: c
@@ -916,7 +919,7 @@ def finish(db: Session, session: AssessmentSession, now: datetime | None = None)
     for found in results.competences:
         session.results.append(
             CompetenceResult(
-                competence_id=competences[found.competence].id,
+                competence=competences[found.competence],  # no query when awarding reads it
                 theta=found.theta,
                 se=found.se,
                 level=found.level,

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, load_only, object_session, selectinload
 
@@ -192,11 +192,17 @@ def _evidence(session: AssessmentSession) -> dict[str, Any]:
 def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
     """Achievements the campaign's organisation issues for this framework (published: neither
     a draft nor an archived or replaced version), save those given by hand only."""
+    return _candidates(db, session)[1]
+
+
+def _candidates(db: Session, session: AssessmentSession) -> tuple[Issuer | None, list[Achievement]]:
+    """The campaign's issuer and its candidate achievements (``candidates``): the caller keeps
+    the issuer, so that each achievement's ``issuer`` is found without another query."""
     issuer = db.scalar(
         select(Issuer).where(Issuer.organisation_id == session.campaign.organisation_id)
     )
     if issuer is None:
-        return []
+        return None, []
     slug = session.campaign.assessment.framework.slug
     found = db.scalars(
         select(Achievement)
@@ -207,7 +213,7 @@ def candidates(db: Session, session: AssessmentSession) -> list[Achievement]:
         )
         .order_by(Achievement.id)
     )
-    return [
+    return issuer, [
         a
         for a in found
         if (a.award_rules or {}).get("framework") == slug
@@ -283,15 +289,34 @@ def without_private_details(document: dict[str, Any]) -> dict[str, Any]:
 def earned(db: Session, session: AssessmentSession) -> list[Achievement]:
     """The candidate achievements whose award rule the finished ``session`` meets (an invalid
     rule is logged and skipped: it awards nothing)."""
+    return _earned(db, session)[1]
+
+
+def _earned(db: Session, session: AssessmentSession) -> tuple[Issuer | None, list[Achievement]]:
+    """``earned``, with the issuer of the achievements (kept by the caller: see ``_candidates``)."""
+    _load_competences_of_results(db, session)
     achieved = outcome(session)
+    issuer, achievements = _candidates(db, session)
     found = []
-    for achievement in candidates(db, session):
+    for achievement in achievements:
         try:
             if award_rules.is_met(achievement.award_rules or {}, achieved):
                 found.append(achievement)
         except award_rules.InvalidRule as error:
             log.warning("achievement %s has an invalid rule: %s", achievement.id, error)
-    return found
+    return issuer, found
+
+
+def _load_competences_of_results(db: Session, session: AssessmentSession) -> None:
+    """Load the competences of the session's results in one query (``result.competence`` would
+    send one each), then link each result to its own (found in the identity map)."""
+    missing = {r.competence_id for r in session.results if "competence" in inspect(r).unloaded}
+    if not missing:
+        return
+    found = {c.id: c for c in db.scalars(select(Competence).where(Competence.id.in_(missing)))}
+    for result in session.results:
+        if result.competence_id in found:
+            result.competence  # noqa: B018 (the many-to-one finds it loaded: no query)
 
 
 @dataclass(frozen=True)
@@ -312,22 +337,44 @@ def award_session(
     """Issue every achievement the finished ``session`` earns (idempotent; not committed)."""
     if session.status != SessionStatus.FINISHED:
         return []
+    issuer, found = _earned(db, session)
+    if not found:
+        return []
+    # Once for all the badges: the learner, the evidence, the issuer's keys.
+    learner = _learner(db, session)
+    shown = evidence(session)
+    keys = _keys(db, issuer, kek)
     awards = []
-    for achievement in earned(db, session):
+    for achievement in found:
         issued = issuance.issue(
             db,
             achievement=achievement,
-            learner=_learner(db, session),
+            learner=learner,
             award_key=award_key(session.id, achievement.id),
             base_url=base_url,
             kek=kek,
             results=credential_results(achievement, session),
-            evidence=evidence(session),
+            evidence=shown,
             action_id=session.campaign.action_id,  # badges count for the campaign's action
             now=now,
+            keys=keys,
         )
         awards.append(Award(achievement, issued.credential, issued.created))
     return awards
+
+
+def _keys(db: Session, issuer: Issuer | None, kek: str | bytes) -> issuance.SigningKeys | None:
+    """The issuer's keys opened once for all the badges of a session; None when they do not
+    open (no active key, a wrong KEK): ``issuance.issue`` then fails exactly as it would have,
+    only for a badge not issued yet (one already issued is returned without its keys)."""
+    if issuer is None:
+        return None
+    try:
+        return issuance.signing_keys(db, issuer, kek)
+    except DBAPIError:
+        raise
+    except Exception:  # issue() opens them again and raises where a badge needs them
+        return None
 
 
 def _learner(db: Session, session: AssessmentSession):

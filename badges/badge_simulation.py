@@ -287,10 +287,11 @@ def take(campaign: Campaign, theta: Mapping[str, float], rng: np.random.Generato
         )
         for i, r in zip(asked, test.responses, strict=True)
     ]
+    estimates = scoring.competence_estimates(answers, test.estimate, campaign.targets)
     referral = None
     if campaign.bands is not None and asked:
         referral = scoring.orientation(
-            framework.model(), answers, test.estimate, campaign.bands, campaign.targets
+            framework.model(), answers, test.estimate, campaign.bands, campaign.targets, estimates
         )
     results = scoring.score(
         framework.model(),
@@ -299,6 +300,7 @@ def take(campaign: Campaign, theta: Mapping[str, float], rng: np.random.Generato
         max_level=campaign.max_level,
         estimate=test.estimate,
         referral=referral,
+        estimates=estimates,
     )
     own = scoring.own_estimates(answers)
     outcome = award_rules.Outcome(

@@ -225,3 +225,24 @@ def test_result_descriptions_describe_every_competence_and_level(dbsession, sett
         "À accompagner",
         "Atelier d'initiation",
     }
+
+
+def test_awarding_costs_no_query_per_result_nor_per_badge_for_keys(dbsession, setting):
+    """A session read afresh (the retry on the results page, ``jalon badges award-pending``):
+    its results' competences load in one query, the issuer's keys open once for all its
+    badges (each result's competence and each badge's keys were a query apiece)."""
+    from tests.web.statements import count_statements
+
+    _org, campaign, _issuer, learner = setting
+    award(dbsession, run_session(dbsession, campaign, learner, right=True))  # starts the lists
+    session_id = run_session(dbsession, campaign, learner, right=True).id
+    dbsession.commit()
+    dbsession.expunge_all()
+    session = dbsession.get(AssessmentSession, session_id)
+    with count_statements(dbsession.get_bind()) as statements:
+        awards = award(dbsession, session)
+    assert len(awards) >= 2 and len(session.results) >= 2
+    competences = [s for s in statements if s.startswith("SELECT competences.id")]
+    keys = [s for s in statements if "FROM signing_keys" in s]
+    assert len(competences) == 1
+    assert len(keys) == 2  # the Ed25519 key and the RSA key, once
