@@ -15,6 +15,7 @@ import os
 import re
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 import pytest
 from flask import Flask
@@ -45,10 +46,16 @@ def cpu_ms(count: int, request: Callable[[], object]) -> float:
     return (time.process_time() - started) * 1000 / count
 
 
-@pytest.fixture
-def badge(app: Flask) -> tuple[str, int]:
-    """A typical badge: the shipped beginner diagnostic's achievement, issued to a learner.
-    Returns its public id and the id of the learner's user."""
+class TypicalBadge(NamedTuple):
+    public_id: str
+    signed_json: str
+    user_id: int  # the learner's
+
+
+def issue_typical_badge(app: Flask, award_key: str, *, is_public: bool = False) -> TypicalBadge:
+    """A typical badge, issued and committed: the shipped beginner diagnostic's achievement, to
+    a new learner, with its status list entry and our issuer's keys in the database (what the
+    load benchmark sends)."""
     from web.database import db
 
     with app.app_context():
@@ -62,13 +69,21 @@ def badge(app: Flask) -> tuple[str, int]:
             db.session,
             achievement=achievement,
             learner=learner,
-            award_key="bench:page",
+            award_key=award_key,
             base_url=app.config["JALON_BASE_URL"],
             kek=kek,
-            is_public=True,
+            is_public=is_public,
         ).credential
         db.session.commit()
-        return credential.public_id, learner.user_id
+        return TypicalBadge(credential.public_id, credential.signed_json, learner.user_id)
+
+
+@pytest.fixture
+def badge(app: Flask) -> tuple[str, int]:
+    """A typical public badge (:func:`issue_typical_badge`): its public id and the id of the
+    learner's user."""
+    issued = issue_typical_badge(app, "bench:page", is_public=True)
+    return issued.public_id, issued.user_id
 
 
 @pytest.mark.bench

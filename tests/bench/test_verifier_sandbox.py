@@ -22,14 +22,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
-from badges import issuance
-from badges.models import Achievement
 from badges.ob3 import build, data_integrity, keys
 from badges.ob3.verify import Verdict, verify_bytes
 from badges.verification_sandbox import Limits, VerifierPool
-from tests.badges.factories import make_issuer
 from tests.badges.ob3.credentials import (
     NOW,
     SIGNING_KEY,
@@ -37,8 +33,7 @@ from tests.badges.ob3.credentials import (
     local_resolver,
     unsigned_credential,
 )
-from tests.bench.test_badge_page_speed import view_count
-from tests.learners.factories import make_learner
+from tests.bench.test_badge_page_speed import issue_typical_badge, view_count
 
 pytestmark = pytest.mark.bench
 
@@ -147,29 +142,6 @@ def _external_badge(image_bytes: int) -> bytes:
     return json.dumps(signed).encode()
 
 
-def _our_badge(app: Flask) -> bytes:
-    """A typical badge: the shipped beginner diagnostic's achievement, issued here, with its
-    status list entry and our issuer's keys in the database (what the load benchmark sends)."""
-    from web.database import db
-
-    with app.app_context():
-        kek = app.config["JALON_KEY_ENCRYPTION_KEY"]
-        issuer = make_issuer(db.session, shipped=True, kek=kek)
-        achievement = db.session.scalars(
-            select(Achievement).where(Achievement.issuer_id == issuer.id).order_by(Achievement.id)
-        ).first()
-        credential = issuance.issue(
-            db.session,
-            achievement=achievement,
-            learner=make_learner(db.session, name="Awa Diallo"),
-            award_key="bench:api",
-            base_url=app.config["JALON_BASE_URL"],
-            kek=kek,
-        ).credential
-        db.session.commit()
-        return credential.signed_json.encode()
-
-
 def test_api_verifier_cpu_of_the_worker_and_its_children(app, request, capsys) -> None:
     """CPU per ``POST /api/verifier`` through the Flask test client: the worker's own
     (``process_time``: request handling, database, answering the child's calls) plus its
@@ -178,7 +150,8 @@ def test_api_verifier_cpu_of_the_worker_and_its_children(app, request, capsys) -
     worker). Printed, never asserted; ``make bench`` runs 100 requests per case."""
     app.config["JALON_VERIFIER_RATE_LIMIT"] = "1000000 per minute"
     app.config["JALON_VERIFIER_FETCHER"] = None  # the production fetcher (no fetch happens)
-    cases = {"typical (ours)": _our_badge(app), "large (700 KB image)": _external_badge(700_000)}
+    ours = issue_typical_badge(app, "bench:api").signed_json.encode()
+    cases = {"typical (ours)": ours, "large (700 KB image)": _external_badge(700_000)}
     client = app.test_client()
     count = view_count(request.config)
     lines = []
