@@ -215,11 +215,18 @@ def get_owned(
         query = query.with_for_update(of=AssessmentSession).execution_options(
             populate_existing=True
         )
-    session = db.scalars(query).unique().first()
-    if session is None or session.learner_id != _learner_id(learner):
-        raise SessionNotFound(session_id)
+    session = _owned_by(db.scalars(query).unique().first(), session_id, learner)
     if lock:
         db.info[(_LOCKED, session.id)] = db.get_transaction()
+    return session
+
+
+def _owned_by(
+    session: AssessmentSession | None, session_id: int, learner: Learner | int
+) -> AssessmentSession:
+    """``session`` if it was found and belongs to ``learner``; :class:`SessionNotFound` else."""
+    if session is None or session.learner_id != _learner_id(learner):
+        raise SessionNotFound(session_id)
     return session
 
 
@@ -249,10 +256,8 @@ def item_page(
     query = _with_settings(
         select(AssessmentSession, *_PAGE_COUNTS).where(AssessmentSession.id == session_id)
     )
-    row = db.execute(query).first()
-    if row is None or row[0].learner_id != _learner_id(learner):
-        raise SessionNotFound(session_id)
-    session, answered, asked = row
+    session, answered, asked = db.execute(query).first() or (None, 0, None)
+    session = _owned_by(session, session_id, learner)
     item = current_item(db, session, now)
     if item is None:
         return session, None, None
