@@ -28,7 +28,7 @@ from sqlalchemy import bindparam, case, func, inspect, select, update
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from assessments import engine, item_pool, path_progress, scoring
+from assessments import engine, exposure, item_pool, path_progress, scoring
 from assessments.campaigns import (
     CampaignClosed,
     CampaignNotOpenYet,
@@ -172,6 +172,7 @@ def start_in(
     )
     db.add(session)
     db.flush()
+    exposure.note_started(db, campaign.id)
     _advance(db, session, now)
     if session.current_item_id is None and not session.finished:
         raise NoItemAvailable(campaign.code)
@@ -769,53 +770,25 @@ def _advance(
             asked_at=now,
         )
     )
+    exposure.note_asked(db, session.campaign_id, following.id)
     session.current_item_id = following.id
     db.expire(session, ["current_item"])  # read again, from current_item_id, when needed
     db.flush()
 
 
-# Exposure rates are read over the campaign's most recent sessions: recent use is what the
-# restriction must hold down, and the query stays bounded however large the campaign grows.
-EXPOSURE_WINDOW = 200
-
-
-def _exposure_query() -> Any:
-    """Per item asked in the campaign's last sessions: its item id, how many of those sessions
-    asked it, and how many sessions there are (the same on every row): one statement, built
-    once (its campaign is a bound parameter)."""
-    recent = (
-        select(AssessmentSession.id)
-        .where(AssessmentSession.campaign_id == bindparam("campaign_id"))
-        .order_by(AssessmentSession.id.desc())
-        .limit(EXPOSURE_WINDOW)
-        .cte("recent_sessions")
-    )
-    takers = select(func.count()).select_from(recent).scalar_subquery()
-    return (
-        select(Response.item_id, func.count(), takers)
-        .where(Response.session_id.in_(select(recent.c.id)))
-        .group_by(Response.item_id)
-    )
-
-
-_EXPOSURE = _exposure_query()
-
-
 def _campaign_exposure(
     db: Session, session: AssessmentSession, pool: _Pool
 ) -> engine.ExposureCounts:
-    """How often each pool item was asked in the campaign's last sessions (this one included).
-    With no item asked yet the number of sessions does not matter (no use is counted, so every
-    item is under the target rate, or none is and the restriction is lifted): 1 then."""
-    rows = db.execute(_EXPOSURE, {"campaign_id": session.campaign_id}).all()
+    """How often each pool item was asked in the campaign's last sessions (this one included),
+    as this worker last read them plus its own asks since (:mod:`assessments.exposure`)."""
+    counts = exposure.read(db, session.campaign_id)
     uses = np.zeros(len(pool.items), dtype=np.intp)
     index = pool.index
-    for item_id, count, _takers in rows:
+    for item_id, count in counts.uses.items():
         place = index.get(item_id)
         if place is not None:
             uses[place] = count
-    takers = rows[0][2] if rows else 1
-    return engine.ExposureCounts(uses=uses, takers=int(takers or 1))
+    return engine.ExposureCounts(uses=uses, takers=counts.takers)
 
 
 def _adaptive_test(
