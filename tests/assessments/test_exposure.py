@@ -85,7 +85,10 @@ def test_each_database_has_its_own_counts(dbsession, tmp_path):
 
     campaign = adaptive_campaign(dbsession)
     make_answered_session(
-        dbsession, campaign, make_learner(dbsession).id, [(worn_items(dbsession)[0], AnswerStatus.OK, 1)]
+        dbsession,
+        campaign,
+        make_learner(dbsession).id,
+        [(worn_items(dbsession)[0], AnswerStatus.OK, 1)],
     )
     assert exposure.read(dbsession, campaign.id).takers == 1
     url = f"sqlite:///{tmp_path / 'other.sqlite3'}"
