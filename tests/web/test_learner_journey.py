@@ -208,9 +208,10 @@ def test_je_ne_sais_pas_is_a_normal_answer(app, tour, client_as):
     assert "Je ne sais pas" in page
     response = post_answer(client, url, first, {}, intent="skip")
     assert response.status_code == 303
-    after = text(client.get(url))
+    after = text(client.get(response.headers["Location"]))
     assert "Question 2 sur 12" in after
     assert "Réponse enregistrée." in after
+    assert "Réponse enregistrée." not in text(client.get(url))  # said once, where it happened
     for punishing in ("Faux", "Mauvaise réponse", "Erreur", "✗", "❌"):
         assert punishing not in after
     assert statuses(app, session_id_of(url))[0] == ("qcu", AnswerStatus.SKIPPED)
@@ -338,10 +339,12 @@ def test_double_submit_is_counted_once_and_shows_the_next_item(app, tour, client
     first = client.post(f"{url}/reponse", data=data)
     second = client.post(f"{url}/reponse", data=data)
     assert first.status_code == second.status_code == 303
-    assert second.headers["Location"] == first.headers["Location"]
+    # Both lead to the next question; only the first says « Réponse enregistrée ».
+    assert second.headers["Location"] == first.headers["Location"].split("?")[0] == url
     answered = [s for _t, s in statuses(app, session_id_of(url)) if s is not None]
     assert answered == [AnswerStatus.OK]
-    assert "Question 2 sur 12" in text(client.get(url))
+    again = text(client.get(second.headers["Location"]))
+    assert "Question 2 sur 12" in again and "déjà enregistrée" in again
 
 
 def test_answer_to_an_item_not_asked_is_refused_clearly(app, tour, client_as):
@@ -608,6 +611,7 @@ def test_questions_and_answers_cost_the_same_few_statements_all_along(
 ):
     from assessments import exposure
     from tests.assessments.factories import ITEMS, make_campaign
+    from web.auth import session_clock
     from tests.web.statements import count_statements
     from web.database import db
 
@@ -626,15 +630,20 @@ def test_questions_and_answers_cost_the_same_few_statements_all_along(
         db.session.commit()
         engine = db.engine
     monkeypatch.setattr(exposure, "REFRESH_SECONDS", 3600.0)  # a slow machine reads no more
+    monkeypatch.setattr(session_clock, "SEEN_PRECISION", 3600)  # nor notes "last seen" again
     client = client_as("learner")
-    url = start(client, code)
+    url = page_url = start(client, code)
     counts = []
     for _ in range(len(ITEMS) - 1):  # the last answer scores the session: another story
         with count_statements(engine) as question:
-            page = client.get(url).get_data(as_text=True)
+            shown = client.get(page_url)
+        page = shown.get_data(as_text=True)
         data = {"csrf_token": token(page), "item_id": ITEM_ID.search(page).group(1)}
         with count_statements(engine) as answer:
             answered = client.post(f"{url}/reponse", data={**data, "intent": "skip"})
         assert answered.status_code == 303
+        # Nor is the session cookie signed and sent again by either request.
+        assert "Set-Cookie" not in shown.headers and "Set-Cookie" not in answered.headers
+        page_url = answered.headers["Location"]  # the question, « Réponse enregistrée »
         counts.append((len(question), len(answer)))
     assert set(counts) == {(QUESTION_STATEMENTS, ANSWER_STATEMENTS)}

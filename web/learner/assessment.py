@@ -59,6 +59,8 @@ from web.learner.forms import (
 from web.learner.views import bp
 
 ADJUSTMENT_KEY = "jalon_more_time"
+# The query argument the question page gets after an answer was recorded.
+SAVED = "enregistree"
 
 # What the learner reads for each refused response (``InvalidResponse.code``, raised when the
 # form is read or the response checked), translated for the English interface.
@@ -251,8 +253,10 @@ def _render_item(
     notice: str | None = None,
     status: int = 200,
     standing: sessions.Standing | None = None,
+    status_message: str | None = None,
 ):
-    """The item's page; ``values`` fill its fields in again (by default, what was posted)."""
+    """The item's page; ``values`` fill its fields in again (by default, what was posted);
+    ``status_message`` is shown where flashed messages are."""
     item_type = definition(item.type)
     if standing is None:
         standing = sessions.standing(db.session, session, item)
@@ -270,6 +274,7 @@ def _render_item(
         remaining=standing.seconds_left,
         more_time=_more_time(),
         notice=notice,
+        status_message=status_message,
         field_name=field_name,
     ), status
 
@@ -285,7 +290,8 @@ def session_item(session_id: int):
         db.session.commit()  # a time limit that passed finishes the session: keep it finished
         return redirect(url_for(".results", session_id=session.id))
     # Nothing was written (only finishing writes): no COMMIT.
-    return _render_item(session, item, standing=standing)
+    saved = _("Réponse enregistrée.") if request.args.get(SAVED) == "1" else None
+    return _render_item(session, item, standing=standing, status_message=saved)
 
 
 def _refused(session: AssessmentSession, item_id: int, error: InvalidResponse):
@@ -331,8 +337,10 @@ def answer(session_id: int):
     db.session.commit()
     if outcome.repeated or outcome.finished:  # a double submit counted nothing again
         return _after(session, repeated=outcome.repeated)
-    flash(_("Réponse enregistrée."), "status")
-    return redirect(url_for(".session_item", session_id=session.id), code=303)
+    # « Réponse enregistrée » rides on the next page's address, not in a flash: a flash is
+    # written into the session cookie by this POST and out of it by the GET, so every answer
+    # signed and sent the cookie twice.
+    return redirect(url_for(".session_item", session_id=session.id, **{SAVED: "1"}), code=303)
 
 
 def _posted_item_id() -> int:
