@@ -47,8 +47,8 @@ _ROUTES = (
 _NUMBER = re.compile(r"/\d+")
 # This worker's request in progress: (its children's CPU, its own) at the start, in seconds.
 _started: tuple[float, float] | None = None
-# The worker's file, opened once per process (a worker forked after the master's first write
-# must not share it): (pid, descriptor).
+# The worker's file, opened once per process (the pid tells a worker from what it was forked
+# from): (pid, descriptor).
 _out: tuple[int, int] | None = None
 
 
@@ -107,8 +107,8 @@ def children_cpu() -> float:
 
 
 def process_cpu(pid: int) -> float:
-    """One process's CPU seconds, all its threads: /proc/<pid>/task/*/schedstat (nanoseconds),
-    else /proc/<pid>/stat (clock ticks); 0 once it is gone."""
+    """One process's CPU seconds: its live threads' /proc/<pid>/task/*/schedstat (nanoseconds;
+    a sandbox has one thread), else /proc/<pid>/stat (clock ticks); 0 once it is gone."""
     try:
         tasks = glob.glob(f"/proc/{pid}/task/*/schedstat")
         if tasks:
