@@ -1,9 +1,12 @@
 """``make bench-load``: start the stack, seed it, measure, break things, check, clean up.
 
-Prints to standard output: the CPU each request type costs beside ``/healthz``, a table per
-load stage (20, 50 and 100 users, without and with 1–3 s of think time), and one PASS/FAIL line
-per fault check; exits 1 if a check failed. ``BENCH_LOAD_QUICK=1``: one small stage of each
-kind and shorter faults (a smoke run of about a minute and a half). See docs/DEPLOYMENT.md,
+Prints to standard output: a table per load stage (20, 50 and 100 users, without and with 1–3 s
+of think time); the CPU each request type costs beside ``/healthz``, request by request as the
+workers' Gunicorn hooks measure it (``gunicorn_hooks``: the goal's "answered question" and
+"last answer POST"), then the workers' whole CPU from /proc over each stage divided by its
+requests (Gunicorn's own accepting and parsing included); and one PASS/FAIL line per fault
+check; exits 1 if a check failed. ``BENCH_LOAD_QUICK=1``: one small stage of each kind and
+shorter faults (a smoke run of about a minute and a half). See docs/DEPLOYMENT.md,
 "Measured under load and faults", for how to read it."""
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.bench.load import faults, run
+from tests.bench.load import faults, gunicorn_hooks, run
 from tests.bench.load.run import Stage
 from tests.bench.load.services import VENV_BIN, Stack
 
@@ -50,6 +53,19 @@ FAULT_NEEDS = {
 }
 
 
+ORDER = (
+    "question GET",
+    "answer POST",
+    "last answer POST",
+    "results GET",
+    "start POST",
+    "campaign page GET",
+    "/c/<id>",
+    "/api/verifier",
+    "/healthz",
+)
+
+
 def time_left() -> float:
     return DEADLINE - (time.monotonic() - STARTED)
 
@@ -69,6 +85,11 @@ def skip(what: str, need: float, kept: float = 0) -> bool:
     return True
 
 
+def order(name: str) -> tuple[int, str]:
+    """Tables list the learners' journey first, then the employers', then the rest."""
+    return (ORDER.index(name) if name in ORDER else len(ORDER), name)
+
+
 def mix(users: int) -> dict[str, int]:
     """80 % learners, the rest employers (pages and API), plus one /healthz probe."""
     learners = round(0.8 * users)
@@ -76,19 +97,58 @@ def mix(users: int) -> dict[str, int]:
     return {"learners": learners, "pages": pages, "apis": users - learners - pages, "health": 1}
 
 
-def cpu_table(stages: dict[str, Stage]) -> None:
+def hook_table(stages: dict[str, Stage]) -> None:
+    """Each request type's CPU as the workers' hooks measured it, beside /healthz's."""
+    found = gunicorn_hooks.summarise([r for stage in stages.values() for r in stage.requests_cpu])
     print(
-        "\nCPU per request: web workers' CPU, their verifying children's included (from /proc),"
-        " divided by the requests, each kind"
+        "\nCPU per request type, request by request: the worker's time.process_time() around"
+        " each one (Gunicorn's pre_request and post_request hooks, sync workers: one request at"
+        " a time), its verifying children's CPU added (/proc); Gunicorn's accepting and parsing"
+        " the request, before the hook, is not in it (the /proc table below has it)"
     )
-    print(f"alone for {CPU_SECONDS} s with 3 clients and no think time")
+    print(
+        f"{'request':<26}{'count':>7}{'mean ms':>9}{'median ms':>11}{'x healthz':>11}"
+        f"{'children ms':>13}"
+    )
+    base = found["/healthz"].mean if found.get("/healthz") else 0.0
+
+    def times(ms: float) -> str:
+        return f"{ms / base:.1f}" if base else "-"
+
+    for name in sorted(found, key=order):
+        row = found[name]
+        print(
+            f"{name:<26}{row.count:>7}{row.mean:>9.2f}{row.median:>11.2f}{times(row.mean):>11}"
+            f"{row.children_mean:>13.2f}"
+        )
+    answered = gunicorn_hooks.answered_question(found)
+    if answered is not None:
+        print(
+            "answered question (question GET + answer POST, last answer apart): "
+            f"{answered:.2f} ms, x healthz {times(answered)}"
+        )
+    if "last answer POST" in found:
+        last = found["last answer POST"].mean
+        print(f"last answer POST: {last:.2f} ms, x healthz {times(last)}")
+
+
+def cpu_table(stages: dict[str, Stage]) -> None:
+    """The workers' whole CPU over each stage (/proc) divided by the requests they answered in
+    it, as their hooks counted them: locust's CSV is rewritten once a second and not at the
+    end, so it misses the last second's requests (a fifth of a 5 s stage)."""
+    print(
+        "\nCPU per request from /proc: web workers' CPU, their verifying children's included,"
+        " divided by the requests they answered (Gunicorn's accepting and parsing each request"
+        " included)"
+    )
+    print(f"each kind alone for {CPU_SECONDS} s with 3 clients and no think time")
     print(
         f"{'request':<44}{'requests':>9}{'req/s':>8}{'worker ms':>11}{'x healthz':>11}{'PG ms':>8}"
     )
     base = None
     for label, stage in stages.items():
         names = ("answer POST", "last answer POST") if label.startswith("answered") else None
-        count = sum(r.requests for n, r in stage.rows.items() if names is None or n in names)
+        count = sum(1 for r in stage.requests_cpu if names is None or r.name in names)
         if not count:
             print(f"{label:<44}{'no request':>9}")
             continue
@@ -113,18 +173,7 @@ def stage_table(stage: Stage, users: int, think: bool) -> None:
         f"{'request':<22}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
         f"{'errors':>8}"
     )
-    order = [
-        "question GET",
-        "answer POST",
-        "last answer POST",
-        "results GET",
-        "start POST",
-        "campaign page GET",
-        "/c/<id>",
-        "/api/verifier",
-        "/healthz",
-    ]
-    for name in sorted(stage.rows, key=lambda n: order.index(n) if n in order else 99):
+    for name in sorted(stage.rows, key=order):
         r = stage.rows[name]
         print(
             f"{name:<22}{r.requests:>9}{r.rps:>8.1f}{r.p50:>8.0f}{r.p95:>8.0f}{r.p99:>8.0f}"
@@ -152,7 +201,7 @@ def measure_cpu(stack: Stack, plan_file: Path) -> dict[str, Stage]:
         "/healthz": run.measure(
             stack, plan_file, "cpu-health", CPU_SECONDS, health=3, health_only=True
         ),
-        "answered question (GET + POST, start shared)": run.measure(
+        "answered question (whole sessions shared out)": run.measure(
             stack, plan_file, "cpu-learner", CPU_SECONDS, learners=3
         ),
         "/c/<id>": run.measure(stack, plan_file, "cpu-page", CPU_SECONDS, pages=3),
@@ -200,7 +249,9 @@ def main(stack: Stack) -> int:
             stage_table(stage, users, think)
     if not skip("CPU per request", CPU_NEED, faults_need):
         run.log("  CPU per request type (caches warm after the stages)…")
-        cpu_table(measure_cpu(stack, plan_file))
+        measured = measure_cpu(stack, plan_file)
+        hook_table(measured)
+        cpu_table(measured)
     print("\nFaults", flush=True)
     pool = plan["pool"]
     checks = []

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import requests
 
+from tests.bench.load import gunicorn_hooks
+from tests.bench.load.gunicorn_hooks import Request
 from tests.bench.load.services import VENV_BIN, Stack, cpu_seconds
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -44,7 +46,8 @@ class Row:
 @dataclass
 class Stage:
     """What one locust run measured, with the CPU the web workers (and their verifying
-    children) and PostgreSQL used."""
+    children) and PostgreSQL used, from /proc, and each request's as the worker's hooks wrote
+    it (``gunicorn_hooks``)."""
 
     label: str
     seconds: float
@@ -52,6 +55,7 @@ class Stage:
     worker_cpu: float
     postgres_cpu: float
     errors: dict[str, int] = field(default_factory=dict)
+    requests_cpu: list[Request] = field(default_factory=list)
 
 
 def token(page: str) -> str:
@@ -213,17 +217,20 @@ def stop_all() -> None:
 
 def measure(stack: Stack, plan_file: Path, label: str, seconds: float, **users) -> Stage:
     """One locust run while reading the CPU of the web workers (their verifying children
-    included) and PostgreSQL's from /proc."""
+    included) and PostgreSQL's from /proc, and the lines the workers' hooks wrote meanwhile."""
     web, postgres = _cpu_by_pid(stack.web_processes()), stack.postgres.pids()
     before = sum(map(cpu_seconds, postgres))
+    written = gunicorn_hooks.offsets(stack.cpu_dir)
     process, prefix = start_locust(stack, plan_file, label, seconds, **users)
     finish_locust(process, seconds)
     # A process started during the stage (a verifier's child replaced) counts from zero.
     web_cpu = sum(
         used - web.get(pid, 0.0) for pid, used in _cpu_by_pid(stack.web_processes()).items()
     )
+    postgres_cpu = sum(map(cpu_seconds, postgres)) - before
+    requests_cpu = gunicorn_hooks.read_since(stack.cpu_dir, written)
     rows, errors = read_stats(prefix)
-    return Stage(label, seconds, rows, web_cpu, sum(map(cpu_seconds, postgres)) - before, errors)
+    return Stage(label, seconds, rows, web_cpu, postgres_cpu, errors, requests_cpu)
 
 
 def _cpu_by_pid(pids: list[int]) -> dict[int, float]:

@@ -22,6 +22,8 @@ import urllib.request
 from pathlib import Path
 
 VENV_BIN = Path(".venv/bin").resolve()
+# The bench stack's Gunicorn configuration: hooks writing each request's CPU (see it).
+GUNICORN_HOOKS = Path(__file__).with_name("gunicorn_hooks.py")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -241,6 +243,11 @@ class Stack:
         self.worker: Process | None = None
 
     @property
+    def cpu_dir(self) -> Path:
+        """Where each Gunicorn worker writes its requests' CPU (``gunicorn_hooks``)."""
+        return self.root / "requests-cpu"
+
+    @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
 
@@ -288,9 +295,13 @@ class Stack:
             "30",
             "--graceful-timeout",
             "5",
+            "-c",
+            str(GUNICORN_HOOKS),
             "web:create_app()",
         ]
-        self.gunicorn = Process("gunicorn", argv, self.root / "gunicorn.log", self.env())
+        self.cpu_dir.mkdir(exist_ok=True)
+        env = {**self.env(), "BENCH_LOAD_CPU_DIR": str(self.cpu_dir)}
+        self.gunicorn = Process("gunicorn", argv, self.root / "gunicorn.log", env)
         up = wait_until(lambda: http_status(f"{self.base_url}/healthz") == 200, 60)
         if not up:
             raise RuntimeError(f"Gunicorn did not answer; see {self.root / 'gunicorn.log'}")
