@@ -611,8 +611,8 @@ def test_questions_and_answers_cost_the_same_few_statements_all_along(
 ):
     from assessments import exposure
     from tests.assessments.factories import ITEMS, make_campaign
-    from web.auth import session_clock
     from tests.web.statements import count_statements
+    from web.auth import session_clock
     from web.database import db
 
     with app.app_context():
