@@ -423,3 +423,21 @@ def test_concurrent_double_submit_counts_once(database_url):
             assert asked == 2  # the answered item and one next item, not four
     finally:
         engine.dispose()
+
+
+
+def test_a_rolled_back_answer_leaves_no_row_behind_and_ids_can_be_reused(dbsession):
+    """The row an answer asks is written by a Core statement: after a rollback nothing of it
+    stays in the session, so a row given the same id later (SQLite reuses it) is read fine."""
+    framework = make_framework(dbsession)
+    campaign = make_campaign(dbsession, framework, item_uids=[i["id"] for i in ITEMS[:3]])
+    learner = make_learner(dbsession)
+    dbsession.commit()
+    for _ in range(2):
+        session = sessions.start(dbsession, campaign.code, learner)
+        item = session.current_item
+        outcome = sessions.answer(dbsession, session, item.id, right(item))
+        assert outcome.next_item is not None
+        assert [r.status for r in session.responses] == [AnswerStatus.OK, None]
+        dbsession.rollback()
+    assert dbsession.scalar(select(func.count()).select_from(Response)) == 0
