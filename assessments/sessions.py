@@ -206,17 +206,24 @@ def _with_settings(query: Any, *, current_item: bool = True) -> Any:
     return query.options(_SETTINGS, _CURRENT_ITEM)
 
 
+# Built once (as the queries below): building a statement and its cache key each time cost
+# about as much as running it.
+_OWNED = _with_settings(
+    select(AssessmentSession).where(AssessmentSession.id == bindparam("session_id"))
+)
+_OWNED_LOCKED = _OWNED.with_for_update(of=AssessmentSession).execution_options(
+    populate_existing=True
+)
+
+
 def get_owned(
     db: Session, session_id: int, learner: Learner | int, *, lock: bool = False
 ) -> AssessmentSession:
     """The session if it belongs to ``learner``; :class:`SessionNotFound` otherwise. With
     ``lock``, read under the row lock an answer takes (one query instead of two)."""
-    query = _with_settings(select(AssessmentSession).where(AssessmentSession.id == session_id))
-    if lock:
-        query = query.with_for_update(of=AssessmentSession).execution_options(
-            populate_existing=True
-        )
-    session = _owned_by(db.scalars(query).unique().first(), session_id, learner)
+    query = _OWNED_LOCKED if lock else _OWNED
+    found = db.scalars(query, {"session_id": session_id}).unique().first()
+    session = _owned_by(found, session_id, learner)
     if lock:
         db.info[(_LOCKED, session.id)] = db.get_transaction()
     return session
@@ -247,6 +254,11 @@ _PAGE_COUNTS = (
 )
 
 
+_ITEM_PAGE = _with_settings(
+    select(AssessmentSession, *_PAGE_COUNTS).where(AssessmentSession.id == bindparam("session_id"))
+)
+
+
 def item_page(
     db: Session, session_id: int, learner: Learner | int, now: datetime | None = None
 ) -> tuple[AssessmentSession, Item | None, Standing | None]:
@@ -254,10 +266,8 @@ def item_page(
     asked now, in one statement: the session, its item (None once finished, e.g. by its time
     limit, then nothing stands) and where it stands. :class:`SessionNotFound` as get_owned."""
     now = now or utcnow()
-    query = _with_settings(
-        select(AssessmentSession, *_PAGE_COUNTS).where(AssessmentSession.id == session_id)
-    )
-    session, answered, asked = db.execute(query).first() or (None, 0, None)
+    found = db.execute(_ITEM_PAGE, {"session_id": session_id}).first()
+    session, answered, asked = found or (None, 0, None)
     session = _owned_by(session, session_id, learner)
     item = current_item(db, session, now)
     if item is None:
@@ -496,21 +506,22 @@ def time_out(
 _LOCKED = "jalon.session_locked_in"
 
 
+_RELOCK = (
+    _with_settings(
+        select(AssessmentSession).where(AssessmentSession.id == bindparam("session_id")),
+        current_item=False,
+    )
+    .with_for_update(of=AssessmentSession)
+    .execution_options(populate_existing=True)
+)
+
+
 def _lock(db: Session, session: AssessmentSession) -> AssessmentSession:
     """Re-read the session under a row lock (PostgreSQL; SQLite serialises writers), unless
     :func:`get_owned` read it locked in this very transaction."""
     if db.info.get((_LOCKED, session.id)) is db.get_transaction():
         return session
-    query = _with_settings(
-        select(AssessmentSession).where(AssessmentSession.id == session.id), current_item=False
-    )
-    return (
-        db.scalars(
-            query.with_for_update(of=AssessmentSession).execution_options(populate_existing=True)
-        )
-        .unique()
-        .one()
-    )
+    return db.scalars(_RELOCK, {"session_id": session.id}).unique().one()
 
 
 def _record(
@@ -715,31 +726,31 @@ def _asked_items(db: Session, rows: list[Response]) -> dict[int, _Candidate]:
     return {c.id: c for c in _to_candidates(db.execute(query).all(), accessible_only=False)}
 
 
+_CAMPAIGN_SETTINGS = [joinedload(Campaign.assessment).joinedload(Assessment.framework)]
+
+
 def _load_settings(db: Session, session: AssessmentSession) -> Assessment:
     """The session's campaign, assessment and framework in one query rather than three lazy
     loads (nothing is queried when the campaign is already in the session)."""
-    _held = db.get(
-        Campaign,
-        session.campaign_id,
-        options=[joinedload(Campaign.assessment).joinedload(Assessment.framework)],
-    )
+    _held = db.get(Campaign, session.campaign_id, options=_CAMPAIGN_SETTINGS)
     # Read through the relationship while ``_held`` references the campaign (the identity map
     # holds objects weakly): the lazy load then finds it there without a query.
     return session.campaign.assessment
 
 
+_SESSION_ROWS = (
+    select(Response)
+    .where(Response.session_id == bindparam("session_id"))
+    .order_by(Response.position)
+    .options(_WITHOUT_ANSWERS)
+    .execution_options(populate_existing=True)
+)
+
+
 def _reload_responses(db: Session, session: AssessmentSession) -> list[Response]:
     """Re-read ``session.responses`` from the database, as ``db.refresh(session,
     ["responses"])`` would, in one query instead of two."""
-    rows = list(
-        db.scalars(
-            select(Response)
-            .where(Response.session_id == session.id)
-            .order_by(Response.position)
-            .options(_WITHOUT_ANSWERS)
-            .execution_options(populate_existing=True)
-        ).all()
-    )
+    rows = list(db.scalars(_SESSION_ROWS, {"session_id": session.id}).all())
     set_committed_value(session, "responses", rows)
     return rows
 

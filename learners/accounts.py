@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from learners import passwords
@@ -57,15 +57,19 @@ class ExpiredResetToken(InvalidResetToken):
     """The reset link is older than ``RESET_TOKEN_MAX_AGE``."""
 
 
-# Built once: loader options are immutable, and building them costs a good part of the query.
-_SIGNED_IN = (joinedload(User.memberships), joinedload(User.learner))
+# Built once: building the statement and its cache key cost a good part of running it.
+_SIGNED_IN = (
+    select(User)
+    .where(User.id == bindparam("user_id"))
+    .options(joinedload(User.memberships), joinedload(User.learner))
+)
 
 
 def signed_in_user(db: Session, user_id: int) -> User | None:
     """The user behind a session cookie with their memberships and learner profile, in one
     query: every page checks roles and most learner pages read the profile, so loading them
     lazily cost two more queries per request."""
-    return db.get(User, user_id, options=_SIGNED_IN)
+    return db.execute(_SIGNED_IN, {"user_id": user_id}).unique().scalar_one_or_none()
 
 
 def normalise_login(login: str) -> str:
