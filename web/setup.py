@@ -26,7 +26,7 @@ def init_extensions(app: Flask) -> None:
     _install_template_gettext(app)
 
     from web.auth import session_clock
-    from web.auth.login_hooks import force_password_change, load_user, logout_form
+    from web.auth.login_hooks import force_password_change, load_user
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -49,7 +49,6 @@ def init_extensions(app: Flask) -> None:
         return {
             "current_locale": str(get_locale() or "fr"),
             "languages": LANGUAGE_NAMES,
-            "logout_form": logout_form,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 
