@@ -425,7 +425,6 @@ def test_concurrent_double_submit_counts_once(database_url):
         engine.dispose()
 
 
-
 def test_a_rolled_back_answer_leaves_no_row_behind_and_ids_can_be_reused(dbsession):
     """The row an answer asks is written by a Core statement: after a rollback nothing of it
     stays in the session, so a row given the same id later (SQLite reuses it) is read fine."""

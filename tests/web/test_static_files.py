@@ -140,3 +140,31 @@ def test_a_static_request_neither_loads_the_user_nor_queries_the_database(
         event.remove(engine, "before_cursor_execute", count)
     assert loads == []
     assert statements == []
+
+
+def test_templates_build_a_static_url_once_per_version_of_the_file(app, tmp_path):
+    from web.static_files import template_url_for
+
+    (tmp_path / "css").mkdir()
+    sheet = tmp_path / "css" / "page.css"
+    sheet.write_text("p { margin: 0; }")
+    app.static_folder = str(tmp_path)
+    app.extensions["jalon_static"] = StaticManifest(tmp_path)
+    assert app.jinja_env.globals["url_for"] is template_url_for
+    with app.test_request_context():
+        first = template_url_for("static", filename="css/page.css")
+        assert first == url_for("static", filename="css/page.css")
+        assert template_url_for("static", filename="css/page.css") is first  # looked up
+        # Other endpoints, or other arguments, are built as Flask builds them.
+        assert template_url_for("auth.login") == url_for("auth.login")
+        external = template_url_for("static", filename="css/page.css", _external=True)
+        assert external == url_for("static", filename="css/page.css", _external=True)
+        assert "://" in external
+    sheet.write_text("p { margin: 1em; }")
+    stat = sheet.stat()
+    os.utime(sheet, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    with app.test_request_context():
+        changed = template_url_for("static", filename="css/page.css")
+    assert changed != first and changed.endswith(f"?v={content_hash(sheet)}")
+    with app.test_request_context("/", base_url="http://localhost/jalon/"):
+        assert template_url_for("static", filename="css/page.css").startswith("/jalon/static/")
