@@ -88,7 +88,7 @@ def read(db: Session, campaign_id: int, *, clock: Any = time.monotonic) -> Count
         kept = cache.get(campaign_id)
         if kept is not None and now - kept.read_at < REFRESH_SECONDS:
             cache.move_to_end(campaign_id)
-            return kept
+            return _snapshot(kept)
     rows = db.execute(QUERY, {"campaign_id": campaign_id}).all()
     fresh = Counts(
         uses={item_id: count for item_id, count, _takers in rows},
@@ -99,7 +99,12 @@ def read(db: Session, campaign_id: int, *, clock: Any = time.monotonic) -> Count
         cache[campaign_id] = fresh
         while len(cache) > CAMPAIGNS_KEPT:
             cache.popitem(last=False)
-    return fresh
+        return _snapshot(fresh)
+
+
+def _snapshot(kept: Counts) -> Counts:
+    """A copy the caller may read while other threads of the worker add their asks."""
+    return Counts(dict(kept.uses), kept.takers, kept.read_at)
 
 
 def note_asked(db: Session, campaign_id: int, item_id: int) -> None:

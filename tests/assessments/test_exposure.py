@@ -101,3 +101,15 @@ def test_each_database_has_its_own_counts(dbsession, tmp_path):
             assert exposure.read(other, other_campaign.id).uses == {}
     finally:
         other_engine.dispose()
+
+
+def test_the_counts_given_are_a_copy_other_threads_cannot_change(dbsession):
+    campaign = adaptive_campaign(dbsession)
+    worn = worn_items(dbsession)
+    make_answered_session(
+        dbsession, campaign, make_learner(dbsession).id, [(worn[0], AnswerStatus.OK, 1)]
+    )
+    given = exposure.read(dbsession, campaign.id)
+    exposure.note_asked(dbsession, campaign.id, worn[1].id)  # another thread asks an item
+    assert given.uses == {worn[0].id: 1}
+    assert exposure.read(dbsession, campaign.id).uses == {worn[0].id: 1, worn[1].id: 1}
