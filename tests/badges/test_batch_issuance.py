@@ -33,7 +33,9 @@ def allocated(db) -> int:
 
 
 def bits(db) -> list[tuple[int, int]]:
-    return [tuple(row) for row in db.execute(select(Credential.status_list_id, Credential.status_index))]
+    return [
+        tuple(row) for row in db.execute(select(Credential.status_list_id, Credential.status_index))
+    ]
 
 
 def test_a_batch_reserves_its_bits_in_growing_blocks(dbsession, database_url):
