@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -50,6 +50,9 @@ _INSERTS = {
     .returning(Credential)
     for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
 }
+
+
+_ID_BY_AWARD_KEY = select(Credential.id).where(Credential.award_key == bindparam("award_key"))
 
 
 class CredentialNotFound(LookupError):
@@ -122,7 +125,10 @@ def get(db: Session, public_id: str) -> Credential:
 
 
 def by_award_key(db: Session, award_key: str) -> Credential | None:
-    return db.scalar(select(Credential).where(Credential.award_key == award_key))
+    """The credential of that award event, if any. Its id is asked for first: ``issue`` asks
+    about a new event nearly every time, and an id costs less to ask for than a credential."""
+    found = db.scalar(_ID_BY_AWARD_KEY, {"award_key": award_key})
+    return db.get(Credential, found) if found is not None else None
 
 
 def recipient(learner: Learner | None, *, email: str | None = None) -> build.Recipient:
@@ -175,6 +181,7 @@ def issue(
     valid_until: datetime | None = None,
     is_public: bool = False,
     action_id: int | None = None,
+    awarded_by_id: int | None = None,
     now: datetime | None = None,
     keys: SigningKeys | None = None,
 ) -> Issued:
@@ -183,9 +190,10 @@ def issue(
     ``results`` and ``evidence`` are OB 3.0 JSON objects (``{"resultDescription": …,
     "achievedLevel": …}``, ``{"narrative": …}``). Without ``valid_until``, the achievement's
     validity (``validity_months``) sets it. A new credential is private (``is_public``) until
-    its holder publishes it. ``action_id``: the funded action the badge counts
-    for in the département's indicators (it is not part of the signed credential). ``keys``:
-    the issuer's keys opened by the caller (``signing_keys``), else opened here.
+    its holder publishes it. ``action_id``: the funded action the badge counts for in the
+    département's indicators; ``awarded_by_id``: who awarded it by hand (neither is part of
+    the signed credential). ``keys``: the issuer's keys opened by the caller
+    (``signing_keys``), with what the batch reads once, else opened here.
     """
     existing = by_award_key(db, award_key)
     if existing is not None:
@@ -264,6 +272,7 @@ def issue(
         valid_until=valid_until,
         is_public=is_public,
         action_id=action_id,
+        awarded_by_id=awarded_by_id,
     )
     return _store(db, award_key, fields)
 

@@ -158,3 +158,23 @@ def test_a_batch_reads_an_achievements_endorsements_once(dbsession):
     later = issuance.signing_keys(dbsession, achievement.issuer, KEK)
     after = issue(dbsession, achievement, learner, "after", later)
     assert "endorsement" not in json.loads(after.signed_json)["credentialSubject"]["achievement"]
+
+
+def test_an_issued_credential_is_read_without_a_query(dbsession):
+    """Stored by one INSERT, the credential comes back whole: its columns and the issuer,
+    achievement and learner it names are there without asking the database again."""
+    achievement = make_achievement(dbsession)
+    learner = make_learner(dbsession)
+    dbsession.commit()
+    keys = issuance.signing_keys(dbsession, achievement.issuer, KEK)
+    credential = issue(dbsession, achievement, learner, "whole", keys)
+    with count_statements(dbsession.get_bind()) as statements:
+        columns = {c.key: getattr(credential, c.key) for c in Credential.__mapper__.column_attrs}
+        named = (credential.issuer, credential.achievement, credential.learner)
+    assert statements == []
+    assert named == (achievement.issuer, achievement, learner)
+    assert columns["revoked_at"] is None and columns["suspended"] is False
+    dbsession.commit()
+    dbsession.expire_all()
+    stored = dbsession.get(Credential, credential.id)
+    assert {c.key: getattr(stored, c.key) for c in Credential.__mapper__.column_attrs} == columns
