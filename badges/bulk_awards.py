@@ -187,7 +187,9 @@ def run(
     reviewed = review(db, organisation_id, achievement, parsed)
     # Opened once for the file, not once per line (a key derivation and a PEM parse per key).
     keys = issuance.signing_keys(db, achievement.issuer, kek)
-    db.rollback()  # end the reading transaction: each line writes in its own
+    # End the reading transaction (each line writes in its own) without a rollback, which
+    # would expire what it read: every learner would be read again.
+    db.commit()
     reports: list[dict[str, Any]] = []
     progress(0, len(reviewed))
     for done, (row, report, learner) in enumerate(reviewed, start=1):

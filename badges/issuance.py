@@ -2,14 +2,18 @@
 
 The credential is stored in the caller's transaction and nothing else is committed here, save
 the status index on PostgreSQL: it is taken in a short transaction of its own
-(``status_lists.reserve_revocation_bit``), so no lock is held while the credential is built,
+(``status_lists.reserve_revocation_bits``), so no lock is held while the credential is built,
 signed twice and stored, and issues by one issuer run in parallel. If anything fails after that,
 the rollback leaves no credential and the index is wasted (a bit nobody points to; harmless).
 Issuing is idempotent on ``award_key`` (the award event): the second call returns the first
 credential; two concurrent calls for one event both sign, and the unique ``award_key``
 constraint keeps one (the other call returns it).
 
-Bulk issuance opens the issuer's keys once (``signing_keys``) and passes them to each ``issue``.
+A batch (bulk issuance, a session's badges) opens the issuer's keys once (``signing_keys``) and
+passes them to each ``issue``; they also carry what the batch reads once: its status bits,
+reserved in blocks (``status_lists.BitPool``), and each achievement's standing endorsements (one
+withdrawn while the batch runs still shows in that batch's credentials, as in one issued a
+moment before the withdrawal).
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ from __future__ import annotations
 import calendar
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from badges import achievements, endorsements, issuers, keys_store, status_lists
@@ -37,6 +41,17 @@ from badges.models import (
 from badges.ob3 import build, data_integrity, jwt
 from learners.database import utcnow
 from learners.models import Learner
+
+# A credential's ``INSERT … ON CONFLICT (award_key) DO NOTHING RETURNING``, on each engine Jalon
+# runs on: built once, its values given at each execution (building it per badge cost a third of
+# the insert).
+_INSERTS = {
+    name: insert(Credential)
+    .on_conflict_do_nothing(index_elements=[Credential.award_key])
+    .returning(Credential)
+    for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
+_ID_BY_AWARD_KEY = select(Credential.id).where(Credential.award_key == bindparam("award_key"))
 
 
 class CredentialNotFound(LookupError):
@@ -56,13 +71,23 @@ class Issued:
 @dataclass(frozen=True)
 class SigningKeys:
     """An issuer's active keys, opened: unsealing costs a key derivation and a PEM parse per
-    key, so bulk issuance opens them once per batch rather than once per badge."""
+    key, so bulk issuance opens them once per batch rather than once per badge. With them, what
+    the batch reads once (the module's docstring); one batch, one thread."""
 
     issuer_id: int
     ed25519: SigningKey
     rsa: SigningKey
     ed25519_private: Any
     rsa_private: Any
+    bits: status_lists.BitPool = field(default_factory=status_lists.BitPool, repr=False)
+    _endorsements: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+
+    def endorsements(self, db: Session, achievement: Achievement) -> list[dict[str, Any]]:
+        """``achievement``'s standing endorsements, as signed (read once per batch)."""
+        found = self._endorsements.get(achievement.id)
+        if found is None:
+            found = self._endorsements[achievement.id] = endorsements.embedded(db, achievement)
+        return found
 
 
 def signing_keys(db: Session, issuer: Issuer, kek: str | bytes) -> SigningKeys:
@@ -99,7 +124,10 @@ def get(db: Session, public_id: str) -> Credential:
 
 
 def by_award_key(db: Session, award_key: str) -> Credential | None:
-    return db.scalar(select(Credential).where(Credential.award_key == award_key))
+    """The credential of that award event, if any. Its id is asked for first: ``issue`` asks
+    about a new event nearly every time, and an id costs less to ask for than a credential."""
+    found = db.scalar(_ID_BY_AWARD_KEY, {"award_key": award_key})
+    return db.get(Credential, found) if found is not None else None
 
 
 def recipient(learner: Learner | None, *, email: str | None = None) -> build.Recipient:
@@ -152,6 +180,7 @@ def issue(
     valid_until: datetime | None = None,
     is_public: bool = False,
     action_id: int | None = None,
+    awarded_by_id: int | None = None,
     now: datetime | None = None,
     keys: SigningKeys | None = None,
 ) -> Issued:
@@ -160,9 +189,10 @@ def issue(
     ``results`` and ``evidence`` are OB 3.0 JSON objects (``{"resultDescription": …,
     "achievedLevel": …}``, ``{"narrative": …}``). Without ``valid_until``, the achievement's
     validity (``validity_months``) sets it. A new credential is private (``is_public``) until
-    its holder publishes it. ``action_id``: the funded action the badge counts
-    for in the département's indicators (it is not part of the signed credential). ``keys``:
-    the issuer's keys opened by the caller (``signing_keys``), else opened here.
+    its holder publishes it. ``action_id``: the funded action the badge counts for in the
+    département's indicators; ``awarded_by_id``: who awarded it by hand (neither is part of
+    the signed credential). ``keys``: the issuer's keys opened by the caller
+    (``signing_keys``), with what the batch reads once, else opened here.
     """
     existing = by_award_key(db, award_key)
     if existing is not None:
@@ -182,7 +212,7 @@ def issue(
         existing = by_award_key(db, award_key)
         if existing is not None:
             return Issued(existing, created=False)
-    status_list, index = status_lists.reserve_revocation_bit(db, issuer, base_url=base_url, kek=kek)
+    reserved, index = keys.bits.take(db, issuer, base_url=base_url, kek=kek)
 
     public_id = new_public_id()
     unsigned = build.build_achievement_credential(
@@ -191,7 +221,7 @@ def issue(
         achievement=achievements.definition(
             achievement,
             base_url,
-            endorsements=endorsements.embedded(db, achievement),
+            endorsements=keys.endorsements(db, achievement),
             reported=achievements.reported_levels(results),
         ),
         recipient=holder,
@@ -200,7 +230,9 @@ def issue(
         results=_results(achievement, results),
         evidence=_evidence(evidence),
         status=build.StatusEntry(
-            status_list_credential=status_lists.list_url(status_list, base_url),
+            status_list_credential=status_lists.url_of(
+                issuer.public_id, reserved.list_public_id, base_url
+            ),
             index=index,
             purpose="revocation",
         ),
@@ -221,37 +253,39 @@ def issue(
         keys.rsa_private,
         kid=issuers.verification_method_id(issuer, keys.rsa, base_url),
     )
+    if learner is not None and learner.id is None:  # added, not flushed: the INSERT needs its id
+        db.flush()
     fields = dict(
         public_id=public_id,
         award_key=award_key,
-        issuer=issuer,
-        achievement=achievement,
-        learner=learner,
+        issuer_id=issuer.id,
+        achievement_id=achievement.id,
+        learner_id=learner.id if learner is not None else None,
         results=[dict(r) for r in results],
         evidence=[dict(e) for e in evidence],
         signed_json=json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
         jws=jws,
-        status_list=status_list,
+        status_list_id=reserved.list_id,
         status_index=index,
         issued_at=now,
         valid_until=valid_until,
         is_public=is_public,
         action_id=action_id,
+        awarded_by_id=awarded_by_id,
     )
     return _store(db, award_key, fields)
 
 
 def _store(db: Session, award_key: str, fields: dict[str, Any]) -> Issued:
-    """Insert the credential in a savepoint: when a concurrent issue of the same award event
-    committed first (no lock serialises them any more), return that one."""
-    try:
-        with db.begin_nested():
-            credential = Credential(**fields)  # made here: the relationships add it to db
-            db.add(credential)
-    except IntegrityError:
+    """Insert the credential unless a concurrent issue of the same award event committed first
+    (no lock serialises them any more): then return that one. One statement, no savepoint: the
+    unique ``award_key`` answers with ``ON CONFLICT DO NOTHING``."""
+    statement = _INSERTS.get(db.get_bind().dialect.name, _INSERTS["postgresql"])
+    credential = db.scalars(statement, [fields]).first()
+    if credential is None:
         existing = by_award_key(db, award_key)
-        if existing is None:
-            raise
+        if existing is None:  # pragma: no cover - the conflict was on award_key
+            raise RuntimeError(f"award {award_key!r} neither stored nor found")
         return Issued(existing, created=False)
     return Issued(credential, created=True)
 

@@ -204,11 +204,11 @@ def award(
         base_url=base_url,
         kek=kek,
         evidence=_evidence_json(evidence, file_url),
+        awarded_by_id=actor.id if actor is not None else None,
         now=now,
         keys=keys,
     )
     credential = issued.credential
-    credential.awarded_by_id = actor.id if actor is not None else None
     if stored is not None:
         stored.credential_id = credential.id
     audit.record(
