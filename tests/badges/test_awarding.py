@@ -25,14 +25,16 @@ def run_session(
     """Every item right, or every item « Je ne sais pas » (``right=False``), the first one
     answered wrong when ``wrong_first``."""
     session = sessions.start(db, campaign.code, learner)
+    first = True
     while not session.finished:
         item = session.current_item
         if right:
             sessions.answer(db, session, item.id, checking.example_right_response(item))
-        elif wrong_first and not session.responses:
+        elif wrong_first and first:
             sessions.answer(db, session, item.id, checking.example_wrong_response(item))
         else:
             sessions.skip(db, session, item.id)
+        first = False
     db.flush()
     return session
 
