@@ -9,10 +9,10 @@ import io
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from badges import achievements, issuers
+from badges import achievements, issuance, issuers
 from badges.models import Achievement, Issuer
 from badges.shipped import install_achievement, shipped_achievements
-from learners.models import Organisation
+from learners.models import Learner, Organisation
 from tests.assessments.factories import make_premiers_pas
 from tests.learners.factories import make_organisation
 
@@ -79,3 +79,22 @@ def tiny_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "#1f5fa8").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def issue(
+    db: Session,
+    achievement: Achievement,
+    learner: Learner,
+    award_key: str = "session:1:badge:1",
+    **options,
+) -> issuance.Issued:
+    """``issuance.issue`` with the tests' base URL and key-encryption key."""
+    return issuance.issue(
+        db,
+        achievement=achievement,
+        learner=learner,
+        award_key=award_key,
+        base_url=BASE_URL,
+        kek=KEK,
+        **options,
+    )

@@ -11,21 +11,10 @@ from sqlalchemy import func, select
 from badges import endorsements, issuance, status_lists
 from badges.models import Credential, StatusList
 from tests.badges.factories import BASE_URL, KEK, make_achievement
+from tests.badges.factories import issue as issue_badge
 from tests.badges.test_endorsements import make_endorsement
 from tests.learners.factories import make_learner
 from tests.web.statements import count_statements
-
-
-def issue(db, achievement, learner, award_key, keys):
-    return issuance.issue(
-        db,
-        achievement=achievement,
-        learner=learner,
-        award_key=award_key,
-        base_url=BASE_URL,
-        kek=KEK,
-        keys=keys,
-    ).credential
 
 
 def allocated(db) -> int:
@@ -38,6 +27,17 @@ def bits(db) -> list[tuple[int, int]]:
     ]
 
 
+def issue(db, achievement, learner, award_key, keys):
+    return issue_badge(db, achievement, learner, award_key, keys=keys).credential
+
+
+def issue_each(db, achievement, learner, prefix: str, numbers: range, keys) -> None:
+    """Issue one badge per number (award key ``prefix:number``), committing each."""
+    for number in numbers:
+        issue(db, achievement, learner, f"{prefix}:{number}", keys)
+        db.commit()
+
+
 def test_a_batch_reserves_its_bits_in_growing_blocks(dbsession, database_url):
     achievement = make_achievement(dbsession)
     learner = make_learner(dbsession)
@@ -46,9 +46,7 @@ def test_a_batch_reserves_its_bits_in_growing_blocks(dbsession, database_url):
     before = allocated(dbsession)
     keys = issuance.signing_keys(dbsession, achievement.issuer, KEK)
     with count_statements(dbsession.get_bind()) as statements:
-        for n in range(40):
-            issue(dbsession, achievement, learner, f"batch:{n}", keys)
-            dbsession.commit()
+        issue_each(dbsession, achievement, learner, "batch", range(40), keys)
     taken = [s for s in statements if s.startswith("UPDATE status_lists")]
     found = bits(dbsession)
     assert len(found) == len(set(found)) == 41
@@ -91,9 +89,7 @@ def test_a_batch_stopped_midway_leaves_its_unused_bits_to_nobody(dbsession, data
     ]
     assert len(unused) == (3 if database_url.startswith("postgresql") else 0)
     rerun = issuance.signing_keys(dbsession, achievement.issuer, KEK)
-    for n in range(10):
-        issue(dbsession, achievement, learner, f"rerun:{n}", rerun)
-        dbsession.commit()
+    issue_each(dbsession, achievement, learner, "rerun", range(10), rerun)
     found = bits(dbsession)
     assert len(found) == len(set(found)) == 15
     assert not {index for _, index in found} & set(unused)
@@ -104,14 +100,10 @@ def test_a_bit_of_a_rolled_back_issue_is_not_handed_out_again_by_its_batch(dbses
     learner = make_learner(dbsession)
     dbsession.commit()
     keys = issuance.signing_keys(dbsession, achievement.issuer, KEK)
-    for n in range(3):
-        issue(dbsession, achievement, learner, f"kept:{n}", keys)
-        dbsession.commit()
+    issue_each(dbsession, achievement, learner, "kept", range(3), keys)
     issue(dbsession, achievement, learner, "rolled-back", keys)
     dbsession.rollback()
-    for n in range(3, 6):
-        issue(dbsession, achievement, learner, f"kept:{n}", keys)
-        dbsession.commit()
+    issue_each(dbsession, achievement, learner, "kept", range(3, 6), keys)
     found = bits(dbsession)
     assert len(found) == len(set(found)) == 6
 
@@ -125,9 +117,7 @@ def test_a_batch_goes_on_in_a_new_list_when_its_list_fills(dbsession):
     status_list.allocated = status_list.size - 5
     dbsession.commit()
     keys = issuance.signing_keys(dbsession, achievement.issuer, KEK)
-    for n in range(20):
-        issue(dbsession, achievement, learner, f"batch:{n}", keys)
-        dbsession.commit()
+    issue_each(dbsession, achievement, learner, "batch", range(20), keys)
     found = bits(dbsession)
     assert len(found) == len(set(found)) == 21
     dbsession.expire_all()

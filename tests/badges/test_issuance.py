@@ -13,25 +13,13 @@ from badges.ob3 import build, data_integrity, jwt, schema
 from badges.ob3.resolver import Resolver
 from learners.database import make_engine, make_session_factory
 from learners.models import Learner
-from tests.badges.factories import BASE_URL, KEK, make_achievement, tiny_png
+from tests.badges.factories import BASE_URL, KEK, issue, make_achievement, tiny_png
 from tests.learners.factories import make_learner
 
 RESULT = {
     "resultDescription": "urn:jalon:rd:interagir",
     "achievedLevel": "urn:jalon:rd:interagir:3",
 }
-
-
-def issue(db, achievement, learner, award_key="session:1:badge:1", **kwargs):
-    return issuance.issue(
-        db,
-        achievement=achievement,
-        learner=learner,
-        award_key=award_key,
-        base_url=BASE_URL,
-        kek=KEK,
-        **kwargs,
-    )
 
 
 def proof_verifies(db, signed: dict) -> bool:

@@ -18,24 +18,13 @@ from badges.ob3 import baking
 from badges.ob3.verify import Verdict
 from learners.database import utcnow
 from tests.badges.factories import BASE_URL, KEK, make_achievement, make_issuer
+from tests.badges.factories import issue as issue_badge
 from tests.learners.factories import make_learner
 
 RESULT = {
     "resultDescription": "urn:jalon:rd:interagir",
     "achievedLevel": "urn:jalon:rd:interagir:3",
 }
-
-
-def issue(db, achievement, learner, award_key="session:1:badge:1", **kwargs):
-    return issuance.issue(
-        db,
-        achievement=achievement,
-        learner=learner,
-        award_key=award_key,
-        base_url=BASE_URL,
-        kek=KEK,
-        **kwargs,
-    ).credential
 
 
 @pytest.fixture
@@ -47,6 +36,10 @@ def png_achievement(dbsession):
         image_media_type="image/png",
         image_alt="Badge rond avec une enveloppe.",
     )
+
+
+def issue(db, achievement, learner, award_key="session:1:badge:1", **options):
+    return issue_badge(db, achievement, learner, award_key, **options).credential
 
 
 def test_wallet_lists_only_the_learners_own_badges_newest_first(dbsession):

@@ -6,22 +6,16 @@ from __future__ import annotations
 import base64
 from urllib.parse import parse_qs, urlparse
 
-from badges import issuance, revocation, verification, wallet
+from badges import revocation, verification, wallet
 from badges.images import BadgeDesign, render_png
 from badges.models import VerificationChannel
 from tests.badges.factories import BASE_URL, KEK, make_achievement, make_issuer
+from tests.badges.factories import issue as issue_badge
 from tests.learners.factories import make_learner
 
 
 def issue(db, achievement, learner, award_key: str):
-    return issuance.issue(
-        db,
-        achievement=achievement,
-        learner=learner,
-        award_key=award_key,
-        base_url=BASE_URL,
-        kek=KEK,
-    ).credential
+    return issue_badge(db, achievement, learner, award_key).credential
 
 
 def test_a_badge_card_carries_its_picture_inline_as_a_data_uri(dbsession):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import select
@@ -92,17 +92,9 @@ def typical_results(achievement: Achievement) -> list[dict]:
     return found
 
 
-def issue_batch(
-    database_url: str, achievement_id: int, learner_id: int, keys_once: bool, prefix: str, n: int
-) -> tuple[int, float]:
-    """Issue ``n`` badges, committing each; returns the credentials' total size in bytes and
-    the CPU seconds this process spent."""
-    cpu = time.process_time()
-    engine = make_engine(database_url)
-    db = make_session_factory(engine)()
-    achievement, learner = db.get(Achievement, achievement_id), db.get(Learner, learner_id)
-    keys = issuance.signing_keys(db, achievement.issuer, KEK) if keys_once else None
-    results, size = typical_results(achievement), 0
+def issue_committed(db, achievement, learner, keys, prefix: str, n: int) -> Iterator[Credential]:
+    """Issue ``n`` badges with the typical results, committing each, as bulk issuance does."""
+    results = typical_results(achievement)
     for index in range(n):
         credential = issuance.issue(
             db,
@@ -115,7 +107,21 @@ def issue_batch(
             keys=keys,
         ).credential
         db.commit()
-        size += len(credential.signed_json.encode("utf-8"))
+        yield credential
+
+
+def issue_batch(
+    database_url: str, achievement_id: int, learner_id: int, keys_once: bool, prefix: str, n: int
+) -> tuple[int, float]:
+    """Issue ``n`` badges, committing each; returns the credentials' total size in bytes and
+    the CPU seconds this process spent."""
+    cpu = time.process_time()
+    engine = make_engine(database_url)
+    db = make_session_factory(engine)()
+    achievement, learner = db.get(Achievement, achievement_id), db.get(Learner, learner_id)
+    keys = issuance.signing_keys(db, achievement.issuer, KEK) if keys_once else None
+    credentials = issue_committed(db, achievement, learner, keys, prefix, n)
+    size = sum(len(credential.signed_json.encode("utf-8")) for credential in credentials)
     db.close()
     engine.dispose()
     return size, time.process_time() - cpu
@@ -129,21 +135,10 @@ def statements_per_badge(database_url: str, achievement_id: int, learner_id: int
         db = make_session_factory(engine)()
         achievement, learner = db.get(Achievement, achievement_id), db.get(Learner, learner_id)
         keys = issuance.signing_keys(db, achievement.issuer, KEK)
-        results = typical_results(achievement)
         db.commit()
         statements.clear()
-        for index in range(n):
-            issuance.issue(
-                db,
-                achievement=achievement,
-                learner=learner,
-                award_key=f"counted:{index}",
-                base_url=BASE_URL,
-                kek=KEK,
-                results=results,
-                keys=keys,
-            )
-            db.commit()
+        for _credential in issue_committed(db, achievement, learner, keys, "counted", n):
+            pass
         db.close()
     engine.dispose()
     return len(statements) / n
