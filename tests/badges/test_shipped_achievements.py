@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -84,22 +85,34 @@ def test_every_competence_named_in_the_criteria_is_required_by_the_rule(entry):
     assert not missing, f"criteria list {sorted(missing)}, the rule does not require them"
 
 
+def english_reading_badge(slug: str) -> dict:
+    """The English badge of ``slug``, checked for what the four claim alike: both reading
+    competences (domain 1) at degree 2 (CEFR A2), all required, and nothing else."""
+    (entry,) = [a for a in shipped() if a["framework"] == slug]
+    rule = entry["rule"]
+    levels = {c["competence"]: c["min_level"] for c in rule["conditions"]}
+    assert rule.get("require", "all") == "all" and levels == {"1.1": 2, "1.2": 2}
+    reading = next(d for d in framework(slug)["domains"] if d["code"] == "1")
+    assert {c["code"] for c in reading["competences"]} == {"1.1", "1.2"}
+    return entry
+
+
+def english_met(slug: str, rule: dict, c1_1: int, c1_2: int, c2_1: int, c2_2: int) -> bool:
+    """Whether a completed session of ``slug`` reaching these degrees meets ``rule``."""
+    reached = {"1.1": c1_1, "1.2": c1_2, "2.1": c2_1, "2.2": c2_2}
+    outcome = award_rules.Outcome(framework=slug, completed=True, levels=reached)
+    return award_rules.is_met(rule, outcome)
+
+
 def test_the_english_badge_asks_for_a2_in_both_reading_competences():
     """« Anglais du numérique — A2 »: degree 2 of anglais-numerique is CEFR A2, and the badge
     says reading, so it requires both reading competences (1.1 messages, 1.2 e-mails and
     tickets) at degree 2 at least, and nothing of the vocabulary or reply ones."""
-    (entry,) = [a for a in shipped() if a["framework"] == "anglais-numerique"]
+    entry = english_reading_badge("anglais-numerique")
     assert entry["name"] == "Anglais du numérique — A2"
     rule = entry["rule"]
-    levels = {c["competence"]: c["min_level"] for c in rule["conditions"]}
-    assert rule.get("require", "all") == "all" and levels == {"1.1": 2, "1.2": 2}
-    reading = next(d for d in framework("anglais-numerique")["domains"] if d["code"] == "1")
-    assert {c["code"] for c in reading["competences"]} == {"1.1", "1.2"}
 
-    def met(**levels: int) -> bool:
-        reached = {code[1:].replace("_", "."): level for code, level in levels.items()}
-        outcome = award_rules.Outcome(framework="anglais-numerique", completed=True, levels=reached)
-        return award_rules.is_met(rule, outcome)
+    met = partial(english_met, "anglais-numerique", rule)
 
     assert met(c1_1=2, c1_2=2, c2_1=0, c2_2=0)  # vocabulary and replies are not asked for
     assert met(c1_1=3, c1_2=2, c2_1=3, c2_2=3)
@@ -112,20 +125,13 @@ def test_the_dev_data_english_badge_is_a2_in_both_reading_competences():
     messages (1.1) and tickets, reviews and team messages (1.2); vocabulary (2.1) and
     replies (2.2) are not asked for, and the rule asks for the same evidence as the other
     English badge."""
-    (entry,) = [a for a in shipped() if a["framework"] == "anglais-dev-data"]
+    entry = english_reading_badge("anglais-dev-data")
     assert entry["name"] == "Anglais du développement et des données — A2"
     assert "pas une certification de langue" in entry["description"]
     rule = entry["rule"]
-    levels = {c["competence"]: c["min_level"] for c in rule["conditions"]}
-    assert rule.get("require", "all") == "all" and levels == {"1.1": 2, "1.2": 2}
     assert rule["evidence"] == {"min_answers": 4, "confidence": 0.85}
-    reading = next(d for d in framework("anglais-dev-data")["domains"] if d["code"] == "1")
-    assert {c["code"] for c in reading["competences"]} == {"1.1", "1.2"}
 
-    def met(**levels: int) -> bool:
-        reached = {code[1:].replace("_", "."): level for code, level in levels.items()}
-        outcome = award_rules.Outcome(framework="anglais-dev-data", completed=True, levels=reached)
-        return award_rules.is_met(rule, outcome)
+    met = partial(english_met, "anglais-dev-data", rule)
 
     assert met(c1_1=2, c1_2=2, c2_1=0, c2_2=0)
     assert met(c1_1=3, c1_2=3, c2_1=1, c2_2=1)
@@ -137,19 +143,12 @@ def test_the_telecoms_english_badge_asks_for_a2_in_both_reading_competences():
     """« Anglais de la fibre et du data center — A2 »: the same claim for anglais-telecoms —
     reading at A2 (1.1 labels, instrument screens and alarms; 1.2 work orders, tickets and
     e-mails), with the per-competence evidence, and not the vocabulary or reply competences."""
-    (entry,) = [a for a in shipped() if a["framework"] == "anglais-telecoms"]
+    entry = english_reading_badge("anglais-telecoms")
     assert entry["name"] == "Anglais de la fibre et du data center — A2"
     rule = entry["rule"]
-    levels = {c["competence"]: c["min_level"] for c in rule["conditions"]}
-    assert rule.get("require", "all") == "all" and levels == {"1.1": 2, "1.2": 2}
     assert rule["evidence"]["min_answers"] >= 4
-    reading = next(d for d in framework("anglais-telecoms")["domains"] if d["code"] == "1")
-    assert {c["code"] for c in reading["competences"]} == {"1.1", "1.2"}
 
-    def met(**levels: int) -> bool:
-        reached = {code[1:].replace("_", "."): level for code, level in levels.items()}
-        outcome = award_rules.Outcome(framework="anglais-telecoms", completed=True, levels=reached)
-        return award_rules.is_met(rule, outcome)
+    met = partial(english_met, "anglais-telecoms", rule)
 
     assert met(c1_1=2, c1_2=2, c2_1=0, c2_2=0)
     assert met(c1_1=3, c1_2=3, c2_1=1, c2_2=3)
@@ -174,18 +173,11 @@ def test_the_mediation_english_badge_asks_for_a2_in_both_reading_competences():
     """« Anglais de la médiation et de l'assistanat — A2 »: A2 (degree 2) in reading app
     screens (1.1) and reading messages from visitors, customers and suppliers (1.2), with the
     evidence the simulation tuned; vocabulary and replies are not asked for."""
-    (entry,) = [a for a in shipped() if a["framework"] == "anglais-mediation"]
+    entry = english_reading_badge("anglais-mediation")
     rule = entry["rule"]
-    levels = {c["competence"]: c["min_level"] for c in rule["conditions"]}
-    assert rule.get("require", "all") == "all" and levels == {"1.1": 2, "1.2": 2}
     assert rule["evidence"]["min_answers"] >= 4
-    reading = next(d for d in framework("anglais-mediation")["domains"] if d["code"] == "1")
-    assert {c["code"] for c in reading["competences"]} == {"1.1", "1.2"}
 
-    def met(c1_1: int, c1_2: int, c2_1: int, c2_2: int) -> bool:
-        reached = {"1.1": c1_1, "1.2": c1_2, "2.1": c2_1, "2.2": c2_2}
-        outcome = award_rules.Outcome(framework="anglais-mediation", completed=True, levels=reached)
-        return award_rules.is_met(rule, outcome)
+    met = partial(english_met, "anglais-mediation", rule)
 
     assert met(2, 2, 0, 0)
     assert met(3, 3, 1, 1)
