@@ -87,10 +87,10 @@ def _job(app, public_id: str) -> Job:
         return db.session.scalar(select(Job).where(Job.public_id == public_id))
 
 
-class BurstWorker(SimpleWorker):
-    """RQ's in-process worker without its command channel: with redis-py 8, stopping that
-    channel's thread waits up to 60 s, which a burst in a test does not need. Named after its
-    queue, so that the test's clean-up deletes its keys too."""
+class _WithoutCommandChannel:
+    """An RQ worker without its command channel: with redis-py 8, stopping that channel's
+    thread waits up to 60 s, which a burst in a test does not need. Named after its queue, so
+    that the test's clean-up deletes its keys too."""
 
     def __init__(self, queues, **options) -> None:
         super().__init__(queues, name=f"{queues[0].name}-{uuid.uuid4().hex[:8]}", **options)
@@ -102,18 +102,13 @@ class BurstWorker(SimpleWorker):
         pass
 
 
-class ForkingBurstWorker(Worker):
-    """RQ's default worker (a work-horse process forked per job), without its command channel
-    as ``BurstWorker``."""
+class BurstWorker(_WithoutCommandChannel, SimpleWorker):
+    """RQ's in-process worker, without its command channel."""
 
-    def __init__(self, queues, **options) -> None:
-        super().__init__(queues, name=f"{queues[0].name}-{uuid.uuid4().hex[:8]}", **options)
 
-    def subscribe(self) -> None:
-        self.pubsub_thread = None
-
-    def unsubscribe(self) -> None:
-        pass
+class ForkingBurstWorker(_WithoutCommandChannel, Worker):
+    """RQ's default worker (a work-horse process forked per job), without its command
+    channel."""
 
 
 def _run_worker(app) -> None:
