@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from assessments import content_io
 from assessments.models import Framework
-from badges import issuance, shipped
+from badges import shipped
 from badges.models import Achievement
-from tests.badges.factories import BASE_URL, KEK, make_issuer
+from tests.badges.factories import issue, make_issuer
 from tests.bench.test_issuance_speed import typical_results
 from tests.learners.factories import make_learner
 
@@ -78,14 +78,8 @@ def test_credential_sizes(dbsession):
     figures = []
     for label, achievement in (("typical", typical), ("CRCN, all competences", crcn)):
         results = typical_results(achievement)
-        credential = issuance.issue(
-            dbsession,
-            achievement=achievement,
-            learner=learner,
-            award_key=f"size:{achievement.id}",
-            base_url=BASE_URL,
-            kek=KEK,
-            results=results,
+        credential = issue(
+            dbsession, achievement, learner, f"size:{achievement.id}", results=results
         ).credential
         dbsession.commit()
         figures.append(report(label, credential.signed_json))

@@ -27,7 +27,7 @@ from badges import achievements, issuance, revocation, verification
 from badges.models import Achievement, Credential
 from learners.database import make_engine, make_session_factory
 from learners.models import Learner
-from tests.badges.factories import BASE_URL, KEK, make_achievement, make_issuer
+from tests.badges.factories import BASE_URL, KEK, issue, make_achievement, make_issuer
 from tests.learners.factories import make_learner
 from tests.web.statements import count_statements
 
@@ -46,14 +46,7 @@ def test_issue_verify_revoke_speed(dbsession, database_url):
     started = time.perf_counter()
     credentials = []
     for n in range(count):
-        outcome = issuance.issue(
-            dbsession,
-            achievement=achievement,
-            learner=learner,
-            award_key=f"bench:{n}",
-            base_url=BASE_URL,
-            kek=KEK,
-        )
+        outcome = issue(dbsession, achievement, learner, f"bench:{n}")
         dbsession.commit()
         credentials.append(outcome.credential)
     issue_ms = (time.perf_counter() - started) * 1000 / count
@@ -96,18 +89,9 @@ def issue_committed(db, achievement, learner, keys, prefix: str, n: int) -> Iter
     """Issue ``n`` badges with the typical results, committing each, as bulk issuance does."""
     results = typical_results(achievement)
     for index in range(n):
-        credential = issuance.issue(
-            db,
-            achievement=achievement,
-            learner=learner,
-            award_key=f"{prefix}:{index}",
-            base_url=BASE_URL,
-            kek=KEK,
-            results=results,
-            keys=keys,
-        ).credential
+        issued = issue(db, achievement, learner, f"{prefix}:{index}", results=results, keys=keys)
         db.commit()
-        yield credential
+        yield issued.credential
 
 
 def issue_batch(
