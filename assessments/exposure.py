@@ -71,20 +71,17 @@ _lock = threading.Lock()
 
 
 def _cache_of(db: Session) -> OrderedDict[int, Counts]:
-    engine = db.get_bind()
-    with _lock:
-        cache = _caches.get(engine)
-        if cache is None:
-            cache = _caches[engine] = OrderedDict()
-        return cache
+    """The counts kept for ``db``'s database (the caller holds ``_lock``)."""
+    return _caches.setdefault(db.get_bind(), OrderedDict())
 
 
 def read(db: Session, campaign_id: int, *, clock: Any = time.monotonic) -> Counts:
     """The campaign's counts: this worker's copy when younger than ``REFRESH_SECONDS``, else
     read again (one statement). With no item asked yet the number of sessions does not matter
     (no use is counted, so every item is under the target rate): 1 then."""
-    cache, now = _cache_of(db), clock()
+    now = clock()
     with _lock:
+        cache = _cache_of(db)
         kept = cache.get(campaign_id)
         if kept is not None and now - kept.read_at < REFRESH_SECONDS:
             cache.move_to_end(campaign_id)
@@ -110,7 +107,7 @@ def _snapshot(kept: Counts) -> Counts:
 def note_asked(db: Session, campaign_id: int, item_id: int) -> None:
     """This worker has just asked ``item_id`` in the campaign: count it until the next read."""
     with _lock:
-        kept = _cache_of_locked(db).get(campaign_id)
+        kept = _cache_of(db).get(campaign_id)
         if kept is not None:
             kept.uses[item_id] = kept.uses.get(item_id, 0) + 1
 
@@ -119,16 +116,12 @@ def note_started(db: Session, campaign_id: int) -> None:
     """This worker has just started a session in the campaign: one taker more (the window
     holds ``WINDOW`` at most) until the next read."""
     with _lock:
-        kept = _cache_of_locked(db).get(campaign_id)
+        kept = _cache_of(db).get(campaign_id)
         if kept is not None:
             kept.takers = min(kept.takers + 1, WINDOW)
 
 
-def _cache_of_locked(db: Session) -> dict[int, Counts]:
-    return _caches.get(db.get_bind()) or {}
-
-
 def clear() -> None:
-    """Forget every count (tests, and a worker told that campaigns were rewritten)."""
+    """Forget every count (tests)."""
     with _lock:
         _caches.clear()
