@@ -646,16 +646,18 @@ class _Pool:
         return {item.id: k for k, item in enumerate(self.items)}
 
 
+_CANDIDATES = select(*_CANDIDATE_COLUMNS).join(Competence, Competence.id == Item.competence_id)
+
+
 def _pool(db: Session, session: AssessmentSession) -> _Pool:
     """Items the assessment may ask, plus those already asked (for the replay): for an
     adaptive assessment from this worker's cache of its bank (``assessments.item_pool``), else
     one query over a few columns joined to the competences."""
     assessment = session.campaign.assessment
     asked = {r.item_id for r in session.responses}
-    base = select(*_CANDIDATE_COLUMNS).join(Competence, Competence.id == Item.competence_id)
     if assessment.mode == AssessmentMode.FIXED:
         uids = assessment.item_uids or []
-        rows = db.execute(base.where(Item.uid.in_(uids))).all()
+        rows = db.execute(_CANDIDATES.where(Item.uid.in_(uids))).all()
         by_uid = {c.uid: c for c in _to_candidates(rows, accessible_only=False)}
         items = [by_uid[uid] for uid in uids if uid in by_uid]
         allowed = np.ones(len(items), dtype=bool)
@@ -718,11 +720,7 @@ def _asked_items(db: Session, rows: list[Response]) -> dict[int, _Candidate]:
     """The items of ``rows`` by id, in one query (not one per answer)."""
     if not rows:
         return {}
-    query = (
-        select(*_CANDIDATE_COLUMNS)
-        .join(Competence, Competence.id == Item.competence_id)
-        .where(Item.id.in_({r.item_id for r in rows}))
-    )
+    query = _CANDIDATES.where(Item.id.in_({r.item_id for r in rows}))
     return {c.id: c for c in _to_candidates(db.execute(query).all(), accessible_only=False)}
 
 
