@@ -12,6 +12,7 @@ from learners import accounts
 from learners.models import Learner, Membership, Organisation, User
 from tests.learners.factories import PASSWORD
 from tests.web.forms import csrf_token, submit, text
+from web.extensions import unlimited_view
 
 MODELS = (User, Membership, Learner, Organisation)
 
@@ -282,3 +283,13 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_address_limit(
     other = attempt("192.0.2.2")
     assert 429 not in first
     assert (other != 429) is separate
+
+
+def test_views_without_a_limit_of_their_own_skip_the_limiter(app):
+    with app.test_request_context("/connexion", method="POST"):
+        assert not unlimited_view()  # the login form's limits are resolved and counted
+    with app.test_request_context("/healthz"):
+        assert unlimited_view()
+    app.config["RATELIMIT_DEFAULT"] = "100 per minute"
+    with app.test_request_context("/healthz"):
+        assert not unlimited_view()

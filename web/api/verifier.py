@@ -27,7 +27,7 @@ from badges.verification import Verification
 from web.api import bp
 from web.api.problems import problem
 from web.authz import public
-from web.extensions import csrf, limiter
+from web.extensions import csrf, rate_limited
 from web.verify import checking, display, sections, verdicts
 
 
@@ -74,7 +74,7 @@ def _look_alike(name: str | None) -> dict[str, str] | None:
 
 @bp.post("/verifier")
 @public
-@limiter.limit(checking.rate_limit)
+@rate_limited(checking.rate_limit)
 def verifier() -> Response:
     """Verify the badge sent; the verdict and each check come back as JSON."""
     data, filename = _sent_badge()

@@ -28,7 +28,7 @@ from web.auth.forms import (
 )
 from web.authz import public, signed_in
 from web.database import db
-from web.extensions import limiter
+from web.extensions import rate_limited
 from web.navigation import home_url, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -93,8 +93,8 @@ def _authenticate(form: LoginForm):
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_account_limit, key_func=_attempted_account, methods=["POST"])
+@rate_limited(_login_limit, methods=["POST"])
+@rate_limited(_account_limit, key_func=_attempted_account, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
@@ -166,7 +166,7 @@ def change_password():
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@rate_limited(_login_limit, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if not form.validate_on_submit():

@@ -19,7 +19,7 @@ from web import errors
 from web.authz import public
 from web.config import did_web_enabled
 from web.database import db
-from web.extensions import limiter
+from web.extensions import rate_limited
 from web.verify import checking, openings, sections
 from web.verify.forms import VerifierForm
 from web.verify.log_privacy import keep_addresses_out_of_logs
@@ -148,7 +148,7 @@ def _verifier_page(
 
 @bp.route("/verifier", methods=["GET", "POST"])
 @public
-@limiter.limit(checking.rate_limit, methods=["POST"])
+@rate_limited(checking.rate_limit, methods=["POST"])
 def verifier():
     """Check a badge file or pasted text, from Jalon or any Open Badges 3.0 issuer."""
     form = VerifierForm()
