@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, g, request
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from web import authz, errors, input_guard, markdown, security, static_files
 from web.extensions import babel, csrf, limiter, login_manager
@@ -79,7 +84,8 @@ def _catalogue():
 
 def _install_template_gettext(app: Flask) -> None:
     """Templates' ``_()``, ``ngettext``… through :func:`_catalogue` (flask_babel installs the
-    same calls, looking everything up each time)."""
+    same calls, looking everything up each time). ``_()`` and ``gettext``, a dozen calls or
+    more per page, are :func:`_template_gettext`."""
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _catalogue().ugettext(s),
         ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
@@ -87,6 +93,19 @@ def _install_template_gettext(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext)
+
+
+@pass_context
+def _template_gettext(context: Context, string: str, /, **variables: Any) -> str:
+    """Jinja's new-style ``gettext`` in one call rather than three (its wrapper calls the
+    callable through the context, and ``_`` looks the wrapper up by name): the translation,
+    marked safe when autoescaping, formatted with ``variables`` — skipped when there is nothing
+    to format, which gives the same text."""
+    text = _catalogue().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 (our catalogue, marked safe as Jinja does)
+    return text % variables if variables or "%" in text else text
 
 
 def finish(app: Flask) -> None:
