@@ -110,19 +110,26 @@ def add_version(endpoint: str, values: dict) -> None:
 
 
 def template_url_for(endpoint: str, **values) -> str:
-    """Templates' ``url_for``: a static file's URL is built once per file version (and mount
-    point), then looked up; a page names half a dozen and each build cost tens of µs."""
-    if endpoint != "static" or values.keys() != {"filename"} or not has_request_context():
+    """Templates' ``url_for``: the URL of a static file (per file version) or of an endpoint
+    named without values (the layout's links) is built once per mount point, then looked up;
+    a page names a dozen and each build cost tens of µs. Anything else is built each time."""
+    if not has_request_context():
         return url_for(endpoint, **values)
-    filename = values["filename"]
-    key = (request.script_root, filename, manifest().version(filename))
-    built = _static_urls.get(key)
+    if endpoint == "static" and values.keys() == {"filename"}:
+        filename = values["filename"]
+        key: tuple = (request.script_root, endpoint, filename, manifest().version(filename))
+    elif not values and not endpoint.startswith("."):  # "." names depend on the blueprint
+        key = (request.script_root, endpoint)
+    else:
+        return url_for(endpoint, **values)
+    built = _built_urls.get(key)
     if built is None:
-        built = _static_urls[key] = url_for("static", filename=filename)
+        built = _built_urls[key] = url_for(endpoint, **values)
     return built
 
 
-_static_urls: dict[tuple[str, str, str | None], str] = {}
+# Bounded: endpoints are the app's, static names the templates', mount points the server's.
+_built_urls: dict[tuple, str] = {}
 
 
 def serve(filename: str):

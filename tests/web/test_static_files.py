@@ -142,7 +142,7 @@ def test_a_static_request_neither_loads_the_user_nor_queries_the_database(
     assert statements == []
 
 
-def test_templates_build_a_static_url_once_per_version_of_the_file(app, tmp_path):
+def test_templates_build_a_static_or_a_plain_url_once_per_version_and_mount_point(app, tmp_path):
     from web.static_files import template_url_for
 
     (tmp_path / "css").mkdir()
@@ -155,8 +155,12 @@ def test_templates_build_a_static_url_once_per_version_of_the_file(app, tmp_path
         first = template_url_for("static", filename="css/page.css")
         assert first == url_for("static", filename="css/page.css")
         assert template_url_for("static", filename="css/page.css") is first  # looked up
-        # Other endpoints, or other arguments, are built as Flask builds them.
-        assert template_url_for("auth.login") == url_for("auth.login")
+        # So is an endpoint named without values; with values, or relative, it is built.
+        login = template_url_for("auth.login")
+        assert login == url_for("auth.login") and template_url_for("auth.login") is login
+        page = template_url_for("learner.answer", session_id=7)
+        assert page == url_for("learner.answer", session_id=7)
+        assert template_url_for("learner.answer", session_id=8).endswith("/8/reponse")
         external = template_url_for("static", filename="css/page.css", _external=True)
         assert external == url_for("static", filename="css/page.css", _external=True)
         assert "://" in external
@@ -168,3 +172,4 @@ def test_templates_build_a_static_url_once_per_version_of_the_file(app, tmp_path
     assert changed != first and changed.endswith(f"?v={content_hash(sheet)}")
     with app.test_request_context("/", base_url="http://localhost/jalon/"):
         assert template_url_for("static", filename="css/page.css").startswith("/jalon/static/")
+        assert template_url_for("auth.login") == "/jalon/connexion"
