@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from learners.database import make_engine, make_session_factory
+from learners.database import make_engine, make_session_factory, ping_when_idle
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,8 @@ class Database:
     """One engine per app; one session per application context, closed at teardown."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"], pool_pre_ping=True)
+        engine = make_engine(app.config["DATABASE_URL"])
+        ping_when_idle(engine)
         app.extensions["jalon_db"] = (engine, make_session_factory(engine))
         app.teardown_appcontext(self._close)
 

@@ -121,3 +121,34 @@ def test_connection_lost_once_the_view_is_done_keeps_its_answer(app, monkeypatch
     monkeypatch.undo()
     assert engine.pool.checkedout() == 0  # the lost connection was thrown away, not leaked
     assert client.get("/healthz").status_code == 200
+
+
+def _drop_the_pooled_connection(app) -> None:
+    """The server drops the one connection the pool holds, while it waits there."""
+    from web.database import db
+
+    with app.app_context():
+        engine = db.engine
+    engine.dispose()
+    with engine.connect() as connection:
+        pooled = connection.connection.dbapi_connection
+    assert engine.pool.checkedin() == 1
+    pooled.close()
+
+
+def test_a_connection_dropped_while_long_idle_is_replaced_unseen(learner_client, app, monkeypatch):
+    from learners import database
+
+    monkeypatch.setattr(database, "PING_IDLE_SECONDS", 0.0)  # every pooled one idled too long
+    _drop_the_pooled_connection(app)
+    assert learner_client.get("/apprenant/").status_code == 200
+
+
+def test_a_connection_dropped_while_in_use_fails_one_request_then_the_pool_renews(
+    learner_client, app
+):
+    """Connections in use are not checked before each request (``ping_when_idle``): the one
+    request that finds its connection dropped answers the outage's 503, never a 500."""
+    _drop_the_pooled_connection(app)
+    assert learner_client.get("/apprenant/").status_code == 503
+    assert learner_client.get("/apprenant/").status_code == 200
