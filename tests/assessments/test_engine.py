@@ -7,6 +7,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.integrate import quad
 
 from assessments.engine import (
@@ -106,6 +108,45 @@ def test_tracker_equals_chained_eap_with_prior_on_previous_estimate():
         assert incremental.se == pytest.approx(reference.se, abs=1e-10)
         previous = reference.theta
     assert tracker.count == 25
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    answers=st.lists(
+        st.tuples(st.floats(0.2, 3.0), st.floats(-6.0, 6.0), st.booleans()), max_size=40
+    ),
+    start=st.floats(-2.0, 2.0),
+)
+def test_replaying_answers_gives_the_bits_one_update_at_a_time_gives(answers, start):
+    """AbilityTracker.replay (a session's answers, on every answer) against update."""
+    one_by_one, replayed = AbilityTracker(start=start), AbilityTracker(start=start)
+    for a, b, right in answers:
+        one_by_one.update(right, a, b)
+    a, b, right = (list(column) for column in zip(*answers, strict=True)) if answers else ([],) * 3
+    replayed.replay(right, a, b)
+    assert replayed.estimate.theta == one_by_one.estimate.theta
+    assert replayed.estimate.se == one_by_one.estimate.se
+    assert np.array_equal(replayed.estimate.posterior, one_by_one.estimate.posterior)
+    assert np.array_equal(replayed.log_likelihood, one_by_one.log_likelihood)
+    assert replayed.count == one_by_one.count == len(answers)
+
+
+def test_a_replayed_test_is_the_test_recorded_one_answer_at_a_time(bank):
+    rng = np.random.default_rng(11)
+    live = AdaptiveTest(bank, StoppingRule(max_items=20))
+    history = []
+    while (index := live.next_item(rng)) is not None:
+        status = [AnswerStatus.OK, AnswerStatus.KO, AnswerStatus.SKIPPED][int(rng.integers(3))]
+        live.record(index, status)
+        history.append((index, status))
+    replayed = AdaptiveTest.replay(bank, history, StoppingRule(max_items=20))
+    assert replayed.items == live.items and replayed.responses == live.responses
+    assert replayed.estimate.theta == live.estimate.theta
+    assert replayed.estimate.se == live.estimate.se
+    assert replayed.finished and live.finished
+    assert [replayed.next_item(np.random.default_rng(s)) for s in range(5)] == [None] * 5
+    with pytest.raises(ValueError, match="already asked"):
+        AdaptiveTest.replay(bank, history + history[:1], StoppingRule(max_items=40))
 
 
 def test_standard_error_shrinks_as_answers_accumulate(bank):
