@@ -51,3 +51,25 @@ def test_the_did_web_switch_reads_the_same_for_pages_and_cli(value, expected):
     from web.config import did_web_enabled
 
     assert did_web_enabled({"JALON_ISSUER_DID_WEB": value}) is expected
+
+
+@pytest.mark.parametrize(
+    ("settings", "compiled"),
+    [({}, True), ({"TESTING": True}, False), ({"JALON_COMPILE_TEMPLATES": False}, False)],
+)
+def test_a_served_app_compiles_its_templates_at_start(tmp_path: Path, settings, compiled):
+    """Not on each template's first request; tests and the command line (web/cli) compile
+    as they go."""
+    from web import create_app
+
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'jalon.sqlite3'}",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            **settings,
+        }
+    )
+    cached = {name for _loader, name in app.jinja_env.cache}
+    assert ("learner/item.html" in cached) is compiled
+    assert (cached == set(app.jinja_env.list_templates())) is compiled

@@ -14,7 +14,12 @@ from web import create_app
 from web.cli import assess, backup, badges, db, demo, rgpd, worker
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
+# Commands render few pages, if any: templates compile as they are needed (web/setup.py).
+@click.group(
+    cls=FlaskGroup,
+    create_app=lambda: create_app({"JALON_COMPILE_TEMPLATES": False}),
+    add_version_option=False,
+)
 def main() -> None:
     """Jalon: assessments and Open Badges for insertion programmes."""
 
