@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, MetaData, create_engine, event, exc
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -69,9 +69,14 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; on SQLite, enforce foreign keys and wait on locks instead of failing."""
+    """Create an engine; on SQLite, enforce foreign keys and wait on locks instead of failing;
+    on PostgreSQL, describe results' columns only when read (``learners.pg_cursor``)."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 15})
+    elif make_url(url).get_driver_name() == "psycopg":
+        from learners.pg_cursor import Cursor
+
+        kwargs.setdefault("connect_args", {}).setdefault("cursor_factory", Cursor)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
