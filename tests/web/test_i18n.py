@@ -65,10 +65,10 @@ def test_template_strings_follow_a_locale_changed_within_the_request(app):
         assert render_template_string(page) == "Se connecter"
 
 
-
 def test_template_gettext_formats_escapes_and_translates_as_jinja_does(app):
     """``_()`` (web/setup.py): the translation, its variables escaped into it, ``%%`` read as
-    ``%`` whether or not there are variables, the message itself kept as markup, and ``{% trans %}`` blocks alike."""
+    ``%`` whether or not there are variables, the message itself kept as markup, and
+    ``{% trans %}`` blocks alike."""
     from flask import render_template_string
 
     with app.test_request_context("/connexion?lang=en"):
@@ -82,6 +82,7 @@ def test_template_gettext_formats_escapes_and_translates_as_jinja_does(app):
         assert render_template_string("{{ gettext('Se connecter') }}") == "Log in"
     with app.test_request_context("/connexion"):
         assert render_template_string("{{ _('Se connecter') }}") == "Se connecter"
+
 
 def test_every_message_has_an_english_translation():
     with (TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
