@@ -594,7 +594,8 @@ def test_finished_sessions_are_listed_with_their_results(app, tour, client_as):
 
 # A question: the user with their memberships and profile, then the session with its settings,
 # its item, the count for the progress bar and the timer's start. An answer: the user, the
-# session locked, its rows, the answer written, the session and the new row written (the bank
+# session locked, its rows, the answer written, the session and the new row written (one
+# statement on PostgreSQL, with a data-modifying CTE; two on SQLite) (the bank
 # comes from the worker's cache, and the next item is loaded in full by its page, not by the
 # answer); exposure control reads the campaign's counts from the worker's copy
 # (``assessments.exposure``, read again every few seconds: kept for the test's length here).
@@ -602,7 +603,7 @@ def test_finished_sessions_are_listed_with_their_results(app, tour, client_as):
 # badges and their achievements, whatever their number; then, for the badges a session came
 # close to, the levels with their competences, the evidence, the issuer and its achievements.
 QUESTION_STATEMENTS = 2
-ANSWER_STATEMENTS = 6
+ANSWER_STATEMENTS = {"sqlite": 6, "postgresql": 5}
 RESULTS_STATEMENTS = 13
 
 
@@ -646,4 +647,6 @@ def test_questions_and_answers_cost_the_same_few_statements_all_along(
         assert "Set-Cookie" not in shown.headers and "Set-Cookie" not in answered.headers
         page_url = answered.headers["Location"]  # the question, « Réponse enregistrée »
         counts.append((len(question), len(answer)))
-    assert set(counts) == {(QUESTION_STATEMENTS, ANSWER_STATEMENTS)}
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    assert set(counts) == {(QUESTION_STATEMENTS, ANSWER_STATEMENTS[dialect])}
