@@ -784,20 +784,17 @@ _SET_CURRENT = (
     .where(_SESSIONS.c.id == bindparam("b_session"))
     .values(current_item_id=bindparam("b_item"))
 )
-_INSERT_ASKED = _RESPONSES.insert()
+# Named as the session's update names them, so that one set of values serves both.
+_INSERT_ASKED = _RESPONSES.insert().values(
+    session_id=bindparam("b_session"),
+    item_id=bindparam("b_item"),
+    item_version=bindparam("b_version"),
+    position=bindparam("b_position"),
+    asked_at=bindparam("b_at"),
+)
 # PostgreSQL writes both in one statement, the row inserted by a data-modifying CTE (SQLite
 # has none): one round trip fewer per answer.
-_ASK_IN_ONE = _SET_CURRENT.add_cte(
-    _RESPONSES.insert()
-    .values(
-        session_id=bindparam("b_session"),
-        item_id=bindparam("b_item"),
-        item_version=bindparam("b_version"),
-        position=bindparam("b_position"),
-        asked_at=bindparam("b_at"),
-    )
-    .cte("asked")
-)
+_ASK_IN_ONE = _SET_CURRENT.add_cte(_INSERT_ASKED.cte("asked"))
 _WRITE_ANSWER = (
     update(_RESPONSES)
     .where(_RESPONSES.c.id == bindparam("b_id"), _RESPONSES.c.status.is_(None))
@@ -816,30 +813,18 @@ def _ask(db: Session, session: AssessmentSession, item: _Candidate, now: datetim
     and texts are loaded by the page showing it. The session's rows are read again by
     whoever needs them next (an answer reads them under its lock anyway); a rolled-back
     transaction leaves nothing of them in the identity map."""
-    position = len(session.responses) + 1
+    values = {
+        "b_session": session.id,
+        "b_item": item.id,
+        "b_version": item.version,
+        "b_position": len(session.responses) + 1,
+        "b_at": now,
+    }
     if db.get_bind().dialect.name == "postgresql":
-        db.execute(
-            _ASK_IN_ONE,
-            {
-                "b_session": session.id,
-                "b_item": item.id,
-                "b_version": item.version,
-                "b_position": position,
-                "b_at": now,
-            },
-        )
+        db.execute(_ASK_IN_ONE, values)
     else:
-        db.execute(_SET_CURRENT, {"b_session": session.id, "b_item": item.id})
-        db.execute(
-            _INSERT_ASKED,
-            {
-                "session_id": session.id,
-                "item_id": item.id,
-                "item_version": item.version,
-                "position": position,
-                "asked_at": now,
-            },
-        )
+        db.execute(_SET_CURRENT, values)
+        db.execute(_INSERT_ASKED, values)
     set_committed_value(session, "current_item_id", item.id)
     db.expire(session, ["responses", "current_item"])
     exposure.note_asked(db, session.campaign_id, item.id)
