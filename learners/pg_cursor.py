@@ -41,11 +41,6 @@ class LazyDescription(Sequence):
             self._columns = _DESCRIBE(self._cursor)
         return self._columns[index]
 
-    def __eq__(self, other: object) -> bool:
-        return list(self) == other
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 class Cursor(psycopg.Cursor):
     """The connections' cursor (``make_engine``): psycopg's, but for its description."""
